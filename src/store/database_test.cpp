@@ -1,0 +1,162 @@
+#include "store/database.h"
+
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "store/migrations.h"
+#include "support/test_db.h"
+
+namespace huiqi::store {
+namespace {
+
+constexpr Statement kCreate{"test.create",
+                            "CREATE TABLE t (id {{pk}}, name TEXT NOT NULL UNIQUE, amount {{bigint}}, note TEXT)"};
+constexpr Statement kInsert{"test.insert", "INSERT INTO t (name, amount, note) VALUES (?, ?, ?) RETURNING id"};
+constexpr Statement kCount{"test.count", "SELECT COUNT(*) AS n FROM t"};
+constexpr Statement kByName{"test.by_name", "SELECT id, name, amount, note FROM t WHERE name = ?"};
+constexpr Statement kSum{"test.sum", "SELECT SUM(amount) AS total FROM t"};
+
+class DatabaseTest : public ::testing::TestWithParam<Kind> {
+ protected:
+  void SetUp() override {
+    db_ = testing::FreshDatabase(GetParam());
+    ASSERT_TRUE(db_->Write([](Session& s) { return s.ExecScript(ExpandDialect(s.kind(), kCreate.sql)); }).ok());
+  }
+  int64_t Count() {
+    return db_->ReadValue<int64_t>([](Session& s) -> Result<int64_t> {
+      HQ_ASSIGN_OR_RETURN(auto row, s.QueryOne(kCount, {}, "计数", "count"));
+      return row.Int("n");
+    }).value();
+  }
+  std::unique_ptr<Database> db_;
+};
+
+TEST_P(DatabaseTest, MigrationsBringAnEmptyDatabaseToTheLatestVersion) {
+  auto fresh = testing::FreshEmptyDatabase(GetParam());
+  EXPECT_EQ(CurrentVersion(*fresh).value(), 0);
+  auto v = Migrate(*fresh);
+  ASSERT_TRUE(v.ok()) << v.error().ToString();
+  EXPECT_EQ(*v, AllMigrations().back().version);
+  EXPECT_EQ(CurrentVersion(*fresh).value(), AllMigrations().back().version);
+  // A second run finds nothing to do and changes nothing.
+  EXPECT_EQ(Migrate(*fresh).value(), AllMigrations().back().version);
+}
+
+TEST_P(DatabaseTest, CommittedWritesAreVisibleAndValuesRoundTrip) {
+  auto id = db_->WriteValue<int64_t>([](Session& s) -> Result<int64_t> {
+    HQ_ASSIGN_OR_RETURN(auto row, s.QueryOne(kInsert, {std::string("甲"), int64_t{3'000'000'000'00}, Null()}, "", ""));
+    return row.Int("id");
+  });
+  ASSERT_TRUE(id.ok()) << id.error().ToString();
+  EXPECT_GT(*id, 0);
+  auto row = db_->ReadValue<Row>([](Session& s) { return s.QueryOne(kByName, {std::string("甲")}, "", ""); });
+  ASSERT_TRUE(row.ok());
+  EXPECT_EQ(row->Text("name"), "甲");
+  EXPECT_EQ(row->Int("amount"), 3'000'000'000'00);
+  EXPECT_TRUE(row->IsNull("note"));
+  EXPECT_FALSE(row->OptText("note").has_value());
+}
+
+TEST_P(DatabaseTest, AFailedTransactionLeavesNothingBehind) {
+  Status st = db_->Write([](Session& s) -> Status {
+    HQ_RETURN_IF_ERROR(s.Query(kInsert, {std::string("a"), int64_t{1}, Null()}));
+    HQ_RETURN_IF_ERROR(s.Query(kInsert, {std::string("b"), int64_t{2}, Null()}));
+    return core::InvalidArgument("x", "test", "测试失败", "test failure");
+  });
+  EXPECT_FALSE(st.ok());
+  EXPECT_EQ(Count(), 0);
+}
+
+TEST_P(DatabaseTest, AConstraintViolationRollsBackTheWholeTransaction) {
+  Status st = db_->Write([](Session& s) -> Status {
+    HQ_RETURN_IF_ERROR(s.Query(kInsert, {std::string("a"), int64_t{1}, Null()}));
+    HQ_RETURN_IF_ERROR(s.Query(kInsert, {std::string("a"), int64_t{2}, Null()}));  // duplicate
+    return core::Ok();
+  });
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().kind, core::ErrorKind::kConflict);
+  EXPECT_EQ(st.error().code, "duplicate");
+  EXPECT_EQ(Count(), 0);
+}
+
+TEST_P(DatabaseTest, AnExceptionRollsBackAndPropagates) {
+  EXPECT_THROW(db_->Write([](Session& s) -> Status {
+    HQ_RETURN_IF_ERROR(s.Query(kInsert, {std::string("a"), int64_t{1}, Null()}));
+    throw std::runtime_error("boom");
+  }),
+               std::runtime_error);
+  EXPECT_EQ(Count(), 0);
+  // The pool still works afterwards.
+  EXPECT_TRUE(db_->Write([](Session& s) -> Status {
+    HQ_RETURN_IF_ERROR(s.Query(kInsert, {std::string("b"), int64_t{1}, Null()}));
+    return core::Ok();
+  }).ok());
+  EXPECT_EQ(Count(), 1);
+}
+
+TEST_P(DatabaseTest, ParametersAreDataNeverSql) {
+  std::string hostile = "x'); DROP TABLE t; --";
+  ASSERT_TRUE(db_->Write([&](Session& s) -> Status {
+    HQ_RETURN_IF_ERROR(s.Query(kInsert, {hostile, int64_t{1}, std::string("? and $1")}));
+    return core::Ok();
+  }).ok());
+  auto row = db_->ReadValue<Row>([&](Session& s) { return s.QueryOne(kByName, {hostile}, "", ""); });
+  ASSERT_TRUE(row.ok());
+  EXPECT_EQ(row->Text("note"), "? and $1");
+  EXPECT_EQ(Count(), 1);
+}
+
+TEST_P(DatabaseTest, SumsOfMoneyStayIntegers) {
+  ASSERT_TRUE(db_->Write([](Session& s) -> Status {
+    HQ_RETURN_IF_ERROR(s.Query(kInsert, {std::string("a"), int64_t{4'503'599'627'370'497}, Null()}));
+    HQ_RETURN_IF_ERROR(s.Query(kInsert, {std::string("b"), int64_t{1}, Null()}));
+    return core::Ok();
+  }).ok());
+  auto row = db_->ReadValue<Row>([](Session& s) { return s.QueryOne(kSum, {}, "", ""); });
+  ASSERT_TRUE(row.ok());
+  EXPECT_EQ(row->Int("total"), 4'503'599'627'370'498);
+}
+
+TEST_P(DatabaseTest, ConcurrentWritersAllCommit) {
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 10; ++i) {
+        Status st = db_->Write([&](Session& s) -> Status {
+          HQ_RETURN_IF_ERROR(s.Query(kInsert, {"w" + std::to_string(t) + "_" + std::to_string(i), int64_t{i}, Null()}));
+          return core::Ok();
+        });
+        if (!st.ok()) ++failures;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(Count(), 40);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, DatabaseTest, ::testing::ValuesIn(testing::Backends()),
+                         testing::PrintBackend{});
+
+TEST(Database, RejectsAnUnknownUrlSchemeNamingTheField) {
+  auto db = Database::Open("mysql://localhost/x");
+  ASSERT_FALSE(db.ok());
+  EXPECT_EQ(db.error().field, "db");
+  EXPECT_EQ(db.error().kind, core::ErrorKind::kInvalidArgument);
+}
+
+TEST(Database, AnUnreachableServerIsUnavailable) {
+  auto db = Database::Open("postgresql://nobody@127.0.0.1:1/none", {.connect_timeout_s = 2});
+  ASSERT_FALSE(db.ok());
+  EXPECT_EQ(db.error().kind, core::ErrorKind::kUnavailable);
+}
+
+TEST(Database, DisplayUrlHidesThePassword) {
+  auto db = testing::FreshEmptyDatabase(Kind::kSqlite);
+  EXPECT_EQ(db->DisplayUrl().rfind("sqlite:", 0), 0u);
+}
+
+}  // namespace
+}  // namespace huiqi::store

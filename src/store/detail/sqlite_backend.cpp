@@ -1,0 +1,221 @@
+// SQLite backend: one file, WAL journal, busy timeout, foreign keys on, a pool of connections.
+// Result codes are translated to core::ErrorKind here and nowhere else.
+
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <map>
+
+#include <spdlog/spdlog.h>
+
+#include "store/detail/backends.h"
+
+namespace huiqi::store::detail {
+
+using core::ErrorKind;
+using core::MakeError;
+
+namespace {
+
+Error TranslateSqlite(sqlite3* db, int rc, std::string_view statement) {
+  std::string msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  std::string en = std::string(statement) + ": " + msg;
+  switch (rc & 0xff) {
+    case SQLITE_CONSTRAINT: {
+      if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
+        return MakeError(ErrorKind::kConflict, "duplicate", "记录已存在", en);
+      }
+      if (rc == SQLITE_CONSTRAINT_FOREIGNKEY) {
+        return MakeError(ErrorKind::kConflict, "foreign_key", "关联的记录不存在或仍被引用", en);
+      }
+      return MakeError(ErrorKind::kConflict, "constraint_violation", "数据不满足约束", en);
+    }
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return MakeError(ErrorKind::kUnavailable, "db_busy", "数据库繁忙，请稍后重试", en);
+    case SQLITE_CANTOPEN:
+    case SQLITE_IOERR:
+    case SQLITE_FULL:
+      return MakeError(ErrorKind::kUnavailable, "db_unavailable", "数据库不可用", en);
+    default:
+      spdlog::error("sqlite error in {}: {}", statement, msg);
+      return MakeError(ErrorKind::kInternal, "db_error", "数据库错误", en);
+  }
+}
+
+class SqliteSession final : public Session {
+ public:
+  explicit SqliteSession(sqlite3* db) : db_(db) {}
+  ~SqliteSession() override {
+    for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+    sqlite3_close_v2(db_);
+  }
+
+  Kind kind() const override { return Kind::kSqlite; }
+
+  Result<Rows> Query(const Statement& st, const Params& params) override {
+    HQ_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Prepare(st, params));
+    auto columns = std::make_shared<std::vector<std::string>>();
+    int ncol = sqlite3_column_count(stmt);
+    for (int i = 0; i < ncol; ++i) columns->emplace_back(sqlite3_column_name(stmt, i));
+    Rows rows;
+    while (true) {
+      int rc = sqlite3_step(stmt);
+      if (rc == SQLITE_DONE) break;
+      if (rc != SQLITE_ROW) {
+        sqlite3_reset(stmt);
+        return TranslateSqlite(db_, sqlite3_extended_errcode(db_), st.name);
+      }
+      std::vector<Value> values;
+      values.reserve(ncol);
+      for (int i = 0; i < ncol; ++i) values.push_back(ColumnValue(stmt, i));
+      rows.emplace_back(columns, std::move(values));
+    }
+    sqlite3_reset(stmt);
+    return rows;
+  }
+
+  Result<int64_t> Exec(const Statement& st, const Params& params) override {
+    HQ_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Prepare(st, params));
+    int rc;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    }
+    sqlite3_reset(stmt);
+    if (rc != SQLITE_DONE) return TranslateSqlite(db_, sqlite3_extended_errcode(db_), st.name);
+    return static_cast<int64_t>(sqlite3_changes(db_));
+  }
+
+  Status ExecScript(std::string_view sql) override {
+    std::string text(sql);
+    char* err = nullptr;
+    int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &err);
+    if (err != nullptr) sqlite3_free(err);
+    if (rc != SQLITE_OK) return TranslateSqlite(db_, sqlite3_extended_errcode(db_), "script");
+    return core::Ok();
+  }
+
+ private:
+  Result<sqlite3_stmt*> Prepare(const Statement& st, const Params& params) {
+    sqlite3_stmt* stmt = nullptr;
+    auto it = cache_.find(std::string(st.sql));
+    if (it != cache_.end()) {
+      stmt = it->second;
+      sqlite3_clear_bindings(stmt);
+    } else {
+      int rc = sqlite3_prepare_v3(db_, st.sql.data(), static_cast<int>(st.sql.size()),
+                                  SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+      if (rc != SQLITE_OK) return TranslateSqlite(db_, rc, st.name);
+      cache_.emplace(std::string(st.sql), stmt);
+    }
+    if (sqlite3_bind_parameter_count(stmt) != static_cast<int>(params.size())) {
+      return core::Internal(std::string(st.name) + ": parameter count mismatch");
+    }
+    for (size_t i = 0; i < params.size(); ++i) {
+      int idx = static_cast<int>(i) + 1, rc = SQLITE_OK;
+      const Value& v = params[i];
+      if (std::holds_alternative<std::monostate>(v)) {
+        rc = sqlite3_bind_null(stmt, idx);
+      } else if (auto p = std::get_if<int64_t>(&v)) {
+        rc = sqlite3_bind_int64(stmt, idx, *p);
+      } else if (auto p = std::get_if<double>(&v)) {
+        rc = sqlite3_bind_double(stmt, idx, *p);
+      } else {
+        const auto& s = std::get<std::string>(v);
+        rc = sqlite3_bind_text(stmt, idx, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
+      }
+      if (rc != SQLITE_OK) return TranslateSqlite(db_, rc, st.name);
+    }
+    return stmt;
+  }
+
+  static Value ColumnValue(sqlite3_stmt* stmt, int i) {
+    switch (sqlite3_column_type(stmt, i)) {
+      case SQLITE_INTEGER: return static_cast<int64_t>(sqlite3_column_int64(stmt, i));
+      case SQLITE_FLOAT: return sqlite3_column_double(stmt, i);
+      case SQLITE_NULL: return std::monostate{};
+      default: {
+        const void* p = sqlite3_column_blob(stmt, i);
+        int n = sqlite3_column_bytes(stmt, i);
+        return std::string(static_cast<const char*>(p ? p : ""), static_cast<size_t>(n));
+      }
+    }
+  }
+
+  sqlite3* db_;
+  std::map<std::string, sqlite3_stmt*> cache_;
+};
+
+class SqliteDatabase final : public Database {
+ public:
+  SqliteDatabase(std::string path, const Options& options)
+      : path_(std::move(path)),
+        pool_(options.pool_size, [this, timeout = options.busy_timeout_ms] { return Connect(timeout); }) {}
+
+  Kind kind() const override { return Kind::kSqlite; }
+  std::string DisplayUrl() const override { return "sqlite:" + path_; }
+
+  Result<std::unique_ptr<SqliteSession>> Connect(int busy_timeout_ms) {
+    sqlite3* db = nullptr;
+    int rc = sqlite3_open_v2(path_.c_str(), &db,
+                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+    if (rc != SQLITE_OK) {
+      Error e = TranslateSqlite(db, rc, "open " + path_);
+      sqlite3_close_v2(db);
+      e.kind = ErrorKind::kUnavailable;
+      return e;
+    }
+    sqlite3_busy_timeout(db, busy_timeout_ms);
+    auto session = std::make_unique<SqliteSession>(db);
+    // WAL lets readers run beside the writer; synchronous=FULL so an acknowledged commit
+    // survives a power cut, not only a process crash.
+    HQ_RETURN_IF_ERROR(session->ExecScript(
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"));
+    return session;
+  }
+
+ public:
+  Status ExecOutsideTransaction(std::string_view sql) override {
+    HQ_ASSIGN_OR_RETURN(auto session, pool_.Acquire());
+    Status st = session->ExecScript(sql);
+    pool_.Release(std::move(session), true);
+    return st;
+  }
+
+ protected:
+  Status RunTransaction(TxMode mode, const WriteFn& fn) override {
+    HQ_ASSIGN_OR_RETURN(auto session, pool_.Acquire());
+    bool healthy = true;
+    // IMMEDIATE takes the write lock at BEGIN, so two writers wait (busy timeout) instead of
+    // deadlocking on a lock upgrade.
+    std::string_view begin = mode == TxMode::kWrite ? "BEGIN IMMEDIATE" : "BEGIN";
+    struct Releaser {
+      Pool<SqliteSession>& pool;
+      std::unique_ptr<SqliteSession>& s;
+      bool& healthy;
+      ~Releaser() { pool.Release(std::move(s), healthy); }
+    } releaser{pool_, session, healthy};
+    return RunInTransaction(*session, begin, fn, healthy);
+  }
+
+ private:
+  std::string path_;
+  Pool<SqliteSession> pool_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Database>> OpenSqlite(std::string_view path, const Options& options) {
+  if (path.empty()) {
+    return MakeError(ErrorKind::kInvalidArgument, "invalid_db_url", "SQLite 数据库路径为空",
+                     "empty SQLite path", "db");
+  }
+  std::filesystem::path p{std::string(path)};
+  std::error_code ec;
+  if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path(), ec);
+  auto db = std::make_unique<SqliteDatabase>(std::string(path), options);
+  // Open one connection now so a bad path fails here, not at the first request.
+  HQ_RETURN_IF_ERROR(db->Read([](Session&) { return core::Ok(); }));
+  return std::unique_ptr<Database>(std::move(db));
+}
+
+}  // namespace huiqi::store::detail
