@@ -34,6 +34,7 @@ struct Error {
   std::string message;     // 中文
   std::string message_en;  // English
   std::string field;
+  int position = -1;  // where in the input the error is (rule text offset, CSV line), -1 if none
 
   std::string ToString() const;  // "code: message_en (field)" for logs and CLI
 };

@@ -1,0 +1,80 @@
+#pragma once
+// The rule language: a small, readable language for item eligibility, written by policy
+// officers in English keywords or Chinese labels and connectives:
+//   region under "3204" and industry under "C" and employees >= 10 and revenue >= 2000万
+//     and has "高新技术企业" within 3 years and not dishonest
+//   营业收入 不低于 2000万 且 拥有 "高新技术企业" 且 非 失信被执行人
+// Parse() checks the text against the Schema (types, units, enum values) and returns the AST;
+// Print() gives the canonical form (Parse(Print(x)) == x); Describe() renders one condition in
+// plain Chinese for the guide. Values are stored at the schema's exact integer scales.
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.h"
+#include "rules/schema.h"
+
+namespace huiqi::rules {
+
+enum class NodeKind {
+  kAnd,      // children: all must hold
+  kOr,       // children: one must hold
+  kNot,      // children[0]
+  kCompare,  // attr cmp number (numeric, date, bool) or attr =/!= text (enum, code)
+  kUnder,    // attr under text: a code at or below a region / industry code
+  kIn,       // attr in [texts] or [numbers]
+  kBetween,  // number <= attr <= number2
+  kHas,      // has tag text [within within_years years]
+};
+
+enum class CmpOp { kEq, kNe, kLt, kLe, kGt, kGe };
+std::string_view CmpSymbol(CmpOp op);  // ">=", …
+
+struct Node {
+  NodeKind kind = NodeKind::kAnd;
+  std::vector<Node> children;
+  std::string attr;                // attribute key
+  CmpOp cmp = CmpOp::kEq;
+  bool is_text = false;            // kCompare / kIn on text values
+  int64_t number = 0;              // kCompare, kBetween low
+  int64_t number2 = 0;             // kBetween high
+  std::string text;                // kCompare text, kUnder code, kHas tag
+  std::vector<std::string> texts;  // kIn
+  std::vector<int64_t> numbers;    // kIn
+  int within_years = 0;            // kHas: 0 = acquired at any time
+  int position = 0;                // byte offset in the source, for messages
+
+  bool IsLeaf() const { return kind != NodeKind::kAnd && kind != NodeKind::kOr && kind != NodeKind::kNot; }
+  bool operator==(const Node& o) const;
+};
+
+//! Parses and type-checks `text`. Errors: code rule_syntax / rule_unknown_attribute / rule_type
+//! / rule_value, field "rule", `position` the byte offset, and a Chinese message that says where
+//! ("第 N 个字符") and, for an unknown attribute, which ones were probably meant.
+core::Result<Node> Parse(std::string_view text, const Schema& schema);
+
+//! The canonical text: English keywords, attribute keys, fixed units.
+std::string Print(const Node& node, const Schema& schema);
+
+//! Names of codes for Describe: (code table "region"/"industry", code) → "常州市". May be empty.
+using CodeNamer = std::function<std::string(std::string_view table, std::string_view code)>;
+
+//! One condition (a leaf, or not(leaf)) in plain Chinese: "营业收入不低于2000万元".
+std::string Describe(const Node& node, const Schema& schema, const CodeNamer& namer = {});
+
+//! The leaves of a rule, left to right (not(leaf) counts as its leaf).
+std::vector<const Node*> Leaves(const Node& node);
+
+//! Normalises a region or industry code for `under`: region "320400" → "3204", "320000" → "32";
+//! industry sections stay letters, divisions stay digits.
+std::string NormalizeCodePrefix(std::string_view table, std::string_view code);
+
+//! Formats a stored value of `type` the way Print writes it ("2000万", "3.5%", "\"2020-01-01\"").
+std::string FormatValue(AttrType type, int64_t v);
+//! Formats a stored value for people ("2000万元", "3.5%", "2020-01-01", "10人").
+std::string HumanValue(const AttributeDef& attr, int64_t v);
+
+}  // namespace huiqi::rules
