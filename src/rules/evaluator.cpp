@@ -1,0 +1,158 @@
+#include "rules/evaluator.h"
+
+#include <algorithm>
+#include <chrono>
+
+namespace huiqi::rules {
+
+namespace {
+
+Truth Not(Truth t) {
+  return t == Truth::kUnknown ? t : (t == Truth::kTrue ? Truth::kFalse : Truth::kTrue);
+}
+Truth FromBool(bool b) { return b ? Truth::kTrue : Truth::kFalse; }
+
+bool Compare(int64_t a, CmpOp op, int64_t b) {
+  switch (op) {
+    case CmpOp::kEq: return a == b;
+    case CmpOp::kNe: return a != b;
+    case CmpOp::kLt: return a < b;
+    case CmpOp::kLe: return a <= b;
+    case CmpOp::kGt: return a > b;
+    case CmpOp::kGe: return a >= b;
+  }
+  return false;
+}
+
+// The same day N years earlier (29 Feb → 28 Feb).
+core::Date YearsBefore(core::Date today, int years) {
+  int y = today.year() - years;
+  unsigned m = today.month(), d = today.day();
+  std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{d}};
+  if (!ymd.ok()) d = 28;
+  return core::Date::FromYmd(y, m, d);
+}
+
+Truth LeafTruth(const Node& n, const Facts& f, core::Date today) {
+  switch (n.kind) {
+    case NodeKind::kHas: {
+      if (!f.tags_known) return Truth::kUnknown;
+      auto it = f.tags.find(n.text);
+      if (it == f.tags.end()) return Truth::kFalse;
+      if (n.within_years == 0) return Truth::kTrue;
+      if (!it->second) return Truth::kUnknown;
+      return FromBool(*it->second >= YearsBefore(today, n.within_years).days());
+    }
+    case NodeKind::kUnder: {
+      auto it = f.texts.find(n.attr);
+      if (it == f.texts.end()) return Truth::kUnknown;
+      return FromBool(CodeUnder(n.attr == "industry" ? "industry" : "region", it->second, n.text));
+    }
+    case NodeKind::kCompare:
+    case NodeKind::kIn:
+    case NodeKind::kBetween: {
+      if (n.is_text) {
+        auto it = f.texts.find(n.attr);
+        if (it == f.texts.end()) return Truth::kUnknown;
+        if (n.kind == NodeKind::kIn) {
+          return FromBool(std::find(n.texts.begin(), n.texts.end(), it->second) != n.texts.end());
+        }
+        bool eq = it->second == n.text;
+        return FromBool(n.cmp == CmpOp::kNe ? !eq : eq);
+      }
+      auto it = f.numbers.find(n.attr);
+      if (it == f.numbers.end()) return Truth::kUnknown;
+      int64_t v = it->second;
+      if (n.kind == NodeKind::kIn) return FromBool(std::find(n.numbers.begin(), n.numbers.end(), v) != n.numbers.end());
+      if (n.kind == NodeKind::kBetween) return FromBool(v >= n.number && v <= n.number2);
+      return FromBool(Compare(v, n.cmp, n.number));
+    }
+    default: return Truth::kUnknown;
+  }
+}
+
+std::string ActualText(const Node& leaf, const Schema& schema, const Facts& f, const CodeNamer& namer) {
+  const Node& n = leaf.kind == NodeKind::kNot ? leaf.children[0] : leaf;
+  if (n.kind == NodeKind::kHas) {
+    if (!f.tags_known) return "未提供";
+    auto it = f.tags.find(n.text);
+    if (it == f.tags.end()) return "无";
+    return it->second ? "已取得（" + core::Date::FromDays(*it->second).ToString() + "）" : "已取得（日期未知）";
+  }
+  const AttributeDef* a = schema.Find(n.attr);
+  if (a == nullptr) return "";
+  if (auto it = f.texts.find(n.attr); it != f.texts.end()) {
+    std::string name = namer ? namer(a->code_table, it->second) : "";
+    return name.empty() ? it->second : name + "（" + it->second + "）";
+  }
+  if (auto it = f.numbers.find(n.attr); it != f.numbers.end()) return HumanValue(*a, it->second);
+  return "未提供";
+}
+
+}  // namespace
+
+std::string_view TruthCode(Truth t) {
+  return t == Truth::kTrue ? "pass" : t == Truth::kFalse ? "fail" : "unknown";
+}
+std::string_view TruthLabel(Truth t) {
+  return t == Truth::kTrue ? "满足" : t == Truth::kFalse ? "不满足" : "待补充";
+}
+
+bool CodeUnder(std::string_view table, std::string_view code, std::string_view prefix) {
+  if (table == "industry" && !prefix.empty() && std::isalpha(static_cast<unsigned char>(prefix[0]))) {
+    return !code.empty() && code[0] == prefix[0];
+  }
+  if (table == "industry" && !code.empty() && std::isalpha(static_cast<unsigned char>(code[0]))) code.remove_prefix(1);
+  return code.substr(0, prefix.size()) == prefix;
+}
+
+Truth EvaluateLeaf(const Node& leaf, const Facts& facts, core::Date today) {
+  if (leaf.kind == NodeKind::kNot) return Not(EvaluateLeaf(leaf.children[0], facts, today));
+  return LeafTruth(leaf, facts, today);
+}
+
+Truth EvaluateRule(const Node& n, const Facts& facts, core::Date today) {
+  switch (n.kind) {
+    case NodeKind::kAnd: {
+      Truth out = Truth::kTrue;
+      for (const auto& c : n.children) {
+        Truth t = EvaluateRule(c, facts, today);
+        if (t == Truth::kFalse) return Truth::kFalse;
+        if (t == Truth::kUnknown) out = Truth::kUnknown;
+      }
+      return out;
+    }
+    case NodeKind::kOr: {
+      Truth out = Truth::kFalse;
+      for (const auto& c : n.children) {
+        Truth t = EvaluateRule(c, facts, today);
+        if (t == Truth::kTrue) return Truth::kTrue;
+        if (t == Truth::kUnknown) out = Truth::kUnknown;
+      }
+      return out;
+    }
+    case NodeKind::kNot: return Not(EvaluateRule(n.children[0], facts, today));
+    default: return LeafTruth(n, facts, today);
+  }
+}
+
+Evaluation Explain(const Node& rule, const Schema& schema, const Facts& facts, core::Date today,
+                   const CodeNamer& namer) {
+  Evaluation ev;
+  ev.verdict = EvaluateRule(rule, facts, today);
+  for (const Node* leaf : Leaves(rule)) {
+    ConditionTrace t;
+    t.node = leaf;
+    t.description = Describe(*leaf, schema, namer);
+    t.canonical = Print(*leaf, schema);
+    t.actual = ActualText(*leaf, schema, facts, namer);
+    t.attr = leaf->kind == NodeKind::kNot ? leaf->children[0].attr : leaf->attr;
+    t.outcome = EvaluateLeaf(*leaf, facts, today);
+    if (t.outcome == Truth::kFalse) ++ev.failed;
+    if (t.outcome == Truth::kUnknown) ++ev.unknown;
+    ev.conditions.push_back(std::move(t));
+  }
+  return ev;
+}
+
+}  // namespace huiqi::rules
