@@ -24,15 +24,6 @@ bool Compare(int64_t a, CmpOp op, int64_t b) {
   return false;
 }
 
-// The same day N years earlier (29 Feb → 28 Feb).
-core::Date YearsBefore(core::Date today, int years) {
-  int y = today.year() - years;
-  unsigned m = today.month(), d = today.day();
-  std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{d}};
-  if (!ymd.ok()) d = 28;
-  return core::Date::FromYmd(y, m, d);
-}
-
 Truth LeafTruth(const Node& n, const Facts& f, core::Date today) {
   switch (n.kind) {
     case NodeKind::kHas: {
@@ -90,6 +81,14 @@ std::string ActualText(const Node& leaf, const Schema& schema, const Facts& f, c
 }
 
 }  // namespace
+
+core::Date YearsBefore(core::Date today, int years) {
+  int y = today.year() - years;
+  unsigned m = today.month(), d = today.day();
+  std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{d}};
+  if (!ymd.ok()) d = 28;
+  return core::Date::FromYmd(y, m, d);
+}
 
 std::string_view TruthCode(Truth t) {
   return t == Truth::kTrue ? "pass" : t == Truth::kFalse ? "fail" : "unknown";

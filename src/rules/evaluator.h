@@ -55,6 +55,9 @@ Truth EvaluateRule(const Node& rule, const Facts& facts, core::Date today);
 Evaluation Explain(const Node& rule, const Schema& schema, const Facts& facts, core::Date today,
                    const CodeNamer& namer = {});
 
+//! The same calendar day `years` earlier (29 Feb → 28 Feb): the cut-off of "within N years".
+core::Date YearsBefore(core::Date today, int years);
+
 //! True when `code` (a full region code or "C3911"-style industry code) lies under `prefix`
 //! (as normalised by NormalizeCodePrefix).
 bool CodeUnder(std::string_view table, std::string_view code, std::string_view prefix);
