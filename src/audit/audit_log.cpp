@@ -1,0 +1,162 @@
+#include "audit/audit_log.h"
+
+#include <openssl/evp.h>
+
+#include <memory>
+
+namespace huiqi::audit {
+
+using store::Statement;
+
+namespace {
+
+constexpr Statement kAdvanceHead{"audit.advance_head",
+                                 "UPDATE audit_head SET last_id = last_id + 1 WHERE id = 1 RETURNING last_id, last_hash"};
+constexpr Statement kSetHeadHash{"audit.set_head_hash", "UPDATE audit_head SET last_hash = ? WHERE id = 1"};
+constexpr Statement kInsert{"audit.insert",
+                            "INSERT INTO audit_log (id, at, actor_user_id, actor_login, action, entity, entity_id, "
+                            "before_json, after_json, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"};
+constexpr Statement kInsertChange{"audit.insert_change",
+                                  "INSERT INTO change_log (at, entity, entity_id, op) VALUES (?, ?, ?, ?)"};
+constexpr Statement kWalk{"audit.walk",
+                          "SELECT id, at, actor_user_id, actor_login, action, entity, entity_id, before_json, "
+                          "after_json, prev_hash, hash FROM audit_log WHERE id > ? ORDER BY id LIMIT 1000"};
+constexpr Statement kHead{"audit.head", "SELECT last_id, last_hash FROM audit_head WHERE id = 1"};
+constexpr Statement kCount{"audit.count", "SELECT COUNT(*) AS n FROM audit_log"};
+constexpr Statement kPage{"audit.page",
+                          "SELECT id, at, actor_user_id, actor_login, action, entity, entity_id, before_json, "
+                          "after_json, prev_hash, hash FROM audit_log ORDER BY id DESC LIMIT ? OFFSET ?"};
+
+std::string Canonical(int64_t id, std::string_view at, const std::optional<int64_t>& user, std::string_view login,
+                      std::string_view action, std::string_view entity, std::string_view entity_id,
+                      std::string_view before, std::string_view after, std::string_view prev) {
+  // Length-prefixed fields so no two different rows serialise alike.
+  std::string s;
+  auto field = [&](std::string_view v) {
+    s += std::to_string(v.size());
+    s += ':';
+    s += v;
+    s += ';';
+  };
+  field(prev);
+  field(std::to_string(id));
+  field(at);
+  field(user ? std::to_string(*user) : "");
+  field(login);
+  field(action);
+  field(entity);
+  field(entity_id);
+  field(before);
+  field(after);
+  return s;
+}
+
+std::string Dump(const nlohmann::json& j) { return j.is_null() ? "" : j.dump(); }
+
+std::string Op(const nlohmann::json& before, const nlohmann::json& after) {
+  if (before.is_null()) return "create";
+  if (after.is_null()) return "delete";
+  return "update";
+}
+
+Entry EntryOf(const store::Row& r) {
+  Entry e;
+  e.id = r.Int("id");
+  e.at = r.Text("at");
+  e.actor_user_id = r.OptInt("actor_user_id");
+  e.actor_login = r.Text("actor_login");
+  e.action = r.Text("action");
+  e.entity = r.Text("entity");
+  e.entity_id = r.Text("entity_id");
+  std::string b = r.Text("before_json"), a = r.Text("after_json");
+  e.before = b.empty() ? nlohmann::json() : nlohmann::json::parse(b, nullptr, false);
+  e.after = a.empty() ? nlohmann::json() : nlohmann::json::parse(a, nullptr, false);
+  e.hash = r.Text("hash");
+  return e;
+}
+
+}  // namespace
+
+std::string Sm3Hex(std::string_view data) {
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sm3(), nullptr) != 1 ||
+      EVP_DigestUpdate(ctx.get(), data.data(), data.size()) != 1 || EVP_DigestFinal_ex(ctx.get(), md, &len) != 1) {
+    throw std::runtime_error("SM3 digest failed");  // OpenSSL 3 always has SM3: a broken invariant
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned i = 0; i < len; ++i) {
+    out += kHex[md[i] >> 4];
+    out += kHex[md[i] & 15];
+  }
+  return out;
+}
+
+core::Status Record(store::Session& tx, const core::Clock& clock, const Actor& actor, std::string_view action,
+                    std::string_view entity, std::string entity_id, const nlohmann::json& before,
+                    const nlohmann::json& after) {
+  // Taking the head row first serialises writers on PostgreSQL (row lock until commit).
+  HQ_ASSIGN_OR_RETURN(auto head, tx.QueryOne(kAdvanceHead, {}, "审计链头", "audit head"));
+  int64_t id = head.Int("last_id");
+  std::string prev = head.Text("last_hash");
+  std::string at = core::FormatTimestamp(clock.Now());
+  std::string b = Dump(before), a = Dump(after);
+  std::string hash = Sm3Hex(Canonical(id, at, actor.user_id, actor.login, action, entity, entity_id, b, a, prev));
+  HQ_RETURN_IF_ERROR(tx.Exec(kInsert, {id, at, store::OptionalInt(actor.user_id), actor.login, std::string(action),
+                                       std::string(entity), entity_id, b, a, prev, hash}));
+  HQ_RETURN_IF_ERROR(tx.Exec(kSetHeadHash, {hash}));
+  HQ_RETURN_IF_ERROR(tx.Exec(kInsertChange, {at, std::string(entity), entity_id, Op(before, after)}));
+  return core::Ok();
+}
+
+core::Result<VerifyReport> Verify(store::Database& db) {
+  return db.ReadValue<VerifyReport>([](store::Session& s) -> core::Result<VerifyReport> {
+    VerifyReport rep;
+    std::string prev;
+    int64_t last_id = 0;
+    auto fail = [&](int64_t id, std::string problem) {
+      rep.ok = false;
+      rep.first_bad_id = id;
+      rep.problem = std::move(problem);
+      return rep;
+    };
+    while (true) {
+      HQ_ASSIGN_OR_RETURN(auto rows, s.Query(kWalk, {last_id}));
+      if (rows.empty()) break;
+      for (const auto& r : rows) {
+        int64_t id = r.Int("id");
+        ++rep.checked;
+        if (id != last_id + 1) return fail(id, "第 " + std::to_string(last_id + 1) + " 条审计记录缺失");
+        if (r.Text("prev_hash") != prev) return fail(id, "第 " + std::to_string(id) + " 条记录的前序哈希与上一条不符");
+        std::string expected = Sm3Hex(Canonical(id, r.Text("at"), r.OptInt("actor_user_id"), r.Text("actor_login"),
+                                                r.Text("action"), r.Text("entity"), r.Text("entity_id"),
+                                                r.Text("before_json"), r.Text("after_json"), prev));
+        if (expected != r.Text("hash")) return fail(id, "第 " + std::to_string(id) + " 条审计记录内容被改动");
+        prev = r.Text("hash");
+        last_id = id;
+      }
+    }
+    HQ_ASSIGN_OR_RETURN(auto head, s.QueryOne(kHead, {}, "审计链头", "audit head"));
+    if (head.Int("last_id") != last_id || head.Text("last_hash") != prev) {
+      return fail(last_id + 1, "审计链末尾的记录被删除或链头被改动");
+    }
+    return rep;
+  });
+}
+
+core::Result<EntryPage> List(store::Database& db, int page, int page_size) {
+  if (page < 1) page = 1;
+  if (page_size < 1 || page_size > 100) page_size = 20;
+  return db.ReadValue<EntryPage>([&](store::Session& s) -> core::Result<EntryPage> {
+    EntryPage out;
+    HQ_ASSIGN_OR_RETURN(auto n, s.QueryOne(kCount, {}, "", ""));
+    out.total = n.Int("n");
+    HQ_ASSIGN_OR_RETURN(auto rows, s.Query(kPage, {int64_t{page_size}, int64_t{(page - 1) * page_size}}));
+    for (const auto& r : rows) out.items.push_back(EntryOf(r));
+    return out;
+  });
+}
+
+}  // namespace huiqi::audit

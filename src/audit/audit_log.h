@@ -1,0 +1,62 @@
+#pragma once
+// The audit log: every state change records who, what, when, and the record before and after,
+// in the same transaction as the change itself. Rows are chained by SM3 (GB/T 32905): each
+// row's hash covers the previous row's hash and every field of its own, so editing, deleting
+// or reordering a row breaks the chain and Verify() finds the first broken row. A change-log
+// row is written beside each audit row: the feed the in-memory indexes of every node follow.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/date.h"
+#include "store/database.h"
+
+namespace huiqi::audit {
+
+//! Who made a change: a user, or the system / command line (no user id).
+struct Actor {
+  std::optional<int64_t> user_id;
+  std::string login;  // "cli", "system", or the user's login
+};
+
+//! Writes the audit row and the change-log row inside the caller's transaction `tx`.
+//! `before` / `after` are null JSON for a creation / deletion.
+core::Status Record(store::Session& tx, const core::Clock& clock, const Actor& actor, std::string_view action,
+                    std::string_view entity, std::string entity_id, const nlohmann::json& before,
+                    const nlohmann::json& after);
+
+struct VerifyReport {
+  bool ok = true;
+  int64_t checked = 0;       // rows walked
+  int64_t first_bad_id = 0;  // 0 when ok
+  std::string problem;       // Chinese description of what is wrong
+};
+
+//! Walks the whole chain. An error only when the database cannot be read.
+core::Result<VerifyReport> Verify(store::Database& db);
+
+struct Entry {
+  int64_t id = 0;
+  std::string at, actor_login, action, entity, entity_id;
+  std::optional<int64_t> actor_user_id;
+  nlohmann::json before, after;
+  std::string hash;
+};
+
+struct EntryPage {
+  std::vector<Entry> items;
+  int64_t total = 0;
+};
+
+//! Newest first. page from 1; page_size 1..100.
+core::Result<EntryPage> List(store::Database& db, int page, int page_size);
+
+//! The SM3 digest of `data`, lower-case hex.
+std::string Sm3Hex(std::string_view data);
+
+}  // namespace huiqi::audit

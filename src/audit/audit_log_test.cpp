@@ -1,0 +1,95 @@
+#include "audit/audit_log.h"
+
+#include <gtest/gtest.h>
+
+#include "support/test_db.h"
+
+namespace huiqi::audit {
+namespace {
+
+constexpr store::Statement kTamper{"test.tamper", "UPDATE audit_log SET after_json = '{\"name\":\"改过\"}' WHERE id = 2"};
+constexpr store::Statement kDeleteMiddle{"test.delete_middle", "DELETE FROM audit_log WHERE id = 2"};
+constexpr store::Statement kDeleteLast{"test.delete_last", "DELETE FROM audit_log WHERE id = 3"};
+constexpr store::Statement kChanges{"test.changes", "SELECT COUNT(*) AS n FROM change_log"};
+constexpr store::Statement kAudits{"test.audits", "SELECT COUNT(*) AS n FROM audit_log"};
+
+class AuditLogTest : public ::testing::TestWithParam<store::Kind> {
+ protected:
+  void SetUp() override {
+    db_ = testing::FreshDatabase(GetParam());
+    for (int i = 1; i <= 3; ++i) {
+      ASSERT_TRUE(db_->Write([&](store::Session& s) {
+        return Record(s, clock_, {7, "admin"}, "department.create", "department", std::to_string(i), nullptr,
+                      {{"name", "部门" + std::to_string(i)}});
+      }).ok());
+    }
+  }
+  int64_t CountOf(const store::Statement& st) {
+    return db_->ReadValue<int64_t>([&](store::Session& s) -> core::Result<int64_t> {
+      HQ_ASSIGN_OR_RETURN(auto r, s.QueryOne(st, {}, "", ""));
+      return r.Int("n");
+    }).value();
+  }
+  void Mutate(const store::Statement& st) {
+    ASSERT_TRUE(db_->Write([&](store::Session& s) -> core::Status {
+      HQ_RETURN_IF_ERROR(s.Exec(st));
+      return core::Ok();
+    }).ok());
+  }
+  std::unique_ptr<store::Database> db_;
+  core::FixedClock clock_{core::ShanghaiMidnight(core::Date::FromYmd(2026, 11, 22))};
+};
+
+TEST_P(AuditLogTest, AnIntactChainVerifies) {
+  auto rep = Verify(*db_);
+  ASSERT_TRUE(rep.ok());
+  EXPECT_TRUE(rep->ok) << rep->problem;
+  EXPECT_EQ(rep->checked, 3);
+  EXPECT_EQ(CountOf(kChanges), 3);
+  auto page = List(*db_, 1, 2);
+  ASSERT_TRUE(page.ok());
+  EXPECT_EQ(page->total, 3);
+  ASSERT_EQ(page->items.size(), 2u);
+  EXPECT_EQ(page->items[0].id, 3);  // newest first
+  EXPECT_EQ(page->items[0].after["name"], "部门3");
+}
+
+TEST_P(AuditLogTest, AnEditedRowIsFound) {
+  Mutate(kTamper);
+  auto rep = Verify(*db_).value();
+  EXPECT_FALSE(rep.ok);
+  EXPECT_EQ(rep.first_bad_id, 2);
+}
+
+TEST_P(AuditLogTest, ADeletedRowIsFound) {
+  Mutate(kDeleteMiddle);
+  auto rep = Verify(*db_).value();
+  EXPECT_FALSE(rep.ok);
+  EXPECT_EQ(rep.first_bad_id, 3);
+}
+
+TEST_P(AuditLogTest, ADeletedLastRowIsFound) {
+  Mutate(kDeleteLast);
+  EXPECT_FALSE(Verify(*db_).value().ok);
+}
+
+TEST_P(AuditLogTest, AFailedTransactionLeavesNeitherAuditNorChangeRow) {
+  auto st = db_->Write([&](store::Session& s) -> core::Status {
+    HQ_RETURN_IF_ERROR(Record(s, clock_, {7, "admin"}, "department.create", "department", "9", nullptr, {{"x", 1}}));
+    return core::InvalidArgument("name", "required", "名称必填", "name required");
+  });
+  EXPECT_FALSE(st.ok());
+  EXPECT_EQ(CountOf(kAudits), 3);
+  EXPECT_EQ(CountOf(kChanges), 3);
+  EXPECT_TRUE(Verify(*db_).value().ok);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, AuditLogTest, ::testing::ValuesIn(testing::Backends()), testing::PrintBackend{});
+
+TEST(Sm3, MatchesTheStandardsExample) {
+  // GB/T 32905-2016 附录 A 示例 1: SM3("abc").
+  EXPECT_EQ(Sm3Hex("abc"), "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0");
+}
+
+}  // namespace
+}  // namespace huiqi::audit
