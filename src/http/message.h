@@ -1,0 +1,60 @@
+#pragma once
+// Transport-neutral request and response. No Beast type appears here: handlers and tests use
+// these structs, and only server.cpp translates to and from Beast.
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "auth/principal.h"
+#include "core/error.h"
+
+namespace huiqi::http {
+
+struct Request {
+  std::string method;                             // upper case: "GET", "POST", …
+  std::string path;                               // percent-decoded, without the query string
+  std::map<std::string, std::string> query;       // decoded query parameters (last one wins)
+  std::map<std::string, std::string> headers;     // names in lower case
+  std::string body;
+  std::string remote_addr;                        // peer IP address
+  std::map<std::string, std::string> path_params; // filled by the router: {id} → value
+  const auth::Principal* principal = nullptr;     // set by the auth middleware; null = anonymous
+
+  std::string Header(std::string_view lower_name) const;   // "" when absent
+  std::string Cookie(std::string_view name) const;         // "" when absent
+  std::string Query(std::string_view name, std::string_view fallback = "") const;
+  //! Parses the body as a JSON object; error code "invalid_json" (field "body") otherwise.
+  core::Result<nlohmann::json> JsonBody() const;
+  //! A path parameter that must be a positive integer id; error names the parameter.
+  core::Result<int64_t> PathId(std::string_view name) const;
+  //! The logged-in principal; precondition: the route's Access requires login.
+  const auth::Principal& User() const { return *principal; }
+};
+
+struct Response {
+  int status = 200;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+
+  static Response Json(int status, const nlohmann::json& body);
+  static Response Ok(const nlohmann::json& body) { return Json(200, body); }
+  static Response Created(const nlohmann::json& body) { return Json(201, body); }
+  static Response NoContent();
+  //! {"error":{"code","message","message_en","field"}} with the status for its kind.
+  static Response FromError(const core::Error& error);
+  void SetHeader(std::string name, std::string value);
+};
+
+//! HTTP status for an error kind (the one table: 400/401/403/404/409/413/429/503/500).
+int StatusFor(core::ErrorKind kind);
+
+using Handler = std::function<Response(Request&)>;
+
+}  // namespace huiqi::http

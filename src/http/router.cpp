@@ -1,0 +1,140 @@
+#include "http/router.h"
+
+#include <algorithm>
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+namespace huiqi::http {
+
+namespace {
+
+std::vector<std::string> Segments(std::string_view path) {
+  std::vector<std::string> out;
+  size_t pos = 0;
+  while (pos < path.size()) {
+    if (path[pos] == '/') {
+      ++pos;
+      continue;
+    }
+    size_t end = path.find('/', pos);
+    out.emplace_back(path.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos));
+    if (end == std::string_view::npos) break;
+    pos = end;
+  }
+  return out;
+}
+
+bool StateChanging(const std::string& method) {
+  return method == "POST" || method == "PUT" || method == "PATCH" || method == "DELETE";
+}
+
+struct Route {
+  std::string method;
+  std::vector<std::string> segments;  // "{name}" for parameters
+  Access access;
+  Handler handler;
+
+  bool Match(const std::vector<std::string>& path, std::map<std::string, std::string>* params) const {
+    if (path.size() != segments.size()) return false;
+    for (size_t i = 0; i < path.size(); ++i) {
+      const std::string& s = segments[i];
+      if (s.size() > 2 && s.front() == '{' && s.back() == '}') {
+        if (params) (*params)[s.substr(1, s.size() - 2)] = path[i];
+      } else if (s != path[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+};
+
+core::Status CheckAccess(const Access& access, const auth::Principal* p) {
+  if (!access.login_required) return core::Ok();
+  if (p == nullptr) {
+    return core::MakeError(core::ErrorKind::kUnauthenticated, "unauthenticated", "请先登录", "login required");
+  }
+  if (!access.kinds.empty() && std::find(access.kinds.begin(), access.kinds.end(), p->kind) == access.kinds.end()) {
+    return core::PermissionDenied();
+  }
+  if (!access.roles.empty() && p->Is(auth::UserKind::kDepartmentStaff)) {
+    bool any = std::any_of(access.roles.begin(), access.roles.end(), [&](auth::Role r) { return p->HasRole(r); });
+    if (!any) return core::PermissionDenied("您的角色无权执行此操作", "your role may not do this");
+  }
+  return core::Ok();
+}
+
+}  // namespace
+
+struct Router::Impl {
+  auth::SessionResolver* resolver;
+  RouterOptions options;
+  std::vector<Route> routes;
+};
+
+Router::Router(auth::SessionResolver* resolver, RouterOptions options)
+    : impl_(std::make_unique<Impl>(Impl{resolver, std::move(options), {}})) {}
+Router::~Router() = default;
+
+void Router::Add(std::string method, std::string pattern, Access access, Handler handler) {
+  impl_->routes.push_back(Route{std::move(method), Segments(pattern), std::move(access), std::move(handler)});
+}
+
+bool Router::Matches(const std::string& path) const {
+  auto segs = Segments(path);
+  return std::any_of(impl_->routes.begin(), impl_->routes.end(), [&](const Route& r) { return r.Match(segs, nullptr); });
+}
+
+Response Router::Dispatch(Request& request) const {
+  try {
+    auto segs = Segments(request.path);
+    const Route* found = nullptr;
+    std::string allow;
+    for (const auto& r : impl_->routes) {
+      std::map<std::string, std::string> params;
+      if (!r.Match(segs, &params)) continue;
+      if (r.method == request.method) {
+        found = &r;
+        request.path_params = std::move(params);
+        break;
+      }
+      allow += (allow.empty() ? "" : ", ") + r.method;
+    }
+    if (found == nullptr) {
+      if (!allow.empty()) {
+        Response resp = Response::FromError(core::MakeError(core::ErrorKind::kFailedPrecondition, "method_not_allowed",
+                                                            "该接口不支持 " + request.method + " 方法",
+                                                            "method not allowed"));
+        resp.status = 405;
+        resp.SetHeader("Allow", allow);
+        return resp;
+      }
+      return Response::FromError(core::MakeError(core::ErrorKind::kNotFound, "not_found", "接口不存在：" + request.path,
+                                                  "no such endpoint: " + request.path));
+    }
+    // The principal lives on this frame for the whole handler call.
+    std::optional<auth::Principal> principal;
+    std::string token = request.Cookie(impl_->options.session_cookie);
+    if (!token.empty() && impl_->resolver != nullptr) {
+      auto resolved = impl_->resolver->Resolve(token);
+      if (!resolved.ok()) return Response::FromError(resolved.error());
+      principal = std::move(*resolved);
+    }
+    request.principal = principal ? &*principal : nullptr;
+    // CSRF: a request that rides on the session cookie must also prove it came from our pages.
+    if (principal && StateChanging(request.method) &&
+        request.Header(impl_->options.csrf_header) != principal->csrf_token) {
+      return Response::FromError(core::MakeError(core::ErrorKind::kPermissionDenied, "csrf_failed",
+                                                 "请求校验失败（缺少或错误的 CSRF 令牌），请刷新页面后重试",
+                                                 "missing or wrong CSRF token"));
+    }
+    auto allowed = CheckAccess(found->access, request.principal);
+    if (!allowed.ok()) return Response::FromError(allowed.error());
+    return found->handler(request);
+  } catch (const std::exception& e) {
+    spdlog::error("handler for {} {} threw: {}", request.method, request.path, e.what());
+    return Response::FromError(core::Internal(e.what()));
+  }
+}
+
+}  // namespace huiqi::http

@@ -1,0 +1,314 @@
+// The only translation unit that includes Boost.Beast and Asio.
+
+#include "http/server.h"
+
+#include <atomic>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <sstream>
+#include <thread>
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+namespace huiqi::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+std::string PercentDecode(std::string_view s, bool plus_is_space) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+        std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+      out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
+      i += 2;
+    } else if (plus_is_space && s[i] == '+') {
+      out += ' ';
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+void ParseQuery(std::string_view q, std::map<std::string, std::string>& out) {
+  size_t pos = 0;
+  while (pos < q.size()) {
+    size_t amp = q.find('&', pos);
+    std::string_view part = q.substr(pos, amp == std::string_view::npos ? std::string_view::npos : amp - pos);
+    size_t eq = part.find('=');
+    if (!part.empty()) {
+      out[PercentDecode(part.substr(0, eq), true)] =
+          eq == std::string_view::npos ? "" : PercentDecode(part.substr(eq + 1), true);
+    }
+    if (amp == std::string_view::npos) break;
+    pos = amp + 1;
+  }
+}
+
+std::string_view ContentType(const std::filesystem::path& p) {
+  static const std::map<std::string, std::string_view> kTypes = {
+      {".html", "text/html; charset=utf-8"}, {".js", "text/javascript; charset=utf-8"},
+      {".mjs", "text/javascript; charset=utf-8"}, {".css", "text/css; charset=utf-8"},
+      {".json", "application/json; charset=utf-8"}, {".svg", "image/svg+xml"}, {".png", "image/png"},
+      {".jpg", "image/jpeg"}, {".jpeg", "image/jpeg"}, {".ico", "image/x-icon"}, {".woff2", "font/woff2"},
+      {".woff", "font/woff"}, {".ttf", "font/ttf"}, {".txt", "text/plain; charset=utf-8"}, {".map", "application/json"}};
+  auto it = kTypes.find(p.extension().string());
+  return it == kTypes.end() ? "application/octet-stream" : it->second;
+}
+
+// Static files of the web app. Paths with ".." never leave the directory; unknown paths fall
+// back to index.html so the single-page app's deep links work on reload.
+std::optional<Response> ServeStatic(const std::string& dir, const Request& req) {
+  if (dir.empty() || (req.method != "GET" && req.method != "HEAD") || req.path.rfind("/api/", 0) == 0) {
+    return std::nullopt;
+  }
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return std::nullopt;
+  if (req.path.find("..") != std::string::npos) return std::nullopt;
+  fs::path file = fs::path(dir) / req.path.substr(1);
+  if (req.path == "/" || fs::is_directory(file, ec)) file /= "index.html";
+  bool fallback = false;
+  if (!fs::is_regular_file(file, ec)) {
+    file = fs::path(dir) / "index.html";
+    fallback = true;
+    if (!fs::is_regular_file(file, ec)) return std::nullopt;
+  }
+  std::ifstream in(file, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  Response r;
+  r.status = 200;
+  r.body = ss.str();
+  r.SetHeader("Content-Type", std::string(ContentType(file)));
+  bool immutable = !fallback && req.path.rfind("/assets/", 0) == 0;
+  r.SetHeader("Cache-Control", immutable ? "public, max-age=31536000, immutable" : "no-cache");
+  return r;
+}
+
+}  // namespace
+
+struct Server::Impl {
+  ServerOptions options;
+  const Router& router;
+  asio::io_context ioc;
+  std::unique_ptr<asio::thread_pool> workers;
+  std::optional<tcp::acceptor> acceptor;
+  std::vector<std::thread> threads;
+  std::atomic<int> in_flight{0};
+  std::atomic<bool> stopping{false};
+  std::atomic<bool> started{false};
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
+
+  Impl(ServerOptions o, const Router& r) : options(std::move(o)), router(r) {}
+
+  Response Handle(Request& req) {
+    if (auto r = ServeStatic(options.static_dir, req)) return std::move(*r);
+    return router.Dispatch(req);
+  }
+
+  void Accept();
+};
+
+namespace {
+
+class Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  Connection(tcp::socket socket, Server::Impl& server) : stream_(std::move(socket)), server_(server) {
+    beast::error_code ec;
+    auto ep = stream_.socket().remote_endpoint(ec);
+    remote_ = ec ? "" : ep.address().to_string();
+  }
+
+  void Start() {
+    asio::dispatch(stream_.get_executor(), beast::bind_front_handler(&Connection::Read, shared_from_this()));
+  }
+
+ private:
+  void Read() {
+    parser_.emplace();
+    parser_->body_limit(server_.options.body_limit);
+    parser_->header_limit(static_cast<std::uint32_t>(server_.options.header_limit));
+    stream_.expires_after(server_.options.read_timeout);
+    bhttp::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Connection::OnRead, shared_from_this()));
+  }
+
+  void OnRead(beast::error_code ec, std::size_t) {
+    if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::operation_aborted ||
+        ec == asio::error::connection_reset || ec == asio::error::eof) {
+      return Close();
+    }
+    started_ = std::chrono::steady_clock::now();
+    if (ec == bhttp::error::body_limit) {
+      method_ = "?";
+      return Send(Response::FromError(core::MakeError(core::ErrorKind::kPayloadTooLarge, "payload_too_large",
+                                                      "请求体过大（上限 " +
+                                                          std::to_string(server_.options.body_limit / 1024) + " KB）",
+                                                      "request body too large")),
+                  false);
+    }
+    if (ec) {
+      method_ = "?";
+      return Send(Response::FromError(core::InvalidArgument("request", "bad_request", "HTTP 请求格式错误",
+                                                            "malformed HTTP request: " + ec.message())),
+                  false);
+    }
+    auto msg = parser_->release();
+    keep_alive_ = msg.keep_alive() && !server_.stopping;
+    auto req = std::make_shared<Request>();
+    req->method = std::string(msg.method_string());
+    std::string_view target(msg.target().data(), msg.target().size());
+    size_t q = target.find('?');
+    req->path = PercentDecode(target.substr(0, q), false);
+    if (q != std::string_view::npos) ParseQuery(target.substr(q + 1), req->query);
+    for (const auto& f : msg) {
+      std::string name(f.name_string());
+      std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+      req->headers[name] = std::string(f.value());
+    }
+    req->body = std::move(msg.body());
+    req->remote_addr = remote_;
+    method_ = req->method;
+    target_ = std::string(target);
+    ++server_.in_flight;
+    // Handlers may block on the database: run them on the worker pool, answer on our strand.
+    asio::post(*server_.workers, [self = shared_from_this(), req] {
+      Response resp = self->server_.Handle(*req);
+      asio::post(self->stream_.get_executor(), [self, resp = std::move(resp)]() mutable {
+        self->Send(std::move(resp), self->keep_alive_, /*counted=*/true);
+      });
+    });
+  }
+
+  void Send(Response resp, bool keep_alive, bool counted = false) {
+    auto res = std::make_shared<bhttp::response<bhttp::string_body>>(static_cast<bhttp::status>(resp.status), 11);
+    res->set(bhttp::field::server, "huiqi/" HUIQI_VERSION);
+    for (auto& [k, v] : resp.headers) res->set(k, v);
+    res->keep_alive(keep_alive);
+    status_ = resp.status;
+    if (method_ != "HEAD") res->body() = std::move(resp.body);
+    res->prepare_payload();
+    bytes_ = res->body().size();
+    bhttp::async_write(stream_, *res,
+                       [self = shared_from_this(), res, keep_alive, counted](beast::error_code ec, std::size_t) {
+                         self->OnWrite(ec, keep_alive, counted);
+                       });
+  }
+
+  void OnWrite(beast::error_code ec, bool keep_alive, bool counted) {
+    double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started_).count();
+    spdlog::info("{} {} {} {}B {:.1f}ms {}", method_, target_, status_, bytes_, ms, remote_);
+    if (counted) --server_.in_flight;
+    if (ec || !keep_alive) return Close();
+    Read();
+  }
+
+  void Close() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  Server::Impl& server_;
+  std::string remote_, method_, target_;
+  bool keep_alive_ = false;
+  int status_ = 0;
+  size_t bytes_ = 0;
+  std::chrono::steady_clock::time_point started_;
+};
+
+}  // namespace
+
+void Server::Impl::Accept() {
+  acceptor->async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+    if (ec) {
+      if (ec == asio::error::operation_aborted || stopping) return;
+      spdlog::warn("accept failed: {}", ec.message());
+    } else {
+      std::make_shared<Connection>(std::move(socket), *this)->Start();
+    }
+    if (!stopping) Accept();
+  });
+}
+
+Server::Server(ServerOptions options, const Router& router) : impl_(std::make_unique<Impl>(std::move(options), router)) {}
+
+Server::~Server() { Stop(); }
+
+core::Result<uint16_t> Server::Start() {
+  auto& s = *impl_;
+  beast::error_code ec;
+  auto address = asio::ip::make_address(s.options.host, ec);
+  auto fail = [&](const std::string& what) {
+    return core::MakeError(core::ErrorKind::kUnavailable, "listen_failed",
+                           "无法监听 " + s.options.host + ":" + std::to_string(s.options.port) + "：" + what,
+                           "cannot listen: " + what, "listen");
+  };
+  if (ec) return fail(ec.message());
+  tcp::endpoint ep{address, s.options.port};
+  s.acceptor.emplace(s.ioc);
+  s.acceptor->open(ep.protocol(), ec);
+  if (!ec) s.acceptor->set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) s.acceptor->bind(ep, ec);
+  if (!ec) s.acceptor->listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) return fail(ec.message());
+  uint16_t port = s.acceptor->local_endpoint().port();
+  s.workers = std::make_unique<asio::thread_pool>(std::max(1, s.options.worker_threads));
+  s.work.emplace(asio::make_work_guard(s.ioc));
+  s.Accept();
+  for (int i = 0; i < std::max(1, s.options.io_threads); ++i) s.threads.emplace_back([&s] { s.ioc.run(); });
+  s.started = true;
+  spdlog::info("listening on http://{}:{}", s.options.host, port);
+  return port;
+}
+
+void Server::Stop() {
+  auto& s = *impl_;
+  if (!s.started.exchange(false)) return;
+  s.stopping = true;
+  asio::post(s.ioc, [&s] {
+    beast::error_code ec;
+    s.acceptor->close(ec);
+  });
+  auto deadline = std::chrono::steady_clock::now() + s.options.shutdown_grace;
+  while (s.in_flight > 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  if (s.in_flight > 0) spdlog::warn("stopping with {} requests still running", s.in_flight.load());
+  s.work.reset();
+  s.ioc.stop();
+  for (auto& t : s.threads) t.join();
+  s.threads.clear();
+  s.workers->join();
+  spdlog::info("server stopped");
+}
+
+core::Status Server::Run() {
+  // Block SIGINT/SIGTERM before the threads start (they inherit the mask) and wait for them here.
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  HQ_RETURN_IF_ERROR(Start());
+  int sig = 0;
+  sigwait(&set, &sig);
+  spdlog::info("received {}, shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+  Stop();
+  return core::Ok();
+}
+
+}  // namespace huiqi::http

@@ -1,0 +1,54 @@
+#pragma once
+// The HTTP server: Boost.Beast on an Asio io_context run by a few I/O threads; handlers (which
+// touch the database) run on a separate worker pool so I/O threads never block, and the answer
+// is posted back to the connection's strand. HTTP/1.1 with keep-alive, request size limits and
+// read timeouts, an access log line per request, static files for the web app with a fallback
+// to index.html so deep links work, and a graceful stop that lets in-flight requests finish.
+// Beast stays inside server.cpp (pimpl).
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "core/error.h"
+#include "http/router.h"
+
+namespace huiqi::http {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 8080;                            // 0: pick a free port (tests)
+  int io_threads = 2;
+  int worker_threads = 4;                          // handlers: database and search work
+  size_t body_limit = 8u << 20;                    // bytes; larger bodies get 413
+  size_t header_limit = 16u << 10;                 // bytes
+  std::chrono::seconds read_timeout{30};           // a request must arrive within this
+  std::chrono::seconds shutdown_grace{10};         // in-flight requests may finish within this
+  std::string static_dir;                          // the built web app (web/dist); empty: none
+};
+
+class Server {
+ public:
+  //! `router` is not owned and must outlive the server. Not copyable.
+  Server(ServerOptions options, const Router& router);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  //! Binds and starts serving in background threads; returns the bound port.
+  //! kUnavailable (field "listen") when the address cannot be bound.
+  core::Result<uint16_t> Start();
+  //! Stops accepting, lets in-flight requests finish (up to shutdown_grace), joins the threads.
+  //! Idempotent.
+  void Stop();
+  //! Start, then block until SIGINT or SIGTERM, then Stop.
+  core::Status Run();
+
+  struct Impl;  // public only so server.cpp's connection class can name it
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace huiqi::http
