@@ -35,6 +35,14 @@ struct Route {
   Access access;
   Handler handler;
 
+  // How specific the pattern is: literal segments outrank parameters, so /calendar/add wins
+  // over /calendar/{year} whatever the order of registration.
+  int Literals() const {
+    int n = 0;
+    for (const auto& s : segments) n += !(s.size() > 2 && s.front() == '{' && s.back() == '}');
+    return n;
+  }
+
   bool Match(const std::vector<std::string>& path, std::map<std::string, std::string>* params) const {
     if (path.size() != segments.size()) return false;
     for (size_t i = 0; i < path.size(); ++i) {
@@ -94,11 +102,13 @@ Response Router::Dispatch(Request& request) const {
       std::map<std::string, std::string> params;
       if (!r.Match(segs, &params)) continue;
       if (r.method == request.method) {
-        found = &r;
-        request.path_params = std::move(params);
-        break;
+        if (found == nullptr || r.Literals() > found->Literals()) {
+          found = &r;
+          request.path_params = std::move(params);
+        }
+        continue;
       }
-      allow += (allow.empty() ? "" : ", ") + r.method;
+      if (allow.find(r.method) == std::string::npos) allow += (allow.empty() ? "" : ", ") + r.method;
     }
     if (found == nullptr) {
       if (!allow.empty()) {

@@ -54,6 +54,14 @@ TEST_F(RouterTest, MatchesPathParameters) {
   EXPECT_EQ(Body(r)["id"], "42");
 }
 
+TEST_F(RouterTest, LiteralSegmentsOutrankParameters) {
+  router_.Add("GET", "/api/v1/items/featured", Access::Public(), [](Request&) { return Response::Ok({{"featured", true}}); });
+  auto req = Make("GET", "/api/v1/items/featured");
+  EXPECT_EQ(Body(router_.Dispatch(req))["featured"], true);
+  auto other = Make("GET", "/api/v1/items/7");
+  EXPECT_EQ(Body(router_.Dispatch(other))["id"], "7");
+}
+
 TEST_F(RouterTest, UnknownRouteAndWrongMethodUseTheErrorFormat) {
   auto unknown = Make("GET", "/api/v1/nothing");
   Response r = router_.Dispatch(unknown);

@@ -1,0 +1,72 @@
+// huiqi serve — the server: migrate, load reference data and the calendar, wire the modules.
+
+#include <iostream>
+
+#include <spdlog/spdlog.h>
+
+#include "app/commands.h"
+#include "app/context.h"
+#include "auth/auth_service.h"
+#include "calendar/calendar_service.h"
+#include "http/api/auth_api.h"
+#include "http/api/system_api.h"
+#include "http/server.h"
+
+namespace huiqi::app {
+
+namespace {
+
+void SplitListen(const std::string& listen, std::string& host, uint16_t& port) {
+  auto colon = listen.rfind(':');
+  int p = -1;
+  try {
+    if (colon != std::string::npos) p = std::stoi(listen.substr(colon + 1));
+  } catch (...) {
+  }
+  if (colon == std::string::npos || p < 0 || p > 65535) {
+    Fail(core::InvalidArgument("listen", "invalid_listen", "监听地址应为 HOST:PORT，如 127.0.0.1:8080",
+                               "listen must be HOST:PORT"));
+  }
+  host = listen.substr(0, colon);
+  port = static_cast<uint16_t>(p);
+}
+
+void Serve(const CommonOptions& common, const ServeOptions& opts) {
+  auto db = OpenMigratedDatabase(common);
+  auto reference = LoadReferenceData(common);
+  auto cal = LoadCalendar(common, db.get());
+  core::SystemClock clock;
+  auth::AuthService auth(*db, clock);
+  calendar::CalendarService calendar(*db, clock, cal);
+
+  http::Router router(&auth);
+  http::RegisterSystemApi(router, {*db, reference, calendar, clock});
+  http::RegisterAuthApi(router, auth, *db);
+
+  http::ServerOptions so;
+  SplitListen(opts.listen, so.host, so.port);
+  so.io_threads = opts.io_threads;
+  so.worker_threads = opts.worker_threads;
+  so.body_limit = opts.body_limit;
+  so.static_dir = opts.web_dir;
+  spdlog::info("huiqi {} on {} (data dir {})", HUIQI_VERSION, db->DisplayUrl(), common.data_dir);
+  http::Server server(so, router);
+  auto st = server.Run();
+  if (!st.ok()) Fail(st.error());
+}
+
+}  // namespace
+
+void AddServeCommand(CLI::App& cli, CommonOptions& common) {
+  auto opts = std::make_shared<ServeOptions>();
+  auto* serve = cli.add_subcommand("serve", "启动服务 run the HTTP server (migrates a fresh database first)");
+  AddCommonOptions(*serve, common);
+  serve->add_option("--listen", opts->listen, "监听地址 HOST:PORT")->capture_default_str();
+  serve->add_option("--web-dir", opts->web_dir, "前端构建目录 the built web app")->capture_default_str();
+  serve->add_option("--io-threads", opts->io_threads, "I/O 线程数")->capture_default_str()->check(CLI::Range(1, 64));
+  serve->add_option("--workers", opts->worker_threads, "工作线程数")->capture_default_str()->check(CLI::Range(1, 256));
+  serve->add_option("--body-limit", opts->body_limit, "请求体上限（字节）")->capture_default_str();
+  serve->callback([&common, opts] { Serve(common, *opts); });
+}
+
+}  // namespace huiqi::app

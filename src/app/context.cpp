@@ -1,0 +1,59 @@
+#include "app/context.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+
+#include "app/commands.h"
+#include "calendar/calendar_service.h"
+#include "store/migrations.h"
+
+namespace huiqi::app {
+
+void Fail(const core::Error& error, int code) {
+  std::cerr << "错误：" << error.message;
+  if (!error.field.empty()) std::cerr << "（字段 " << error.field << "）";
+  std::cerr << "\nerror: " << error.ToString() << "\n";
+  throw ExitCode{code};
+}
+
+std::unique_ptr<store::Database> OpenMigratedDatabase(const CommonOptions& common) {
+  auto db = store::Database::Open(common.db_url);
+  if (!db.ok()) Fail(db.error());
+  auto version = store::Migrate(**db);
+  if (!version.ok()) Fail(version.error());
+  return std::move(db).value();
+}
+
+core::WorkCalendar LoadCalendar(const CommonOptions& common, store::Database* db) {
+  auto cal = core::WorkCalendar::LoadDirectory(std::filesystem::path(common.data_dir) / "holidays");
+  if (!cal.ok()) Fail(cal.error());
+  if (db != nullptr) {
+    auto st = calendar::LoadOverrides(*db, *cal);
+    if (!st.ok()) Fail(st.error());
+  }
+  return std::move(cal).value();
+}
+
+core::ReferenceData LoadReferenceData(const CommonOptions& common) {
+  auto ref = core::ReferenceData::Load(std::filesystem::path(common.data_dir) / "reference");
+  if (!ref.ok()) Fail(ref.error());
+  return std::move(ref).value();
+}
+
+void AddCommonOptions(CLI::App& sub, CommonOptions& common) {
+  // Every subcommand binds the same variables, so the environment is read once as the default
+  // (ApplyEnvironment) rather than through CLI11's envname, whose unused copies would overwrite
+  // a flag given on the command line.
+  sub.add_option("--db", common.db_url, "数据库地址 database URL: sqlite:PATH or postgresql://… (env HUIQI_DB)")
+      ->capture_default_str();
+  sub.add_option("--data-dir", common.data_dir, "数据目录 data directory: holidays/, reference/, demo/ (env HUIQI_DATA_DIR)")
+      ->capture_default_str();
+}
+
+void ApplyEnvironment(CommonOptions& common) {
+  if (const char* db = std::getenv("HUIQI_DB"); db && *db) common.db_url = db;
+  if (const char* dir = std::getenv("HUIQI_DATA_DIR"); dir && *dir) common.data_dir = dir;
+}
+
+}  // namespace huiqi::app

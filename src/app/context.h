@@ -1,0 +1,23 @@
+#pragma once
+// Opening what commands need: the database (migrated), reference data, the calendar.
+
+#include <memory>
+
+#include "app/config.h"
+#include "core/calendar.h"
+#include "core/reference_data.h"
+#include "store/database.h"
+
+namespace huiqi::app {
+
+//! Opens the database and applies pending migrations; prints the error and throws ExitCode on
+//! failure.
+std::unique_ptr<store::Database> OpenMigratedDatabase(const CommonOptions& common);
+//! The calendar from data/holidays plus the administrators' additions stored in the database.
+//! `db` may be null (files only).
+core::WorkCalendar LoadCalendar(const CommonOptions& common, store::Database* db);
+core::ReferenceData LoadReferenceData(const CommonOptions& common);
+//! Prints an error for the user (Chinese and English) to stderr and throws ExitCode{code}.
+[[noreturn]] void Fail(const core::Error& error, int code = 1);
+
+}  // namespace huiqi::app

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# The command line as a user meets it: exit codes and what each command prints.
+set -uo pipefail
+HUIQI=$1
+export HUIQI_DATA_DIR=$2
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+export HUIQI_DB="sqlite:$tmp/cli.db"
+passed=0; failed=0
+
+expect() {  # expect <description> <expected stdout> <expected exit> -- command…
+  local desc=$1 want=$2 want_rc=$3; shift 4
+  local out rc
+  out=$("$@" 2>"$tmp/stderr"); rc=$?
+  if [[ "$out" == "$want" && $rc -eq $want_rc ]]; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    echo "FAIL: $desc"; echo "  command: $*"; echo "  want [$want] exit $want_rc, got [$out] exit $rc"
+    sed 's/^/  stderr: /' "$tmp/stderr"
+  fi
+}
+expect_match() {  # expect_match <description> <regex on stdout+stderr> <expected exit> -- command…
+  local desc=$1 re=$2 want_rc=$3; shift 4
+  local out rc
+  out=$("$@" 2>&1); rc=$?
+  if [[ "$out" =~ $re && $rc -eq $want_rc ]]; then passed=$((passed + 1)); else
+    failed=$((failed + 1)); echo "FAIL: $desc"; echo "  got [$out] exit $rc"; fi
+}
+
+expect "working day after 国庆 2026" "2026-10-08" 0 -- "$HUIQI" calendar add 2026-09-30 1
+expect "3 working days before 2026-02-24 across 春节" "2026-02-12" 0 -- "$HUIQI" calendar add 2026-02-24 -3
+expect "调休 Saturday is a working day" "yes" 0 -- "$HUIQI" calendar is-workday 2026-02-14
+expect "春节 is not" "no" 0 -- "$HUIQI" calendar is-workday 2026-02-17
+expect "between across 国庆 2025" "6" 0 -- "$HUIQI" calendar between 2025-09-26 2025-10-11
+expect_match "bad date names the field" "date" 1 -- "$HUIQI" calendar is-workday 2026-02-30
+expect_match "uncovered year warns" "2027" 0 -- "$HUIQI" calendar add 2026-12-31 1
+expect "valid USCC" "valid" 0 -- "$HUIQI" uscc check 91350100M000100Y43
+expect_match "check digit reason" "第 18 位校验码应为“3”" 1 -- "$HUIQI" uscc check 91350100M000100Y44
+expect_match "length reason" "应为 18 位" 1 -- "$HUIQI" uscc check 123
+expect_match "migrate reports the level" "migration level 0 -> [0-9]+" 0 -- "$HUIQI" migrate
+expect_match "help is Chinese and English" "工作日" 0 -- "$HUIQI" calendar --help
+expect_match "bad db url names the flag" "db" 1 -- "$HUIQI" migrate --db mysql://x
+
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 ]]

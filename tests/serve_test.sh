@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# The server end to end, as a browser or an integrating system meets it: start `huiqi serve`
+# on a free port with a fresh SQLite file, then speak HTTP to it with curl.
+set -uo pipefail
+HUIQI=$1
+export HUIQI_DATA_DIR=$2
+tmp=$(mktemp -d)
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null \
+       || shuf -i 20000-60000 -n 1)
+export HUIQI_DB="sqlite:$tmp/serve.db"
+base="http://127.0.0.1:$port"
+passed=0; failed=0
+server_pid=""
+cleanup() { [[ -n "$server_pid" ]] && kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null; rm -rf "$tmp"; }
+trap cleanup EXIT
+
+check() {  # check <description> <condition…>
+  local desc=$1; shift
+  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: $desc"; fi
+}
+has() { grep -q -- "$2" <<<"$1"; }
+
+HUIQI_PASSWORD='Admin@2026x' "$HUIQI" user add --kind platform_admin --login admin --name 平台管理员 >/dev/null || { echo "user add failed"; exit 1; }
+"$HUIQI" serve --listen "127.0.0.1:$port" --web-dir "$tmp/no-web" >"$tmp/server.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 1 100); do curl -sf "$base/api/v1/health" >/dev/null && break; sleep 0.1; done
+
+health=$(curl -s "$base/api/v1/health")
+check "health reports ok, sqlite and the migration level" has "$health" '"kind":"sqlite"'
+check "health has a migration level" has "$health" '"migration_level":'
+
+code=$(curl -s -o "$tmp/out" -w '%{http_code}' "$base/api/v1/no-such-thing")
+check "unknown route is 404" [ "$code" = 404 ]
+check "404 uses the error format" has "$(cat "$tmp/out")" '"error":{'
+
+code=$(curl -s -o "$tmp/out" -w '%{http_code}' -H 'Content-Type: application/json' -d '{"login":' "$base/api/v1/auth/login")
+check "malformed JSON is 400" [ "$code" = 400 ]
+check "malformed JSON names the body" has "$(cat "$tmp/out")" '"field":"body"'
+
+head -c 9000000 /dev/zero | tr '\0' 'a' >"$tmp/big"
+code=$(curl -s -o "$tmp/out" -w '%{http_code}' -H 'Content-Type: application/json' --data-binary @"$tmp/big" "$base/api/v1/auth/login")
+check "oversize body is 413" [ "$code" = 413 ]
+
+code=$(curl -s -o "$tmp/out" -w '%{http_code}' -c "$tmp/jar" -H 'Content-Type: application/json' \
+  -d '{"login":"admin","password":"Admin@2026x"}' "$base/api/v1/auth/login")
+check "admin logs in" [ "$code" = 200 ]
+csrf=$(sed -n 's/.*"csrf_token":"\([^"]*\)".*/\1/p' "$tmp/out")
+check "login returns a CSRF token" [ -n "$csrf" ]
+check "session cookie is HttpOnly" grep -q '#HttpOnly_' "$tmp/jar"
+
+me=$(curl -s -b "$tmp/jar" "$base/api/v1/me")
+check "me shows the admin with a Chinese label" has "$me" '平台管理员'
+
+code=$(curl -s -o /dev/null -w '%{http_code}' -b "$tmp/jar" -X PUT -H 'Content-Type: application/json' \
+  -d '{"kind":"holiday","name":"元旦"}' "$base/api/v1/admin/calendar/days/2027-01-01")
+check "a state change without the CSRF token is refused" [ "$code" = 403 ]
+code=$(curl -s -o "$tmp/out" -w '%{http_code}' -b "$tmp/jar" -X PUT -H "X-CSRF-Token: $csrf" -H 'Content-Type: application/json' \
+  -d '{"kind":"holiday","name":"元旦","source":"测试"}' "$base/api/v1/admin/calendar/days/2027-01-01")
+check "admin adds a 2027 holiday with the token" [ "$code" = 200 ]
+added=$(curl -s "$base/api/v1/calendar/add?from=2026-12-31&n=1")
+check "the new holiday counts at once" has "$added" '"date":"2027-01-04"'
+
+code=$(curl -s -o /dev/null -w '%{http_code}' -X PUT -H 'Content-Type: application/json' \
+  -d '{"kind":"holiday","name":"x"}' "$base/api/v1/admin/calendar/days/2027-01-02")
+check "anonymous admin call is 401" [ "$code" = 401 ]
+
+code=$(curl -s -o /dev/null -w '%{http_code}' -b "$tmp/jar" -X POST -H "X-CSRF-Token: $csrf" "$base/api/v1/auth/logout")
+check "logout" [ "$code" = 200 ] || [ "$code" = 204 ]
+code=$(curl -s -o /dev/null -w '%{http_code}' -b "$tmp/jar" "$base/api/v1/me")
+check "after logout the session is gone" [ "$code" = 401 ]
+
+regions=$(curl -s "$base/api/v1/reference/regions?parent=320000")
+check "13 cities of Jiangsu" has "$regions" '"total":13'
+
+kill -TERM "$server_pid"; wait "$server_pid"; rc=$?; server_pid=""
+check "SIGTERM stops the server cleanly" [ "$rc" = 0 ]
+
+"$HUIQI" audit verify >"$tmp/verify" 2>&1
+check "audit chain verifies after the session" [ $? = 0 ]
+
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 ]] || { echo "--- server log"; tail -20 "$tmp/server.log"; exit 1; }
