@@ -7,7 +7,8 @@ export HUIQI_DATA_DIR=$2
 tmp=$(mktemp -d)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null \
        || shuf -i 20000-60000 -n 1)
-export HUIQI_DB="sqlite:$tmp/serve.db"
+export HUIQI_DB=${HUIQI_DB:-"sqlite:$tmp/serve.db"}
+kind=${HUIQI_DB%%:*}; [[ $kind == postgresql || $kind == postgres ]] && kind=postgresql
 base="http://127.0.0.1:$port"
 passed=0; failed=0
 server_pid=""
@@ -26,7 +27,7 @@ server_pid=$!
 for _ in $(seq 1 100); do curl -sf "$base/api/v1/health" >/dev/null && break; sleep 0.1; done
 
 health=$(curl -s "$base/api/v1/health")
-check "health reports ok, sqlite and the migration level" has "$health" '"kind":"sqlite"'
+check "health reports ok and the database kind ($kind)" has "$health" "\"kind\":\"$kind\""
 check "health has a migration level" has "$health" '"migration_level":'
 
 code=$(curl -s -o "$tmp/out" -w '%{http_code}' "$base/api/v1/no-such-thing")
