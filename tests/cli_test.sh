@@ -41,5 +41,11 @@ expect_match "migrate reports the level" "migration level 0 -> [0-9]+" 0 -- "$HU
 expect_match "help is Chinese and English" "工作日" 0 -- "$HUIQI" calendar --help
 expect_match "bad db url names the flag" "db" 1 -- "$HUIQI" migrate --db mysql://x
 
+expect_match "seed-demo loads departments and accounts" "13 departments and 48 accounts" 0 -- "$HUIQI" seed-demo
+expect_match "seed-demo is idempotent" "0 departments and 0 accounts" 0 -- "$HUIQI" seed-demo
+expect_match "user add refuses a duplicate login naming the field" "login" 1 -- "$HUIQI" user add --kind finance --login czj_finance --name x --password Abcdefg123
+expect_match "user add needs a department for staff" "department" 1 -- "$HUIQI" user add --kind department_staff --login s1 --name x --password Abcdefg123 --roles reviewer
+expect_match "audit chain intact after seeding" "^ok: " 0 -- "$HUIQI" audit verify
+
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]
