@@ -44,7 +44,7 @@ expect_match "bad db url names the flag" "db" 1 -- "$HUIQI" migrate --db mysql:/
 expect_match "seed-demo loads departments and accounts" "13 departments and 48 accounts" 0 -- "$HUIQI" seed-demo
 expect_match "seed-demo is idempotent" "0 departments and 0 accounts" 0 -- "$HUIQI" seed-demo
 expect_match "user add refuses a duplicate login naming the field" "login" 1 -- "$HUIQI" user add --kind finance --login czj_finance --name x --password Abcdefg123
-expect_match "user add needs a department for staff" "department" 1 -- "$HUIQI" user add --kind department_staff --login s1 --name x --password Abcdefg123 --roles reviewer
+expect_match "user add needs a department for staff" "department" 1 -- "$HUIQI" user add --kind department_staff --login staff1 --name x --password Abcdefg123 --roles reviewer
 expect_match "audit chain intact after seeding" "^ok: " 0 -- "$HUIQI" audit verify
 
 echo "$passed passed, $failed failed"
