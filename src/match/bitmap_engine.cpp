@@ -292,7 +292,7 @@ void BitmapEngine::RebuildBins() {
 size_t BitmapEngine::size() const { return impl_->all.cardinality(); }
 
 RuleCounts BitmapEngine::Count(const rules::Node& rule, core::Date today) const {
-  TF r = impl_->Eval(rule, today);
+  TF r = impl_->Eval(rules::ExpandDerived(rule, today), today);
   uint64_t total = impl_->all.cardinality();
   uint64_t t = r.t.cardinality();
   return {t, total - t - r.f.cardinality(), total};
@@ -300,7 +300,7 @@ RuleCounts BitmapEngine::Count(const rules::Node& rule, core::Date today) const 
 
 std::vector<uint32_t> BitmapEngine::Page(const rules::Node& rule, core::Date today, size_t offset,
                                          size_t limit) const {
-  TF r = impl_->Eval(rule, today);
+  TF r = impl_->Eval(rules::ExpandDerived(rule, today), today);
   uint64_t card = r.t.cardinality();
   if (offset >= card) return {};
   std::vector<uint32_t> out(std::min<uint64_t>(limit, card - offset));
@@ -309,7 +309,7 @@ std::vector<uint32_t> BitmapEngine::Page(const rules::Node& rule, core::Date tod
 }
 
 Breakdown BitmapEngine::BreakdownOf(const rules::Node& rule, core::Date today) const {
-  TF r = impl_->Eval(rule, today);
+  TF r = impl_->Eval(rules::ExpandDerived(rule, today), today);
   Breakdown b;
   auto group = [&](const char* attr, size_t prefix_len, std::vector<std::pair<std::string, uint64_t>>& out) {
     auto it = impl_->texts.find(attr);
@@ -328,7 +328,7 @@ Breakdown BitmapEngine::BreakdownOf(const rules::Node& rule, core::Date today) c
 }
 
 rules::Truth BitmapEngine::VerdictOf(const rules::Node& rule, core::Date today, uint32_t id) const {
-  TF r = impl_->Eval(rule, today);
+  TF r = impl_->Eval(rules::ExpandDerived(rule, today), today);
   if (r.t.contains(id)) return rules::Truth::kTrue;
   if (r.f.contains(id)) return rules::Truth::kFalse;
   return rules::Truth::kUnknown;

@@ -20,7 +20,11 @@ const std::array<const char*, 5> kGrades = {"A", "B", "M", "C", "D"};
 const std::array<const char*, 4> kTags = {"高新技术企业", "科技型中小企业", "专精特新中小企业", "瞪羚企业"};
 
 std::string Leaf(std::mt19937_64& rng) {
-  switch (Uniform(rng, 0, 11)) {
+  switch (Uniform(rng, 0, 12)) {
+    case 12: {
+      static const std::array<const char*, 6> ops = {">=", ">", "<=", "<", "=", "!="};
+      return std::string("age ") + Pick(rng, ops) + " " + std::to_string(Uniform(rng, 0, 12));
+    }
     case 0: return "employees >= " + std::to_string(Uniform(rng, 0, 300));
     case 1: return "employees between " + std::to_string(Uniform(rng, 0, 100)) + " and " + std::to_string(Uniform(rng, 100, 400));
     case 2: return "revenue >= " + std::to_string(Uniform(rng, 1, 5000)) + "万";

@@ -24,6 +24,18 @@ bool Compare(int64_t a, CmpOp op, int64_t b) {
   return false;
 }
 
+// A numeric attribute's value; `age` is derived from established_on as of `today`.
+std::optional<int64_t> NumberOf(const std::string& attr, const Facts& f, core::Date today) {
+  if (attr == "age") {
+    auto est = f.numbers.find("established_on");
+    if (est == f.numbers.end()) return std::nullopt;
+    return AgeInYears(core::Date::FromDays(static_cast<int32_t>(est->second)), today);
+  }
+  auto it = f.numbers.find(attr);
+  if (it == f.numbers.end()) return std::nullopt;
+  return it->second;
+}
+
 Truth LeafTruth(const Node& n, const Facts& f, core::Date today) {
   switch (n.kind) {
     case NodeKind::kHas: {
@@ -51,9 +63,9 @@ Truth LeafTruth(const Node& n, const Facts& f, core::Date today) {
         bool eq = it->second == n.text;
         return FromBool(n.cmp == CmpOp::kNe ? !eq : eq);
       }
-      auto it = f.numbers.find(n.attr);
-      if (it == f.numbers.end()) return Truth::kUnknown;
-      int64_t v = it->second;
+      auto value = NumberOf(n.attr, f, today);
+      if (!value) return Truth::kUnknown;
+      int64_t v = *value;
       if (n.kind == NodeKind::kIn) return FromBool(std::find(n.numbers.begin(), n.numbers.end(), v) != n.numbers.end());
       if (n.kind == NodeKind::kBetween) return FromBool(v >= n.number && v <= n.number2);
       return FromBool(Compare(v, n.cmp, n.number));
@@ -62,7 +74,8 @@ Truth LeafTruth(const Node& n, const Facts& f, core::Date today) {
   }
 }
 
-std::string ActualText(const Node& leaf, const Schema& schema, const Facts& f, const CodeNamer& namer) {
+std::string ActualText(const Node& leaf, const Schema& schema, const Facts& f, core::Date today,
+                       const CodeNamer& namer) {
   const Node& n = leaf.kind == NodeKind::kNot ? leaf.children[0] : leaf;
   if (n.kind == NodeKind::kHas) {
     if (!f.tags_known) return "未提供";
@@ -76,11 +89,77 @@ std::string ActualText(const Node& leaf, const Schema& schema, const Facts& f, c
     std::string name = namer ? namer(a->code_table, it->second) : "";
     return name.empty() ? it->second : name + "（" + it->second + "）";
   }
-  if (auto it = f.numbers.find(n.attr); it != f.numbers.end()) return HumanValue(*a, it->second);
+  if (auto v = NumberOf(n.attr, f, today); v) return HumanValue(*a, *v);
   return "未提供";
 }
 
 }  // namespace
+
+int AgeInYears(core::Date established, core::Date today) {
+  int years = today.year() - established.year();
+  if (today.month() < established.month() || (today.month() == established.month() && today.day() < established.day())) {
+    --years;
+  }
+  return years;
+}
+
+namespace {
+
+Node EstablishedLe(core::Date d) {
+  Node n{NodeKind::kCompare};
+  n.attr = "established_on";
+  n.cmp = CmpOp::kLe;
+  n.number = d.days();
+  return n;
+}
+
+// age >= k  ⇔  established_on <= YearsBefore(today, k)   (k >= 0: the parser takes no negatives)
+Node AgeAtLeast(int64_t k, core::Date today) {
+  return EstablishedLe(YearsBefore(today, static_cast<int>(std::clamp<int64_t>(k, 0, 500))));
+}
+
+Node NotOf(Node n) {
+  Node out{NodeKind::kNot};
+  out.children.push_back(std::move(n));
+  return out;
+}
+
+Node AllOf(std::vector<Node> children, NodeKind kind) {
+  Node out{kind};
+  out.children = std::move(children);
+  return out;
+}
+
+Node ExpandAge(const Node& n, core::Date today) {
+  auto eq = [&](int64_t k) { return AllOf({AgeAtLeast(k, today), NotOf(AgeAtLeast(k + 1, today))}, NodeKind::kAnd); };
+  switch (n.kind) {
+    case NodeKind::kBetween: return AllOf({AgeAtLeast(n.number, today), NotOf(AgeAtLeast(n.number2 + 1, today))}, NodeKind::kAnd);
+    case NodeKind::kIn: {
+      std::vector<Node> parts;
+      for (int64_t k : n.numbers) parts.push_back(eq(k));
+      return AllOf(std::move(parts), NodeKind::kOr);
+    }
+    default:
+      switch (n.cmp) {
+        case CmpOp::kGe: return AgeAtLeast(n.number, today);
+        case CmpOp::kGt: return AgeAtLeast(n.number + 1, today);
+        case CmpOp::kLe: return NotOf(AgeAtLeast(n.number + 1, today));
+        case CmpOp::kLt: return NotOf(AgeAtLeast(n.number, today));
+        case CmpOp::kEq: return eq(n.number);
+        case CmpOp::kNe: return NotOf(eq(n.number));
+      }
+  }
+  return n;
+}
+
+}  // namespace
+
+Node ExpandDerived(const Node& rule, core::Date today) {
+  if (rule.attr == "age" && rule.IsLeaf()) return ExpandAge(rule, today);
+  Node out = rule;
+  for (auto& c : out.children) c = ExpandDerived(c, today);
+  return out;
+}
 
 core::Date YearsBefore(core::Date today, int years) {
   int y = today.year() - years;
@@ -144,7 +223,7 @@ Evaluation Explain(const Node& rule, const Schema& schema, const Facts& facts, c
     t.node = leaf;
     t.description = Describe(*leaf, schema, namer);
     t.canonical = Print(*leaf, schema);
-    t.actual = ActualText(*leaf, schema, facts, namer);
+    t.actual = ActualText(*leaf, schema, facts, today, namer);
     t.attr = leaf->kind == NodeKind::kNot ? leaf->children[0].attr : leaf->attr;
     t.outcome = EvaluateLeaf(*leaf, facts, today);
     if (t.outcome == Truth::kFalse) ++ev.failed;

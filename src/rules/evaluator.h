@@ -55,6 +55,14 @@ Truth EvaluateRule(const Node& rule, const Facts& facts, core::Date today);
 Evaluation Explain(const Node& rule, const Schema& schema, const Facts& facts, core::Date today,
                    const CodeNamer& namer = {});
 
+//! Full years from `established` to `today` (the derived attribute `age`).
+int AgeInYears(core::Date established, core::Date today);
+
+//! Rewrites conditions on derived, time-dependent attributes into conditions on stored ones,
+//! exactly: `age >= N` becomes `established_on <= YearsBefore(today, N)`, and so on. The set
+//! engines (bitmap, SQL) evaluate the result, so a stored index never goes stale at midnight.
+Node ExpandDerived(const Node& rule, core::Date today);
+
 //! The same calendar day `years` earlier (29 Feb → 28 Feb): the cut-off of "within N years".
 core::Date YearsBefore(core::Date today, int years);
 
