@@ -47,5 +47,17 @@ expect_match "user add refuses a duplicate login naming the field" "login" 1 -- 
 expect_match "user add needs a department for staff" "department" 1 -- "$HUIQI" user add --kind department_staff --login staff1 --name x --password Abcdefg123 --roles reviewer
 expect_match "audit chain intact after seeding" "^ok: " 0 -- "$HUIQI" audit verify
 
+expect "rule check prints the canonical form" 'revenue >= 2000万 and has "高新技术企业"' 0 -- \
+  bash -c "\"$HUIQI\" rule check '营业收入 >= 2000万 且 拥有 \"高新技术企业\"' | head -1"
+expect_match "rule check points at an unknown attribute and suggests" "revenue" 1 -- "$HUIQI" rule check 'employees >= 10 and revenu >= 1万'
+expect_match "gen enterprises writes the archive" "^2000 enterprises" 0 -- "$HUIQI" gen enterprises --count 2000 --seed 3
+rule='region under "32" and employees >= 5 and not dishonest and (has "科技型中小企业" or age <= 5)'
+row=$("$HUIQI" match count --engine row --rule "$rule" 2>/dev/null)
+bitmap=$("$HUIQI" match count --engine bitmap --rule "$rule" 2>/dev/null)
+sql=$("$HUIQI" match count --engine sql --rule "$rule" 2>/dev/null)
+expect "the three engines agree on the archive (row=$row)" "$row" 0 -- echo "$bitmap"
+expect "sql agrees too" "$row" 0 -- echo "$sql"
+if [[ "$row" -gt 0 && "$row" -lt 2000 ]]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: count $row is trivial"; fi
+
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

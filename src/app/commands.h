@@ -23,5 +23,6 @@ void AddAuditCommands(CLI::App& cli, CommonOptions& common);
 void AddCalendarCommands(CLI::App& cli, CommonOptions& common);
 void AddUsccCommands(CLI::App& cli, CommonOptions& common);
 void AddSeedCommands(CLI::App& cli, CommonOptions& common);
+void AddRuleCommands(CLI::App& cli, CommonOptions& common);
 
 }  // namespace huiqi::app

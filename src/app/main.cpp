@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   AddCalendarCommands(cli, common);
   AddUsccCommands(cli, common);
   AddSeedCommands(cli, common);
+  AddRuleCommands(cli, common);
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
