@@ -2,12 +2,15 @@
 
 #include <iostream>
 
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include "app/commands.h"
 
 int main(int argc, char** argv) {
   using namespace huiqi::app;
+  // Logs go to stderr so that stdout carries only what a command prints as its answer.
+  spdlog::set_default_logger(spdlog::stderr_color_mt("huiqi"));
   CLI::App cli{"huiqi — 惠企政策直达平台：服务端与命令行 (business-support policy platform)"};
   cli.set_version_flag("--version", std::string(HUIQI_VERSION));
   cli.require_subcommand(1);
