@@ -29,8 +29,12 @@ run: build
 test: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
+# Benchmarks on HUIQI_BENCH_N generated enterprises (default 1,000,000): bitmap, SQLite and a
+# private PostgreSQL server side by side. Results: docs/benchmarks.md.
 bench: build
-	@echo "no benchmarks yet"
+	@mkdir -p $(BUILD)/bench-data
+	HUIQI_DATA_DIR=data HUIQI_BENCH_DIR=$(BUILD)/bench-data tests/with_postgres.sh \
+	  $(BUILD)/bench/match_benchmark --benchmark_counters_tabular=true
 
 clean:
 	rm -rf $(BUILD)

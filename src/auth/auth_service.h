@@ -1,9 +1,10 @@
 #pragma once
 // Accounts, departments and sessions. The platform office allocates department accounts
-// (江阴办法 第十五、十六条); enterprises and individuals register themselves (第十三条).
+// (江阴办法 第十五条) and keeps the list of their users on file, changed when a user is
+// replaced (第十六条); enterprises and individuals register themselves (第十三条).
 // Sessions live in the database (any server node can resolve them); only the SHA-256 of a
 // session token is stored. Login failures are counted per account and per address in the
-// database too, so the limit holds across nodes.
+// database too, so the limit holds across nodes. Every change is audited in its transaction.
 // Thread-safe: all state is in the database.
 
 #include <cstdint>
@@ -18,10 +19,15 @@
 namespace huiqi::auth {
 
 struct AuthOptions {
-  int session_hours = 12;            // a session ends this long after login
-  int max_failures_per_account = 5;  // failed logins of one account within the window
-  int max_failures_per_address = 20; // failed logins from one address within the window
+  int session_idle_minutes = 12 * 60;  // sliding: a session ends after this long without a request
+  int session_max_hours = 7 * 24;      // absolute: and this long after login, however active
+  int session_refresh_minutes = 5;     // the sliding expiry is written at most this often
+  int max_failures_per_account = 5;    // failed logins of one account within the window
+  int max_failures_per_address = 20;   // failed logins from one address within the window
   int failure_window_minutes = 15;
+
+  //! kInvalidArgument naming the first field out of range (field "auth.<name>").
+  core::Status Validate() const;
 };
 
 enum class DepartmentLevel { kNational, kProvincial, kMunicipal, kCounty };
@@ -36,6 +42,7 @@ struct Department {
   DepartmentLevel level = DepartmentLevel::kMunicipal;
   std::optional<int64_t> parent_id;
   std::string phone;
+  std::string created_at;  // set by the service
 };
 
 struct User {
@@ -62,6 +69,12 @@ struct NewUser {
   std::string phone;
 };
 
+//! The person behind a department account changes (江阴办法 第十六条): new name and phone on file.
+struct UserChanges {
+  std::optional<std::string> display_name;
+  std::optional<std::string> phone;
+};
+
 struct LoginResult {
   std::string token;  // the cookie value; never stored
   Principal principal;
@@ -75,29 +88,52 @@ struct Page {
 
 class AuthService final : public SessionResolver {
  public:
-  //! `db` and `clock` are not owned and must outlive the service.
+  //! `db` and `clock` are not owned and must outlive the service. `options` must Validate().
   AuthService(store::Database& db, const core::Clock& clock, AuthOptions options = {});
+  const AuthOptions& options() const { return options_; }
 
-  //! Platform admin (or the command line: actor null). Errors name the field.
+  // Departments. `actor` null = the command line. Errors name the field.
+  //! Platform admin only; kConflict (field "code") for a duplicate code.
   core::Result<Department> CreateDepartment(const Principal* actor, const Department& d);
   core::Result<std::vector<Department>> ListDepartments();
+  //! kNotFound when absent.
+  core::Result<Department> GetDepartment(int64_t id);
   core::Result<Department> FindDepartmentByCode(std::string_view code);
 
-  //! Admin creates any kind of account (the command line: actor null).
+  // Accounts. Admin-only methods return kPermissionDenied for anyone else.
+  //! Admin creates any kind of account (澄 第十五条); kConflict (field "login") for a taken login.
   core::Result<User> CreateUser(const Principal* actor, const NewUser& u);
-  //! Self-registration: enterprise (with a valid USCC) or individual only.
+  //! Self-registration: enterprise (with a valid USCC) or individual only (澄 第十三条).
   core::Result<User> Register(const NewUser& u);
+  core::Result<User> GetUser(int64_t id);
   core::Result<Page<User>> ListUsers(int page, int page_size);
+  //! Admin: a new person takes over an account (澄 第十六条).
+  core::Result<User> UpdateUser(const Principal* actor, int64_t user_id, const UserChanges& changes);
+  //! Admin: disabling ends every session of the account; an admin cannot disable themself.
+  core::Result<User> SetActive(const Principal* actor, int64_t user_id, bool active);
+  //! Admin: sets a new password (policy applies, field "password") and ends every session.
+  core::Status ResetPassword(const Principal* actor, int64_t user_id, std::string_view new_password);
 
+  // Sessions.
   //! Errors: kRateLimited after too many failures; kUnauthenticated "bad_credentials" without
-  //! saying whether the account exists.
+  //! saying whether the account exists (an unknown login costs the same Argon2 work).
   core::Result<LoginResult> Login(std::string_view login, std::string_view password, std::string_view remote_addr);
+  //! Ends the principal's session. Ok when it had already ended.
   core::Status Logout(const Principal& p);
+  //! The user's own change: the old password must match (field "old_password", counted as a
+  //! failed login); the new one must pass the policy (field "new_password"). Ends the user's
+  //! other sessions.
+  core::Status ChangePassword(const Principal& p, std::string_view old_password, std::string_view new_password,
+                              std::string_view remote_addr);
+  //! Extends the sliding expiry (at most every session_refresh_minutes).
   core::Result<std::optional<Principal>> Resolve(std::string_view token) override;
 
  private:
+  struct Attempt;
   core::Result<User> Insert(const Principal* actor, const NewUser& u, bool self_registration);
+  core::Result<Attempt> ReserveAttempt(std::string_view login, std::string_view remote_addr);
   core::Status RecordFailure(std::string_view login, std::string_view remote_addr);
+  core::Result<LoginResult> OpenSession(const User& user, const Attempt& attempt, std::string_view remote_addr);
 
   store::Database& db_;
   const core::Clock& clock_;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <limits>
 #include <map>
+#include <mutex>
 #include <unordered_map>
 
 namespace huiqi::match {
@@ -20,11 +21,31 @@ struct TF {
   Roaring t, f;
 };
 
+// A numeric column. Values that fit in 32 bits (counts, percentages, dates, flags) are kept in
+// 32 bits; a column widens to 64 bits when a value needs it (money in fen).
 struct NumColumn {
-  std::vector<int64_t> values;
+  bool wide = false;
+  std::vector<int32_t> v32;
+  std::vector<int64_t> v64;
   Roaring present;
   std::vector<int64_t> cuts;  // bin i: cuts[i] <= v < cuts[i+1]; cuts[0] = kMin
   std::vector<Roaring> bins;
+
+  int64_t Get(uint32_t row) const { return wide ? v64[row] : v32[row]; }
+  void Put(uint32_t row, int64_t v) {
+    if (!wide && (v < std::numeric_limits<int32_t>::min() || v > std::numeric_limits<int32_t>::max())) {
+      wide = true;
+      v64.assign(v32.begin(), v32.end());
+      v32 = {};
+    }
+    if (wide) {
+      if (v64.size() <= row) v64.resize(row + 1, 0);
+      v64[row] = v;
+    } else {
+      if (v32.size() <= row) v32.resize(row + 1, 0);
+      v32[row] = static_cast<int32_t>(v);
+    }
+  }
 
   size_t BinOf(int64_t v) const {
     return static_cast<size_t>(std::upper_bound(cuts.begin(), cuts.end(), v) - cuts.begin()) - 1;
@@ -37,7 +58,7 @@ struct NumColumn {
     if (lo > hi) return out;
     if (bins.empty()) {
       for (uint32_t row : present) {
-        if (values[row] >= lo && values[row] <= hi) out.add(row);
+        if (Get(row) >= lo && Get(row) <= hi) out.add(row);
       }
       return out;
     }
@@ -50,7 +71,8 @@ struct NumColumn {
         continue;
       }
       for (uint32_t row : bins[i]) {
-        if (values[row] >= lo && values[row] <= hi) out.add(row);
+        int64_t v = Get(row);
+        if (v >= lo && v <= hi) out.add(row);
       }
     }
     if (!whole.empty()) out |= Roaring::fastunion(whole.size(), whole.data());
@@ -58,13 +80,12 @@ struct NumColumn {
   }
 
   void Set(uint32_t row, std::optional<int64_t> v) {
-    if (values.size() <= row) values.resize(row + 1, 0);
-    if (present.contains(row) && !bins.empty()) bins[BinOf(values[row])].remove(row);
-    if (!v) {
+    if (present.contains(row) && !bins.empty()) bins[BinOf(Get(row))].remove(row);
+    if (!v) {  // nothing stored for an absent value
       present.remove(row);
       return;
     }
-    values[row] = *v;
+    Put(row, *v);
     present.add(row);
     if (!bins.empty()) bins[BinOf(*v)].add(row);
   }
@@ -72,7 +93,7 @@ struct NumColumn {
   void Rebuild() {
     std::vector<int64_t> sorted;
     sorted.reserve(present.cardinality());
-    for (uint32_t row : present) sorted.push_back(values[row]);
+    for (uint32_t row : present) sorted.push_back(Get(row));
     std::sort(sorted.begin(), sorted.end());
     cuts.assign(1, kMin);
     for (size_t i = 1; i < kBins && !sorted.empty(); ++i) {
@@ -80,24 +101,30 @@ struct NumColumn {
       if (c > cuts.back()) cuts.push_back(c);
     }
     bins.assign(cuts.size(), Roaring());
-    for (uint32_t row : present) bins[BinOf(values[row])].add(row);
+    for (uint32_t row : present) bins[BinOf(Get(row))].add(row);
     for (auto& b : bins) b.runOptimize();
+    v32.shrink_to_fit();
+    v64.shrink_to_fit();
   }
 };
 
 struct TextColumn {
   std::unordered_map<std::string, Roaring> by_value;
-  std::vector<std::string> value_of_row;
+  std::unordered_map<std::string, uint32_t> id_of;  // dictionary: value → id
+  std::vector<const std::string*> value_of_id;
+  std::vector<uint32_t> id_of_row;                   // per row: dictionary id (valid where present)
   Roaring present;
 
   void Set(uint32_t row, const std::string* v) {
-    if (value_of_row.size() <= row) value_of_row.resize(row + 1);
-    if (present.contains(row)) by_value[value_of_row[row]].remove(row);
+    if (id_of_row.size() <= row) id_of_row.resize(row + 1, 0);
+    if (present.contains(row)) by_value[*value_of_id[id_of_row[row]]].remove(row);
     if (v == nullptr) {
       present.remove(row);
       return;
     }
-    value_of_row[row] = *v;
+    auto [it, added] = id_of.emplace(*v, static_cast<uint32_t>(value_of_id.size()));
+    if (added) value_of_id.push_back(&it->first);
+    id_of_row[row] = it->second;
     by_value[*v].add(row);
     present.add(row);
   }
@@ -113,6 +140,12 @@ struct TagIndex {
 }  // namespace
 
 struct BitmapEngine::Impl {
+  // Results of leaf conditions, reused across evaluations until the data changes: a what-if
+  // sweep over one threshold recomputes only the condition that moves.
+  static constexpr size_t kLeafCacheMax = 4096;
+  mutable std::mutex cache_mu;
+  mutable std::unordered_map<std::string, std::shared_ptr<const TF>> leaf_cache;
+
   const rules::Schema& schema;
   std::unordered_map<std::string, NumColumn> nums;
   std::unordered_map<std::string, TextColumn> texts;
@@ -137,7 +170,34 @@ struct BitmapEngine::Impl {
     row_tags[row].clear();
   }
 
+  void ClearCache() {
+    std::lock_guard lock(cache_mu);
+    leaf_cache.clear();
+  }
+
+  std::shared_ptr<const TF> CachedLeaf(const rules::Node& n, core::Date today) const {
+    std::string key = std::to_string(today.days()) + "|" + rules::Print(n, schema);
+    {
+      std::lock_guard lock(cache_mu);
+      if (auto it = leaf_cache.find(key); it != leaf_cache.end()) return it->second;
+    }
+    auto tf = std::make_shared<const TF>(Leaf(n, today));
+    std::lock_guard lock(cache_mu);
+    if (leaf_cache.size() >= kLeafCacheMax) leaf_cache.clear();
+    leaf_cache.emplace(std::move(key), tf);
+    return tf;
+  }
+
+  TF Leaf(const rules::Node& n, core::Date today) const {
+    switch (n.kind) {
+      case rules::NodeKind::kHas: return Has(n, today);
+      case rules::NodeKind::kUnder: return Text(n);
+      default: return n.is_text ? Text(n) : Numeric(n);
+    }
+  }
+
   void Upsert(uint32_t row, const rules::Facts& f) {
+    ClearCache();
     all.add(row);
     for (const auto& a : schema.attributes()) {
       if (a.type == rules::AttrType::kTagSet) continue;
@@ -268,9 +328,7 @@ struct BitmapEngine::Impl {
         std::swap(c.t, c.f);
         return c;
       }
-      case rules::NodeKind::kHas: return Has(n, today);
-      case rules::NodeKind::kUnder: return Text(n);
-      default: return n.is_text ? Text(n) : Numeric(n);
+      default: return *CachedLeaf(n, today);
     }
   }
 };
@@ -282,10 +340,14 @@ BitmapEngine& BitmapEngine::operator=(BitmapEngine&&) noexcept = default;
 
 void BitmapEngine::Upsert(uint32_t id, const rules::Facts& facts) { impl_->Upsert(id, facts); }
 
+void BitmapEngine::DropCache() { impl_->ClearCache(); }
+
 void BitmapEngine::RebuildBins() {
+  impl_->ClearCache();
   for (auto& [key, col] : impl_->nums) col.Rebuild();
   for (auto& [key, col] : impl_->texts) {
     for (auto& [v, rows] : col.by_value) rows.runOptimize();
+    col.id_of_row.shrink_to_fit();
   }
 }
 
@@ -337,13 +399,13 @@ rules::Truth BitmapEngine::VerdictOf(const rules::Node& rule, core::Date today, 
 size_t BitmapEngine::MemoryBytes() const {
   size_t bytes = impl_->all.getSizeInBytes() + impl_->tags_known.getSizeInBytes();
   for (const auto& [k, col] : impl_->nums) {
-    bytes += col.values.capacity() * sizeof(int64_t) + col.present.getSizeInBytes();
+    bytes += col.v32.capacity() * sizeof(int32_t) + col.v64.capacity() * sizeof(int64_t) + col.present.getSizeInBytes();
     for (const auto& b : col.bins) bytes += b.getSizeInBytes();
   }
   for (const auto& [k, col] : impl_->texts) {
     bytes += col.present.getSizeInBytes();
     for (const auto& [v, rows] : col.by_value) bytes += rows.getSizeInBytes() + v.size();
-    for (const auto& s : col.value_of_row) bytes += sizeof(std::string) + (s.size() > 15 ? s.size() : 0);
+    bytes += col.id_of_row.capacity() * sizeof(uint32_t);
   }
   for (const auto& [k, ti] : impl_->tags) {
     bytes += ti.rows.getSizeInBytes() + ti.undated.getSizeInBytes() + ti.date_of.size() * 16;

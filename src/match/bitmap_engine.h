@@ -43,6 +43,8 @@ class BitmapEngine {
   void Upsert(uint32_t id, const rules::Facts& facts);
   //! Recomputes the numeric bins from the current values (after a bulk load).
   void RebuildBins();
+  //! Forgets cached condition results (they are also dropped on every Upsert).
+  void DropCache();
   size_t size() const;
 
   RuleCounts Count(const rules::Node& rule, core::Date today) const;

@@ -1,0 +1,200 @@
+// Benchmarks of the rules issue (make bench; results in docs/benchmarks.md). One data set of
+// HUIQI_BENCH_N generated enterprises (default 1,000,000, seed 1) serves every engine:
+//   bitmap   in memory, built from the generator
+//   SQLite   a file under build/bench-data, generated once and reused
+//   PostgreSQL when HUIQI_DB is a postgresql:// URL (make bench starts a private server)
+// The same 8-condition rule runs on each, side by side in one run.
+
+#include <benchmark/benchmark.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <random>
+
+#include "enterprise/archive.h"
+#include "enterprise/generator.h"
+#include "match/bitmap_engine.h"
+#include "match/random_rules.h"
+#include "match/sql_compiler.h"
+#include "store/migrations.h"
+
+namespace {
+
+using namespace huiqi;
+
+constexpr const char* kRule8 =
+    R"(region under "3205" and industry under "C" and employees >= 10 and revenue >= 2000万 and )"
+    R"(has "高新技术企业" and not dishonest and tax_credit_grade in ["A", "B"] and age >= 3)";
+const core::Date kToday = core::Date::FromYmd(2026, 11, 22);
+
+int64_t BenchN() {
+  const char* n = std::getenv("HUIQI_BENCH_N");
+  return n ? std::atoll(n) : 1000000;
+}
+
+struct Data {
+  rules::Schema schema = rules::BuiltinSchema();
+  std::vector<rules::Facts> facts;
+  std::unique_ptr<match::BitmapEngine> bitmap;
+  rules::Node rule;
+};
+
+Data& Shared() {
+  static Data* data = [] {
+    auto* d = new Data;
+    const char* dir = std::getenv("HUIQI_DATA_DIR");
+    auto ref = core::ReferenceData::Load(std::string(dir ? dir : "data") + "/reference").value();
+    enterprise::Generator gen(ref, 1, kToday);
+    int64_t n = BenchN();
+    d->facts.reserve(static_cast<size_t>(n));
+    d->bitmap = std::make_unique<match::BitmapEngine>(d->schema);
+    for (int64_t i = 0; i < n; ++i) {
+      auto rec = gen.Next(i);
+      enterprise::DeriveScale(rec.facts);
+      d->bitmap->Upsert(static_cast<uint32_t>(i + 1), rec.facts);
+      d->facts.push_back(std::move(rec.facts));
+    }
+    d->bitmap->RebuildBins();
+    d->rule = rules::Parse(kRule8, d->schema).value();
+    return d;
+  }();
+  return *data;
+}
+
+// A database holding the same enterprises (ids 1..N), generated once per file.
+store::Database& SqlDatabase(const std::string& url) {
+  static std::map<std::string, std::unique_ptr<store::Database>> dbs;
+  auto& slot = dbs[url];
+  if (slot) return *slot;
+  slot = store::Database::Open(url).value();
+  (void)store::Migrate(*slot).value();
+  core::SystemClock clock;
+  enterprise::Archive archive(*slot, clock);
+  if (archive.Count().value() != BenchN()) {
+    const char* dir = std::getenv("HUIQI_DATA_DIR");
+    auto ref = core::ReferenceData::Load(std::string(dir ? dir : "data") + "/reference").value();
+    enterprise::Generator gen(ref, 1, kToday);
+    std::cerr << "loading " << BenchN() << " enterprises into " << slot->DisplayUrl() << " …\n";
+    for (int64_t done = 0; done < BenchN();) {
+      std::vector<enterprise::EnterpriseRecord> batch;
+      for (int64_t i = 0; i < 20000 && done < BenchN(); ++i, ++done) batch.push_back(gen.Next(done));
+      if (!archive.InsertBatch(batch).ok()) std::abort();
+    }
+    (void)slot->ExecOutsideTransaction(slot->kind() == store::Kind::kPostgres ? "VACUUM ANALYZE" : "ANALYZE");
+  }
+  return *slot;
+}
+
+int64_t SqlCount(store::Database& db, const match::CompiledSql& sql) {
+  std::string text = "SELECT COUNT(*) AS n FROM enterprises e WHERE " + sql.condition;
+  return db.ReadValue<int64_t>([&](store::Session& s) -> core::Result<int64_t> {
+    HQ_ASSIGN_OR_RETURN(auto row, s.QueryOne({"bench.count", text}, sql.params, "", ""));
+    return row.Int("n");
+  }).value();
+}
+
+void BM_BitmapCount8(benchmark::State& state) {
+  Data& d = Shared();
+  uint64_t eligible = 0;
+  for (auto _ : state) {
+    eligible = d.bitmap->Count(d.rule, kToday).eligible;
+    benchmark::DoNotOptimize(eligible);
+  }
+  state.counters["eligible"] = static_cast<double>(eligible);
+  state.counters["enterprises"] = static_cast<double>(d.facts.size());
+  state.counters["index_bytes_per_enterprise"] = static_cast<double>(d.bitmap->MemoryBytes()) / d.facts.size();
+}
+
+// The same rule with every condition computed afresh (no cached condition results).
+void BM_BitmapCount8Cold(benchmark::State& state) {
+  Data& d = Shared();
+  for (auto _ : state) {
+    d.bitmap->DropCache();
+    benchmark::DoNotOptimize(d.bitmap->Count(d.rule, kToday));
+  }
+}
+
+void BM_BitmapFirstPage(benchmark::State& state) {
+  Data& d = Shared();
+  for (auto _ : state) benchmark::DoNotOptimize(d.bitmap->Page(d.rule, kToday, 0, 20));
+}
+
+void BM_BitmapBreakdown(benchmark::State& state) {
+  Data& d = Shared();
+  for (auto _ : state) benchmark::DoNotOptimize(d.bitmap->BreakdownOf(d.rule, kToday));
+}
+
+// What-if: the same rule with the revenue threshold at 20 values.
+void BM_BitmapWhatIfSweep20(benchmark::State& state) {
+  Data& d = Shared();
+  std::vector<rules::Node> variants;
+  for (int k = 1; k <= 20; ++k) {
+    std::string text = kRule8;
+    const std::string from = "2000万";
+    text.replace(text.find(from), from.size(), std::to_string(k * 500) + "万");
+    variants.push_back(rules::Parse(text, d.schema).value());
+  }
+  for (auto _ : state) {
+    for (const auto& v : variants) benchmark::DoNotOptimize(d.bitmap->Count(v, kToday));
+  }
+}
+
+// One enterprise against 10,000 random rules: verdicts for all, a trace for the eligible and
+// for near misses (one or two failed conditions).
+void BM_RowOneEnterprise10kRules(benchmark::State& state) {
+  Data& d = Shared();
+  std::mt19937_64 rng(9);
+  std::vector<rules::Node> rules_;
+  while (rules_.size() < 10000) rules_.push_back(rules::Parse(match::RandomRuleText(rng, 2), d.schema).value());
+  size_t who = 0;
+  int64_t traced = 0;
+  for (auto _ : state) {
+    const rules::Facts& f = d.facts[who++ % d.facts.size()];
+    for (const auto& r : rules_) {
+      rules::Truth t = rules::EvaluateRule(r, f, kToday);
+      if (t == rules::Truth::kTrue) {
+        benchmark::DoNotOptimize(rules::Explain(r, d.schema, f, kToday));
+        ++traced;
+      }
+    }
+  }
+  state.counters["traced_per_enterprise"] = static_cast<double>(traced) / state.iterations();
+}
+
+void BM_SqlCount8(benchmark::State& state, std::string url) {
+  Data& d = Shared();
+  store::Database& db = SqlDatabase(url);
+  auto sql = match::CompileSql(d.rule, d.schema, kToday).value();
+  int64_t n = 0;
+  for (auto _ : state) {
+    n = SqlCount(db, sql);
+    benchmark::DoNotOptimize(n);
+  }
+  state.counters["eligible"] = static_cast<double>(n);
+  if (static_cast<uint64_t>(n) != d.bitmap->Count(d.rule, kToday).eligible) {
+    state.SkipWithError("SQL and bitmap counts differ");
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  benchmark::RegisterBenchmark("BM_BitmapCount8", BM_BitmapCount8)->Unit(benchmark::kMillisecond);
+  benchmark::RegisterBenchmark("BM_BitmapCount8Cold", BM_BitmapCount8Cold)->Unit(benchmark::kMillisecond);
+  benchmark::RegisterBenchmark("BM_BitmapFirstPage", BM_BitmapFirstPage)->Unit(benchmark::kMillisecond);
+  benchmark::RegisterBenchmark("BM_BitmapBreakdown", BM_BitmapBreakdown)->Unit(benchmark::kMillisecond);
+  benchmark::RegisterBenchmark("BM_BitmapWhatIfSweep20", BM_BitmapWhatIfSweep20)->Unit(benchmark::kMillisecond);
+  benchmark::RegisterBenchmark("BM_RowOneEnterprise10kRules", BM_RowOneEnterprise10kRules)->Unit(benchmark::kMillisecond);
+  std::string sqlite = "sqlite:" + std::string(std::getenv("HUIQI_BENCH_DIR") ? std::getenv("HUIQI_BENCH_DIR") : "build/bench-data") +
+                       "/enterprises-" + std::to_string(BenchN()) + ".db";
+  benchmark::RegisterBenchmark("BM_SqlCount8/sqlite", BM_SqlCount8, sqlite)->Unit(benchmark::kMillisecond)->Iterations(5);
+  if (const char* pg = std::getenv("HUIQI_DB"); pg && std::string(pg).rfind("postgres", 0) == 0) {
+    benchmark::RegisterBenchmark("BM_SqlCount8/postgresql", BM_SqlCount8, std::string(pg))
+        ->Unit(benchmark::kMillisecond)->Iterations(5);
+  }
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
