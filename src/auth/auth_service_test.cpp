@@ -2,8 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
 #include "audit/audit_log.h"
-#include "auth/passwords.h"
 #include "support/test_db.h"
 
 namespace huiqi::auth {
@@ -11,54 +13,97 @@ namespace {
 
 using core::ErrorKind;
 
-TEST(Passwords, HashVerifyAndPolicy) {
-  auto h = HashPassword("Secret123");
-  ASSERT_TRUE(h.ok());
-  EXPECT_EQ(h->rfind("$argon2id$", 0), 0u);
-  EXPECT_TRUE(VerifyPassword(*h, "Secret123"));
-  EXPECT_FALSE(VerifyPassword(*h, "Secret124"));
-  EXPECT_FALSE(VerifyPassword("not a hash", "Secret123"));
-  EXPECT_NE(*HashPassword("Secret123"), *h);  // salted
-  for (const char* weak : {"short1", "allletters", "12345678", ""}) {
-    auto st = CheckPasswordPolicy(weak);
-    ASSERT_FALSE(st.ok()) << weak;
-    EXPECT_EQ(st.error().field, "password");
-  }
+constexpr store::Statement kAuditCount{"test.audit_count", "SELECT COUNT(*) AS n FROM audit_log"};
+constexpr store::Statement kLastAction{"test.last_action",
+                                       "SELECT action, before_json, after_json FROM audit_log ORDER BY id DESC LIMIT 1"};
+constexpr store::Statement kHashes{"test.hashes", "SELECT token_hash, csrf_token FROM sessions"};
+
+Department Dept(std::string code, std::string name, DepartmentLevel level, std::optional<int64_t> parent = {}) {
+  Department d;
+  d.code = std::move(code);
+  d.name = std::move(name);
+  d.level = level;
+  d.parent_id = parent;
+  return d;
+}
+
+NewUser Account(UserKind kind, std::string login, std::string name, std::string password, std::string dept = "",
+                std::vector<Role> roles = {}) {
+  NewUser u;
+  u.kind = kind;
+  u.login = std::move(login);
+  u.display_name = std::move(name);
+  u.password = std::move(password);
+  u.department_code = std::move(dept);
+  u.roles = std::move(roles);
+  return u;
 }
 
 class AuthServiceTest : public ::testing::TestWithParam<store::Kind> {
  protected:
   void SetUp() override {
     db_ = testing::FreshDatabase(GetParam());
-    svc_ = std::make_unique<AuthService>(*db_, clock_, AuthOptions{});
-    auto d = svc_->CreateDepartment(nullptr, {0, "CZ-KJJ", "常州市科学技术局", DepartmentLevel::kMunicipal, {}, ""});
+    svc_ = std::make_unique<AuthService>(*db_, clock_, options_);
+    auto d = svc_->CreateDepartment(nullptr, Dept("CZ-KJJ", "常州市科学技术局", DepartmentLevel::kMunicipal));
     ASSERT_TRUE(d.ok()) << d.error().ToString();
-    ASSERT_TRUE(svc_->CreateDepartment(nullptr, {0, "CZ-SWJ", "常州市商务局", DepartmentLevel::kMunicipal, {}, ""}).ok());
-    NewUser staff{UserKind::kDepartmentStaff, "kjj_officer", "张敏", "Officer2026", "CZ-KJJ", {Role::kPolicyOfficer}};
+    ASSERT_TRUE(svc_->CreateDepartment(nullptr, Dept("CZ-SWJ", "常州市商务局", DepartmentLevel::kMunicipal)).ok());
+    NewUser staff = Account(UserKind::kDepartmentStaff, "kjj_officer", "张敏", "Officer2026", "CZ-KJJ", {Role::kPolicyOfficer});
     ASSERT_TRUE(svc_->CreateUser(nullptr, staff).ok());
+    NewUser admin = Account(UserKind::kPlatformAdmin, "admin", "平台管理员", "Admin2026");
+    ASSERT_TRUE(svc_->CreateUser(nullptr, admin).ok());
   }
-  core::Result<LoginResult> Login(const char* login, const char* pw, const char* addr = "10.0.0.1") {
+  core::Result<LoginResult> Login(const std::string& login, const char* pw, const std::string& addr = "10.0.0.1") {
     return svc_->Login(login, pw, addr);
   }
+  Principal AdminPrincipal() { return Login("admin", "Admin2026", "10.0.0.9").value().principal; }
+  int64_t AuditCount() {
+    return db_->ReadValue<int64_t>([](store::Session& s) -> core::Result<int64_t> {
+      HQ_ASSIGN_OR_RETURN(auto r, s.QueryOne(kAuditCount, {}, "", ""));
+      return r.Int("n");
+    }).value();
+  }
+  std::string LastAction() {
+    return db_->ReadValue<std::string>([](store::Session& s) -> core::Result<std::string> {
+      HQ_ASSIGN_OR_RETURN(auto r, s.QueryOne(kLastAction, {}, "", ""));
+      return r.Text("action");
+    }).value();
+  }
+  bool Alive(const std::string& token) { return svc_->Resolve(token).value().has_value(); }
+
   std::unique_ptr<store::Database> db_;
   core::FixedClock clock_{core::ShanghaiMidnight(core::Date::FromYmd(2026, 11, 22))};
+  AuthOptions options_;
   std::unique_ptr<AuthService> svc_;
 };
 
 TEST_P(AuthServiceTest, LoginResolveLogout) {
   auto r = Login("kjj_officer", "Officer2026");
   ASSERT_TRUE(r.ok()) << r.error().ToString();
-  EXPECT_FALSE(r->token.empty());
+  EXPECT_EQ(r->token.size(), 64u);
   EXPECT_EQ(r->principal.csrf_token.size(), 32u);
   auto p = svc_->Resolve(r->token);
   ASSERT_TRUE(p.ok());
   ASSERT_TRUE(p->has_value());
   EXPECT_EQ((*p)->login, "kjj_officer");
+  EXPECT_EQ((*p)->kind, UserKind::kDepartmentStaff);
   EXPECT_TRUE((*p)->HasRole(Role::kPolicyOfficer));
+  EXPECT_FALSE((*p)->HasRole(Role::kReviewer));
   EXPECT_EQ((*p)->csrf_token, r->principal.csrf_token);
   ASSERT_TRUE(svc_->Logout(**p).ok());
-  EXPECT_FALSE(svc_->Resolve(r->token)->has_value());
-  EXPECT_FALSE(svc_->Resolve("forged-token")->has_value());
+  EXPECT_EQ(LastAction(), "auth.logout");
+  EXPECT_FALSE(Alive(r->token));
+  EXPECT_TRUE(svc_->Logout(**p).ok());  // twice is harmless
+  EXPECT_FALSE(Alive("forged-token"));
+  EXPECT_FALSE(Alive(""));
+}
+
+TEST_P(AuthServiceTest, OnlyTheTokenDigestIsStored) {
+  auto r = Login("kjj_officer", "Officer2026");
+  ASSERT_TRUE(r.ok());
+  auto rows = db_->ReadValue<store::Rows>([](store::Session& s) { return s.Query(kHashes); }).value();
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_NE(rows[0].Text("token_hash"), r->token);
+  EXPECT_EQ(rows[0].Text("token_hash").size(), 64u);
 }
 
 TEST_P(AuthServiceTest, WrongPasswordAndUnknownUserLookTheSame) {
@@ -67,76 +112,260 @@ TEST_P(AuthServiceTest, WrongPasswordAndUnknownUserLookTheSame) {
   ASSERT_FALSE(wrong.ok());
   ASSERT_FALSE(unknown.ok());
   EXPECT_EQ(wrong.error().kind, ErrorKind::kUnauthenticated);
+  EXPECT_EQ(wrong.error().code, unknown.error().code);
   EXPECT_EQ(wrong.error().message, unknown.error().message);
+  EXPECT_EQ(wrong.error().field, unknown.error().field);
+  EXPECT_EQ(LastAction(), "auth.login_failed");
+  EXPECT_EQ(Login("", "x").error().field, "login");
+  EXPECT_EQ(Login("kjj_officer", "").error().field, "password");
 }
 
 TEST_P(AuthServiceTest, RateLimitPerAccountExpiresWithTheWindow) {
-  for (int i = 0; i < 5; ++i) EXPECT_FALSE(Login("kjj_officer", "Wrong2026", ("10.0.1." + std::to_string(i)).c_str()).ok());
-  auto locked = Login("kjj_officer", "Officer2026", "10.0.2.1");
+  for (int i = 0; i < 5; ++i) EXPECT_FALSE(Login("kjj_officer", "Wrong2026", "10.0.1." + std::to_string(i)).ok());
+  auto locked = Login("kjj_officer", "Officer2026", "10.0.2.1");  // the right password, too late
   ASSERT_FALSE(locked.ok());
   EXPECT_EQ(locked.error().kind, ErrorKind::kRateLimited);
-  clock_.Advance(std::chrono::minutes(16));
+  EXPECT_NE(locked.error().message.find("15 分钟"), std::string::npos) << locked.error().message;
+  clock_.Advance(std::chrono::minutes(14));
+  EXPECT_EQ(Login("kjj_officer", "Officer2026", "10.0.2.1").error().kind, ErrorKind::kRateLimited);
+  clock_.Advance(std::chrono::minutes(2));  // the first failures leave the window
   EXPECT_TRUE(Login("kjj_officer", "Officer2026", "10.0.2.1").ok());
 }
 
+TEST_P(AuthServiceTest, ASuccessClearsTheAccountsFailures) {
+  for (int i = 0; i < 4; ++i) EXPECT_FALSE(Login("kjj_officer", "Wrong2026").ok());
+  ASSERT_TRUE(Login("kjj_officer", "Officer2026").ok());
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(Login("kjj_officer", "Wrong2026").error().kind, ErrorKind::kUnauthenticated);
+  EXPECT_TRUE(Login("kjj_officer", "Officer2026").ok());
+}
+
 TEST_P(AuthServiceTest, RateLimitPerAddress) {
-  for (int i = 0; i < 20; ++i) {
-    EXPECT_FALSE(Login(("guess" + std::to_string(i)).c_str(), "Wrong2026", "10.9.9.9").ok());
-  }
+  for (int i = 0; i < 20; ++i) EXPECT_FALSE(Login("guess" + std::to_string(i), "Wrong2026", "10.9.9.9").ok());
   auto blocked = Login("kjj_officer", "Officer2026", "10.9.9.9");
   ASSERT_FALSE(blocked.ok());
   EXPECT_EQ(blocked.error().kind, ErrorKind::kRateLimited);
   EXPECT_TRUE(Login("kjj_officer", "Officer2026", "10.9.9.10").ok());
+  clock_.Advance(std::chrono::minutes(16));
+  EXPECT_TRUE(Login("kjj_officer", "Officer2026", "10.9.9.9").ok());
 }
 
-TEST_P(AuthServiceTest, SessionsExpire) {
+TEST_P(AuthServiceTest, RateLimitHoldsUnderConcurrentAttempts) {
+  // Many guesses at once must not slip past the limit between the check and the count.
+  std::atomic<int> judged{0}, limited{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 12; ++i) {
+    threads.emplace_back([&, i] {
+      auto r = svc_->Login("kjj_officer", "Wrong2026", "10.1.0." + std::to_string(i));
+      if (!r.ok() && r.error().kind == ErrorKind::kUnauthenticated) ++judged;
+      if (!r.ok() && r.error().kind == ErrorKind::kRateLimited) ++limited;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_LE(judged.load(), 5);
+  EXPECT_EQ(judged.load() + limited.load(), 12);
+  EXPECT_EQ(Login("kjj_officer", "Officer2026").error().kind, ErrorKind::kRateLimited);
+}
+
+TEST_P(AuthServiceTest, SessionsSlideButNeverPastTheCap) {
+  auto r = Login("kjj_officer", "Officer2026");
+  ASSERT_TRUE(r.ok());
+  clock_.Advance(std::chrono::hours(11));
+  EXPECT_TRUE(Alive(r->token));  // used: now lasts until 23 h
+  clock_.Advance(std::chrono::hours(11));
+  EXPECT_TRUE(Alive(r->token));
+  clock_.Advance(std::chrono::hours(13));  // idle longer than 12 h
+  EXPECT_FALSE(Alive(r->token));
+
+  auto s = Login("kjj_officer", "Officer2026");
+  ASSERT_TRUE(s.ok());
+  for (int h = 0; h < 7 * 24 - 10; h += 10) {
+    clock_.Advance(std::chrono::hours(10));
+    ASSERT_TRUE(Alive(s->token)) << "after " << h + 10 << " h";
+  }
+  clock_.Advance(std::chrono::hours(11));  // past 7 days since login, however active
+  EXPECT_FALSE(Alive(s->token));
+}
+
+TEST_P(AuthServiceTest, AnIdleSessionExpires) {
   auto r = Login("kjj_officer", "Officer2026");
   ASSERT_TRUE(r.ok());
   clock_.Advance(std::chrono::hours(13));
-  EXPECT_FALSE(svc_->Resolve(r->token)->has_value());
+  EXPECT_FALSE(Alive(r->token));
 }
 
 TEST_P(AuthServiceTest, SelfRegistrationValidatesNamingTheField) {
-  NewUser ent{UserKind::kEnterprise, "ent_a", "常州甲公司", "Company2026"};
+  NewUser ent = Account(UserKind::kEnterprise, "ent_a", "常州甲公司", "Company2026");
   ent.uscc = "91350100M000100Y44";
   auto bad = svc_->Register(ent);
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().field, "uscc");
-  ent.uscc = "91350100M000100Y43";
+  ent.uscc = "";
+  EXPECT_EQ(svc_->Register(ent).error().field, "uscc");
+  ent.uscc = " 91350100m000100y43 ";  // trimmed and upper-cased
   auto ok = svc_->Register(ent);
   ASSERT_TRUE(ok.ok()) << ok.error().ToString();
   EXPECT_EQ(*ok->uscc, "91350100M000100Y43");
+  EXPECT_EQ(LastAction(), "user.register");
   auto dup = svc_->Register(ent);
   ASSERT_FALSE(dup.ok());
+  EXPECT_EQ(dup.error().kind, ErrorKind::kConflict);
   EXPECT_EQ(dup.error().field, "login");
-  NewUser sneaky{UserKind::kPlatformAdmin, "evil", "Evil", "Password1"};
-  auto refused = svc_->Register(sneaky);
-  ASSERT_FALSE(refused.ok());
-  EXPECT_EQ(refused.error().field, "kind");
+  NewUser weak = Account(UserKind::kIndividual, "li_si", "李四", "password");
+  EXPECT_EQ(svc_->Register(weak).error().field, "password");
+  weak.password = "Password1";
+  weak.department_code = "CZ-KJJ";
+  EXPECT_EQ(svc_->Register(weak).error().field, "department");
+  weak.department_code.clear();
+  auto person = svc_->Register(weak);
+  ASSERT_TRUE(person.ok()) << person.error().ToString();
+  EXPECT_FALSE(person->department_id.has_value());
+  EXPECT_FALSE(person->uscc.has_value());
+  for (UserKind k : {UserKind::kPlatformAdmin, UserKind::kDepartmentStaff, UserKind::kFinance}) {
+    auto refused = svc_->Register(Account(k, "evil", "Evil", "Password1"));
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.error().field, "kind");
+  }
 }
 
 TEST_P(AuthServiceTest, OnlyAdminsAllocateAccountsAndOwnershipIsChecked) {
   auto staff = Login("kjj_officer", "Officer2026")->principal;
-  auto denied = svc_->CreateUser(&staff, {UserKind::kFinance, "cz_fin", "财政", "Finance2026"});
+  auto denied = svc_->CreateUser(&staff, Account(UserKind::kFinance, "cz_fin", "财政", "Finance2026"));
   ASSERT_FALSE(denied.ok());
   EXPECT_EQ(denied.error().kind, ErrorKind::kPermissionDenied);
+  EXPECT_EQ(svc_->CreateDepartment(&staff, Dept("X", "X", DepartmentLevel::kCounty)).error().kind,
+            ErrorKind::kPermissionDenied);
+  auto admin = AdminPrincipal();
+  EXPECT_TRUE(svc_->CreateUser(&admin, Account(UserKind::kFinance, "cz_fin", "财政", "Finance2026")).ok());
   auto kjj = svc_->FindDepartmentByCode("CZ-KJJ").value();
   auto swj = svc_->FindDepartmentByCode("CZ-SWJ").value();
   EXPECT_TRUE(RequireDepartment(staff, kjj.id).ok());
   EXPECT_EQ(RequireDepartment(staff, swj.id).error().kind, ErrorKind::kPermissionDenied);
+  EXPECT_TRUE(RequireDepartment(admin, swj.id).ok());
   Principal ent;
   ent.kind = UserKind::kEnterprise;
   ent.uscc = "91350100M000100Y43";
   EXPECT_TRUE(RequireEnterprise(ent, "91350100M000100Y43").ok());
   EXPECT_FALSE(RequireEnterprise(ent, "9144030071526726XG").ok());
   EXPECT_FALSE(RequireEnterprise(staff, "91350100M000100Y43").ok());
+  EXPECT_FALSE(RequireDepartment(ent, kjj.id).ok());
 }
 
-TEST_P(AuthServiceTest, EveryChangeIsAuditedAndTheChainHolds) {
+TEST_P(AuthServiceTest, DepartmentStaffNeedADepartmentAndARole) {
+  NewUser u = Account(UserKind::kDepartmentStaff, "swj_1", "王五", "Officer2026", "", {Role::kReviewer});
+  EXPECT_EQ(svc_->CreateUser(nullptr, u).error().field, "department");
+  u.department_code = "NO-SUCH";
+  EXPECT_EQ(svc_->CreateUser(nullptr, u).error().field, "department");
+  u.department_code = "CZ-SWJ";
+  u.roles.clear();
+  EXPECT_EQ(svc_->CreateUser(nullptr, u).error().field, "roles");
+  u.roles = {Role::kReviewer, Role::kDepartmentAdmin};
+  auto created = svc_->CreateUser(nullptr, u);
+  ASSERT_TRUE(created.ok()) << created.error().ToString();
+  auto back = svc_->GetUser(created->id).value();
+  EXPECT_EQ(back.roles, u.roles);
+  EXPECT_EQ(back.department_id, svc_->FindDepartmentByCode("CZ-SWJ")->id);
+  EXPECT_EQ(svc_->GetUser(9999).error().kind, ErrorKind::kNotFound);
+}
+
+TEST_P(AuthServiceTest, DepartmentsHaveUniqueCodesAndParents) {
+  auto kjj = svc_->FindDepartmentByCode("CZ-KJJ").value();
+  EXPECT_FALSE(kjj.created_at.empty());
+  auto dup = svc_->CreateDepartment(nullptr, Dept("CZ-KJJ", "重复", DepartmentLevel::kMunicipal));
+  ASSERT_FALSE(dup.ok());
+  EXPECT_EQ(dup.error().kind, ErrorKind::kConflict);
+  EXPECT_EQ(dup.error().field, "code");
+  EXPECT_EQ(svc_->CreateDepartment(nullptr, Dept("WJ-KJJ", "武进区科技局", DepartmentLevel::kCounty, 999))
+                .error()
+                .field,
+            "parent_id");
+  auto child = svc_->CreateDepartment(nullptr, Dept("WJ-KJJ", "武进区科技局", DepartmentLevel::kCounty, kjj.id));
+  ASSERT_TRUE(child.ok());
+  auto got = svc_->GetDepartment(child->id).value();
+  EXPECT_EQ(got.parent_id, kjj.id);
+  EXPECT_EQ(got.level, DepartmentLevel::kCounty);
+  EXPECT_EQ(DepartmentLevelLabel(got.level), "县区级");
+  EXPECT_EQ(svc_->ListDepartments()->size(), 3u);
+  EXPECT_EQ(svc_->GetDepartment(999).error().kind, ErrorKind::kNotFound);
+}
+
+TEST_P(AuthServiceTest, ChangePasswordEndsOtherSessions) {
+  auto here = Login("kjj_officer", "Officer2026");
+  auto there = Login("kjj_officer", "Officer2026", "10.0.0.2");
+  ASSERT_TRUE(here.ok() && there.ok());
+  const Principal& p = here->principal;
+  EXPECT_EQ(svc_->ChangePassword(p, "Wrong2026", "NewPass2027", "10.0.0.1").error().field, "old_password");
+  EXPECT_EQ(svc_->ChangePassword(p, "Officer2026", "weak", "10.0.0.1").error().field, "new_password");
+  EXPECT_EQ(svc_->ChangePassword(p, "Officer2026", "Officer2026", "10.0.0.1").error().field, "new_password");
+  ASSERT_TRUE(svc_->ChangePassword(p, "Officer2026", "NewPass2027", "10.0.0.1").ok());
+  EXPECT_EQ(LastAction(), "user.password_change");
+  EXPECT_TRUE(Alive(here->token));
+  EXPECT_FALSE(Alive(there->token));
+  EXPECT_FALSE(Login("kjj_officer", "Officer2026").ok());
+  EXPECT_TRUE(Login("kjj_officer", "NewPass2027").ok());
+}
+
+TEST_P(AuthServiceTest, AdminsDisableEnableResetAndReassign) {
+  auto admin = AdminPrincipal();
+  auto staff = Login("kjj_officer", "Officer2026");
+  ASSERT_TRUE(staff.ok());
+  int64_t id = staff->principal.user_id;
+  EXPECT_EQ(svc_->SetActive(&staff->principal, admin.user_id, false).error().kind, ErrorKind::kPermissionDenied);
+  EXPECT_EQ(svc_->SetActive(&admin, admin.user_id, false).error().kind, ErrorKind::kFailedPrecondition);
+
+  auto off = svc_->SetActive(&admin, id, false);
+  ASSERT_TRUE(off.ok());
+  EXPECT_FALSE(off->active);
+  EXPECT_EQ(LastAction(), "user.disable");
+  EXPECT_FALSE(Alive(staff->token));
+  auto refused = Login("kjj_officer", "Officer2026");
+  EXPECT_EQ(refused.error().code, "bad_credentials");  // says nothing about the account's state
+  ASSERT_TRUE(svc_->SetActive(&admin, id, true).ok());
+  EXPECT_EQ(LastAction(), "user.enable");
+
+  EXPECT_EQ(svc_->ResetPassword(&admin, id, "short").error().field, "password");
+  auto again = Login("kjj_officer", "Officer2026");
+  ASSERT_TRUE(svc_->ResetPassword(&admin, id, "Reset2026x").ok());
+  EXPECT_EQ(LastAction(), "user.password_reset");
+  EXPECT_FALSE(Alive(again->token));
+  EXPECT_TRUE(Login("kjj_officer", "Reset2026x").ok());
+
+  // 江阴办法 第十六条: a new person takes over the account; the change is on file.
+  auto moved = svc_->UpdateUser(&admin, id, {std::string("李娜"), std::string("0519-85681234")});
+  ASSERT_TRUE(moved.ok());
+  EXPECT_EQ(moved->display_name, "李娜");
+  EXPECT_EQ(LastAction(), "user.update");
+  EXPECT_EQ(svc_->UpdateUser(&admin, id, {std::string(""), std::nullopt}).error().field, "display_name");
+  EXPECT_EQ(svc_->UpdateUser(&admin, 9999, {std::string("x"), std::nullopt}).error().kind, ErrorKind::kNotFound);
+}
+
+TEST_P(AuthServiceTest, ListUsersPages) {
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(svc_->Register(Account(UserKind::kIndividual, "person" + std::to_string(i), "个人", "Person2026")).ok());
+  }
+  auto page = svc_->ListUsers(2, 3).value();
+  EXPECT_EQ(page.total, 7);
+  ASSERT_EQ(page.items.size(), 3u);
+  EXPECT_EQ(page.items[0].login, "person1");
+}
+
+TEST_P(AuthServiceTest, EveryChangeIsAuditedAndAFailedOneLeavesNothing) {
   ASSERT_TRUE(Login("kjj_officer", "Officer2026").ok());
+  int64_t before = AuditCount();
+  EXPECT_EQ(before, 5);  // two departments, two users, one login
+  NewUser u = Account(UserKind::kDepartmentStaff, "nobody_dept", "无部门", "Officer2026", "NO-SUCH", {Role::kReviewer});
+  EXPECT_FALSE(svc_->CreateUser(nullptr, u).ok());
+  EXPECT_FALSE(svc_->CreateDepartment(nullptr, Dept("CZ-KJJ", "重复", DepartmentLevel::kMunicipal)).ok());
+  EXPECT_EQ(AuditCount(), before);
   auto rep = audit::Verify(*db_).value();
   EXPECT_TRUE(rep.ok) << rep.problem;
-  EXPECT_EQ(rep.checked, 4);  // two departments, one user, one login
+  EXPECT_EQ(rep.checked, before);
+}
+
+TEST(AuthOptions, DefaultsAreValidAndNonsenseIsNamed) {
+  EXPECT_TRUE(AuthOptions{}.Validate().ok());
+  AuthOptions o;
+  o.max_failures_per_account = 0;
+  EXPECT_EQ(o.Validate().error().field, "auth.max_failures_per_account");
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, AuthServiceTest, ::testing::ValuesIn(testing::Backends()), testing::PrintBackend{});

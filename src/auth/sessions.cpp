@@ -1,4 +1,6 @@
 // AuthService: login with limits, sessions (sliding expiry, database-held), password changes.
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "audit/audit_log.h"

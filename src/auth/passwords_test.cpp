@@ -1,0 +1,40 @@
+#include "auth/passwords.h"
+
+#include <gtest/gtest.h>
+
+namespace huiqi::auth {
+namespace {
+
+TEST(Passwords, HashIsArgon2idSaltedAndVerifies) {
+  auto h = HashPassword("Secret123");
+  ASSERT_TRUE(h.ok());
+  EXPECT_EQ(h->rfind("$argon2id$v=19$m=19456,t=2,p=1$", 0), 0u) << *h;
+  EXPECT_TRUE(VerifyPassword(*h, "Secret123"));
+  EXPECT_FALSE(VerifyPassword(*h, "Secret124"));
+  EXPECT_FALSE(VerifyPassword(*h, ""));
+  EXPECT_FALSE(VerifyPassword("not a hash", "Secret123"));
+  EXPECT_NE(*HashPassword("Secret123"), *h);  // a fresh salt every time
+}
+
+TEST(Passwords, PolicyWantsEightCharactersWithLettersAndDigits) {
+  for (const char* weak : {"short1a", "allletters", "12345678", ""}) {
+    auto st = CheckPasswordPolicy(weak);
+    ASSERT_FALSE(st.ok()) << weak;
+    EXPECT_EQ(st.error().field, "password");
+    EXPECT_EQ(st.error().code, "weak_password");
+    EXPECT_NE(st.error().message.find("密码"), std::string::npos);
+  }
+  for (const char* fine : {"abcdefg1", "Officer2026", "Demo@2026", "长密码也可以abc123"}) {
+    EXPECT_TRUE(CheckPasswordPolicy(fine).ok()) << fine;
+  }
+  EXPECT_FALSE(CheckPasswordPolicy(std::string(129, 'a') + "1").ok());
+}
+
+TEST(Passwords, RandomHexAndSha256) {
+  EXPECT_EQ(RandomHex(16).size(), 32u);
+  EXPECT_NE(RandomHex(16), RandomHex(16));
+  EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+}  // namespace
+}  // namespace huiqi::auth
