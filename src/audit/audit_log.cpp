@@ -2,7 +2,9 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <memory>
+#include <stdexcept>
 
 namespace huiqi::audit {
 
@@ -22,10 +24,15 @@ constexpr Statement kWalk{"audit.walk",
                           "SELECT id, at, actor_user_id, actor_login, action, entity, entity_id, before_json, "
                           "after_json, prev_hash, hash FROM audit_log WHERE id > ? ORDER BY id LIMIT 1000"};
 constexpr Statement kHead{"audit.head", "SELECT last_id, last_hash FROM audit_head WHERE id = 1"};
-constexpr Statement kCount{"audit.count", "SELECT COUNT(*) AS n FROM audit_log"};
+// Optional filters as bound parameters: "" matches everything.
+constexpr Statement kCount{"audit.count",
+                           "SELECT COUNT(*) AS n FROM audit_log WHERE (? = '' OR entity = ?) AND (? = '' OR entity_id = ?) "
+                           "AND (? = '' OR actor_login = ?)"};
 constexpr Statement kPage{"audit.page",
                           "SELECT id, at, actor_user_id, actor_login, action, entity, entity_id, before_json, "
-                          "after_json, prev_hash, hash FROM audit_log ORDER BY id DESC LIMIT ? OFFSET ?"};
+                          "after_json, prev_hash, hash FROM audit_log WHERE (? = '' OR entity = ?) "
+                          "AND (? = '' OR entity_id = ?) AND (? = '' OR actor_login = ?) "
+                          "ORDER BY id DESC LIMIT ? OFFSET ?"};
 
 std::string Canonical(int64_t id, std::string_view at, const std::optional<int64_t>& user, std::string_view login,
                       std::string_view action, std::string_view entity, std::string_view entity_id,
@@ -71,6 +78,7 @@ Entry EntryOf(const store::Row& r) {
   std::string b = r.Text("before_json"), a = r.Text("after_json");
   e.before = b.empty() ? nlohmann::json() : nlohmann::json::parse(b, nullptr, false);
   e.after = a.empty() ? nlohmann::json() : nlohmann::json::parse(a, nullptr, false);
+  e.prev_hash = r.Text("prev_hash");
   e.hash = r.Text("hash");
   return e;
 }
@@ -146,17 +154,26 @@ core::Result<VerifyReport> Verify(store::Database& db) {
   });
 }
 
-core::Result<EntryPage> List(store::Database& db, int page, int page_size) {
-  if (page < 1) page = 1;
-  if (page_size < 1 || page_size > 100) page_size = 20;
+core::Result<EntryPage> List(store::Database& db, const ListQuery& query) {
+  int page = std::max(query.page, 1);
+  int page_size = query.page_size < 1 || query.page_size > 100 ? 20 : query.page_size;
+  store::Params filter{query.entity, query.entity, query.entity_id, query.entity_id, query.actor_login,
+                       query.actor_login};
   return db.ReadValue<EntryPage>([&](store::Session& s) -> core::Result<EntryPage> {
     EntryPage out;
-    HQ_ASSIGN_OR_RETURN(auto n, s.QueryOne(kCount, {}, "", ""));
+    HQ_ASSIGN_OR_RETURN(auto n, s.QueryOne(kCount, filter, "", ""));
     out.total = n.Int("n");
-    HQ_ASSIGN_OR_RETURN(auto rows, s.Query(kPage, {int64_t{page_size}, int64_t{(page - 1) * page_size}}));
+    store::Params params = filter;
+    params.push_back(int64_t{page_size});
+    params.push_back(int64_t{page - 1} * page_size);
+    HQ_ASSIGN_OR_RETURN(auto rows, s.Query(kPage, params));
     for (const auto& r : rows) out.items.push_back(EntryOf(r));
     return out;
   });
+}
+
+core::Result<EntryPage> List(store::Database& db, int page, int page_size) {
+  return List(db, ListQuery{page, page_size, "", "", ""});
 }
 
 }  // namespace huiqi::audit

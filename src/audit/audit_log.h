@@ -45,7 +45,7 @@ struct Entry {
   std::string at, actor_login, action, entity, entity_id;
   std::optional<int64_t> actor_user_id;
   nlohmann::json before, after;
-  std::string hash;
+  std::string prev_hash, hash;
 };
 
 struct EntryPage {
@@ -53,7 +53,16 @@ struct EntryPage {
   int64_t total = 0;
 };
 
-//! Newest first. page from 1; page_size 1..100.
+struct ListQuery {
+  int page = 1;             // from 1
+  int page_size = 20;       // 1..100; out of range → 20
+  std::string entity;       // "" = any; else exactly this entity ("user", "department", …)
+  std::string entity_id;    // "" = any; only with entity
+  std::string actor_login;  // "" = anyone
+};
+
+//! Newest first.
+core::Result<EntryPage> List(store::Database& db, const ListQuery& query);
 core::Result<EntryPage> List(store::Database& db, int page, int page_size);
 
 //! The SM3 digest of `data`, lower-case hex.

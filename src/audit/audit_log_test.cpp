@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
 #include "support/test_db.h"
 
 namespace huiqi::audit {
@@ -10,6 +13,10 @@ namespace {
 constexpr store::Statement kTamper{"test.tamper", "UPDATE audit_log SET after_json = '{\"name\":\"改过\"}' WHERE id = 2"};
 constexpr store::Statement kDeleteMiddle{"test.delete_middle", "DELETE FROM audit_log WHERE id = 2"};
 constexpr store::Statement kDeleteLast{"test.delete_last", "DELETE FROM audit_log WHERE id = 3"};
+// Rows 1 and 2 trade places: each keeps its own hash, but the chain order no longer holds.
+constexpr store::Statement kSwap1{"test.swap1", "UPDATE audit_log SET id = 100 WHERE id = 1"};
+constexpr store::Statement kSwap2{"test.swap2", "UPDATE audit_log SET id = 1 WHERE id = 2"};
+constexpr store::Statement kSwap3{"test.swap3", "UPDATE audit_log SET id = 2 WHERE id = 100"};
 constexpr store::Statement kChanges{"test.changes", "SELECT COUNT(*) AS n FROM change_log"};
 constexpr store::Statement kAudits{"test.audits", "SELECT COUNT(*) AS n FROM audit_log"};
 
@@ -71,6 +78,57 @@ TEST_P(AuditLogTest, ADeletedRowIsFound) {
 TEST_P(AuditLogTest, ADeletedLastRowIsFound) {
   Mutate(kDeleteLast);
   EXPECT_FALSE(Verify(*db_).value().ok);
+}
+
+TEST_P(AuditLogTest, ReorderedRowsAreFound) {
+  Mutate(kSwap1);
+  Mutate(kSwap2);
+  Mutate(kSwap3);
+  auto rep = Verify(*db_).value();
+  EXPECT_FALSE(rep.ok);
+  EXPECT_EQ(rep.first_bad_id, 1);
+}
+
+TEST_P(AuditLogTest, ConcurrentWritersKeepOneUnbrokenChain) {
+  // The head row serialises writers (row lock on PostgreSQL, the write lock on SQLite).
+  std::vector<std::thread> threads;
+  std::atomic<int> failed{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 10; ++i) {
+        auto st = db_->Write([&](store::Session& s) {
+          return Record(s, clock_, {t, "u" + std::to_string(t)}, "thing.update", "thing", std::to_string(i),
+                        {{"v", i}}, {{"v", i + 1}});
+        });
+        if (!st.ok()) ++failed;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failed.load(), 0);
+  auto rep = Verify(*db_).value();
+  EXPECT_TRUE(rep.ok) << rep.problem;
+  EXPECT_EQ(rep.checked, 43);
+  EXPECT_EQ(CountOf(kChanges), 43);
+}
+
+TEST_P(AuditLogTest, ListFiltersByEntityAndActor) {
+  ASSERT_TRUE(db_->Write([&](store::Session& s) {
+    return Record(s, clock_, {std::nullopt, "cli"}, "user.create", "user", "1", nullptr, {{"login", "a"}});
+  }).ok());
+  auto users = List(*db_, {1, 20, "user", "", ""}).value();
+  EXPECT_EQ(users.total, 1);
+  ASSERT_EQ(users.items.size(), 1u);
+  EXPECT_FALSE(users.items[0].actor_user_id.has_value());
+  EXPECT_TRUE(users.items[0].before.is_null());
+  EXPECT_EQ(List(*db_, {1, 20, "department", "2", ""}).value().total, 1);
+  EXPECT_EQ(List(*db_, {1, 20, "", "", "admin"}).value().total, 3);
+  EXPECT_EQ(List(*db_, {1, 20, "", "", "nobody"}).value().total, 0);
+  auto page2 = List(*db_, {2, 3, "", "", ""}).value();
+  EXPECT_EQ(page2.total, 4);
+  ASSERT_EQ(page2.items.size(), 1u);
+  EXPECT_EQ(page2.items[0].id, 1);
+  EXPECT_EQ(page2.items[0].prev_hash, "");
 }
 
 TEST_P(AuditLogTest, AFailedTransactionLeavesNeitherAuditNorChangeRow) {
