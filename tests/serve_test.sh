@@ -19,9 +19,10 @@ check() {  # check <description> <condition…>
   local desc=$1; shift
   if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: $desc"; fi
 }
-has() { grep -q -- "$2" <<<"$1"; }
+has() { grep -qF -- "$2" <<<"$1"; }
 
 HUIQI_PASSWORD='Admin@2026x' "$HUIQI" user add --kind platform_admin --login admin --name 平台管理员 >/dev/null || { echo "user add failed"; exit 1; }
+"$HUIQI" gen enterprises --count 3000 --seed 5 >/dev/null 2>&1 || { echo "gen failed"; exit 1; }
 "$HUIQI" serve --listen "127.0.0.1:$port" --web-dir "$tmp/no-web" >"$tmp/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 100); do curl -sf "$base/api/v1/health" >/dev/null && break; sleep 0.1; done
@@ -64,6 +65,17 @@ check "the new holiday counts at once" has "$added" '"date":"2027-01-04"'
 code=$(curl -s -o /dev/null -w '%{http_code}' -X PUT -H 'Content-Type: application/json' \
   -d '{"kind":"holiday","name":"x"}' "$base/api/v1/admin/calendar/days/2027-01-02")
 check "anonymous admin call is 401" [ "$code" = 401 ]
+
+sim=$(curl -s -b "$tmp/jar" -H "X-CSRF-Token: $csrf" -H 'Content-Type: application/json' \
+  -d '{"rule":"营业收入 >= 500万 且 从业人数 >= 10"}' "$base/api/v1/rules/simulate")
+eligible=$(sed -n 's/.*"eligible":\([0-9]*\).*/\1/p' <<<"$sim")
+expected=$("$HUIQI" match count --engine sql --rule 'revenue >= 500万 and employees >= 10' 2>/dev/null)
+check "live count of a draft rule matches the SQL engine ($eligible = $expected)" test -n "$eligible" -a "$eligible" = "$expected" -a "$expected" != 0
+check "simulate breaks the count down by city with names" has "$sim" '"by_region":[{"code":"32'
+code=$(curl -s -o "$tmp/out" -w '%{http_code}' -b "$tmp/jar" -H "X-CSRF-Token: $csrf" -H 'Content-Type: application/json' \
+  -d '{"rule":"employees >= 10 and revenu >= 1万"}' "$base/api/v1/rules/check")
+check "a bad rule is 400" [ "$code" = 400 ]
+check "a bad rule's error carries its position" has "$(cat "$tmp/out")" '"position":20'
 
 code=$(curl -s -o /dev/null -w '%{http_code}' -b "$tmp/jar" -X POST -H "X-CSRF-Token: $csrf" "$base/api/v1/auth/logout")
 check "logout" [ "$code" = 200 ] || [ "$code" = 204 ]

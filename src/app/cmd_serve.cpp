@@ -8,7 +8,9 @@
 #include "app/context.h"
 #include "auth/auth_service.h"
 #include "calendar/calendar_service.h"
+#include "enterprise/archive.h"
 #include "http/api/auth_api.h"
+#include "http/api/rules_api.h"
 #include "http/api/system_api.h"
 #include "http/server.h"
 
@@ -39,9 +41,19 @@ void Serve(const CommonOptions& common, const ServeOptions& opts) {
   auth::AuthService auth(*db, clock);
   calendar::CalendarService calendar(*db, clock, cal);
 
+  // The matching index of this node, loaded from the archive.
+  rules::Schema schema = rules::BuiltinSchema();
+  match::MatchService matches(schema);
+  enterprise::Archive archive(*db, clock);
+  auto facts = archive.LoadAllFacts();
+  if (!facts.ok()) Fail(facts.error());
+  matches.Load(*facts);
+  spdlog::info("matching index: {} enterprises", matches.size());
+
   http::Router router(&auth);
   http::RegisterSystemApi(router, {*db, reference, calendar, clock});
   http::RegisterAuthApi(router, auth, *db);
+  http::RegisterRulesApi(router, matches, reference, clock);
 
   http::ServerOptions so;
   SplitListen(opts.listen, so.host, so.port);

@@ -1,0 +1,76 @@
+#include "http/api/rules_api.h"
+
+#include <nlohmann/json.hpp>
+
+namespace huiqi::http {
+
+using nlohmann::json;
+
+namespace {
+
+rules::CodeNamer Namer(const core::ReferenceData& ref) {
+  return [&ref](std::string_view table, std::string_view code) -> std::string {
+    const core::CodeTable& t = table == "region" ? ref.regions() : ref.industries();
+    std::string full(code);
+    if (table == "region") full.append(6 - std::min<size_t>(6, full.size()), '0');
+    const core::CodeEntry* e = t.Find(full);
+    return e ? e->name : "";
+  };
+}
+
+core::Result<rules::Node> RuleFrom(const Request& req, const rules::Schema& schema) {
+  HQ_ASSIGN_OR_RETURN(json body, req.JsonBody());
+  auto it = body.find("rule");
+  if (it == body.end() || !it->is_string()) {
+    return core::InvalidArgument("rule", "required", "请填写规则", "rule is required");
+  }
+  return rules::Parse(it->get<std::string>(), schema);
+}
+
+json Groups(const std::vector<std::pair<std::string, uint64_t>>& groups, const std::function<std::string(const std::string&)>& name) {
+  json out = json::array();
+  for (const auto& [code, count] : groups) out.push_back({{"code", code}, {"name", name(code)}, {"count", count}});
+  return out;
+}
+
+}  // namespace
+
+void RegisterRulesApi(Router& router, match::MatchService& matches, const core::ReferenceData& reference,
+                      const core::Clock& clock) {
+  router.Add("POST", "/api/v1/rules/check", Access::LoggedIn(), [&matches, &reference](Request& req) {
+    auto rule = RuleFrom(req, matches.schema());
+    if (!rule.ok()) return Response::FromError(rule.error());
+    json conditions = json::array();
+    for (const auto* leaf : rules::Leaves(*rule)) {
+      conditions.push_back({{"text", rules::Describe(*leaf, matches.schema(), Namer(reference))},
+                            {"canonical", rules::Print(*leaf, matches.schema())}});
+    }
+    return Response::Ok({{"canonical", rules::Print(*rule, matches.schema())}, {"conditions", conditions}});
+  });
+  router.Add("POST", "/api/v1/rules/simulate",
+             Access::DepartmentRoles({auth::Role::kPolicyOfficer, auth::Role::kReviewer, auth::Role::kDepartmentAdmin}),
+             [&matches, &reference, &clock](Request& req) {
+               auto rule = RuleFrom(req, matches.schema());
+               if (!rule.ok()) return Response::FromError(rule.error());
+               match::Simulation sim = matches.Simulate(*rule, core::ShanghaiDate(clock.Now()));
+               auto region_name = [&](const std::string& code) {
+                 const auto* e = reference.regions().Find(code + "00");
+                 return e ? e->name : code;
+               };
+               auto industry_name = [&](const std::string& code) {
+                 const auto* e = reference.industries().Find(code);
+                 return e ? e->name : code;
+               };
+               auto same = [](const std::string& code) { return code; };
+               return Response::Ok({{"canonical", rules::Print(*rule, matches.schema())},
+                                    {"eligible", sim.counts.eligible},
+                                    {"unknown", sim.counts.unknown},
+                                    {"total", sim.counts.total},
+                                    {"breakdown",
+                                     {{"by_region", Groups(sim.breakdown.by_region, region_name)},
+                                      {"by_industry", Groups(sim.breakdown.by_industry, industry_name)},
+                                      {"by_scale", Groups(sim.breakdown.by_scale, same)}}}});
+             });
+}
+
+}  // namespace huiqi::http
