@@ -1,6 +1,8 @@
 // AuthService: options, departments and accounts. Sessions and passwords are in sessions.cpp.
 #include "auth/auth_service.h"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "audit/audit_log.h"
@@ -183,17 +185,30 @@ Result<User> AuthService::GetUser(int64_t id) {
   return db_.ReadValue<User>([&](store::Session& s) { return LoadUser(s, id); });
 }
 
-Result<Page<User>> AuthService::ListUsers(int page, int page_size) {
-  if (page < 1) page = 1;
-  if (page_size < 1 || page_size > 100) page_size = 20;
+Result<Page<User>> AuthService::ListUsers(const UserQuery& query) {
+  int page = std::max(query.page, 1);
+  int page_size = query.page_size < 1 || query.page_size > 100 ? 20 : query.page_size;
+  std::string kind = query.kind ? std::string(UserKindCode(*query.kind)) : "";
+  int64_t dept = query.department_id.value_or(0);
+  store::Params filter{kind, kind, dept, dept};
   return db_.ReadValue<Page<User>>([&](store::Session& s) -> Result<Page<User>> {
     Page<User> out;
-    HQ_ASSIGN_OR_RETURN(auto n, s.QueryOne(kCountUsers, {}, "", ""));
+    HQ_ASSIGN_OR_RETURN(auto n, s.QueryOne(kCountUsers, filter, "", ""));
     out.total = n.Int("n");
-    HQ_ASSIGN_OR_RETURN(auto rows, s.Query(kPageUsers, {int64_t{page_size}, int64_t{page - 1} * page_size}));
+    store::Params params = filter;
+    params.push_back(int64_t{page_size});
+    params.push_back(int64_t{page - 1} * page_size);
+    HQ_ASSIGN_OR_RETURN(auto rows, s.Query(kPageUsers, params));
     for (const auto& r : rows) out.items.push_back(UserOf(r));
     return out;
   });
+}
+
+Result<Page<User>> AuthService::ListUsers(int page, int page_size) {
+  UserQuery q;
+  q.page = page;
+  q.page_size = page_size;
+  return ListUsers(q);
 }
 
 Result<User> AuthService::UpdateUser(const Principal* actor, int64_t user_id, const UserChanges& changes) {

@@ -80,6 +80,14 @@ struct LoginResult {
   Principal principal;
 };
 
+//! Which accounts to list, e.g. a department's users for the list on file (澄 第十六条).
+struct UserQuery {
+  int page = 1;                          // from 1
+  int page_size = 20;                    // 1..100; out of range → 20
+  std::optional<UserKind> kind;          // any kind when empty
+  std::optional<int64_t> department_id;  // any department when empty
+};
+
 template <typename T>
 struct Page {
   std::vector<T> items;
@@ -106,6 +114,8 @@ class AuthService final : public SessionResolver {
   //! Self-registration: enterprise (with a valid USCC) or individual only (澄 第十三条).
   core::Result<User> Register(const NewUser& u);
   core::Result<User> GetUser(int64_t id);
+  //! Ordered by id.
+  core::Result<Page<User>> ListUsers(const UserQuery& query);
   core::Result<Page<User>> ListUsers(int page, int page_size);
   //! Admin: a new person takes over an account (澄 第十六条).
   core::Result<User> UpdateUser(const Principal* actor, int64_t user_id, const UserChanges& changes);

@@ -1,5 +1,7 @@
 #include "auth/passwords.h"
 
+#include "auth/detail/records.h"
+
 #include <gtest/gtest.h>
 
 namespace huiqi::auth {
@@ -34,6 +36,15 @@ TEST(Passwords, RandomHexAndSha256) {
   EXPECT_EQ(RandomHex(16).size(), 32u);
   EXPECT_NE(RandomHex(16), RandomHex(16));
   EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST(AddressKey, CountsIpv6ByItsSlash64AndMappedIpv4AsIpv4) {
+  EXPECT_EQ(detail::AddressKey("10.0.0.1"), "10.0.0.1");
+  EXPECT_EQ(detail::AddressKey("::ffff:10.0.0.1"), "10.0.0.1");
+  EXPECT_EQ(detail::AddressKey("2001:db8:1:2:aaaa::1"), "2001:0db8:0001:0002::/64");
+  EXPECT_EQ(detail::AddressKey("2001:db8:1:2:bbbb::9"), detail::AddressKey("2001:db8:1:2::1"));
+  EXPECT_NE(detail::AddressKey("2001:db8:1:3::1"), detail::AddressKey("2001:db8:1:2::1"));
+  EXPECT_EQ(detail::AddressKey(""), "");
 }
 
 }  // namespace

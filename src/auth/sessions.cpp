@@ -23,7 +23,7 @@ struct AuthService::Attempt {
 namespace {
 
 std::string AccountSubject(std::string_view login) { return "account:" + std::string(login); }
-std::string AddressSubject(std::string_view addr) { return "address:" + std::string(addr); }
+std::string AddressSubject(std::string_view addr) { return "address:" + AddressKey(addr); }
 
 core::Error BadCredentials() {
   return core::MakeError(core::ErrorKind::kUnauthenticated, "bad_credentials", "登录名或密码错误",

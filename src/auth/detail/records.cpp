@@ -1,5 +1,10 @@
 #include "auth/detail/records.h"
 
+#include <arpa/inet.h>
+
+#include <algorithm>
+#include <cstdio>
+
 #include "auth/passwords.h"
 #include "core/uscc.h"
 
@@ -68,6 +73,21 @@ json AuditJson(const Department& d) {
           {"level", DepartmentLevelCode(d.level)},
           {"parent_id", d.parent_id ? json(*d.parent_id) : json()},
           {"phone", d.phone}};
+}
+
+std::string AddressKey(std::string_view remote_addr) {
+  std::string text(remote_addr);
+  unsigned char v6[16];
+  if (inet_pton(AF_INET6, text.c_str(), v6) != 1) return text;  // IPv4, or whatever the server gave
+  static constexpr unsigned char kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+  char buf[64];
+  if (std::equal(kMapped, kMapped + 12, v6)) {
+    std::snprintf(buf, sizeof buf, "%u.%u.%u.%u", v6[12], v6[13], v6[14], v6[15]);
+    return buf;
+  }
+  std::snprintf(buf, sizeof buf, "%02x%02x:%02x%02x:%02x%02x:%02x%02x::/64", v6[0], v6[1], v6[2], v6[3], v6[4], v6[5],
+                v6[6], v6[7]);
+  return buf;
 }
 
 audit::Actor ActorOf(const Principal* p) {

@@ -40,11 +40,14 @@ inline constexpr Statement kUserById{
     "auth.user_by_id",
     "SELECT id, login, display_name, kind, department_id, roles, uscc, phone, password_hash, active, created_at "
     "FROM users WHERE id = ?"};
-inline constexpr Statement kCountUsers{"auth.count_users", "SELECT COUNT(*) AS n FROM users"};
+// Optional filters as bound parameters: kind '' and department 0 match everything.
+inline constexpr Statement kCountUsers{
+    "auth.count_users",
+    "SELECT COUNT(*) AS n FROM users WHERE (? = '' OR kind = ?) AND (? = 0 OR department_id = ?)"};
 inline constexpr Statement kPageUsers{
     "auth.page_users",
     "SELECT id, login, display_name, kind, department_id, roles, uscc, phone, active, created_at FROM users "
-    "ORDER BY id LIMIT ? OFFSET ?"};
+    "WHERE (? = '' OR kind = ?) AND (? = 0 OR department_id = ?) ORDER BY id LIMIT ? OFFSET ?"};
 inline constexpr Statement kUpdateContact{"auth.update_contact",
                                           "UPDATE users SET display_name = ?, phone = ?, updated_at = ? WHERE id = ?"};
 inline constexpr Statement kSetActive{"auth.set_active", "UPDATE users SET active = ?, updated_at = ? WHERE id = ?"};
@@ -88,6 +91,11 @@ Principal PrincipalOf(const User& u, int64_t session_id, std::string csrf_token)
 //! What the audit log keeps of a record: never a password hash.
 nlohmann::json AuditJson(const User& u);
 nlohmann::json AuditJson(const Department& d);
+
+//! The key an address's login failures are counted under: an IPv4 address as is (also when
+//! written IPv4-mapped, "::ffff:a.b.c.d"); an IPv6 address by its /64 network, since one
+//! client usually holds a whole /64 and could otherwise step round the limit.
+std::string AddressKey(std::string_view remote_addr);
 
 audit::Actor ActorOf(const Principal* p);  // null = the command line
 core::Status RequireAdmin(const Principal* actor, std::string_view what_zh);

@@ -131,6 +131,24 @@ core::Result<auth::Department> DepartmentFrom(const json& body) {
   return d;
 }
 
+//! ?kind=&department_id= beside the paging.
+core::Result<auth::UserQuery> UserQueryFrom(const Request& req, const Paging& paging) {
+  auth::UserQuery q;
+  q.page = paging.page;
+  q.page_size = paging.page_size;
+  if (std::string kind = req.Query("kind"); !kind.empty()) {
+    HQ_ASSIGN_OR_RETURN(q.kind, auth::ParseUserKind(kind));
+  }
+  if (std::string dept = req.Query("department_id"); !dept.empty()) {
+    if (dept.size() > 18 || dept.find_first_not_of("0123456789") != std::string::npos || dept[0] == '0') {
+      return core::InvalidArgument("department_id", "invalid_id", "department_id 应为正整数",
+                                   "department_id must be a positive integer");
+    }
+    q.department_id = std::stoll(dept);
+  }
+  return q;
+}
+
 core::Result<auth::UserChanges> ChangesFrom(const json& body) {
   auth::UserChanges c;
   HQ_ASSIGN_OR_RETURN(c.display_name, OptStr(body, "display_name"));
@@ -227,7 +245,9 @@ void AddUserRoutes(Router& router, auth::AuthService& auth) {
   router.Add("GET", "/api/v1/admin/users", Access::Admin(), [&auth](Request& req) {
     auto paging = ParsePaging(req);
     if (!paging.ok()) return Response::FromError(paging.error());
-    return Answer(auth.ListUsers(paging->page, paging->page_size), [&](const auth::Page<auth::User>& page) {
+    auto query = UserQueryFrom(req, *paging);
+    if (!query.ok()) return Response::FromError(query.error());
+    return Answer(auth.ListUsers(*query), [&](const auth::Page<auth::User>& page) {
       json items = json::array();
       for (const auto& u : page.items) items.push_back(UserJson(u));
       return PageJson(items, page.total, *paging);

@@ -8,7 +8,7 @@
 //   GET  /api/v1/me              user with kind/role codes and labels, department, uscc, csrf_token
 //   GET  /api/v1/admin/departments, GET /api/v1/admin/departments/{id}   (logged in)
 //   POST /api/v1/admin/departments                 (platform admin)
-//   GET/POST /api/v1/admin/users?page=&page_size=  (platform admin)
+//   GET/POST /api/v1/admin/users?page=&page_size=&kind=&department_id=  (platform admin)
 //   GET/PATCH /api/v1/admin/users/{id}             (platform admin; PATCH {display_name?, phone?})
 //   POST /api/v1/admin/users/{id}/password {password}, …/disable, …/enable   (platform admin)
 //   GET  /api/v1/admin/audit?page=&page_size=&entity=&entity_id=&actor=     (platform admin)

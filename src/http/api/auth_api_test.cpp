@@ -137,6 +137,9 @@ TEST_P(AuthApiTest, AdminAllocatesDepartmentAccountsAndStaffSeeTheirDepartment) 
   EXPECT_EQ(Body(users)["total"], 2);
   EXPECT_EQ(Body(users)["items"].size(), 1u);
   EXPECT_EQ(Body(Call("GET", "/api/v1/admin/users?page_size=500"))["error"]["field"], "page_size");
+  EXPECT_EQ(Body(Call("GET", "/api/v1/admin/users?kind=department_staff"))["total"], 1);
+  EXPECT_EQ(Body(Call("GET", "/api/v1/admin/users?kind=alien"))["error"]["field"], "kind");
+  EXPECT_EQ(Body(Call("GET", "/api/v1/admin/users?department_id=x"))["error"]["field"], "department_id");
   Response patched = Call("PATCH", "/api/v1/admin/users/" + std::to_string(id), {{"phone", "0519-1234"}});
   EXPECT_EQ(Body(patched)["phone"], "0519-1234");
   Response audit = Call("GET", "/api/v1/admin/audit?entity=user&page_size=5");
