@@ -15,6 +15,7 @@ namespace {
 constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
 constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
 constexpr size_t kBins = 64;
+constexpr size_t kStride = 8;  // a cumulative bitmap every 8 bins
 
 // Rows where a rule is True and where it is False; the rest are Unknown.
 struct TF {
@@ -30,6 +31,11 @@ struct NumColumn {
   Roaring present;
   std::vector<int64_t> cuts;  // bin i: cuts[i] <= v < cuts[i+1]; cuts[0] = kMin
   std::vector<Roaring> bins;
+  // at_least[j]: rows in bins >= j * kStride, so a run of whole bins costs one ANDNOT.
+  std::vector<Roaring> at_least;
+  // When a column has at most kBins distinct values (flags, grades, small counts), bin i holds
+  // exactly the value only[i], so no range ever scans a bin.
+  std::vector<int64_t> only;
 
   int64_t Get(uint32_t row) const { return wide ? v64[row] : v32[row]; }
   void Put(uint32_t row, int64_t v) {
@@ -50,7 +56,11 @@ struct NumColumn {
   size_t BinOf(int64_t v) const {
     return static_cast<size_t>(std::upper_bound(cuts.begin(), cuts.end(), v) - cuts.begin()) - 1;
   }
-  int64_t BinHigh(size_t i) const { return i + 1 < cuts.size() ? cuts[i + 1] - 1 : kMax; }
+  int64_t BinLow(size_t i) const { return only.empty() ? cuts[i] : only[i]; }
+  int64_t BinHigh(size_t i) const {
+    if (!only.empty()) return only[i];
+    return i + 1 < cuts.size() ? cuts[i + 1] - 1 : kMax;
+  }
 
   // Rows with lo <= v <= hi among the present ones.
   Roaring Range(int64_t lo, int64_t hi) const {
@@ -62,12 +72,14 @@ struct NumColumn {
       }
       return out;
     }
-    std::vector<const Roaring*> whole;
+    // Whole bins first..last lie inside [lo, hi]; the bins at either edge are scanned.
+    size_t first = bins.size(), last = 0;
     for (size_t i = 0; i < bins.size(); ++i) {
-      int64_t b_lo = cuts[i], b_hi = BinHigh(i);
+      int64_t b_lo = BinLow(i), b_hi = BinHigh(i);
       if (b_hi < lo || b_lo > hi) continue;
       if (b_lo >= lo && b_hi <= hi) {
-        whole.push_back(&bins[i]);
+        first = std::min(first, i);
+        last = i;
         continue;
       }
       for (uint32_t row : bins[i]) {
@@ -75,19 +87,40 @@ struct NumColumn {
         if (v >= lo && v <= hi) out.add(row);
       }
     }
-    if (!whole.empty()) out |= Roaring::fastunion(whole.size(), whole.data());
+    if (first > last) return out;
+    // [first, last] = [first, a) ∪ (at_least[a/k] − at_least[b/k]) ∪ [b, last] with a, b on stride marks.
+    size_t a = (first + kStride - 1) / kStride * kStride, b = (last + 1) / kStride * kStride;
+    std::vector<const Roaring*> parts;
+    if (a < b) {
+      for (size_t i = first; i < a; ++i) parts.push_back(&bins[i]);
+      for (size_t i = b; i <= last; ++i) parts.push_back(&bins[i]);
+      Roaring run = b / kStride < at_least.size() ? at_least[a / kStride] - at_least[b / kStride] : at_least[a / kStride];
+      out |= run;
+    } else {
+      for (size_t i = first; i <= last; ++i) parts.push_back(&bins[i]);
+    }
+    if (!parts.empty()) out |= Roaring::fastunion(parts.size(), parts.data());
     return out;
   }
 
   void Set(uint32_t row, std::optional<int64_t> v) {
-    if (present.contains(row) && !bins.empty()) bins[BinOf(Get(row))].remove(row);
+    if (present.contains(row) && !bins.empty()) {
+      size_t old = BinOf(Get(row));
+      bins[old].remove(row);
+      for (size_t j = 0; j * kStride <= old && j < at_least.size(); ++j) at_least[j].remove(row);
+    }
     if (!v) {  // nothing stored for an absent value
       present.remove(row);
       return;
     }
     Put(row, *v);
     present.add(row);
-    if (!bins.empty()) bins[BinOf(*v)].add(row);
+    if (!bins.empty()) {
+      size_t bin = BinOf(*v);
+      if (!only.empty() && only[bin] != *v) only.clear();  // a new value: bins are ranges again
+      bins[bin].add(row);
+      for (size_t j = 0; j * kStride <= bin && j < at_least.size(); ++j) at_least[j].add(row);
+    }
   }
 
   void Rebuild() {
@@ -95,14 +128,33 @@ struct NumColumn {
     sorted.reserve(present.cardinality());
     for (uint32_t row : present) sorted.push_back(Get(row));
     std::sort(sorted.begin(), sorted.end());
+    std::vector<int64_t> distinct;
+    for (int64_t v : sorted) {
+      if (distinct.empty() || v != distinct.back()) distinct.push_back(v);
+      if (distinct.size() > kBins) break;
+    }
     cuts.assign(1, kMin);
-    for (size_t i = 1; i < kBins && !sorted.empty(); ++i) {
-      int64_t c = sorted[sorted.size() * i / kBins];
-      if (c > cuts.back()) cuts.push_back(c);
+    only.clear();
+    if (!distinct.empty() && distinct.size() <= kBins) {
+      cuts.insert(cuts.end(), distinct.begin() + 1, distinct.end());
+      only = distinct;
+    } else {
+      for (size_t i = 1; i < kBins && !sorted.empty(); ++i) {
+        int64_t c = sorted[sorted.size() * i / kBins];
+        if (c > cuts.back()) cuts.push_back(c);
+      }
     }
     bins.assign(cuts.size(), Roaring());
     for (uint32_t row : present) bins[BinOf(Get(row))].add(row);
     for (auto& b : bins) b.runOptimize();
+    at_least.assign((bins.size() + kStride - 1) / kStride, Roaring());
+    for (size_t j = at_least.size(); j-- > 0;) {
+      std::vector<const Roaring*> parts;
+      for (size_t i = j * kStride; i < std::min(bins.size(), (j + 1) * kStride); ++i) parts.push_back(&bins[i]);
+      at_least[j] = Roaring::fastunion(parts.size(), parts.data());
+      if (j + 1 < at_least.size()) at_least[j] |= at_least[j + 1];
+      at_least[j].runOptimize();
+    }
     v32.shrink_to_fit();
     v64.shrink_to_fit();
   }
@@ -401,6 +453,7 @@ size_t BitmapEngine::MemoryBytes() const {
   for (const auto& [k, col] : impl_->nums) {
     bytes += col.v32.capacity() * sizeof(int32_t) + col.v64.capacity() * sizeof(int64_t) + col.present.getSizeInBytes();
     for (const auto& b : col.bins) bytes += b.getSizeInBytes();
+    for (const auto& b : col.at_least) bytes += b.getSizeInBytes();
   }
   for (const auto& [k, col] : impl_->texts) {
     bytes += col.present.getSizeInBytes();
