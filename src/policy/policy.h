@@ -243,7 +243,7 @@ struct Tag {
 
 //! Public and staff list filters; empty strings mean "any".
 struct ListFilter {
-  std::string level, type, department, tag, region, q;
+  std::string level{}, type{}, department{}, tag{}, region{}, q{};
   Period period = Period::kAny;
   int page = 1;
   int page_size = 20;  // 1..100

@@ -1,5 +1,7 @@
 #include "policy/detail/repository.h"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 namespace huiqi::policy::detail {
@@ -16,7 +18,7 @@ namespace {
   "p.id, p.root_id, p.version, p.source_key, p.title, p.doc_number, p.level, p.region, p.signed_on, "        \
   "p.upstream_released_on, p.valid_from, p.valid_to, p.full_text, p.interpretation_text, "                   \
   "p.interpretation_department_id, p.highlights, p.attachments, p.status, p.submitted_at, p.reject_reason, " \
-  "p.publish_basis_on, p.publish_deadline, p.published_on, p.published_late, p.approved_at, p.repealed_on, " \
+  "p.publish_basis_on, p.publish_deadline, p.published_on, p.published_late, p.published_days_late, p.approved_at, p.repealed_on, " \
   "p.repeal_reason, p.superseded_by, p.created_at, p.updated_at"
 
 // Filters shared by the public list and its count. Each filter is skipped when its first
@@ -95,7 +97,7 @@ constexpr Statement kReject{"policy.reject",
 constexpr Statement kPublish{
     "policy.publish",
     "UPDATE policies SET status = 'published', publish_basis_on = ?, publish_deadline = ?, published_on = ?, "
-    "published_late = ?, approved_by = ?, approved_at = ?, reject_reason = '', updated_at = ? WHERE id = ?"};
+    "published_late = ?, published_days_late = ?, approved_by = ?, approved_at = ?, reject_reason = '', updated_at = ? WHERE id = ?"};
 constexpr Statement kSupersede{
     "policy.supersede",
     "UPDATE policies SET status = 'superseded', superseded_by = ?, updated_at = ? WHERE id = ?"};
@@ -120,6 +122,11 @@ constexpr Statement kDepartmentByCode{"policy.department_by_code",
                                       "SELECT id, code, name FROM departments WHERE code = ?"};
 constexpr Statement kTagByName{"policy.tag_by_name", "SELECT id FROM tags WHERE name = ?"};
 constexpr Statement kTypeByCode{"policy.type_by_code", "SELECT code FROM policy_types WHERE code = ?"};
+
+Status Run(Session& s, const Statement& st, const Params& params) {
+  HQ_RETURN_IF_ERROR(s.Exec(st, params));
+  return core::Ok();
+}
 
 Value DateValue(const std::optional<core::Date>& d) { return d ? Value(d->ToString()) : store::Null(); }
 Value IdValue(std::optional<int64_t> id) { return id ? Value(*id) : store::Null(); }
@@ -192,6 +199,7 @@ Result<Policy> PolicyFromRow(Session& s, const Row& r) {
   p.publish.deadline = OptDate(r, "publish_deadline");
   p.publish.published_on = OptDate(r, "published_on");
   p.publish.late = r.Bool("published_late");
+  p.publish.working_days_late = static_cast<int>(r.Int("published_days_late"));
   p.approved_at = r.Text("approved_at");
   p.repealed_on = OptDate(r, "repealed_on");
   p.repeal_reason = r.Text("repeal_reason");
@@ -369,29 +377,29 @@ Status UpdatePolicyContent(Session& s, int64_t id, const PolicyRow& row, const s
 }
 
 Status SetPolicySubmitted(Session& s, int64_t id, const std::string& now) {
-  return s.Exec(kSubmit, {now, now, id});
+  return Run(s, kSubmit, {now, now, id});
 }
 
 Status SetPolicyRejected(Session& s, int64_t id, const std::string& reason, const std::string& now) {
-  return s.Exec(kReject, {reason, now, id});
+  return Run(s, kReject, {reason, now, id});
 }
 
 Status SetPolicyPublished(Session& s, int64_t id, const PublishRecord& rec, std::optional<int64_t> approved_by,
                           const std::string& now) {
-  return s.Exec(kPublish, {DateValue(rec.basis_on), DateValue(rec.deadline), DateValue(rec.published_on),
-                           int64_t{rec.late ? 1 : 0}, IdValue(approved_by), now, now, id});
+  return Run(s, kPublish, {DateValue(rec.basis_on), DateValue(rec.deadline), DateValue(rec.published_on),
+                           int64_t{rec.late ? 1 : 0}, int64_t{rec.working_days_late}, IdValue(approved_by), now, now, id});
 }
 
 Status SetPolicySuperseded(Session& s, int64_t id, int64_t successor, const std::string& now) {
-  return s.Exec(kSupersede, {successor, now, id});
+  return Run(s, kSupersede, {successor, now, id});
 }
 
 Status SetPolicyRepealed(Session& s, int64_t id, core::Date on, const std::string& reason, const std::string& now) {
-  return s.Exec(kRepeal, {on.ToString(), reason, now, id});
+  return Run(s, kRepeal, {on.ToString(), reason, now, id});
 }
 
 Status AddPolicyLink(Session& s, int64_t id, LinkKind kind, int64_t target) {
-  return s.Exec(kInsertLink, {id, std::string(LinkKindCode(kind)), target});
+  return Run(s, kInsertLink, {id, std::string(LinkKindCode(kind)), target});
 }
 
 Result<Page<Policy>> QueryPublishedPolicies(Session& s, const ListFilter& f, core::Date today) {

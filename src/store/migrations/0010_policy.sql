@@ -48,6 +48,7 @@ CREATE TABLE policies (
   publish_deadline TEXT,
   published_on TEXT,
   published_late INTEGER NOT NULL DEFAULT 0,
+  published_days_late INTEGER NOT NULL DEFAULT 0,
   approved_by {{bigint}} REFERENCES users (id),
   approved_at TEXT,
   repealed_on TEXT,

@@ -1,0 +1,236 @@
+// Items and their guides (常州办法 第十一至十四条; 江阴办法 第十一条).
+#include <algorithm>
+
+#include <nlohmann/json.hpp>
+
+#include "audit/audit_log.h"
+#include "policy/detail/lifecycle.h"
+#include "policy/detail/name_similarity.h"
+#include "policy/detail/repository.h"
+#include "policy/policy_json.h"
+
+namespace huiqi::policy::detail {
+
+using core::Result;
+using core::Status;
+using store::Session;
+
+namespace {
+
+audit::Actor ActorOf(const auth::Principal& p) {
+  return audit::Actor{p.user_id > 0 ? std::optional<int64_t>(p.user_id) : std::nullopt, p.login};
+}
+
+Status Audit(Session& s, const Ctx& ctx, const auth::Principal& actor, std::string_view action, int64_t id,
+             const nlohmann::json& before) {
+  HQ_ASSIGN_OR_RETURN(Item after, LoadItem(s, id));
+  return audit::Record(s, ctx.clock, ActorOf(actor), action, "item", std::to_string(id), before, ItemToJson(after));
+}
+
+core::Error IllegalTransition(ItemStatus current, std::string_view action_zh, std::string_view action_en) {
+  return core::MakeError(core::ErrorKind::kFailedPrecondition, "illegal_transition",
+                         "事项当前状态为“" + std::string(ItemStatusLabel(current)) + "”，不能" + std::string(action_zh),
+                         "cannot " + std::string(action_en) + " an item in status " +
+                             std::string(ItemStatusCode(current)));
+}
+
+Status ValidateGuide(const ItemInput& in) {
+  if (in.period_type == PeriodType::kFixed && (!in.window_start || !in.window_end)) {
+    return core::InvalidArgument(in.window_start ? "window_end" : "window_start", "required",
+                                 "固定期限事项须填写申报起止日期", "a fixed-period item needs its window");
+  }
+  if (in.window_start && in.window_end && *in.window_end < *in.window_start) {
+    return core::InvalidArgument("window_end", "invalid_period", "申报截止日期早于起始日期",
+                                 "window_end is before window_start");
+  }
+  for (size_t i = 0; i < in.materials.size(); ++i) {
+    if (in.materials[i].name.empty()) {
+      return core::InvalidArgument("materials[" + std::to_string(i) + "].name", "required", "请填写材料名称",
+                                   "material name is required");
+    }
+  }
+  for (size_t i = 0; i < in.process.size(); ++i) {
+    if (in.process[i].stage.empty()) {
+      return core::InvalidArgument("process[" + std::to_string(i) + "].stage", "required", "请填写流程环节名称",
+                                   "stage is required");
+    }
+  }
+  for (size_t i = 0; i < in.conditions.size(); ++i) {
+    if (in.conditions[i].empty()) {
+      return core::InvalidArgument("conditions[" + std::to_string(i) + "]", "required", "申报条件不能为空",
+                                   "a condition is empty");
+    }
+  }
+  return core::Ok();
+}
+
+// The guide's deadlines for `in`, carrying over what `before` recorded.
+GuideTiming Timing(const ItemInput& in, const Item* before, const Ctx& ctx) {
+  GuideTiming t;
+  if (before) t = before->timing;
+  // 常州办法 第十一条: the guide is published at the latest 5 working days before the window opens.
+  t.latest_publication = std::nullopt;
+  if (in.period_type != PeriodType::kYearRound && in.window_start) {
+    t.latest_publication = ctx.calendar.AddWorkingDays(*in.window_start, -5);
+  }
+  // 江阴办法 第十一条: a 期限待定 item that gets its window goes live within 3 working days.
+  if (before && before->period_type == PeriodType::kPending && !before->window_start && in.window_start) {
+    t.window_set_on = ctx.Today();
+    t.golive_deadline = ctx.calendar.AddWorkingDays(*t.window_set_on, 3);
+    if (before->status == ItemStatus::kPublished) t.published_on = ctx.Today();  // the window goes live now
+  }
+  if (t.published_on) {
+    t.late = t.latest_publication && *t.published_on > *t.latest_publication;
+    t.golive_late = t.golive_deadline && *t.published_on > *t.golive_deadline;
+  }
+  return t;
+}
+
+Result<ItemRow> Resolve(Session& s, const auth::Principal& actor, const Policy& policy, const ItemInput& in,
+                        std::optional<int64_t> current_department) {
+  HQ_RETURN_IF_ERROR(ValidateGuide(in));
+  ItemRow row{in, 0, {}};
+  if (!in.department.empty()) {
+    HQ_ASSIGN_OR_RETURN(DepartmentRef d, DepartmentByCode(s, in.department, "department"));
+    row.department_id = d.id;
+  } else if (current_department) {
+    row.department_id = *current_department;
+  } else if (actor.department_id && CanManage(&actor, policy.departments)) {
+    row.department_id = *actor.department_id;
+  } else {
+    row.department_id = policy.lead().id;
+  }
+  // 常州办法 第十二条: the issuing departments split a policy into items.
+  bool issuing = std::any_of(policy.departments.begin(), policy.departments.end(),
+                             [&](const DepartmentRef& d) { return d.id == row.department_id; });
+  if (!issuing) {
+    return core::InvalidArgument("department", "not_issuing_department", "事项责任部门须为该政策的发文部门之一",
+                                 "the item's department must be one of the policy's issuing departments");
+  }
+  HQ_RETURN_IF_ERROR(auth::RequireDepartment(actor, row.department_id));
+  HQ_ASSIGN_OR_RETURN(row.tag_ids, TagIds(s, in.tags, "tags"));
+  return row;
+}
+
+core::Error SimilarNameConflict(const std::string& name, const std::vector<CatalogueEntry>& similar) {
+  std::string zh, en;
+  for (const auto& e : similar) {
+    zh += (zh.empty() ? "" : "、") + ("“" + e.name + "”（" + e.department.name + "）");
+    en += (en.empty() ? "" : "; ") + e.name;
+  }
+  return core::MakeError(core::ErrorKind::kConflict, "similar_item_name",
+                         "事项名称“" + name + "”与事项目录中已有的名称相近：" + zh +
+                             "。同一事项全市应使用同一名称（常州办法第十三条）：请复用已有名称（catalogue_id），"
+                             "或确认这是不同的事项（confirm_new_name）",
+                         "similar catalogue names exist: " + en, "name");
+}
+
+// The catalogue entry the item is filed under: reused, or a new governed name.
+Result<int64_t> CatalogueFor(Session& s, const Ctx& ctx, const ItemInput& in, int64_t department_id) {
+  if (in.catalogue_id) {
+    HQ_ASSIGN_OR_RETURN(CatalogueEntry e, CatalogueById(s, *in.catalogue_id));
+    return e.id;
+  }
+  if (in.name.empty()) return core::InvalidArgument("name", "required", "请填写事项名称", "name is required");
+  HQ_ASSIGN_OR_RETURN(auto similar, FindSimilarNames(s, in.name));
+  std::string normalized = NormalizeName(in.name);
+  bool same = std::any_of(similar.begin(), similar.end(),
+                          [&](const CatalogueEntry& e) { return NormalizeName(e.name) == normalized; });
+  if (!similar.empty() && (!in.confirm_new_name || same)) return SimilarNameConflict(in.name, similar);
+  return InsertCatalogueName(s, in.name, normalized, department_id, ctx.Now());
+}
+
+// Everything an item needs before publication, listed at once.
+std::vector<std::pair<std::string, std::string>> GuideGaps(const Item& it, const Policy& policy) {
+  std::vector<std::pair<std::string, std::string>> gaps;
+  if (policy.status != PolicyStatus::kPublished) gaps.emplace_back("policy", "所属政策尚未发布");
+  if (it.conditions.empty()) gaps.emplace_back("conditions", "申报条件（至少一条）");
+  if (it.materials.empty() && !it.no_application) gaps.emplace_back("materials", "申报材料（至少一项）");
+  if (it.process.empty()) gaps.emplace_back("process", "办理流程（至少一个环节）");
+  if (it.period_type == PeriodType::kFixed && !it.window_start) gaps.emplace_back("window_start", "申报时间");
+  return gaps;
+}
+
+}  // namespace
+
+Result<std::vector<CatalogueEntry>> FindSimilarNames(Session& s, const std::string& name) {
+  HQ_ASSIGN_OR_RETURN(auto catalogue, LoadCatalogue(s));
+  std::vector<CatalogueEntry> out;
+  for (auto& e : catalogue) {
+    if (!SimilarNames(name, e.name)) continue;
+    e.similarity = NameSimilarity(name, e.name);
+    out.push_back(std::move(e));
+  }
+  std::stable_sort(out.begin(), out.end(),
+                   [](const CatalogueEntry& a, const CatalogueEntry& b) { return a.similarity > b.similarity; });
+  return out;
+}
+
+Result<int64_t> CreateItemTx(Session& s, const Ctx& ctx, const auth::Principal& actor, int64_t policy_id,
+                             const ItemInput& in, const std::string& key) {
+  HQ_RETURN_IF_ERROR(RequireEditor(actor));
+  HQ_ASSIGN_OR_RETURN(Policy policy, LoadPolicy(s, policy_id));
+  if (policy.status == PolicyStatus::kSuperseded || policy.status == PolicyStatus::kRepealed) {
+    return core::MakeError(core::ErrorKind::kFailedPrecondition, "policy_not_current",
+                           "政策当前状态为“" + std::string(StatusLabel(policy.status)) + "”，不能再拆分事项",
+                           "items can only be added to a current policy", "policy_id");
+  }
+  HQ_ASSIGN_OR_RETURN(ItemRow row, Resolve(s, actor, policy, in, std::nullopt));
+  HQ_ASSIGN_OR_RETURN(int64_t catalogue_id, CatalogueFor(s, ctx, in, row.department_id));
+  NewItemMeta meta{policy.root_id, catalogue_id, key,
+                   actor.user_id > 0 ? std::optional<int64_t>(actor.user_id) : std::nullopt, ctx.Now(),
+                   Timing(in, nullptr, ctx)};
+  HQ_ASSIGN_OR_RETURN(int64_t id, InsertItem(s, row, meta));
+  HQ_RETURN_IF_ERROR(Audit(s, ctx, actor, "item.create", id, nullptr));
+  return id;
+}
+
+Status UpdateItemTx(Session& s, const Ctx& ctx, const auth::Principal& actor, int64_t id, const ItemInput& in) {
+  HQ_RETURN_IF_ERROR(RequireEditor(actor));
+  HQ_ASSIGN_OR_RETURN(Item before, LoadItem(s, id));
+  HQ_RETURN_IF_ERROR(auth::RequireDepartment(actor, before.department.id));
+  if (before.status == ItemStatus::kWithdrawn) return IllegalTransition(before.status, "修改", "edit");
+  HQ_ASSIGN_OR_RETURN(Policy policy, LoadPolicy(s, before.policy_id));
+  HQ_ASSIGN_OR_RETURN(ItemRow row, Resolve(s, actor, policy, in, before.department.id));
+  GuideTiming timing = Timing(in, &before, ctx);
+  HQ_RETURN_IF_ERROR(UpdateItemContent(s, id, row, timing, ctx.Now()));
+  HQ_RETURN_IF_ERROR(SetItemStatus(s, id, before.status, timing, ctx.Now()));
+  return Audit(s, ctx, actor, "item.update", id, ItemToJson(before));
+}
+
+Status PublishItemTx(Session& s, const Ctx& ctx, const auth::Principal& actor, int64_t id,
+                     const PublishOptions& options) {
+  HQ_ASSIGN_OR_RETURN(Item before, LoadItem(s, id));
+  HQ_RETURN_IF_ERROR(auth::RequireDepartment(actor, before.department.id));
+  if (before.status == ItemStatus::kPublished) return IllegalTransition(before.status, "发布", "publish");
+  HQ_ASSIGN_OR_RETURN(Policy policy, LoadPolicy(s, before.policy_id));
+  auto gaps = GuideGaps(before, policy);
+  if (!gaps.empty()) {
+    std::string zh, en;
+    for (const auto& [field, name] : gaps) {
+      zh += (zh.empty() ? "" : "、") + name;
+      en += (en.empty() ? "" : ", ") + field;
+    }
+    return core::MakeError(core::ErrorKind::kFailedPrecondition, "guide_incomplete",
+                           "事项指南不完整，不能发布（常州办法第十四条）：" + zh, "guide incomplete: " + en,
+                           gaps.front().first);
+  }
+  GuideTiming t = before.timing;
+  t.published_on = ctx.Today();
+  if (options.published_on && actor.Is(auth::UserKind::kPlatformAdmin)) t.published_on = *options.published_on;
+  t.late = t.latest_publication && *t.published_on > *t.latest_publication;
+  t.golive_late = t.golive_deadline && *t.published_on > *t.golive_deadline;
+  HQ_RETURN_IF_ERROR(SetItemStatus(s, id, ItemStatus::kPublished, t, ctx.Now()));
+  return Audit(s, ctx, actor, "item.publish", id, ItemToJson(before));
+}
+
+Status WithdrawItemTx(Session& s, const Ctx& ctx, const auth::Principal& actor, int64_t id) {
+  HQ_RETURN_IF_ERROR(RequireEditor(actor));
+  HQ_ASSIGN_OR_RETURN(Item before, LoadItem(s, id));
+  HQ_RETURN_IF_ERROR(auth::RequireDepartment(actor, before.department.id));
+  if (before.status != ItemStatus::kPublished) return IllegalTransition(before.status, "撤回", "withdraw");
+  HQ_RETURN_IF_ERROR(SetItemStatus(s, id, ItemStatus::kWithdrawn, before.timing, ctx.Now()));
+  return Audit(s, ctx, actor, "item.withdraw", id, ItemToJson(before));
+}
+
+}  // namespace huiqi::policy::detail
