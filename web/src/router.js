@@ -1,0 +1,64 @@
+import { createRouter, createWebHistory } from 'vue-router'
+import { useAuth } from './stores/auth'
+
+// Every page is its own chunk; the home page loads only what it shows.
+const routes = [
+  { path: '/', name: 'home', component: () => import('./views/public/Home.vue'), meta: { title: '首页' } },
+  { path: '/search', name: 'search', component: () => import('./views/public/Search.vue'), meta: { title: '政策搜索' } },
+  { path: '/policies', name: 'policies', component: () => import('./views/public/Policies.vue'), meta: { title: '政策库' } },
+  { path: '/policies/:id', name: 'policy', component: () => import('./views/public/PolicyDetail.vue'), meta: { title: '政策详情' } },
+  { path: '/items', name: 'items', component: () => import('./views/public/Items.vue'), meta: { title: '申报事项' } },
+  { path: '/items/:id', name: 'item', component: () => import('./views/public/ItemDetail.vue'), meta: { title: '办事指南' } },
+  { path: '/login', name: 'login', component: () => import('./views/public/Login.vue'), meta: { title: '登录' } },
+  { path: '/register', name: 'register', component: () => import('./views/public/Register.vue'), meta: { title: '企业注册' } },
+
+  { path: '/space', redirect: '/space/matches' },
+  { path: '/space/matches', component: () => import('./views/enterprise/Matches.vue'), meta: { title: '为您匹配', need: 'enterprise' } },
+  { path: '/space/archive', component: () => import('./views/enterprise/Archive.vue'), meta: { title: '企业档案', need: 'enterprise' } },
+
+  { path: '/dept', redirect: '/dept/policies' },
+  { path: '/dept/policies', component: () => import('./views/dept/Policies.vue'), meta: { title: '本部门政策', need: 'staff' } },
+  { path: '/dept/policies/new', component: () => import('./views/dept/PolicyEdit.vue'), meta: { title: '新建政策', need: 'staff' } },
+  { path: '/dept/policies/:id', component: () => import('./views/dept/PolicyEdit.vue'), meta: { title: '编辑政策', need: 'staff' } },
+  { path: '/dept/policies/:id/items/new', component: () => import('./views/dept/ItemEdit.vue'), meta: { title: '新增事项', need: 'staff' } },
+  { path: '/dept/items', component: () => import('./views/dept/Items.vue'), meta: { title: '本部门事项', need: 'staff' } },
+  { path: '/dept/items/:id', component: () => import('./views/dept/ItemEdit.vue'), meta: { title: '编辑事项', need: 'staff' } },
+  { path: '/dept/rules', component: () => import('./views/dept/RulePlayground.vue'), meta: { title: '规则试算', need: 'staff' } },
+  { path: '/dept/supervision', component: () => import('./views/dept/Supervision.vue'), meta: { title: '督办提醒', need: 'staff' } },
+
+  { path: '/admin', redirect: '/admin/supervision' },
+  { path: '/admin/supervision', component: () => import('./views/admin/Supervision.vue'), meta: { title: '平台督查', need: 'admin' } },
+  { path: '/admin/departments', component: () => import('./views/admin/Departments.vue'), meta: { title: '部门管理', need: 'admin' } },
+  { path: '/admin/users', component: () => import('./views/admin/Users.vue'), meta: { title: '账号管理', need: 'admin' } },
+  { path: '/admin/tags', component: () => import('./views/admin/Tags.vue'), meta: { title: '标签管理', need: 'admin' } },
+  { path: '/admin/calendar', component: () => import('./views/admin/Calendar.vue'), meta: { title: '工作日历', need: 'admin' } },
+
+  { path: '/:pathMatch(.*)*', name: 'notfound', component: () => import('./views/public/NotFound.vue'), meta: { title: '页面不存在' } },
+]
+
+const router = createRouter({
+  history: createWebHistory(),
+  routes,
+  scrollBehavior: () => ({ top: 0 }),
+})
+
+const allowed = {
+  enterprise: (a) => a.isEnterprise,
+  staff: (a) => a.isStaff || a.isAdmin,
+  admin: (a) => a.isAdmin,
+}
+
+router.beforeEach(async (to) => {
+  const auth = useAuth()
+  if (!auth.loaded) await auth.load()
+  const need = to.meta.need
+  if (need && !allowed[need](auth)) {
+    return { path: '/login', query: { redirect: to.fullPath, need } }
+  }
+})
+
+router.afterEach((to) => {
+  document.title = `${to.meta.title || ''} · 惠企 常州惠企政策直达平台`
+})
+
+export default router

@@ -1,0 +1,50 @@
+import { defineStore } from 'pinia'
+import { api, session } from '../api'
+
+export const useAuth = defineStore('auth', {
+  state: () => ({ user: null, loaded: false }),
+  getters: {
+    kind: (s) => (s.user ? s.user.kind : ''),
+    isEnterprise: (s) => s.user?.kind === 'enterprise',
+    isStaff: (s) => s.user?.kind === 'department_staff',
+    isAdmin: (s) => s.user?.kind === 'platform_admin',
+    roles: (s) => (s.user?.roles || []).map((r) => r.code),
+  },
+  actions: {
+    hasRole(...codes) {
+      return this.isAdmin || this.roles.some((r) => codes.includes(r))
+    },
+    async load() {
+      try {
+        const me = await api.get('/me')
+        session.csrf = me.csrf_token || ''
+        this.user = me
+      } catch {
+        this.user = null
+        session.csrf = ''
+      }
+      this.loaded = true
+    },
+    async login(login, password) {
+      const r = await api.post('/auth/login', { login, password })
+      session.csrf = r.csrf_token
+      this.user = r.user
+      this.loaded = true
+      return r.user
+    },
+    async logout() {
+      try {
+        await api.post('/auth/logout')
+      } finally {
+        this.user = null
+        session.csrf = ''
+      }
+    },
+    home() {
+      if (this.isEnterprise) return '/space/matches'
+      if (this.isStaff) return '/dept/policies'
+      if (this.isAdmin) return '/admin/supervision'
+      return '/'
+    },
+  },
+})

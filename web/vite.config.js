@@ -1,0 +1,30 @@
+import { defineConfig } from 'vite'
+import vue from '@vitejs/plugin-vue'
+
+// In development `npm run dev` serves the app on :5173 and forwards /api to a running
+// `huiqi serve` (HUIQI_API, default http://127.0.0.1:8080). `vite build` writes web/dist,
+// which `huiqi serve --web-dir web/dist` serves with deep-link fallback.
+export default defineConfig({
+  plugins: [vue()],
+  server: {
+    host: '127.0.0.1',
+    port: 5173,
+    proxy: { '/api': { target: process.env.HUIQI_API || 'http://127.0.0.1:8080', changeOrigin: false } },
+  },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    chunkSizeWarningLimit: 1200,
+    rolldownOptions: {
+      output: {
+        // Vue and Element Plus change rarely: their own chunks stay cached between releases.
+        advancedChunks: {
+          groups: [
+            { name: 'vue', test: /node_modules[\\/](@vue|vue|vue-router|pinia)[\\/]/ },
+            { name: 'element-plus', test: /node_modules[\\/](element-plus|@element-plus|@floating-ui|@vueuse|dayjs|lodash)/ },
+          ],
+        },
+      },
+    },
+  },
+})
