@@ -18,7 +18,7 @@ export default defineConfig({
     rolldownOptions: {
       output: {
         // Vue and Element Plus change rarely: their own chunks stay cached between releases.
-        advancedChunks: {
+        codeSplitting: {
           groups: [
             { name: 'vue', test: /node_modules[\\/](@vue|vue|vue-router|pinia)[\\/]/ },
             { name: 'element-plus', test: /node_modules[\\/](element-plus|@element-plus|@floating-ui|@vueuse|dayjs|lodash)/ },

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Browser tests of the web app: a fresh SQLite database with the demo data and a synthetic
+# archive, `huiqi serve` on a free port serving web/dist, then tests/browser/app.test.mjs drives
+# Debian's chromium through playwright-core. Screenshots go to docs/screenshots/.
+#   tests/browser/run.sh <huiqi binary> [data dir]      (ctest runs it as "browser")
+set -uo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+HUIQI=${1:-$root/build/huiqi}
+export HUIQI_DATA_DIR=${2:-$root/data}
+[[ -x "$HUIQI" ]] || { echo "browser: $HUIQI is not built" >&2; exit 1; }
+command -v node >/dev/null || { echo "browser: node is not installed (scripts/install-deps)" >&2; exit 1; }
+[[ -x ${CHROMIUM:-/usr/bin/chromium} ]] || { echo "browser: chromium is not installed (scripts/install-deps)" >&2; exit 1; }
+
+# The app must be built from the current sources (npm ci when needed, vite build when stale).
+"$root/scripts/web-build" || { echo "browser: building web/dist failed" >&2; exit 1; }
+
+tmp=$(mktemp -d)
+server_pid=""
+cleanup() {
+  if [[ -n "$server_pid" ]]; then kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null; fi
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+db="sqlite:$tmp/h.db"
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null \
+       || node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+base="http://127.0.0.1:$port"
+
+"$HUIQI" migrate --db "$db" >"$tmp/setup.log" 2>&1 || { cat "$tmp/setup.log"; echo "browser: migrate failed" >&2; exit 1; }
+"$HUIQI" seed-demo --db "$db" >>"$tmp/setup.log" 2>&1 || { cat "$tmp/setup.log"; echo "browser: seed-demo failed" >&2; exit 1; }
+"$HUIQI" gen enterprises --db "$db" --count 3000 --seed 7 >>"$tmp/setup.log" 2>&1 \
+  || { cat "$tmp/setup.log"; echo "browser: gen enterprises failed" >&2; exit 1; }
+"$HUIQI" serve --db "$db" --listen "127.0.0.1:$port" --web-dir "$root/web/dist" >"$tmp/server.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 1 150); do curl -sf "$base/api/v1/health" >/dev/null 2>&1 && break; sleep 0.1; done
+if ! curl -sf "$base/api/v1/health" >/dev/null; then
+  cat "$tmp/server.log"; echo "browser: the server did not start on $base" >&2; exit 1
+fi
+
+HUIQI_URL=$base HUIQI_SCREENSHOTS=${HUIQI_SCREENSHOTS:-$root/docs/screenshots} \
+  node "$root/tests/browser/app.test.mjs"
+rc=$?
+if [[ $rc -ne 0 ]]; then
+  echo "--- server log (last 40 lines) ---"; tail -n 40 "$tmp/server.log"
+fi
+exit $rc
