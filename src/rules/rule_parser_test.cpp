@@ -44,6 +44,7 @@ TEST_F(RuleParserTest, CanonicalFormRoundTrips) {
            R"(tax_credit_grade in ["A", "B"] and age <= 5 and employees between 10 and 300)",
            R"(established_on >= "2020-01-01" and rd_expense > 12345.67元 and revenue_growth >= 10%)",
            R"(registered_capital >= 1.5亿 and export_value >= 500万 and total_assets < 3000万)",
+           "has “专精特新\"小巨人\"” within 3 years",  // a tag holding ASCII quotes
        }) {
     Node n = MustParse(text);
     std::string printed = Print(n, schema_);

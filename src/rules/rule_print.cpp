@@ -24,7 +24,12 @@ std::string Scaled(int64_t v, int digits) {
   return sign + s;
 }
 
-std::string Quote(std::string_view s) { return "\"" + std::string(s) + "\""; }
+// The language has no escapes: a value holding an ASCII quote (专精特新"小巨人") is written in
+// Chinese quotes, which the lexer also accepts, so Parse(Print(x)) == x still holds.
+std::string Quote(std::string_view s) {
+  if (s.find('"') != std::string_view::npos) return "“" + std::string(s) + "”";
+  return "\"" + std::string(s) + "\"";
+}
 
 bool NeedsParens(const Node& child, NodeKind parent) {
   return (child.kind == NodeKind::kOr && parent != NodeKind::kOr) ||

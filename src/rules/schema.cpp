@@ -168,4 +168,9 @@ Schema BuiltinSchema() {
   return s;
 }
 
+const Schema& BuiltinSchemaRef() {
+  static const Schema schema = BuiltinSchema();
+  return schema;
+}
+
 }  // namespace huiqi::rules

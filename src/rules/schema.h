@@ -60,6 +60,8 @@ class Schema {
 
 //! The built-in attributes of the enterprise archive (issue 4 §1).
 Schema BuiltinSchema();
+//! One shared, immutable instance of the built-in schema.
+const Schema& BuiltinSchemaRef();
 
 //! Edit distance between two UTF-8 strings, in code points.
 size_t EditDistance(std::string_view a, std::string_view b);
