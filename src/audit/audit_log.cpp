@@ -176,4 +176,28 @@ core::Result<EntryPage> List(store::Database& db, int page, int page_size) {
   return List(db, ListQuery{page, page_size, "", "", ""});
 }
 
+namespace {
+constexpr store::Statement kChangesSince{
+    "audit.changes_since", "SELECT id, at, entity, entity_id, op FROM change_log WHERE id > ? ORDER BY id LIMIT ?"};
+constexpr store::Statement kLatestChange{"audit.latest_change", "SELECT COALESCE(MAX(id), 0) AS m FROM change_log"};
+}  // namespace
+
+core::Result<std::vector<Change>> ChangesSince(store::Database& db, int64_t after_id, int limit) {
+  limit = std::clamp(limit, 1, 10000);
+  return db.ReadValue<std::vector<Change>>([&](store::Session& s) -> core::Result<std::vector<Change>> {
+    HQ_ASSIGN_OR_RETURN(auto rows, s.Query(kChangesSince, {after_id, int64_t{limit}}));
+    std::vector<Change> out;
+    out.reserve(rows.size());
+    for (const auto& r : rows) out.push_back({r.Int("id"), r.Text("at"), r.Text("entity"), r.Text("entity_id"), r.Text("op")});
+    return out;
+  });
+}
+
+core::Result<int64_t> LatestChangeId(store::Database& db) {
+  return db.ReadValue<int64_t>([](store::Session& s) -> core::Result<int64_t> {
+    HQ_ASSIGN_OR_RETURN(auto r, s.QueryOne(kLatestChange, {}, "", ""));
+    return r.Int("m");
+  });
+}
+
 }  // namespace huiqi::audit

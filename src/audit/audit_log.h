@@ -65,6 +65,18 @@ struct ListQuery {
 core::Result<EntryPage> List(store::Database& db, const ListQuery& query);
 core::Result<EntryPage> List(store::Database& db, int page, int page_size);
 
+//! One change-log row: the entity a committed transaction changed (op = the audit action).
+struct Change {
+  int64_t id = 0;
+  std::string at, entity, entity_id, op;
+};
+
+//! Change-log rows with id > `after_id`, oldest first, at most `limit` (1..10000): how a
+//! node's caches (matching catalogue, search index) follow changes made through any node.
+core::Result<std::vector<Change>> ChangesSince(store::Database& db, int64_t after_id, int limit = 1000);
+//! The newest change-log id (0 when empty); cheap, for "has anything changed?".
+core::Result<int64_t> LatestChangeId(store::Database& db);
+
 //! The SM3 digest of `data`, lower-case hex.
 std::string Sm3Hex(std::string_view data);
 
