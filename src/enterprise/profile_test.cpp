@@ -1,0 +1,183 @@
+#include "enterprise/profile.h"
+
+#include <sstream>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "support/test_db.h"
+
+namespace huiqi::enterprise {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kXingchen = "913204127123456136";
+constexpr const char* kLvyuan = "91320411712345728X";
+
+TEST(SetFactTest, ParsesValuesAsPeopleWriteThemAndNamesTheField) {
+  const rules::Schema& schema = rules::BuiltinSchemaRef();
+  auto ref = core::ReferenceData::Load(testing::DataDir() + "/reference").value();
+  rules::Facts f;
+  ASSERT_TRUE(SetFact(f, *schema.Find("营业收入"), json("2.3亿元"), &ref, "revenue").ok());
+  EXPECT_EQ(f.numbers["revenue"], 2'3000'0000'00LL);
+  ASSERT_TRUE(SetFact(f, *schema.Find("rd_ratio"), json("6.15%"), &ref, "rd_ratio").ok());
+  EXPECT_EQ(f.numbers["rd_ratio"], 615);
+  ASSERT_TRUE(SetFact(f, *schema.Find("employees"), json(186), &ref, "employees").ok());
+  EXPECT_EQ(f.numbers["employees"], 186);
+  ASSERT_TRUE(SetFact(f, *schema.Find("dishonest"), json("否"), &ref, "dishonest").ok());
+  EXPECT_EQ(f.numbers["dishonest"], 0);
+  ASSERT_TRUE(SetFact(f, *schema.Find("industry"), json("c3411"), &ref, "industry").ok());
+  EXPECT_EQ(f.texts["industry"], "C3411");
+
+  auto bad_region = SetFact(f, *schema.Find("region"), json("329999"), &ref, "region");
+  ASSERT_FALSE(bad_region.ok());
+  EXPECT_EQ(bad_region.error().field, "region");
+  auto bad_industry = SetFact(f, *schema.Find("industry"), json("A34"), &ref, "industry");  // 34 is under C
+  ASSERT_FALSE(bad_industry.ok());
+  EXPECT_NE(bad_industry.error().message.find("不属于门类"), std::string::npos);
+  EXPECT_FALSE(SetFact(f, *schema.Find("rd_ratio"), json("6.155%"), &ref, "rd_ratio").ok());
+  EXPECT_FALSE(SetFact(f, *schema.Find("tax_credit_grade"), json("AA"), &ref, "tax_credit_grade").ok());
+  EXPECT_FALSE(SetFact(f, *schema.Find("scale"), json("小型"), &ref, "scale").ok());  // derived
+  EXPECT_FALSE(SetFact(f, *schema.Find("employees"), json("-3"), &ref, "employees").ok());
+  ASSERT_TRUE(SetFact(f, *schema.Find("employees"), json(""), &ref, "employees").ok());
+  EXPECT_EQ(f.numbers.count("employees"), 0u);  // empty = unknown
+
+  ASSERT_TRUE(SetTags(f, "高新技术企业@2024-11-20；科技型中小企业", "tags").ok());
+  EXPECT_TRUE(f.tags_known);
+  ASSERT_EQ(f.tags.size(), 2u);
+  EXPECT_EQ(f.tags["高新技术企业"], core::Date::FromYmd(2024, 11, 20).days());
+  EXPECT_FALSE(f.tags["科技型中小企业"].has_value());
+  EXPECT_FALSE(SetTags(f, "高新技术企业@2024-13-01", "tags").ok());
+}
+
+class ProfileTest : public ::testing::TestWithParam<store::Kind> {
+ protected:
+  void SetUp() override {
+    db_ = testing::FreshDatabase(GetParam());
+    ref_ = core::ReferenceData::Load(testing::DataDir() + "/reference").value();
+    svc_ = std::make_unique<ProfileService>(*db_, clock_, rules::BuiltinSchemaRef(), &ref_);
+  }
+  std::unique_ptr<store::Database> db_;
+  core::FixedClock clock_{core::ShanghaiMidnight(core::Date::FromYmd(2026, 11, 23))};
+  core::ReferenceData ref_;
+  std::unique_ptr<ProfileService> svc_;
+  audit::Actor cli_{std::nullopt, "cli"};
+};
+
+TEST_P(ProfileTest, UpsertKeepsHistoryAndIsIdempotent) {
+  const rules::Schema& schema = rules::BuiltinSchemaRef();
+  EnterpriseRecord rec{kXingchen, "常州星辰智能装备有限公司", {}};
+  ASSERT_TRUE(SetFact(rec.facts, *schema.Find("employees"), json(186), &ref_, "employees").ok());
+  ASSERT_TRUE(SetFact(rec.facts, *schema.Find("industry"), json("C34"), &ref_, "industry").ok());
+  ASSERT_TRUE(SetFact(rec.facts, *schema.Find("revenue"), json("2.3亿元"), &ref_, "revenue").ok());
+  auto first = svc_->Upsert(cli_, rec, {"employees", "industry", "revenue"}, "演示");
+  ASSERT_TRUE(first.ok()) << first.error().ToString();
+  EXPECT_TRUE(first->created);
+  auto again = svc_->Upsert(cli_, rec, {"employees", "industry", "revenue"}, "演示");
+  ASSERT_TRUE(again.ok());
+  EXPECT_FALSE(again->created);
+  EXPECT_EQ(again->changed, 0);
+
+  rec.facts.numbers["employees"] = 320;
+  auto changed = svc_->Upsert(cli_, rec, {"employees"}, "人社");
+  ASSERT_TRUE(changed.ok());
+  EXPECT_EQ(changed->changed, 1);
+  auto p = svc_->Get(kXingchen).value();
+  EXPECT_EQ(p.facts.numbers["employees"], 320);
+  EXPECT_EQ(p.facts.texts["scale"], "中型");  // C: 300+ staff and 2000万+ revenue
+  auth::Principal admin;
+  admin.kind = auth::UserKind::kPlatformAdmin;
+  auto history = svc_->History(admin, kXingchen).value();
+  ASSERT_FALSE(history.empty());
+  EXPECT_EQ(history[0].attribute, "employees");
+  EXPECT_EQ(history[0].old_value, "186");
+  EXPECT_EQ(history[0].new_value, "320");
+  EXPECT_EQ(history[0].source, "人社");
+
+  // Another enterprise's user may not read it.
+  auth::Principal other;
+  other.kind = auth::UserKind::kEnterprise;
+  other.uscc = kLvyuan;
+  EXPECT_EQ(svc_->GetFor(other, kXingchen).error().kind, core::ErrorKind::kPermissionDenied);
+  EXPECT_EQ(svc_->History(other, kXingchen).error().kind, core::ErrorKind::kPermissionDenied);
+}
+
+TEST_P(ProfileTest, CsvImportIsAllOrNothingUnlessAskedToSkip) {
+  std::string csv =
+      "统一社会信用代码,企业名称,注册地,行业,从业人数,营业收入,研发费用占比,tags\n"
+      "913204127123456136,星辰,320412,C34,186,2.3亿元,6.1%,高新技术企业@2024-11-20\n"
+      "91320411712345728X,绿源,320411,C38,95,8000万,\"3.5%\",\n"
+      "913204127123456137,坏代码,320412,C34,10,100万,1%,\n"
+      "913204027123458321,瑞康,320402,C27,abc,1亿,4%,\n";
+  std::istringstream in1(csv);
+  auto strict = svc_->ImportCsv(cli_, in1, {});
+  ASSERT_TRUE(strict.ok()) << strict.error().ToString();
+  EXPECT_FALSE(strict->committed);
+  EXPECT_EQ(strict->rows, 4);
+  EXPECT_EQ(strict->invalid, 2);
+  ASSERT_EQ(strict->errors.size(), 2u);
+  EXPECT_EQ(strict->errors[0].row, 4);
+  EXPECT_EQ(strict->errors[0].field, "uscc");
+  EXPECT_EQ(strict->errors[1].row, 5);
+  EXPECT_EQ(strict->errors[1].field, "employees");
+  EXPECT_EQ(svc_->Get(kXingchen).error().kind, core::ErrorKind::kNotFound);  // nothing written
+
+  std::istringstream in2(csv);
+  auto skipping = svc_->ImportCsv(cli_, in2, {true, "导入"});
+  ASSERT_TRUE(skipping.ok());
+  EXPECT_TRUE(skipping->committed);
+  EXPECT_EQ(skipping->created, 2);
+  auto lvyuan = svc_->Get(kLvyuan).value();
+  EXPECT_EQ(lvyuan.facts.numbers["rd_ratio"], 350);
+  EXPECT_TRUE(lvyuan.facts.tags_known);
+  EXPECT_TRUE(lvyuan.facts.tags.empty());
+
+  std::istringstream in3(csv);
+  auto rerun = svc_->ImportCsv(cli_, in3, {true, "导入"});
+  ASSERT_TRUE(rerun.ok());
+  EXPECT_EQ(rerun->created, 0);
+  EXPECT_EQ(rerun->updated, 0);
+  EXPECT_EQ(rerun->unchanged, 2);
+
+  std::istringstream bad_header("uscc,营收额\n");
+  auto header = svc_->ImportCsv(cli_, bad_header, {});
+  ASSERT_FALSE(header.ok());
+  EXPECT_EQ(header.error().field, "header");
+}
+
+TEST_P(ProfileTest, CorrectionsAreProposedByTheEnterpriseAndResolvedByReviewers) {
+  EnterpriseRecord rec{kXingchen, "常州星辰智能装备有限公司", {}};
+  rec.facts.numbers["employees"] = 186;
+  ASSERT_TRUE(svc_->Upsert(cli_, rec, {"employees"}, "演示").ok());
+  auth::Principal ent;
+  ent.user_id = 0;
+  ent.login = "ent_xingchen";
+  ent.kind = auth::UserKind::kEnterprise;
+  ent.uscc = kXingchen;
+  auto bad = svc_->ProposeCorrection(ent, "employees", json("很多"), "");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().field, "value");
+  auto c = svc_->ProposeCorrection(ent, "从业人数", json("210"), "2026年10月社保人数");
+  ASSERT_TRUE(c.ok()) << c.error().ToString();
+  EXPECT_EQ(c->current_value, "186");
+  EXPECT_EQ(c->proposed_value, "210");
+  EXPECT_EQ(c->data_source, "人社");
+  EXPECT_EQ(svc_->Get(kXingchen)->facts.numbers["employees"], 186);  // not yet
+
+  EXPECT_EQ(svc_->ResolveCorrection(ent, c->id, true, "").error().kind, core::ErrorKind::kPermissionDenied);
+  auth::Principal admin;
+  admin.login = "admin";
+  admin.kind = auth::UserKind::kPlatformAdmin;
+  auto resolved = svc_->ResolveCorrection(admin, c->id, true, "");
+  ASSERT_TRUE(resolved.ok()) << resolved.error().ToString();
+  EXPECT_EQ(resolved->status, CorrectionStatus::kAccepted);
+  EXPECT_EQ(svc_->Get(kXingchen)->facts.numbers["employees"], 210);
+  EXPECT_EQ(svc_->ResolveCorrection(admin, c->id, false, "x").error().code, "already_resolved");
+  EXPECT_EQ(svc_->ListCorrections(ent, "").value().size(), 1u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, ProfileTest, ::testing::ValuesIn(testing::Backends()), testing::PrintBackend{});
+
+}  // namespace
+}  // namespace huiqi::enterprise
