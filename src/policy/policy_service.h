@@ -112,8 +112,12 @@ class PolicyService {
   // --- supervision ------------------------------------------------------------------------
   //! Platform admin only: lateness and gaps per department as of today (from the clock).
   core::Result<SupervisionReport> Supervise(const auth::Principal& actor);
+  //! Department staff: the same findings, only their own department's (常州办法 第五条).
+  core::Result<SupervisionReport> SuperviseOwnDepartment(const auth::Principal& actor);
 
  private:
+  core::Result<SupervisionReport> Collect(std::optional<int64_t> department_id);
+
   store::Database& db_;
   const core::Clock& clock_;
   const core::WorkCalendar& calendar_;

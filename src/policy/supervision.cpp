@@ -135,6 +135,17 @@ void CheckItem(const Item& it, Collector& c) {
 
 Result<SupervisionReport> PolicyService::Supervise(const auth::Principal& actor) {
   HQ_RETURN_IF_ERROR(detail::RequireAdmin(actor, "查看督查情况"));
+  return Collect(std::nullopt);
+}
+
+Result<SupervisionReport> PolicyService::SuperviseOwnDepartment(const auth::Principal& actor) {
+  if (actor.kind != auth::UserKind::kDepartmentStaff || !actor.department_id) {
+    return core::PermissionDenied("仅部门工作人员可查看本部门督查情况", "department staff only");
+  }
+  return Collect(actor.department_id);
+}
+
+Result<SupervisionReport> PolicyService::Collect(std::optional<int64_t> department_id) {
   Collector c(calendar_, Today());
   HQ_RETURN_IF_ERROR(db_.Read([&](store::Session& s) -> core::Status {
     HQ_ASSIGN_OR_RETURN(auto policies, detail::LoadAllPolicies(s));
@@ -143,7 +154,12 @@ Result<SupervisionReport> PolicyService::Supervise(const auth::Principal& actor)
     for (const auto& it : items) CheckItem(it, c);
     return core::Ok();
   }));
-  return c.Finish();
+  SupervisionReport report = c.Finish();
+  if (department_id) {
+    std::erase_if(report.findings, [&](const Finding& f) { return f.department.id != *department_id; });
+    std::erase_if(report.departments, [&](const DepartmentCounts& d) { return d.department.id != *department_id; });
+  }
+  return report;
 }
 
 }  // namespace huiqi::policy

@@ -8,6 +8,8 @@
 #include "policy/detail/name_similarity.h"
 #include "policy/detail/repository.h"
 #include "policy/policy_json.h"
+#include "rules/amount.h"
+#include "rules/rule.h"
 
 namespace huiqi::policy::detail {
 
@@ -61,6 +63,15 @@ Status ValidateGuide(const ItemInput& in) {
                                    "a condition is empty");
     }
   }
+  // The eligibility rule and the amount formula must be valid against the attribute schema,
+  // or matching could not use them; the parser's error names the position.
+  const rules::Schema& schema = rules::BuiltinSchemaRef();
+  if (!in.rule_text.empty()) {
+    auto rule = rules::Parse(in.rule_text, schema);
+    if (!rule.ok()) return rule.error();
+  }
+  auto amount = rules::ParseAmountText(in.amount_json, schema);
+  if (!amount.ok()) return amount.error();
   return core::Ok();
 }
 
