@@ -230,6 +230,9 @@ test('部门：新建政策（含解读）→ 添加带规则的事项并实时�
   await page.locator('.rb').scrollIntoViewIfNeeded()
   await shot(page, 'rule-builder')
 
+  await chooseOption(page, page.locator('[data-test="i-amount-kind"]'), '按比例')
+  await input(page, 'i-amount-percent').fill('5')
+  await input(page, 'i-amount-cap').fill('50')
   await page.locator('[data-test="i-add-material"]').click()
   await input(page, 'i-material-name').fill('研发费用专项审计报告')
   await page.locator('[data-test="i-add-step"]').click()
@@ -260,6 +263,10 @@ test('部门：新建政策（含解读）→ 添加带规则的事项并实时�
     const msg = await page.locator('.el-message-box__message').textContent().catch(() => '')
     throw new Error(`publishing the policy failed: ${msg}`)
   })
+  await logout(page)
+
+  // The officer publishes the item once its policy is out.
+  await login(page, 'kjj_officer')
   await page.goto(`${BASE}/dept/items/${shared.itemId}`)
   await page.locator('[data-test="item-publish"]').click()
   await page.locator('[data-test="item-status"]', { hasText: '已发布' }).waitFor().catch(async () => {
@@ -307,10 +314,15 @@ test('他部门：工信局政策专员不能修改科技局的政策（接口�
   // A direct PATCH is refused too.
   const patch = await page.evaluate(async (id) => {
     const me = await fetch('/api/v1/me').then((r) => r.json())
+    const p = await fetch(`/api/v1/policies/${id}`).then((r) => r.json())
+    const body = {
+      title: p.title + '（篡改）', doc_number: p.doc_number, level: p.level, types: p.types.map((t) => t.code),
+      full_text: p.full_text, signed_on: p.signed_on, interpretation: { text: p.interpretation.text }, highlights: p.highlights,
+    }
     const r = await fetch(`/api/v1/policies/${id}`, {
       method: 'PATCH',
       headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token },
-      body: JSON.stringify({ title: '篡改' }),
+      body: JSON.stringify(body),
     })
     return r.status
   }, shared.policyId)
