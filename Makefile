@@ -5,7 +5,7 @@ LISTEN ?= 127.0.0.1:8080
 JOBS   ?= $(shell nproc)
 HUIQI  := $(BUILD)/huiqi
 
-.PHONY: all deps configure build run test bench clean
+.PHONY: all deps configure build web run test bench clean
 
 all: build
 
@@ -18,15 +18,20 @@ configure: deps
 build: configure
 	@ninja -C $(BUILD) -j $(JOBS)
 
+# The web app (web/ → web/dist): npm ci when node_modules is missing or stale, vite build when
+# a source changed; nothing when up to date.
+web: deps
+	@scripts/web-build
+
 # Build, migrate, load the demo data (idempotent), serve on http://127.0.0.1:8080.
-run: build
+run: build web
 	@mkdir -p var
 	$(HUIQI) migrate --db $(DB)
 	$(HUIQI) seed-demo --db $(DB)
-	$(HUIQI) serve --db $(DB) --listen $(LISTEN)
+	$(HUIQI) serve --db $(DB) --listen $(LISTEN) --web-dir web/dist
 
-# Every test: unit, storage on SQLite and on a private PostgreSQL server, HTTP, CLI.
-test: build
+# Every test: unit, storage on SQLite and on a private PostgreSQL server, HTTP, CLI, browser.
+test: build web
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
 # Benchmarks on HUIQI_BENCH_N generated enterprises (default 1,000,000): bitmap, SQLite and a
