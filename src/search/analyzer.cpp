@@ -330,10 +330,10 @@ std::vector<std::string> Analyzer::Bigrams(std::string_view s) const {
 
 std::vector<std::string> Analyzer::Expansions(std::string_view q) const {
   std::vector<std::string> out;
+  // A line is "term<TAB>synonym,synonym": the term in the query brings in its synonyms.
   for (const auto& group : impl_->synonym_groups) {
-    bool hit = std::any_of(group.begin(), group.end(),
-                           [&](const std::string& t) { return utf8::Length(t) >= 2 && q.find(t) != std::string_view::npos; });
-    if (!hit) continue;
+    const std::string& key = group.front();
+    if (utf8::Length(key) < 2 || q.find(key) == std::string_view::npos) continue;
     for (const auto& t : group) {
       if (q.find(t) == std::string_view::npos && std::find(out.begin(), out.end(), t) == out.end()) out.push_back(t);
     }

@@ -24,7 +24,7 @@ namespace huiqi::search {
 
 struct AnalyzerOptions {
   std::string lexicon_path;               // one term per line, '#' comments; missing file = none
-  std::string synonyms_path;              // TAB-separated groups of equivalent terms; missing = none
+  std::string synonyms_path;              // "term<TAB>synonym,synonym…" per line; missing = none
   std::string opencc_config = "t2s.json"; // an OpenCC config name or path
   std::vector<std::string> extra_terms;   // more lexicon terms (tag names, item names)
 };
@@ -51,7 +51,7 @@ class Analyzer {
   std::vector<std::string> SubWords(std::string_view term) const;
   //! Adjacent Han character pairs of normalised text; a lone Han character yields itself.
   std::vector<std::string> Bigrams(std::string_view normalized) const;
-  //! Synonym groups whose terms occur in the normalised query: for each, the other terms.
+  //! The synonyms of every synonym-file term that occurs in the normalised query.
   std::vector<std::string> Expansions(std::string_view normalized_query) const;
   //! Lexicon terms that start with `prefix` (normalised), shortest first, at most `limit`.
   std::vector<std::string> LexiconWithPrefix(std::string_view prefix, size_t limit) const;

@@ -1,0 +1,39 @@
+#pragma once
+// Queries over the index layout of schema.h (internal to search/).
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include <xapian.h>
+
+#include "core/date.h"
+#include "search/search_service.h"
+
+namespace huiqi::search::detail {
+
+struct TextQuery {
+  Xapian::Query query;                 // empty Query when the text has no terms
+  std::vector<std::string> highlight;  // normalised strings to mark in snippets
+};
+
+//! Words of the query (each over every field, weighted by field), synonym expansions at a
+//! lower weight, and Han bigrams, combined with OR and ranked by BM25.
+TextQuery BuildTextQuery(const Analyzer& a, std::string_view text, QueryMode mode);
+
+//! The boolean filter of the facets, status and period; MatchAll when nothing is asked.
+//! Errors: kInvalidArgument naming the field (period, level, kind).
+core::Result<Xapian::Query> BuildFilter(const SearchQuery& q, core::Date today);
+
+//! Counts facet values (level, type, department) of the matches it is shown; multi-valued
+//! slots hold "code\x1elabel" entries joined by \x1f.
+class FacetSpy : public Xapian::MatchSpy {
+ public:
+  void operator()(const Xapian::Document& doc, double weight) override;
+  std::vector<FacetCount> Counts(Xapian::valueno slot) const;
+
+ private:
+  std::map<Xapian::valueno, std::map<std::string, int64_t>> counts_;
+};
+
+}  // namespace huiqi::search::detail

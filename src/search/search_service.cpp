@@ -1,0 +1,433 @@
+#include "search/search_service.h"
+
+#include <xapian.h>
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "search/detail/query.h"
+#include "search/detail/schema.h"
+#include "search/detail/snippet.h"
+
+namespace huiqi::search {
+
+namespace fs = std::filesystem;
+using core::Result;
+using core::Status;
+
+namespace {
+
+// The store is read through the policy service; only the lists of ids to walk and the change
+// log (which no service exposes) are read here.
+constexpr store::Statement kVisiblePolicyIds{
+    "search.visible_policy_ids",
+    "SELECT id FROM policies WHERE status IN ('published', 'superseded', 'repealed') ORDER BY id"};
+constexpr store::Statement kLastChange{"search.last_change", "SELECT MAX(id) AS id FROM change_log"};
+constexpr store::Statement kChangesSince{
+    "search.changes_since", "SELECT id, entity, entity_id FROM change_log WHERE id > ? ORDER BY id LIMIT 5000"};
+
+// A hole in the change-log ids is a transaction still in flight (PostgreSQL sequences hand ids
+// out before commit) or one that rolled back; after this long it is taken to be the latter.
+constexpr auto kGapGrace = std::chrono::seconds(10);
+
+core::Error IndexError(const Xapian::Error& e) {
+  return core::MakeError(core::ErrorKind::kUnavailable, "search_index", "检索服务暂不可用，请稍后再试",
+                         "search index: " + e.get_description());
+}
+
+bool IsNotFound(const core::Error& e) { return e.kind == core::ErrorKind::kNotFound; }
+
+}  // namespace
+
+Result<QueryMode> ParseQueryMode(std::string_view name) {
+  if (name == "words") return QueryMode::kWords;
+  if (name == "bigrams") return QueryMode::kBigrams;
+  if (name == "both") return QueryMode::kWordsAndBigrams;
+  return core::InvalidArgument("mode", "invalid_mode", "检索方式应为 words、bigrams 或 both",
+                               "mode must be words, bigrams or both");
+}
+
+struct SearchService::Impl {
+  store::Database* db = nullptr;
+  policy::PolicyService* policies = nullptr;
+  SearchOptions options;
+  std::unique_ptr<Analyzer> analyzer;
+  std::mutex mu;  // guards xdb and gaps
+  Xapian::WritableDatabase xdb;
+  std::map<int64_t, std::chrono::steady_clock::time_point> gaps;
+  // Reads the store as the platform does (drafts and withdrawn items included, then filtered).
+  auth::Principal reader{.user_id = 0, .login = "search-indexer", .kind = auth::UserKind::kPlatformAdmin};
+
+  core::Date Today() const {
+    return policies ? policies->Today() : core::ShanghaiDate(std::chrono::system_clock::now());
+  }
+
+  Status OpenIndex() {
+    try {
+      xdb = Xapian::WritableDatabase(options.index_dir, Xapian::DB_CREATE_OR_OPEN);
+      return core::Ok();
+    } catch (const Xapian::DatabaseLockError& e) {
+      return core::MakeError(core::ErrorKind::kUnavailable, "search_index_locked",
+                             "检索索引正被另一个进程使用（服务是否在运行？）", "search index locked: " + e.get_msg());
+    } catch (const Xapian::Error& e) {
+      return IndexError(e);
+    }
+  }
+
+  bool Current() {
+    return xdb.get_metadata(detail::kMetaSchema) == detail::kSchemaVersion &&
+           xdb.get_metadata(detail::kMetaLexicon) == analyzer->Fingerprint() &&
+           !xdb.get_metadata(detail::kMetaLastChange).empty();
+  }
+
+  void Stamp(Xapian::WritableDatabase& d, int64_t last_change) {
+    d.set_metadata(detail::kMetaSchema, std::string(detail::kSchemaVersion));
+    d.set_metadata(detail::kMetaLexicon, analyzer->Fingerprint());
+    d.set_metadata(detail::kMetaLastChange, std::to_string(last_change));
+  }
+
+  // Items are read as the platform would see them (every item of the lineage) and filtered
+  // here: published items of a lineage whose current version is published or repealed, the
+  // latter indexed as repealed so include_repealed still finds them.
+  static bool IndexableItems(const policy::Policy& current) {
+    return current.status == policy::PolicyStatus::kPublished || current.status == policy::PolicyStatus::kRepealed;
+  }
+
+  static std::vector<policy::Item> PublishedOnly(std::vector<policy::Item> items) {
+    std::erase_if(items, [](const policy::Item& it) { return it.status != policy::ItemStatus::kPublished; });
+    return items;
+  }
+
+  // A policy and, when it is the current version of its lineage, the items of the lineage.
+  Status IndexPolicyFromStore(Xapian::WritableDatabase& d, int64_t id, int64_t* items_indexed) {
+    auto p = policies->GetPolicy(nullptr, id);
+    if (!p.ok()) {
+      if (!IsNotFound(p.error())) return p.error();
+      d.delete_document(detail::PolicyTerm(id));  // a draft revision, or gone
+      return core::Ok();
+    }
+    HQ_ASSIGN_OR_RETURN(auto all, policies->ItemsOfPolicy(&reader, id));
+    bool current = all.empty() || all.front().policy_id == p->id;
+    std::vector<policy::Item> items = IndexableItems(*p) ? PublishedOnly(std::move(all)) : std::vector<policy::Item>{};
+    detail::ReplacePolicy(d, *analyzer, *p, items);
+    if (current) {
+      detail::ReplaceLineageItems(d, *analyzer, p->root_id, items, *p);
+      if (items_indexed) *items_indexed += static_cast<int64_t>(items.size());
+    }
+    return core::Ok();
+  }
+
+  Status IndexItemFromStore(int64_t id) {
+    auto it = policies->GetItem(&reader, id);
+    if (!it.ok() && !IsNotFound(it.error())) return it.error();
+    if (it.ok() && it->status == policy::ItemStatus::kPublished) {
+      HQ_ASSIGN_OR_RETURN(policy::Policy p, policies->GetPolicy(&reader, it->policy_id));
+      if (IndexableItems(p)) {
+        xdb.replace_document(detail::ItemTerm(id), detail::ItemDocument(*analyzer, *it, p));
+        return core::Ok();
+      }
+    }
+    xdb.delete_document(detail::ItemTerm(id));
+    return core::Ok();
+  }
+
+  Result<int64_t> LastChangeId() {
+    return db->ReadValue<int64_t>([](store::Session& s) -> Result<int64_t> {
+      HQ_ASSIGN_OR_RETURN(auto r, s.QueryOne(kLastChange, {}, "", ""));
+      return r.IsNull("id") ? 0 : r.Int("id");
+    });
+  }
+
+  Result<std::vector<int64_t>> VisiblePolicyIds() {
+    return db->ReadValue<std::vector<int64_t>>([](store::Session& s) -> Result<std::vector<int64_t>> {
+      HQ_ASSIGN_OR_RETURN(auto rows, s.Query(kVisiblePolicyIds));
+      std::vector<int64_t> ids;
+      for (const auto& r : rows) ids.push_back(r.Int("id"));
+      return ids;
+    });
+  }
+
+  // Watermark after `rows`: the last id below the first hole that is still young.
+  int64_t Advance(int64_t last, const store::Rows& rows) {
+    auto now = std::chrono::steady_clock::now();
+    int64_t expected = last + 1, watermark = last;
+    bool blocked = false;
+    for (const auto& r : rows) {
+      int64_t id = r.Int("id");
+      for (; expected < id; ++expected) {
+        auto [it, fresh] = gaps.try_emplace(expected, now);
+        if (now - it->second < kGapGrace) blocked = true;
+      }
+      expected = id + 1;
+      if (!blocked) watermark = id;
+    }
+    std::erase_if(gaps, [&](const auto& g) { return g.first <= watermark; });
+    return watermark;
+  }
+
+  Result<int64_t> CatchUpLocked() {
+    int64_t applied = 0;
+    for (;;) {
+      std::string meta = xdb.get_metadata(detail::kMetaLastChange);
+      int64_t last = meta.empty() ? 0 : std::stoll(meta);
+      HQ_ASSIGN_OR_RETURN(store::Rows rows, db->ReadValue<store::Rows>([&](store::Session& s) {
+        return s.Query(kChangesSince, {last});
+      }));
+      if (rows.empty()) return applied;
+      std::set<int64_t> policy_ids, item_ids;
+      for (const auto& r : rows) {
+        std::string entity = r.Text("entity");
+        if (entity != "policy" && entity != "item") continue;
+        int64_t id = 0;
+        try {
+          id = std::stoll(r.Text("entity_id"));
+        } catch (...) {
+          continue;
+        }
+        (entity == "policy" ? policy_ids : item_ids).insert(id);
+      }
+      for (int64_t id : policy_ids) HQ_RETURN_IF_ERROR(IndexPolicyFromStore(xdb, id, nullptr));
+      for (int64_t id : item_ids) HQ_RETURN_IF_ERROR(IndexItemFromStore(id));
+      applied += static_cast<int64_t>(policy_ids.size() + item_ids.size());
+      int64_t watermark = Advance(last, rows);
+      Stamp(xdb, watermark);
+      xdb.commit();
+      if (rows.size() < 5000 || watermark == last) return applied;
+    }
+  }
+
+  Hit HitOf(const Xapian::MSetIterator& m, const std::vector<std::string>& terms) {
+    auto data = nlohmann::json::parse(m.get_document().get_data(), nullptr, false);
+    Hit h;
+    if (data.is_discarded()) return h;
+    h.kind = data.value("kind", "");
+    h.id = data.value("id", int64_t{0});
+    h.policy_id = data.value("policy_id", int64_t{0});
+    h.key = data.value("key", "");
+    h.title = data.value("title", "");
+    h.level = data.value("level", "");
+    h.level_label = data.value("level_label", "");
+    h.department = data.value("department", "");
+    h.published_on = data.value("published_on", "");
+    h.status = data.value("status", "");
+    h.score = m.get_weight();
+    std::vector<std::string> texts = data.value("texts", std::vector<std::string>{});
+    h.snippet = detail::Snippet(texts, terms);
+    return h;
+  }
+};
+
+SearchService::SearchService(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+SearchService::~SearchService() = default;
+
+Result<std::unique_ptr<SearchService>> SearchService::Open(store::Database* db, policy::PolicyService* policies,
+                                                           const SearchOptions& options) {
+  if (options.index_dir.empty()) {
+    return core::InvalidArgument("index_dir", "required", "请指定检索索引目录", "index_dir is required");
+  }
+  auto impl = std::make_unique<Impl>();
+  impl->db = policies ? db : nullptr;
+  impl->policies = db ? policies : nullptr;
+  impl->options = options;
+  AnalyzerOptions ao = options.analyzer;
+  if (impl->policies) {
+    // Tag names are domain terms the administrators maintain (常州办法 第十八条).
+    auto tags = impl->policies->ListTags("");
+    if (tags.ok()) {
+      for (const auto& t : *tags) ao.extra_terms.push_back(t.name);
+    }
+  }
+  HQ_ASSIGN_OR_RETURN(impl->analyzer, Analyzer::Create(ao));
+  std::error_code ec;
+  fs::create_directories(fs::path(options.index_dir).parent_path(), ec);
+  HQ_RETURN_IF_ERROR(impl->OpenIndex());
+  std::unique_ptr<SearchService> svc(new SearchService(std::move(impl)));
+  bool current = false;
+  try {
+    current = svc->impl_->Current();
+  } catch (const Xapian::Error& e) {
+    return IndexError(e);
+  }
+  if (!current && svc->impl_->db) {
+    HQ_RETURN_IF_ERROR(svc->Reindex());
+  }
+  return svc;
+}
+
+Result<ReindexReport> SearchService::Reindex(const Progress& progress) {
+  Impl& m = *impl_;
+  ReindexReport report;
+  if (!m.db) return report;
+  auto t0 = std::chrono::steady_clock::now();
+  // Changes made while this runs are applied again by the next CatchUp: the watermark is
+  // taken before the store is read, and reindexing an entity twice is harmless.
+  HQ_ASSIGN_OR_RETURN(int64_t watermark, m.LastChangeId());
+  HQ_ASSIGN_OR_RETURN(auto ids, m.VisiblePolicyIds());
+  std::string building = m.options.index_dir + ".new";
+  try {
+    fs::remove_all(building);
+    Xapian::WritableDatabase fresh(building, Xapian::DB_CREATE_OR_OVERWRITE);
+    for (size_t i = 0; i < ids.size(); ++i) {
+      HQ_RETURN_IF_ERROR(m.IndexPolicyFromStore(fresh, ids[i], &report.items));
+      ++report.policies;
+      if (progress && (i % 200 == 0 || i + 1 == ids.size())) progress(static_cast<int64_t>(i + 1), ids.size());
+    }
+    m.Stamp(fresh, watermark);
+    fresh.commit();
+    fresh.close();
+    std::lock_guard lock(m.mu);
+    m.xdb.close();
+    std::string old = m.options.index_dir + ".old";
+    fs::remove_all(old);
+    fs::rename(m.options.index_dir, old);
+    fs::rename(building, m.options.index_dir);
+    fs::remove_all(old);
+    m.gaps.clear();
+    HQ_RETURN_IF_ERROR(m.OpenIndex());
+  } catch (const Xapian::Error& e) {
+    return IndexError(e);
+  } catch (const fs::filesystem_error& e) {
+    return core::MakeError(core::ErrorKind::kUnavailable, "search_index", "无法替换检索索引目录",
+                           std::string("cannot swap the index directory: ") + e.what());
+  }
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return report;
+}
+
+Result<int64_t> SearchService::CatchUp() {
+  if (!impl_->db) return int64_t{0};
+  std::lock_guard lock(impl_->mu);
+  try {
+    return impl_->CatchUpLocked();
+  } catch (const Xapian::Error& e) {
+    return IndexError(e);
+  }
+}
+
+Result<SearchResult> SearchService::Search(const SearchQuery& q) {
+  Impl& m = *impl_;
+  if (q.page < 1 || q.page > 100000) {
+    return core::InvalidArgument("page", "invalid_number", "page 应为正整数", "page out of range");
+  }
+  if (q.page_size < 1 || q.page_size > 100) {
+    return core::InvalidArgument("page_size", "invalid_number", "page_size 应为 1–100", "page_size out of range");
+  }
+  if (q.q.size() > 1000) return core::InvalidArgument("q", "too_long", "检索词过长", "query too long");
+  // A failed catch-up leaves the index as it was: answering from it beats failing the search.
+  (void)CatchUp();
+  HQ_ASSIGN_OR_RETURN(Xapian::Query filter, detail::BuildFilter(q, m.Today()));
+  std::lock_guard lock(m.mu);
+  try {
+    detail::TextQuery text = detail::BuildTextQuery(*m.analyzer, q.q, q.mode.value_or(m.options.mode));
+    Xapian::Enquire enquire(m.xdb);
+    bool browse = text.query.empty();
+    if (browse) {
+      // No words (empty, or only punctuation): the newest publications.
+      if (!q.q.empty() && q.q.find_first_not_of(" \t") != std::string::npos) return SearchResult{};
+      enquire.set_query(filter);
+      enquire.set_sort_by_value_then_relevance(detail::kSlotSort, true);
+    } else {
+      enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, text.query, filter));
+      enquire.set_weighting_scheme(Xapian::BM25Weight());
+    }
+    detail::FacetSpy spy;
+    enquire.add_matchspy(&spy);
+    auto first = static_cast<Xapian::doccount>((q.page - 1) * q.page_size);
+    Xapian::MSet mset = enquire.get_mset(first, q.page_size, m.options.facet_sample);
+    SearchResult r;
+    r.total = mset.get_matches_estimated();
+    r.total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
+    for (auto it = mset.begin(); it != mset.end(); ++it) {
+      r.items.push_back(m.HitOf(it, text.highlight));
+      if (browse) r.items.back().score = 0;
+    }
+    r.level = spy.Counts(detail::kSlotLevel);
+    r.type = spy.Counts(detail::kSlotTypes);
+    r.department = spy.Counts(detail::kSlotDepartments);
+    return r;
+  } catch (const Xapian::Error& e) {
+    return IndexError(e);
+  }
+}
+
+Result<std::vector<std::string>> SearchService::Suggest(std::string_view text, int limit) {
+  Impl& m = *impl_;
+  limit = std::clamp(limit, 1, 20);
+  std::string norm = m.analyzer->Normalize(text);
+  while (!norm.empty() && norm.back() == ' ') norm.pop_back();
+  while (!norm.empty() && norm.front() == ' ') norm.erase(0, 1);
+  std::vector<std::string> out;
+  if (norm.empty()) return out;
+  auto add = [&](const std::string& s) {
+    if (static_cast<int>(out.size()) < limit && s != norm && std::find(out.begin(), out.end(), s) == out.end()) {
+      out.push_back(s);
+    }
+  };
+  // Domain terms first (short completions), then names and titles that start with the text.
+  for (const auto& t : m.analyzer->LexiconWithPrefix(norm, static_cast<size_t>(limit) / 2)) add(t);
+  (void)CatchUp();
+  std::lock_guard lock(m.mu);
+  try {
+    std::string prefix = detail::SuggestTerm(norm);
+    std::vector<std::string> names;
+    for (auto it = m.xdb.allterms_begin(prefix); it != m.xdb.allterms_end(prefix) && names.size() < 200; ++it) {
+      names.push_back((*it).substr(1));
+    }
+    std::stable_sort(names.begin(), names.end(), [](const auto& a, const auto& b) { return a.size() < b.size(); });
+    for (const auto& n : names) add(n);
+    if (static_cast<int>(out.size()) < limit) {
+      // Titles that contain the text elsewhere: the best title matches.
+      detail::TextQuery tq = detail::BuildTextQuery(*m.analyzer, norm, QueryMode::kWordsAndBigrams);
+      if (!tq.query.empty()) {
+        Xapian::Enquire enquire(m.xdb);
+        enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, tq.query, Xapian::Query("Spublished")));
+        Xapian::MSet mset = enquire.get_mset(0, limit);
+        for (auto it = mset.begin(); it != mset.end(); ++it) {
+          auto data = nlohmann::json::parse(it.get_document().get_data(), nullptr, false);
+          if (!data.is_discarded()) add(data.value("title", ""));
+        }
+      }
+    }
+  } catch (const Xapian::Error& e) {
+    return IndexError(e);
+  }
+  return out;
+}
+
+Status SearchService::IndexPolicy(const policy::Policy& p, const std::vector<policy::Item>& items) {
+  std::lock_guard lock(impl_->mu);
+  try {
+    detail::ReplacePolicy(impl_->xdb, *impl_->analyzer, p, items);
+    if (p.status == policy::PolicyStatus::kPublished) {
+      detail::ReplaceLineageItems(impl_->xdb, *impl_->analyzer, p.root_id, items, p);
+    }
+  } catch (const Xapian::Error& e) {
+    return IndexError(e);
+  }
+  return core::Ok();
+}
+
+Status SearchService::Commit() {
+  std::lock_guard lock(impl_->mu);
+  try {
+    if (impl_->xdb.get_metadata(detail::kMetaLastChange).empty()) impl_->Stamp(impl_->xdb, 0);
+    impl_->xdb.commit();
+  } catch (const Xapian::Error& e) {
+    return IndexError(e);
+  }
+  return core::Ok();
+}
+
+int64_t SearchService::DocumentCount() {
+  std::lock_guard lock(impl_->mu);
+  return impl_->xdb.get_doccount();
+}
+
+const Analyzer& SearchService::analyzer() const { return *impl_->analyzer; }
+
+}  // namespace huiqi::search
