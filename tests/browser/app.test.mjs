@@ -113,11 +113,17 @@ test('公众：首页搜索并打开一条政策', async () => {
   assert.ok(newest.length > 0, 'newest policies listed on the home page')
   await shot(page, 'home')
 
-  // Search for a word of the newest policy's title; the results carry highlighted snippets.
-  const word = (newest[0].match(/[\u4e00-\u9fa5]{2,4}/g) || ['企业']).find((w) => !/^(常州|关于|印发|通知|市政)/.test(w)) || '企业'
+  // Search as an enterprise would (the demo content has 高新技术企业 policies); suggestions come as you type.
+  const word = '高新技术企业'
   const box = page.locator('.searchbox input').first()
+  await box.pressSequentially('高新', { delay: 50 })
+  await page.locator('.el-autocomplete-suggestion li').first().waitFor({ timeout: 5000 }).catch(() => {
+    throw new Error('no search suggestions for “高新” (GET /api/v1/search/suggest)')
+  })
+  await shot(page, 'home-suggest')
   await box.fill(word)
-  await box.press('Enter')
+  await page.keyboard.press('Escape')
+  await page.locator('[data-test="search-button"]').click()
   await page.waitForURL(/\/search\?q=/)
   await page.locator('[data-test="search-hit"], [data-test="error"]').first().waitFor()
   const errorText = await page.locator('[data-test="error"]').textContent().catch(() => null)
@@ -191,6 +197,7 @@ test('部门：新建政策（含解读）→ 添加带规则的事项并实时�
   const signed = input(page, 'p-signed')
   await signed.fill(new Date().toISOString().slice(0, 10))
   await signed.press('Enter')
+  await page.keyboard.press('Escape')
   await textarea(page, 'p-text').fill('第一条 为鼓励企业加大研发投入，制定本办法。\n第二条 对上年度研发费用不低于 500 万元的企业，给予一次性奖励。')
   await textarea(page, 'p-interp').fill('本办法面向在常州注册、研发投入较大的科技型企业，符合条件的企业可一次性获得奖励，网上申报。')
   await input(page, 'p-highlight').fill('研发费用不低于 500 万元，奖励最高 50 万元')
@@ -402,6 +409,7 @@ test('管理员：平台督查图表、标签与工作日历', async () => {
   const d = input(page, 'cal-date')
   await d.fill(day)
   await d.press('Enter')
+  await page.keyboard.press('Escape')
   await input(page, 'cal-name').fill('元旦')
   await page.locator('[data-test="cal-add"]').click()
   await page.locator('[data-test="cal-days"] tbody tr', { hasText: day }).waitFor()
