@@ -181,6 +181,14 @@ test('企业：登录后查看为您匹配，未通过的条件附企业实际�
   assert.equal(archiveErr, null, `archive failed: ${archiveErr}`)
   assert.ok((await page.locator('[data-test="facts"] tbody tr').count()) > 3, 'the archive lists facts')
   await shot(page, 'archive')
+  // Propose a correction of one fact.
+  await page.locator('[data-test="facts"] tbody tr').first().getByRole('button', { name: '申请更正' }).click()
+  await input(page, 'corr-value').fill('120')
+  await page.locator('[data-test="corr-submit"]').click()
+  await page.locator('.el-message--success', { hasText: '更正申请已提交' }).waitFor().catch(async () => {
+    const err = await page.locator('.el-dialog [data-test="error"]').textContent().catch(() => '')
+    throw new Error(`the correction was not accepted: ${err}`)
+  })
 })
 
 test('部门：新建政策（含解读）→ 添加带规则的事项并实时试算 → 审核发布 → 前台可见', async () => {
