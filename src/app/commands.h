@@ -24,5 +24,7 @@ void AddCalendarCommands(CLI::App& cli, CommonOptions& common);
 void AddUsccCommands(CLI::App& cli, CommonOptions& common);
 void AddSeedCommands(CLI::App& cli, CommonOptions& common);
 void AddRuleCommands(CLI::App& cli, CommonOptions& common);
+//! After AddRuleCommands: adds `gen policies` to its `gen`.
+void AddSearchCommands(CLI::App& cli, CommonOptions& common);
 
 }  // namespace huiqi::app

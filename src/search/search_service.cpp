@@ -61,7 +61,12 @@ struct SearchService::Impl {
   Xapian::WritableDatabase xdb;
   std::map<int64_t, std::chrono::steady_clock::time_point> gaps;
   // Reads the store as the platform does (drafts and withdrawn items included, then filtered).
-  auth::Principal reader{.user_id = 0, .login = "search-indexer", .kind = auth::UserKind::kPlatformAdmin};
+  auth::Principal reader = [] {
+    auth::Principal p;
+    p.login = "search-indexer";
+    p.kind = auth::UserKind::kPlatformAdmin;
+    return p;
+  }();
 
   core::Date Today() const {
     return policies ? policies->Today() : core::ShanghaiDate(std::chrono::system_clock::now());
