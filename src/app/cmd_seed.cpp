@@ -9,7 +9,11 @@
 
 #include "app/commands.h"
 #include "app/context.h"
+#include "app/search_context.h"
 #include "auth/auth_service.h"
+#include "enterprise/profile.h"
+#include "policy/demo_loader.h"
+#include "policy/policy_service.h"
 
 namespace huiqi::app {
 
@@ -84,6 +88,42 @@ void SeedAccounts(auth::AuthService& svc, const json& doc, int& departments, int
   }
 }
 
+// data/demo/enterprises.json: the archives of the demo enterprise accounts. Idempotent: an
+// unchanged archive writes nothing.
+void SeedEnterprises(enterprise::ProfileService& profiles, const json& doc, int& created, int& updated) {
+  for (const auto& e : doc.at("enterprises")) {
+    enterprise::EnterpriseRecord rec;
+    rec.uscc = e.at("uscc").get<std::string>();
+    rec.name = e.value("name", "");
+    std::vector<std::string> touched;
+    const json facts = e.value("facts", json::object());
+    for (const auto& [key, value] : facts.items()) {
+      const rules::AttributeDef* a = profiles.schema().Find(key);
+      if (!a) Fail(core::InvalidArgument("facts." + key, "unknown_attribute", "演示企业 " + rec.uscc + " 的属性 " + key + " 不存在", "unknown attribute " + key));
+      auto st = enterprise::SetFact(rec.facts, *a, value, nullptr, "facts." + key);
+      if (!st.ok()) Fail(st.error());
+      touched.push_back(a->key);
+    }
+    if (e.contains("tags")) {
+      rec.facts.tags_known = true;
+      for (const auto& t : e["tags"]) {
+        std::optional<int32_t> day;
+        if (t.contains("acquired_on") && t["acquired_on"].is_string()) {
+          auto d = core::Date::Parse(t["acquired_on"].get<std::string>(), "tags.acquired_on");
+          if (!d.ok()) Fail(d.error());
+          day = d->days();
+        }
+        rec.facts.tags[t.at("name").get<std::string>()] = day;
+      }
+      touched.push_back("tags");
+    }
+    auto r = profiles.Upsert(audit::Actor{std::nullopt, "seed-demo"}, rec, touched, "演示数据");
+    if (!r.ok()) Fail(r.error());
+    created += r->created;
+    updated += !r->created && r->changed > 0;
+  }
+}
+
 }  // namespace
 
 void AddSeedCommands(CLI::App& cli, CommonOptions& common) {
@@ -102,6 +142,27 @@ void AddSeedCommands(CLI::App& cli, CommonOptions& common) {
     }
     std::cout << "demo data: " << departments << " departments and " << users << " accounts added (password "
               << kDemoPassword << ")\n";
+
+    auto cal = LoadCalendar(common, db.get());
+    policy::PolicyService policies(*db, clock, cal);
+    auto report = policy::SeedDemo(policies, dir);
+    if (!report.ok()) Fail(report.error());
+    for (const auto& w : report->warnings) std::cerr << "注意：" << w << "\n";
+    std::cout << "demo policies: " << report->policies_added << " added, " << report->policies_existing
+              << " already there; items: " << report->items_added << " added, " << report->items_existing
+              << " already there; " << report->tags_added << " tags, " << report->links_added << " links\n";
+    UpdateSearchAfterSeed(common, *db, policies);
+
+    if (std::filesystem::exists(dir / "enterprises.json")) {
+      enterprise::ProfileService profiles(*db, clock, rules::BuiltinSchemaRef(), nullptr);
+      int created = 0, updated = 0;
+      try {
+        SeedEnterprises(profiles, ReadJson(dir / "enterprises.json"), created, updated);
+      } catch (const json::exception& e) {
+        Fail(core::InvalidArgument("demo", "invalid_demo", std::string("演示企业档案格式错误：") + e.what(), e.what()));
+      }
+      std::cout << "demo enterprises: " << created << " added, " << updated << " updated\n";
+    }
   });
 }
 

@@ -1,18 +1,29 @@
 // huiqi serve — the server: migrate, load reference data and the calendar, wire the modules.
 
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <iostream>
+#include <thread>
 
 #include <spdlog/spdlog.h>
 
 #include "app/commands.h"
 #include "app/context.h"
+#include "app/search_context.h"
 #include "auth/auth_service.h"
 #include "calendar/calendar_service.h"
+#include "audit/audit_log.h"
 #include "enterprise/archive.h"
+#include "enterprise/profile.h"
+#include "http/api/enterprise_api.h"
 #include "http/api/auth_api.h"
+#include "http/api/policy_api.h"
 #include "http/api/rules_api.h"
+#include "http/api/search_api.h"
 #include "http/api/system_api.h"
 #include "http/server.h"
+#include "policy/policy_service.h"
 
 namespace huiqi::app {
 
@@ -33,6 +44,59 @@ void SplitListen(const std::string& listen, std::string& host, uint16_t& port) {
   port = static_cast<uint16_t>(p);
 }
 
+// Applies enterprise changes from the change log to the in-memory index every second.
+class IndexFollower {
+ public:
+  IndexFollower(store::Database& db, enterprise::ProfileService& profiles, match::MatchService& matches, int64_t mark)
+      : db_(db), profiles_(profiles), matches_(matches), mark_(mark), thread_([this] { Run(); }) {}
+  ~IndexFollower() {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+
+ private:
+  void Run() {
+    std::unique_lock lock(mu_);
+    while (!cv_.wait_for(lock, std::chrono::seconds(1), [this] { return stop_; })) {
+      lock.unlock();
+      Step();
+      lock.lock();
+    }
+  }
+  void Step() {
+    auto changes = audit::ChangesSince(db_, mark_, 1000);
+    if (!changes.ok()) {
+      spdlog::warn("change log: {}", changes.error().message_en);
+      return;
+    }
+    for (const auto& c : *changes) {
+      mark_ = c.id;
+      if (c.entity != "enterprise") continue;
+      int64_t id = 0;
+      try {
+        id = std::stoll(c.entity_id);
+      } catch (...) {
+        continue;
+      }
+      auto p = profiles_.GetById(id);
+      if (p.ok()) matches_.Upsert(id, p->facts);
+    }
+  }
+
+  store::Database& db_;
+  enterprise::ProfileService& profiles_;
+  match::MatchService& matches_;
+  int64_t mark_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
 void Serve(const CommonOptions& common, const ServeOptions& opts) {
   auto db = OpenMigratedDatabase(common);
   auto reference = LoadReferenceData(common);
@@ -41,10 +105,13 @@ void Serve(const CommonOptions& common, const ServeOptions& opts) {
   auth::AuthService auth(*db, clock);
   calendar::CalendarService calendar(*db, clock, cal);
 
-  // The matching index of this node, loaded from the archive.
-  rules::Schema schema = rules::BuiltinSchema();
+  // The matching index of this node, loaded from the archive; the change-log position is read
+  // first so no change made while loading is missed.
+  const rules::Schema& schema = rules::BuiltinSchemaRef();
   match::MatchService matches(schema);
   enterprise::Archive archive(*db, clock);
+  auto start_mark = audit::LatestChangeId(*db);
+  if (!start_mark.ok()) Fail(start_mark.error());
   auto facts = archive.LoadAllFacts();
   if (!facts.ok()) Fail(facts.error());
   matches.Load(*facts);
@@ -54,6 +121,15 @@ void Serve(const CommonOptions& common, const ServeOptions& opts) {
   http::RegisterSystemApi(router, {*db, reference, calendar, clock});
   http::RegisterAuthApi(router, auth, *db);
   http::RegisterRulesApi(router, matches, reference, clock);
+  policy::PolicyService policies(*db, clock, cal);
+  http::RegisterPolicyApi(router, policies, schema, reference);
+  enterprise::ProfileService profiles(*db, clock, schema, &reference);
+  http::RegisterEnterpriseApi(router, {*db, policies, profiles, matches, reference, clock});
+
+  // Follow the change log: archive changes made through any node reach this node's index.
+  IndexFollower follower(*db, profiles, matches, *start_mark);
+  auto search = OpenSearchOrFail(common, *db, policies);  // follows the change log at each query
+  http::RegisterSearchApi(router, *search);
 
   http::ServerOptions so;
   SplitListen(opts.listen, so.host, so.port);

@@ -236,6 +236,7 @@ constexpr store::Statement kByUscc{
     "SELECT id, uscc, name, region, industry, registration_type, established_on, registered_capital, employees, "
     "revenue, revenue_growth, total_assets, rd_expense, rd_ratio, tax_paid, export_value, tax_credit_grade, "
     "dishonest, scale, tags_known, created_at, updated_at FROM enterprises WHERE uscc = ?"};
+constexpr store::Statement kUsccById{"profile.uscc_by_id", "SELECT uscc FROM enterprises WHERE id = ?"};
 constexpr store::Statement kTagsOf{"profile.tags_of",
                                    "SELECT tag, acquired_on FROM enterprise_tags WHERE enterprise_id = ? ORDER BY tag"};
 constexpr store::Statement kInsert{
@@ -529,6 +530,15 @@ Result<Profile> ProfileService::Get(std::string_view uscc) {
   return db_.ReadValue<Profile>([&](Session& s) -> Result<Profile> {
     HQ_ASSIGN_OR_RETURN(auto p, Load(s, uscc));
     if (!p) return core::NotFound("企业档案（统一社会信用代码 " + std::string(uscc) + "）", "enterprise " + std::string(uscc));
+    return std::move(*p);
+  });
+}
+
+Result<Profile> ProfileService::GetById(int64_t id) {
+  return db_.ReadValue<Profile>([&](Session& s) -> Result<Profile> {
+    HQ_ASSIGN_OR_RETURN(auto row, s.QueryOne(kUsccById, {id}, "企业档案", "enterprise"));
+    HQ_ASSIGN_OR_RETURN(auto p, Load(s, row.Text("uscc")));
+    if (!p) return core::NotFound("企业档案", "enterprise");
     return std::move(*p);
   });
 }

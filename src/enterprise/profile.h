@@ -96,6 +96,8 @@ class ProfileService {
 
   //! kNotFound when no enterprise has this USCC.
   core::Result<Profile> Get(std::string_view uscc);
+  //! By row id (the change log names enterprises by id).
+  core::Result<Profile> GetById(int64_t id);
   //! The same, for a viewer: the enterprise's own users, department staff and admins.
   core::Result<Profile> GetFor(const auth::Principal& viewer, std::string_view uscc);
 

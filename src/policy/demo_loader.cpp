@@ -191,6 +191,16 @@ Status SeedLinks(Session& s, const detail::Ctx& ctx, const json& j, SeedReport& 
     if (known) continue;
     HQ_RETURN_IF_ERROR(detail::AddPolicyLink(s, p.id, kind, *target));
     ++report.links_added;
+    // A policy that supersedes or repeals another ends it (常州办法 第十条: keep the library current).
+    if (kind != LinkKind::kAmends && p.status == PolicyStatus::kPublished) {
+      HQ_ASSIGN_OR_RETURN(Policy old, detail::LoadPolicy(s, *target));
+      if (old.status == PolicyStatus::kPublished) {
+        core::Date on = p.publish.published_on.value_or(ctx.Today());
+        HQ_RETURN_IF_ERROR(detail::RepealPolicyTx(s, ctx, SeedActor(), old.id, on,
+                                                  std::string(kind == LinkKind::kSupersedes ? "已被" : "已由") + "《" +
+                                                      p.title + "》" + (kind == LinkKind::kSupersedes ? "替代" : "废止")));
+      }
+    }
   }
   HQ_ASSIGN_OR_RETURN(Policy after, detail::LoadPolicy(s, p.id));
   if (after.links.size() == p.links.size()) return core::Ok();

@@ -1,0 +1,322 @@
+#include "http/api/enterprise_api.h"
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "audit/audit_log.h"
+#include "core/money.h"
+#include "http/api/paging.h"
+#include "match/item_matcher.h"
+#include "policy/policy_json.h"
+
+namespace huiqi::http {
+
+using nlohmann::json;
+
+namespace {
+
+rules::CodeNamer Namer(const core::ReferenceData& ref) {
+  return [&ref](std::string_view table, std::string_view code) -> std::string {
+    const core::CodeTable& t = table == "region" ? ref.regions() : ref.industries();
+    std::string full(code);
+    if (table == "region") full.append(6 - std::min<size_t>(6, full.size()), '0');
+    const core::CodeEntry* e = t.Find(full);
+    return e ? e->name : "";
+  };
+}
+
+// The published items as the matcher needs them, reloaded when the change log has moved.
+class Catalogue {
+ public:
+  struct Snapshot {
+    int64_t version = -1;
+    std::vector<match::CatalogueItem> items;  // enterprise-facing items whose window is not closed
+    std::map<int64_t, json> summaries;        // item id → ItemSummaryJson
+    std::map<int64_t, size_t> index;          // item id → position in items
+  };
+
+  explicit Catalogue(const EnterpriseApiDeps& deps) : deps_(deps) {}
+
+  core::Result<std::shared_ptr<const Snapshot>> Current() {
+    HQ_ASSIGN_OR_RETURN(int64_t version, audit::LatestChangeId(deps_.db));
+    {
+      std::lock_guard lock(mu_);
+      if (snapshot_ && snapshot_->version == version) return snapshot_;
+    }
+    auto fresh = std::make_shared<Snapshot>();
+    fresh->version = version;
+    const rules::Schema& schema = deps_.matches.schema();
+    core::Date today = core::ShanghaiDate(deps_.clock.Now());
+    policy::ListFilter f;
+    f.page_size = 100;
+    for (f.page = 1;; ++f.page) {
+      HQ_ASSIGN_OR_RETURN(auto page, deps_.policies.ListPublishedItems(f));
+      for (const auto& it : page.items) {
+        if (it.target == policy::Target::kIndividual) continue;
+        if (it.window_end && *it.window_end < today) continue;  // closed: nothing to apply for
+        HQ_ASSIGN_OR_RETURN(policy::Item full, deps_.policies.GetItem(nullptr, it.id));
+        match::CatalogueItem c;
+        c.id = full.id;
+        c.policy_id = full.policy_id;
+        c.name = full.name;
+        c.policy_title = full.policy_title;
+        c.department = full.department.name;
+        c.exclusive_group = full.exclusive_group;
+        c.subsidy_standard = full.subsidy_standard;
+        c.period_type = std::string(policy::PeriodTypeCode(full.period_type));
+        c.window_start = full.window_start ? full.window_start->ToString() : "";
+        c.window_end = full.window_end ? full.window_end->ToString() : "";
+        c.no_application = full.no_application;
+        if (!full.rule_text.empty()) {
+          auto rule = rules::Parse(full.rule_text, schema);
+          if (rule.ok()) c.rule = std::move(*rule);
+        }
+        auto amount = rules::ParseAmountText(full.amount_json, schema);
+        if (amount.ok() && *amount) c.amount = std::move(**amount);
+        fresh->summaries[c.id] = policy::ItemSummaryJson(full);
+        fresh->index[c.id] = fresh->items.size();
+        fresh->items.push_back(std::move(c));
+      }
+      if (static_cast<int64_t>(f.page) * f.page_size >= page.total) break;
+    }
+    std::lock_guard lock(mu_);
+    snapshot_ = fresh;
+    return std::shared_ptr<const Snapshot>(fresh);
+  }
+
+ private:
+  EnterpriseApiDeps deps_;
+  std::mutex mu_;
+  std::shared_ptr<const Snapshot> snapshot_;
+};
+
+json TraceJson(const rules::Evaluation& e) {
+  json out = json::array();
+  for (const auto& c : e.conditions) {
+    out.push_back({{"condition", c.description},
+                   {"canonical", c.canonical},
+                   {"attribute", c.attr},
+                   {"actual", c.actual},
+                   {"result", rules::TruthCode(c.outcome)},
+                   {"result_label", rules::TruthLabel(c.outcome)}});
+  }
+  return out;
+}
+
+json VerdictJson(const match::ItemVerdict& v, const Catalogue::Snapshot& snap, const rules::Schema& schema) {
+  json j = {{"item", snap.summaries.at(v.item->id)},
+            {"verdict", rules::TruthCode(v.evaluation.verdict)},
+            {"verdict_label", v.item->rule ? std::string(rules::TruthLabel(v.evaluation.verdict)) : "需人工判断"},
+            {"trace", TraceJson(v.evaluation)},
+            {"failed", v.evaluation.failed},
+            {"unknown", v.evaluation.unknown},
+            {"amount_fen", v.estimate.fen ? json(*v.estimate.fen) : json()},
+            {"amount_text", v.estimate.text},
+            {"no_application", v.item->no_application}};
+  // What would change the verdict: each failing condition, or the data to provide.
+  json advice = json::array();
+  std::vector<std::string> provide;
+  for (const auto& c : v.evaluation.conditions) {
+    if (c.outcome == rules::Truth::kFalse) {
+      advice.push_back("需满足“" + c.description + "”（当前：" + c.actual + "）");
+    } else if (c.outcome == rules::Truth::kUnknown) {
+      const rules::AttributeDef* a = schema.Find(c.attr);
+      std::string label = a ? a->label : c.attr;
+      if (std::find(provide.begin(), provide.end(), label) == provide.end()) provide.push_back(label);
+    }
+  }
+  if (!v.estimate.missing.empty()) {
+    const rules::AttributeDef* a = schema.Find(v.estimate.missing);
+    std::string label = a ? a->label : v.estimate.missing;
+    if (std::find(provide.begin(), provide.end(), label) == provide.end()) provide.push_back(label);
+  }
+  for (const auto& p : provide) advice.push_back("请补充“" + p + "”数据");
+  j["advice"] = advice;
+  j["provide"] = provide;
+  return j;
+}
+
+template <typename Fn>
+Response WithBody(const Request& req, Fn&& fn) {
+  auto body = req.JsonBody();
+  if (!body.ok()) return Response::FromError(body.error());
+  return fn(*body);
+}
+
+core::Result<std::string> OwnUscc(const Request& req) {
+  const auth::Principal& p = req.User();
+  if (!p.uscc) return core::PermissionDenied("仅企业用户可用", "enterprise users only");
+  return *p.uscc;
+}
+
+const Access kStaff = Access::DepartmentRoles(
+    {auth::Role::kPolicyOfficer, auth::Role::kReviewer, auth::Role::kDepartmentAdmin});
+const Access kEnterprise = Access::Kinds({auth::UserKind::kEnterprise});
+
+void AddArchiveRoutes(Router& router, const EnterpriseApiDeps& d) {
+  router.Add("GET", "/api/v1/me/enterprise", kEnterprise, [d](Request& req) {
+    auto uscc = OwnUscc(req);
+    if (!uscc.ok()) return Response::FromError(uscc.error());
+    auto p = d.profiles.GetFor(req.User(), *uscc);
+    if (!p.ok()) return Response::FromError(p.error());
+    return Response::Ok(enterprise::ProfileJson(*p, d.profiles.schema(), core::ShanghaiDate(d.clock.Now())));
+  });
+  router.Add("GET", "/api/v1/me/enterprise/history", kEnterprise, [d](Request& req) {
+    auto uscc = OwnUscc(req);
+    if (!uscc.ok()) return Response::FromError(uscc.error());
+    auto h = d.profiles.History(req.User(), *uscc);
+    if (!h.ok()) return Response::FromError(h.error());
+    json items = json::array();
+    for (const auto& e : *h) items.push_back(enterprise::HistoryJson(e));
+    return Response::Ok({{"items", items}});
+  });
+  router.Add("POST", "/api/v1/me/enterprise/corrections", kEnterprise, [d](Request& req) {
+    return WithBody(req, [&](const json& body) {
+      auto attr = body.find("attribute");
+      if (attr == body.end() || !attr->is_string()) {
+        return Response::FromError(core::InvalidArgument("attribute", "required", "请选择要更正的属性", "attribute is required"));
+      }
+      json value = body.contains("value") ? body["value"] : json();
+      std::string note = body.contains("note") && body["note"].is_string() ? body["note"].get<std::string>() : "";
+      auto c = d.profiles.ProposeCorrection(req.User(), attr->get<std::string>(), value, note);
+      if (!c.ok()) return Response::FromError(c.error());
+      return Response::Created(enterprise::CorrectionJson(*c));
+    });
+  });
+  router.Add("GET", "/api/v1/me/enterprise/corrections", kEnterprise, [d](Request& req) {
+    auto list = d.profiles.ListCorrections(req.User(), req.Query("status"));
+    if (!list.ok()) return Response::FromError(list.error());
+    json items = json::array();
+    for (const auto& c : *list) items.push_back(enterprise::CorrectionJson(c));
+    return Response::Ok({{"items", items}});
+  });
+  router.Add("GET", "/api/v1/enterprises/{uscc}", kStaff, [d](Request& req) {
+    auto p = d.profiles.GetFor(req.User(), req.path_params["uscc"]);
+    if (!p.ok()) return Response::FromError(p.error());
+    return Response::Ok(enterprise::ProfileJson(*p, d.profiles.schema(), core::ShanghaiDate(d.clock.Now())));
+  });
+  auto reviewers = Access::DepartmentRoles({auth::Role::kReviewer, auth::Role::kDepartmentAdmin});
+  router.Add("GET", "/api/v1/corrections", reviewers, [d](Request& req) {
+    auto list = d.profiles.ListCorrections(req.User(), req.Query("status"));
+    if (!list.ok()) return Response::FromError(list.error());
+    json items = json::array();
+    for (const auto& c : *list) items.push_back(enterprise::CorrectionJson(c));
+    return Response::Ok({{"items", items}});
+  });
+  for (const char* verb : {"accept", "reject"}) {
+    bool accept = std::string(verb) == "accept";
+    router.Add("POST", std::string("/api/v1/corrections/{id}/") + verb, reviewers, [d, accept](Request& req) {
+      auto id = req.PathId("id");
+      if (!id.ok()) return Response::FromError(id.error());
+      return WithBody(req, [&](const json& body) {
+        std::string note = body.contains("note") && body["note"].is_string() ? body["note"].get<std::string>() : "";
+        auto c = d.profiles.ResolveCorrection(req.User(), *id, accept, note);
+        if (!c.ok()) return Response::FromError(c.error());
+        return Response::Ok(enterprise::CorrectionJson(*c));
+      });
+    });
+  }
+  router.Add("POST", "/api/v1/admin/enterprises/import", Access::Admin(), [d](Request& req) {
+    std::istringstream in(req.body);
+    enterprise::ImportOptions opts;
+    opts.skip_invalid = req.Query("skip_invalid") == "1" || req.Query("skip_invalid") == "true";
+    auto report = d.profiles.ImportCsv(audit::Actor{req.User().user_id, req.User().login}, in, opts);
+    if (!report.ok()) return Response::FromError(report.error());
+    json body = enterprise::ImportReportJson(*report);
+    if (!report->committed) {
+      body = {{"error",
+               {{"code", "import_invalid"},
+                {"message", "有 " + std::to_string(report->invalid) + " 行数据不合格，未导入任何数据；修正后重新导入，或选择跳过不合格行"},
+                {"field", "file"}}},
+              {"report", body}};
+      return Response::Json(422, body);
+    }
+    return Response::Ok(body);
+  });
+}
+
+void AddMatchRoutes(Router& router, const EnterpriseApiDeps& d, std::shared_ptr<Catalogue> catalogue) {
+  router.Add("GET", "/api/v1/me/matches", kEnterprise, [d, catalogue](Request& req) {
+    auto uscc = OwnUscc(req);
+    if (!uscc.ok()) return Response::FromError(uscc.error());
+    auto p = d.profiles.GetFor(req.User(), *uscc);
+    if (!p.ok()) return Response::FromError(p.error());
+    auto snap = catalogue->Current();
+    if (!snap.ok()) return Response::FromError(snap.error());
+    const rules::Schema& schema = d.matches.schema();
+    match::EnterpriseMatch m =
+        match::MatchEnterprise((*snap)->items, schema, p->facts, core::ShanghaiDate(d.clock.Now()), Namer(d.reference));
+    auto list = [&](const std::vector<match::ItemVerdict>& vs) {
+      json out = json::array();
+      for (const auto& v : vs) out.push_back(VerdictJson(v, **snap, schema));
+      return out;
+    };
+    json exclusivity = json::array();
+    for (const auto& e : m.exclusivity) {
+      json names = json::array();
+      for (const auto* it : e.items) names.push_back({{"id", it->id}, {"name", it->name}});
+      exclusivity.push_back({{"group", e.group},
+                             {"items", names},
+                             {"recommended", {{"id", e.recommended->id}, {"name", e.recommended->name}}},
+                             {"advice", "以下事项不可同时享受，建议申报“" + e.recommended->name + "”（预计金额最高者优先）"}});
+    }
+    return Response::Ok({{"enterprise", {{"uscc", p->uscc}, {"name", p->name}}},
+                         {"eligible", list(m.eligible)},
+                         {"unknown", list(m.unknown)},
+                         {"near_misses", list(m.near_misses)},
+                         {"exclusivity", exclusivity},
+                         {"not_eligible", m.not_eligible},
+                         {"without_rule", m.without_rule},
+                         {"eligible_total_fen", m.eligible_total_fen},
+                         {"eligible_total_text", core::FormatMoneyCompact(m.eligible_total_fen)}});
+  });
+  router.Add("GET", "/api/v1/items/{id}/selftest", kEnterprise, [d, catalogue](Request& req) {
+    auto id = req.PathId("id");
+    if (!id.ok()) return Response::FromError(id.error());
+    auto uscc = OwnUscc(req);
+    if (!uscc.ok()) return Response::FromError(uscc.error());
+    auto p = d.profiles.GetFor(req.User(), *uscc);
+    if (!p.ok()) return Response::FromError(p.error());
+    auto snap = catalogue->Current();
+    if (!snap.ok()) return Response::FromError(snap.error());
+    auto at = (*snap)->index.find(*id);
+    if (at == (*snap)->index.end()) {
+      return Response::FromError(core::NotFound("可自测的事项（未发布、已截止或面向个人）", "a matchable item"));
+    }
+    const auto& item = (*snap)->items[at->second];
+    match::ItemVerdict v = match::SelfTest(item, d.matches.schema(), p->facts, core::ShanghaiDate(d.clock.Now()),
+                                           Namer(d.reference));
+    return Response::Ok(VerdictJson(v, **snap, d.matches.schema()));
+  });
+  router.Add("GET", "/api/v1/items/{id}/eligible-count", kStaff, [d](Request& req) {
+    auto id = req.PathId("id");
+    if (!id.ok()) return Response::FromError(id.error());
+    auto item = d.policies.GetItem(req.principal, *id);
+    if (!item.ok()) return Response::FromError(item.error());
+    if (item->rule_text.empty()) {
+      return Response::FromError(core::MakeError(core::ErrorKind::kFailedPrecondition, "no_rule",
+                                                 "该事项尚未填写匹配规则", "the item has no rule", "rule"));
+    }
+    auto rule = rules::Parse(item->rule_text, d.matches.schema());
+    if (!rule.ok()) return Response::FromError(rule.error());
+    match::Simulation sim = d.matches.Simulate(*rule, core::ShanghaiDate(d.clock.Now()));
+    return Response::Ok({{"item_id", item->id},
+                         {"eligible", sim.counts.eligible},
+                         {"unknown", sim.counts.unknown},
+                         {"total", sim.counts.total}});
+  });
+}
+
+}  // namespace
+
+void RegisterEnterpriseApi(Router& router, const EnterpriseApiDeps& deps) {
+  auto catalogue = std::make_shared<Catalogue>(deps);
+  AddArchiveRoutes(router, deps);
+  AddMatchRoutes(router, deps, catalogue);
+}
+
+}  // namespace huiqi::http

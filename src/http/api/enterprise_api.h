@@ -1,0 +1,30 @@
+#pragma once
+// The enterprise archive and matching over HTTP (常州办法 第二十、二十一条; 江阴办法 第二、十四条).
+//   Enterprise users: their archive, its history, corrections; "为您匹配" (every item, with a
+//   trace per condition, near misses, amounts, exclusivity) and the per-item 自测.
+//   Staff: an enterprise's archive; reviewers resolve corrections; an item's eligible count.
+//   Platform admin: CSV import of archives.
+// The matcher's item list is cached on this node and reloaded when the change log moves, so an
+// item published through any node is matched at once.
+
+#include "core/date.h"
+#include "core/reference_data.h"
+#include "enterprise/profile.h"
+#include "http/router.h"
+#include "match/match_service.h"
+#include "policy/policy_service.h"
+
+namespace huiqi::http {
+
+struct EnterpriseApiDeps {
+  store::Database& db;
+  policy::PolicyService& policies;
+  enterprise::ProfileService& profiles;
+  match::MatchService& matches;
+  const core::ReferenceData& reference;
+  const core::Clock& clock;
+};
+
+void RegisterEnterpriseApi(Router& router, const EnterpriseApiDeps& deps);
+
+}  // namespace huiqi::http

@@ -1,0 +1,233 @@
+// The policy, archive and matching APIs through the real router, services and database, on
+// both backends: an officer publishes a policy and an item with a rule; the public sees it; an
+// enterprise sees it matched with a trace; another department cannot touch it.
+#include "http/api/policy_api.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "auth/auth_service.h"
+#include "http/api/auth_api.h"
+#include "http/api/enterprise_api.h"
+#include "support/test_db.h"
+
+namespace huiqi::http {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kXingchen = "913204127123456136";
+constexpr const char* kLvyuan = "91320411712345728X";
+
+class PolicyApiTest : public ::testing::TestWithParam<store::Kind> {
+ protected:
+  void SetUp() override {
+    db_ = testing::FreshDatabase(GetParam());
+    calendar_ = core::WorkCalendar::LoadDirectory(testing::DataDir() + "/holidays").value();
+    reference_ = core::ReferenceData::Load(testing::DataDir() + "/reference").value();
+    auth_ = std::make_unique<auth::AuthService>(*db_, clock_);
+    policies_ = std::make_unique<policy::PolicyService>(*db_, clock_, calendar_);
+    profiles_ = std::make_unique<enterprise::ProfileService>(*db_, clock_, rules::BuiltinSchemaRef(), &reference_);
+    matches_ = std::make_unique<match::MatchService>(rules::BuiltinSchemaRef());
+    router_ = std::make_unique<Router>(auth_.get());
+    RegisterAuthApi(*router_, *auth_, *db_);
+    RegisterPolicyApi(*router_, *policies_, rules::BuiltinSchemaRef(), reference_);
+    RegisterEnterpriseApi(*router_, {*db_, *policies_, *profiles_, *matches_, reference_, clock_});
+
+    for (auto [code, name] : {std::pair{"CZ-KJJ", "常州市科学技术局"}, std::pair{"CZ-GXJ", "常州市工业和信息化局"}}) {
+      auth::Department d;
+      d.code = code;
+      d.name = name;
+      ASSERT_TRUE(auth_->CreateDepartment(nullptr, d).ok());
+    }
+    auto staff = [&](const char* login, const char* dept, auth::Role role) {
+      auth::NewUser u{auth::UserKind::kDepartmentStaff, login, login, kPassword, dept, {role}};
+      ASSERT_TRUE(auth_->CreateUser(nullptr, u).ok());
+    };
+    staff("kjj_officer", "CZ-KJJ", auth::Role::kPolicyOfficer);
+    staff("kjj_reviewer", "CZ-KJJ", auth::Role::kReviewer);
+    staff("gxj_officer", "CZ-GXJ", auth::Role::kPolicyOfficer);
+    for (auto [login, uscc] : {std::pair{"ent_xingchen", kXingchen}, std::pair{"ent_lvyuan", kLvyuan}}) {
+      auth::NewUser u{auth::UserKind::kEnterprise, login, login, kPassword};
+      u.uscc = uscc;
+      ASSERT_TRUE(auth_->CreateUser(nullptr, u).ok());
+    }
+    auth::NewUser admin{auth::UserKind::kPlatformAdmin, "admin", "admin", kPassword};
+    ASSERT_TRUE(auth_->CreateUser(nullptr, admin).ok());
+  }
+
+  Response Call(const std::string& method, const std::string& target, const json& body = nullptr,
+                const std::string& raw = "") {
+    Request r;
+    r.method = method;
+    auto q = target.find('?');
+    r.path = target.substr(0, q);
+    if (q != std::string::npos) {
+      std::string rest = target.substr(q + 1);
+      while (!rest.empty()) {
+        auto amp = rest.find('&');
+        std::string kv = rest.substr(0, amp);
+        auto eq = kv.find('=');
+        r.query[kv.substr(0, eq)] = eq == std::string::npos ? "" : kv.substr(eq + 1);
+        rest = amp == std::string::npos ? "" : rest.substr(amp + 1);
+      }
+    }
+    r.remote_addr = "10.0.0.1";
+    if (!body.is_null()) r.body = body.dump();
+    if (!raw.empty()) r.body = raw;
+    if (!cookie_.empty()) r.headers["cookie"] = "huiqi_session=" + cookie_;
+    if (!csrf_.empty()) r.headers["x-csrf-token"] = csrf_;
+    return router_->Dispatch(r);
+  }
+  static json Body(const Response& r) { return json::parse(r.body); }
+  void LoginAs(const std::string& login) {
+    cookie_.clear();
+    csrf_.clear();
+    Response r = Call("POST", "/api/v1/auth/login", {{"login", login}, {"password", kPassword}});
+    ASSERT_EQ(r.status, 200) << r.body;
+    for (const auto& [k, v] : r.headers) {
+      if (k == "Set-Cookie") cookie_ = v.substr(v.find('=') + 1, v.find(';') - v.find('=') - 1);
+    }
+    csrf_ = Body(r)["csrf_token"];
+  }
+  void Logout() {
+    cookie_.clear();
+    csrf_.clear();
+  }
+
+  json PolicyBody() {
+    return {{"title", "常州市研发投入后补助办法"},
+            {"doc_number", "常科发〔2026〕9号"},
+            {"level", "municipal"},
+            {"types", {"tech"}},
+            {"region", "320400"},
+            {"departments", {"CZ-KJJ"}},
+            {"signed_on", "2026-11-20"},
+            {"full_text", "第一条 为鼓励企业加大研发投入……"},
+            {"interpretation", {{"text", "一、支持对象……"}, {"author_department", "CZ-KJJ"}}},
+            {"highlights", {"按研发费用的10%给予补助，最高100万元"}}};
+  }
+  json ItemBody(const std::string& rule) {
+    return {{"name", "企业研发投入后补助"},
+            {"region", "320400"},
+            {"implementing_body", "常州市科学技术局"},
+            {"conditions", {"在常州市注册", "研发费用占营业收入比例不低于3%"}},
+            {"rule", rule},
+            {"amount", {{"kind", "rate"}, {"base", "rd_expense"}, {"percent", 10}, {"cap", "100万元"}}},
+            {"subsidy_standard", "按研发费用的10%补助，最高100万元"},
+            {"consult_phone", "0519-85682000"},
+            {"materials", {{{"name", "研发费用专项审计报告"}, {"form", "电子件"}, {"required", true}}}},
+            {"process", {{{"stage", "受理"}, {"department", "常州市科学技术局"}, {"days", 5}}}}};
+  }
+
+  static constexpr const char* kPassword = "Demo@2026x";
+  std::unique_ptr<store::Database> db_;
+  core::FixedClock clock_{core::ShanghaiMidnight(core::Date::FromYmd(2026, 11, 23)) + std::chrono::hours(10)};
+  core::WorkCalendar calendar_;
+  core::ReferenceData reference_;
+  std::unique_ptr<auth::AuthService> auth_;
+  std::unique_ptr<policy::PolicyService> policies_;
+  std::unique_ptr<enterprise::ProfileService> profiles_;
+  std::unique_ptr<match::MatchService> matches_;
+  std::unique_ptr<Router> router_;
+  std::string cookie_, csrf_;
+};
+
+TEST_P(PolicyApiTest, PublishItemMatchAndRefuseOtherDepartments) {
+  // The enterprise archives.
+  std::string csv = "uscc,name,region,industry,employees,revenue,rd_expense,rd_ratio,dishonest,tags\n" +
+                    std::string(kXingchen) + ",星辰,320412,C34,186,2.3亿,1400万,6.1%,否,高新技术企业@2024-11-20\n" +
+                    std::string(kLvyuan) + ",绿源,320411,C38,95,8000万,200万,2.5%,否,\n";
+  LoginAs("admin");
+  Response bad_import = Call("POST", "/api/v1/admin/enterprises/import", nullptr, csv + "913204127123456137,坏,320412,C34,1,1,1,1%,否,\n");
+  ASSERT_EQ(bad_import.status, 422) << bad_import.body;
+  EXPECT_EQ(Body(bad_import)["report"]["errors"][0]["row"], 4);
+  Response import = Call("POST", "/api/v1/admin/enterprises/import", nullptr, csv);
+  ASSERT_EQ(import.status, 200) << import.body;
+  EXPECT_EQ(Body(import)["created"], 2);
+
+  // Officer drafts and submits; the reviewer publishes.
+  LoginAs("kjj_officer");
+  Response created = Call("POST", "/api/v1/policies", PolicyBody());
+  ASSERT_EQ(created.status, 201) << created.body;
+  int64_t policy_id = Body(created)["id"];
+  EXPECT_EQ(Body(created)["level_label"], "市级");
+  ASSERT_EQ(Call("POST", "/api/v1/policies/" + std::to_string(policy_id) + "/submit").status, 200);
+  Response officer_publish = Call("POST", "/api/v1/policies/" + std::to_string(policy_id) + "/publish");
+  EXPECT_EQ(officer_publish.status, 403);  // officers do not approve their own drafts
+  LoginAs("kjj_reviewer");
+  Response published = Call("POST", "/api/v1/policies/" + std::to_string(policy_id) + "/publish");
+  ASSERT_EQ(published.status, 200) << published.body;
+  EXPECT_EQ(Body(published)["status"], "published");
+
+  // An item with a bad rule is refused naming the field and position; a good one is created.
+  LoginAs("kjj_officer");
+  std::string items_url = "/api/v1/policies/" + std::to_string(policy_id) + "/items";
+  Response bad_rule = Call("POST", items_url, ItemBody("rd_ration >= 3%"));
+  ASSERT_EQ(bad_rule.status, 400) << bad_rule.body;
+  EXPECT_EQ(Body(bad_rule)["error"]["field"], "rule");
+  EXPECT_TRUE(Body(bad_rule)["error"].contains("position"));
+  Response item = Call("POST", items_url, ItemBody("region under \"3204\" and rd_ratio >= 3% and not dishonest"));
+  ASSERT_EQ(item.status, 201) << item.body;
+  int64_t item_id = Body(item)["id"];
+  ASSERT_EQ(Call("POST", "/api/v1/items/" + std::to_string(item_id) + "/publish").status, 200);
+  Response similar = Call("POST", items_url, ItemBody("employees >= 1"));  // same name again
+  ASSERT_EQ(similar.status, 409) << similar.body;
+  EXPECT_FALSE(Body(similar)["error"]["similar"].empty());
+
+  // Another department's officer can neither edit the policy nor the item.
+  LoginAs("gxj_officer");
+  EXPECT_EQ(Call("PATCH", "/api/v1/policies/" + std::to_string(policy_id), PolicyBody()).status, 403);
+  EXPECT_EQ(Call("PATCH", "/api/v1/items/" + std::to_string(item_id), ItemBody("employees >= 1")).status, 403);
+  EXPECT_EQ(Call("GET", "/api/v1/admin/supervision").status, 403);
+
+  // The public sees the policy, its item and the rule in plain Chinese.
+  Logout();
+  Response list = Call("GET", "/api/v1/policies?level=municipal&page_size=5");
+  ASSERT_EQ(list.status, 200);
+  EXPECT_EQ(Body(list)["total"], 1);
+  EXPECT_EQ(Call("GET", "/api/v1/policies?level=galactic").status, 400);
+  Response guide = Call("GET", "/api/v1/items/" + std::to_string(item_id));
+  ASSERT_EQ(guide.status, 200);
+  json desc = Body(guide)["rule_description"];
+  ASSERT_EQ(desc["conditions"].size(), 3u);
+  EXPECT_NE(desc["amount"].get<std::string>().find("最高100万元"), std::string::npos);
+  Response detail = Call("GET", "/api/v1/policies/" + std::to_string(policy_id));
+  EXPECT_EQ(Body(detail)["items"].size(), 1u);
+  EXPECT_EQ(Call("GET", "/api/v1/me/matches").status, 401);
+
+  // 星辰 qualifies (10% of 1400万 capped at 100万); 绿源 misses by one condition.
+  LoginAs("ent_xingchen");
+  Response m = Call("GET", "/api/v1/me/matches");
+  ASSERT_EQ(m.status, 200) << m.body;
+  ASSERT_EQ(Body(m)["eligible"].size(), 1u);
+  EXPECT_EQ(Body(m)["eligible"][0]["amount_fen"], 100'0000'00);
+  EXPECT_EQ(Body(m)["eligible"][0]["trace"].size(), 3u);
+  EXPECT_EQ(Call("GET", std::string("/api/v1/enterprises/") + kLvyuan).status, 403);
+  LoginAs("ent_lvyuan");
+  Response miss = Call("GET", "/api/v1/me/matches");
+  ASSERT_EQ(Body(miss)["near_misses"].size(), 1u);
+  json failing = Body(miss)["near_misses"][0]["trace"][1];
+  EXPECT_EQ(failing["result"], "fail");
+  EXPECT_EQ(failing["actual"], "2.5%");
+  Response self = Call("GET", "/api/v1/items/" + std::to_string(item_id) + "/selftest");
+  ASSERT_EQ(self.status, 200);
+  EXPECT_EQ(Body(self)["verdict"], "fail");
+
+  // A correction goes to reviewers; accepting it changes the verdict.
+  Response corr = Call("POST", "/api/v1/me/enterprise/corrections", {{"attribute", "rd_ratio"}, {"value", "3.2%"}, {"note", "审计报告"}});
+  ASSERT_EQ(corr.status, 201) << corr.body;
+  int64_t corr_id = Body(corr)["id"];
+  LoginAs("kjj_reviewer");
+  ASSERT_EQ(Call("POST", "/api/v1/corrections/" + std::to_string(corr_id) + "/accept", json::object()).status, 200);
+  LoginAs("ent_lvyuan");
+  Response after = Call("GET", "/api/v1/me/matches");
+  ASSERT_EQ(Body(after)["eligible"].size(), 1u);
+  EXPECT_EQ(Body(after)["eligible"][0]["amount_fen"], 20'0000'00);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, PolicyApiTest, ::testing::ValuesIn(testing::Backends()), testing::PrintBackend{});
+
+}  // namespace
+}  // namespace huiqi::http
