@@ -170,7 +170,8 @@ test('企业：登录后查看为您匹配，未通过的条件附企业实际�
   await failRow.waitFor()
   const actual = (await failRow.locator('[data-test="actual"]').textContent()).trim()
   assert.ok(actual.length > 0, 'the failed condition shows the enterprise value')
-  assert.ok((await near.textContent()).includes('不符合'), 'the failed condition is marked 不符合')
+  assert.ok((await near.textContent()).includes('不满足'), 'the failed condition is marked 不满足')
+  assert.ok((await near.locator('[data-test="advice"]').textContent()).includes('当前'), 'the advice says what would change the verdict')
   await shot(page, 'matches')
   await near.scrollIntoViewIfNeeded()
   await shot(page, 'matches-near-miss')
@@ -182,7 +183,7 @@ test('企业：登录后查看为您匹配，未通过的条件附企业实际�
   assert.ok((await page.locator('[data-test="facts"] tbody tr').count()) > 3, 'the archive lists facts')
   await shot(page, 'archive')
   // Propose a correction of one fact.
-  await page.locator('[data-test="facts"] tbody tr').first().getByRole('button', { name: '申请更正' }).click()
+  await page.locator('[data-test="facts"] tbody tr', { hasText: '从业人数' }).getByRole('button', { name: '申请更正' }).click()
   await input(page, 'corr-value').fill('120')
   await page.locator('[data-test="corr-submit"]').click()
   await page.locator('.el-message--success', { hasText: '更正申请已提交' }).waitFor().catch(async () => {
