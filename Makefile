@@ -23,11 +23,15 @@ build: configure
 web: deps
 	@scripts/web-build
 
-# Build, migrate, load the demo data (idempotent), serve on http://127.0.0.1:8080.
+# Build, migrate, load the demo data (idempotent), top the archive up to DEMO_ENTERPRISES
+# synthetic enterprises (so the rule builder's live counts mean something), serve on
+# http://127.0.0.1:8080.
+DEMO_ENTERPRISES ?= 100000
 run: build web
 	@mkdir -p var
 	$(HUIQI) migrate --db $(DB)
 	$(HUIQI) seed-demo --db $(DB)
+	$(HUIQI) gen enterprises --up-to $(DEMO_ENTERPRISES) --seed 2026 --db $(DB)
 	$(HUIQI) serve --db $(DB) --listen $(LISTEN) --web-dir web/dist
 
 # Every test: unit, storage on SQLite and on a private PostgreSQL server, HTTP, CLI, browser.

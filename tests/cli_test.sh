@@ -43,6 +43,16 @@ expect_match "bad db url names the flag" "db" 1 -- "$HUIQI" migrate --db mysql:/
 
 expect_match "seed-demo loads departments and accounts" "13 departments and 48 accounts" 0 -- "$HUIQI" seed-demo
 expect_match "seed-demo is idempotent" "0 departments and 0 accounts" 0 -- "$HUIQI" seed-demo
+expect_match "seed-demo loaded the demo policies once" "demo policies: 0 added, 30 already there" 0 -- "$HUIQI" seed-demo
+expect_match "match enterprise explains a near miss with the enterprise's own value" "研发费用占比不低于3%（当前：2.9%）" 0 -- \
+  "$HUIQI" match enterprise 91320481712346165A
+expect_match "enterprise show prints the archive" '"uscc": "91320481712346165A"' 0 -- "$HUIQI" enterprise show 91320481712346165A
+csv="$tmp/archive.csv"
+printf 'uscc,name,employees,revenue\n91350100M000100Y43,新企业,12,300万\n91350100M000100Y44,坏代码,1,1万\n' > "$csv"
+expect_match "import with a bad row imports nothing and names the row" "第 3 行 uscc" 1 -- "$HUIQI" enterprise import "$csv"
+expect_match "nothing was written" "not_found|未找到|不存在" 1 -- "$HUIQI" enterprise show 91350100M000100Y43
+expect_match "--skip-invalid imports the good rows" "1 created" 0 -- "$HUIQI" enterprise import --skip-invalid "$csv"
+expect_match "re-import is idempotent" "0 created, 0 updated, 1 unchanged" 0 -- "$HUIQI" enterprise import --skip-invalid "$csv"
 expect_match "user add refuses a duplicate login naming the field" "login" 1 -- "$HUIQI" user add --kind finance --login czj_finance --name x --password Abcdefg123
 expect_match "user add needs a department for staff" "department" 1 -- "$HUIQI" user add --kind department_staff --login staff1 --name x --password Abcdefg123 --roles reviewer
 expect_match "audit chain intact after seeding" "^ok: " 0 -- "$HUIQI" audit verify
@@ -51,6 +61,7 @@ expect "rule check prints the canonical form" 'revenue >= 2000万 and has "高�
   bash -c "\"$HUIQI\" rule check '营业收入 >= 2000万 且 拥有 \"高新技术企业\"' | head -1"
 expect_match "rule check points at an unknown attribute and suggests" "revenue" 1 -- "$HUIQI" rule check 'employees >= 10 and revenu >= 1万'
 expect_match "gen enterprises writes the archive" "2000 enterprises in" 0 -- "$HUIQI" gen enterprises --count 2000 --seed 3
+expect_match "gen --up-to only tops up" "0 enterprises generated" 0 -- "$HUIQI" gen enterprises --up-to 2000 --seed 3
 rule='region under "32" and employees >= 5 and not dishonest and (has "科技型中小企业" or age <= 5)'
 row=$("$HUIQI" match count --engine row --rule "$rule" 2>/dev/null)
 bitmap=$("$HUIQI" match count --engine bitmap --rule "$rule" 2>/dev/null)

@@ -19,6 +19,7 @@ namespace {
 struct RuleArgs {
   std::string rule, engine = "bitmap";
   int64_t count = 1000;
+  int64_t up_to = 0;
   uint64_t seed = 1;
 };
 
@@ -100,12 +101,16 @@ void AddRuleCommands(CLI::App& cli, CommonOptions& common) {
     std::cout << CountWith(a->engine, n, schema, *db, today) << "\n";
   });
 
+  AddMatchEnterpriseCommand(*match_cmd, common);
+
   auto* gen = cli.add_subcommand("gen", "生成合成数据 synthetic data");
   gen->require_subcommand(1);
   auto* ents = gen->add_subcommand("enterprises", "生成合成企业档案 synthetic enterprises, written in bulk");
   AddCommonOptions(*ents, common);
   ents->add_option("--count", a->count, "数量")->capture_default_str()->check(CLI::Range(int64_t{1}, int64_t{50000000}));
   ents->add_option("--seed", a->seed, "随机种子")->capture_default_str();
+  ents->add_option("--up-to", a->up_to, "只补足到这么多家企业（已有则不再生成；make run 用它保证可重复执行）")
+      ->check(CLI::Range(int64_t{1}, int64_t{50000000}));
   ents->callback([&common, a] {
     auto db = OpenMigratedDatabase(common);
     auto ref = LoadReferenceData(common);
@@ -113,6 +118,13 @@ void AddRuleCommands(CLI::App& cli, CommonOptions& common) {
     enterprise::Archive archive(*db, clock);
     auto existing = archive.Count();
     if (!existing.ok()) Fail(existing.error());
+    if (a->up_to > 0) {
+      a->count = std::max<int64_t>(0, a->up_to - *existing);
+      if (a->count == 0) {
+        std::cout << "0 enterprises generated (" << *existing << " already there)\n";
+        return;
+      }
+    }
     enterprise::Generator gen(ref, a->seed, core::ShanghaiDate(clock.Now()));
     auto t0 = std::chrono::steady_clock::now();
     constexpr int64_t kBatch = 20000;

@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   AddUsccCommands(cli, common);
   AddSeedCommands(cli, common);
   AddRuleCommands(cli, common);
+  AddEnterpriseCommands(cli, common);
   AddSearchCommands(cli, common);
   try {
     cli.parse(argc, argv);

@@ -11,6 +11,7 @@
 #include "core/money.h"
 #include "http/api/paging.h"
 #include "match/item_matcher.h"
+#include "policy/match_catalogue.h"
 #include "policy/policy_json.h"
 
 namespace huiqi::http {
@@ -32,57 +33,26 @@ rules::CodeNamer Namer(const core::ReferenceData& ref) {
 // The published items as the matcher needs them, reloaded when the change log has moved.
 class Catalogue {
  public:
-  struct Snapshot {
+  struct Snapshot : policy::MatchCatalogue {
     int64_t version = -1;
-    std::vector<match::CatalogueItem> items;  // enterprise-facing items whose window is not closed
-    std::map<int64_t, json> summaries;        // item id → ItemSummaryJson
-    std::map<int64_t, size_t> index;          // item id → position in items
+    core::Date day;  // windows close at midnight: a new day reloads too
   };
 
   explicit Catalogue(const EnterpriseApiDeps& deps) : deps_(deps) {}
 
   core::Result<std::shared_ptr<const Snapshot>> Current() {
     HQ_ASSIGN_OR_RETURN(int64_t version, audit::LatestChangeId(deps_.db));
+    core::Date today = core::ShanghaiDate(deps_.clock.Now());
     {
       std::lock_guard lock(mu_);
-      if (snapshot_ && snapshot_->version == version) return snapshot_;
+      if (snapshot_ && snapshot_->version == version && snapshot_->day == today) return snapshot_;
     }
+    HQ_ASSIGN_OR_RETURN(policy::MatchCatalogue loaded,
+                        policy::LoadMatchCatalogue(deps_.policies, deps_.matches.schema(), today));
     auto fresh = std::make_shared<Snapshot>();
+    static_cast<policy::MatchCatalogue&>(*fresh) = std::move(loaded);
     fresh->version = version;
-    const rules::Schema& schema = deps_.matches.schema();
-    core::Date today = core::ShanghaiDate(deps_.clock.Now());
-    policy::ListFilter f;
-    f.page_size = 100;
-    for (f.page = 1;; ++f.page) {
-      HQ_ASSIGN_OR_RETURN(auto page, deps_.policies.ListPublishedItems(f));
-      for (const auto& it : page.items) {
-        if (it.target == policy::Target::kIndividual) continue;
-        if (it.window_end && *it.window_end < today) continue;  // closed: nothing to apply for
-        HQ_ASSIGN_OR_RETURN(policy::Item full, deps_.policies.GetItem(nullptr, it.id));
-        match::CatalogueItem c;
-        c.id = full.id;
-        c.policy_id = full.policy_id;
-        c.name = full.name;
-        c.policy_title = full.policy_title;
-        c.department = full.department.name;
-        c.exclusive_group = full.exclusive_group;
-        c.subsidy_standard = full.subsidy_standard;
-        c.period_type = std::string(policy::PeriodTypeCode(full.period_type));
-        c.window_start = full.window_start ? full.window_start->ToString() : "";
-        c.window_end = full.window_end ? full.window_end->ToString() : "";
-        c.no_application = full.no_application;
-        if (!full.rule_text.empty()) {
-          auto rule = rules::Parse(full.rule_text, schema);
-          if (rule.ok()) c.rule = std::move(*rule);
-        }
-        auto amount = rules::ParseAmountText(full.amount_json, schema);
-        if (amount.ok() && *amount) c.amount = std::move(**amount);
-        fresh->summaries[c.id] = policy::ItemSummaryJson(full);
-        fresh->index[c.id] = fresh->items.size();
-        fresh->items.push_back(std::move(c));
-      }
-      if (static_cast<int64_t>(f.page) * f.page_size >= page.total) break;
-    }
+    fresh->day = today;
     std::lock_guard lock(mu_);
     snapshot_ = fresh;
     return std::shared_ptr<const Snapshot>(fresh);

@@ -1,0 +1,24 @@
+#pragma once
+//! The published items as the matcher sees them: enterprise-facing items of published policies
+//! whose window has not closed, with their rule and amount formula parsed. Used by the HTTP API
+//! (/me/matches, cached per change-log position) and `huiqi match enterprise`.
+
+#include <map>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "match/item_matcher.h"
+#include "policy/policy_service.h"
+
+namespace huiqi::policy {
+
+struct MatchCatalogue {
+  std::vector<match::CatalogueItem> items;
+  std::map<int64_t, nlohmann::json> summaries;  // item id → ItemSummaryJson
+  std::map<int64_t, size_t> index;              // item id → position in items
+};
+
+core::Result<MatchCatalogue> LoadMatchCatalogue(PolicyService& policies, const rules::Schema& schema, core::Date today);
+
+}  // namespace huiqi::policy
