@@ -54,13 +54,20 @@ async function shot(page, name) {
 const input = (page, testId) => page.locator(`[data-test="${testId}"] input, input[data-test="${testId}"]`).first()
 const textarea = (page, testId) => page.locator(`[data-test="${testId}"] textarea, textarea[data-test="${testId}"]`).first()
 
+// The text of the first element matching `selector`, or null at once when there is none
+// (locator.textContent() would wait for one to appear).
+async function textIfAny(page, selector) {
+  const l = page.locator(selector)
+  return (await l.count()) ? ((await l.first().textContent()) || '').trim() : null
+}
+
 async function login(page, who) {
   await page.goto(BASE + '/login')
   await input(page, 'login').fill(who)
   await input(page, 'password').fill(PASSWORD)
   await page.locator('[data-test="login-submit"]').click()
   await page.waitForURL((u) => !u.pathname.startsWith('/login'), { timeout: 10000 }).catch(async () => {
-    const err = await page.locator('[data-test="error"]').textContent().catch(() => '')
+    const err = await textIfAny(page, '[data-test="error"]')
     throw new Error(`login as ${who} did not succeed: ${err || 'still on /login'}`)
   })
 }
@@ -126,7 +133,7 @@ test('公众：首页搜索并打开一条政策', async () => {
   await page.locator('[data-test="search-button"]').click()
   await page.waitForURL(/\/search\?q=/)
   await page.locator('[data-test="search-hit"], [data-test="error"]').first().waitFor()
-  const errorText = await page.locator('[data-test="error"]').textContent().catch(() => null)
+  const errorText = await textIfAny(page, '[data-test="error"]')
   assert.equal(errorText, null, `search failed: ${errorText}`)
   const hits = page.locator('[data-test="search-hit"]')
   assert.ok((await hits.count()) > 0, `search for “${word}” finds something`)
@@ -156,7 +163,7 @@ test('企业：登录后查看为您匹配，未通过的条件附企业实际�
   await login(page, 'ent_xingchen')
   assert.match(page.url(), /\/space\/matches$/, 'an enterprise lands on 为您匹配')
   await page.locator('[data-test="eligible-count"], [data-test="error"]').first().waitFor()
-  const err = await page.locator('[data-test="error"]').textContent().catch(() => null)
+  const err = await textIfAny(page, '[data-test="error"]')
   assert.equal(err, null, `matches failed: ${err}`)
   const eligible = Number(await page.locator('[data-test="eligible-count"]').textContent())
   assert.ok(eligible >= 1, 'at least one eligible item')
@@ -178,7 +185,7 @@ test('企业：登录后查看为您匹配，未通过的条件附企业实际�
 
   await page.goto(BASE + '/space/archive')
   await page.locator('[data-test="facts"], [data-test="error"]').first().waitFor()
-  const archiveErr = await page.locator('[data-test="error"]').textContent().catch(() => null)
+  const archiveErr = await textIfAny(page, '[data-test="error"]')
   assert.equal(archiveErr, null, `archive failed: ${archiveErr}`)
   assert.ok((await page.locator('[data-test="facts"] tbody tr').count()) > 3, 'the archive lists facts')
   await shot(page, 'archive')
@@ -187,7 +194,7 @@ test('企业：登录后查看为您匹配，未通过的条件附企业实际�
   await input(page, 'corr-value').fill('120')
   await page.locator('[data-test="corr-submit"]').click()
   await page.locator('.el-message--success', { hasText: '更正申请已提交' }).waitFor().catch(async () => {
-    const err = await page.locator('.el-dialog [data-test="error"]').textContent().catch(() => '')
+    const err = await textIfAny(page, '.el-dialog [data-test="error"]')
     throw new Error(`the correction was not accepted: ${err}`)
   })
 })
@@ -279,7 +286,7 @@ test('部门：新建政策（含解读）→ 添加带规则的事项并实时�
   await page.goto(`${BASE}/dept/policies/${shared.policyId}`)
   await page.locator('[data-test="act-publish"]').click()
   await page.locator('[data-test="policy-status"]', { hasText: '已发布' }).waitFor().catch(async () => {
-    const msg = await page.locator('.el-message-box__message').textContent().catch(() => '')
+    const msg = await textIfAny(page, '.el-message-box__message')
     throw new Error(`publishing the policy failed: ${msg}`)
   })
   await logout(page)
@@ -389,7 +396,7 @@ test('企业：事项页自测显示每个条件的结果', async () => {
   await page.goto(`${BASE}/items/${any.item.id}`)
   await page.locator('[data-test="selftest"]').click()
   await page.locator('[data-test="selftest-verdict"], .el-dialog [data-test="error"]').first().waitFor()
-  const err = await page.locator('.el-dialog [data-test="error"]').textContent().catch(() => null)
+  const err = await textIfAny(page, '.el-dialog [data-test="error"]')
   assert.equal(err, null, `self-test failed: ${err}`)
   assert.ok((await page.locator('.el-dialog [data-test="trace"] tbody tr').count()) >= 1, 'the self-test lists conditions')
   await shot(page, 'selftest')
@@ -400,7 +407,7 @@ test('管理员：平台督查图表、标签与工作日历', async () => {
   await login(page, 'admin')
   assert.match(page.url(), /\/admin\/supervision$/)
   await page.locator('[data-test="findings-total"], [data-test="error"]').first().waitFor()
-  const err = await page.locator('[data-test="error"]').textContent().catch(() => null)
+  const err = await textIfAny(page, '[data-test="error"]')
   assert.equal(err, null, `supervision failed: ${err}`)
   if (Number(await page.locator('[data-test="findings-total"]').textContent()) > 0) {
     await page.locator('[data-test="supervision-chart"] canvas').waitFor()
@@ -426,7 +433,7 @@ test('管理员：平台督查图表、标签与工作日历', async () => {
 
   await page.goto(BASE + '/admin/tags')
   await page.locator('[data-test="tag-name"], [data-test="error"]').first().waitFor()
-  const tagErr = await page.locator('[data-test="error"]').textContent().catch(() => null)
+  const tagErr = await textIfAny(page, '[data-test="error"]')
   assert.equal(tagErr, null, `tags failed: ${tagErr}`)
   await input(page, 'tag-name').fill(`测试标签${STAMP}`)
   await page.locator('[data-test="tag-add"]').click()
