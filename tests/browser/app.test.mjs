@@ -386,6 +386,20 @@ test('手机：375px 宽度下首页与事项页的布局', async () => {
   await shot(page, 'phone-item')
 })
 
+test('手机：375px 宽度下的为您匹配与部门政策列表', async () => {
+  const page = await newPage({ width: 375, height: 812 })
+  await login(page, 'ent_xingchen')
+  await page.locator('[data-test="eligible-count"]').waitFor()
+  await page.locator('[data-test="eligible"] [data-test="result-pass"]').first().waitFor()
+  await noHorizontalOverflow(page, 'matches')
+  await shot(page, 'phone-matches')
+  await logout(page)
+  await login(page, 'kjj_reviewer')
+  await page.locator('[data-test="dept-policies"] tbody tr').first().waitFor()
+  await noHorizontalOverflow(page, 'department policies')
+  await shot(page, 'phone-dept-policies')
+})
+
 test('企业：事项页自测显示每个条件的结果', async () => {
   const page = await newPage()
   await login(page, 'ent_xingchen')
