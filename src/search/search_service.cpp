@@ -34,6 +34,7 @@ constexpr store::Statement kChangesSince{
 // A hole in the change-log ids is a transaction still in flight (PostgreSQL sequences hand ids
 // out before commit) or one that rolled back; after this long it is taken to be the latter.
 constexpr auto kGapGrace = std::chrono::seconds(10);
+constexpr Xapian::doccount kCommonTermMinDocs = 5000;
 
 core::Error IndexError(const Xapian::Error& e) {
   return core::MakeError(core::ErrorKind::kUnavailable, "search_index", "检索服务暂不可用，请稍后再试",
@@ -206,6 +207,15 @@ struct SearchService::Impl {
     }
   }
 
+  // On a large index, a term in more than a third of the documents (企业, 奖励, 常州) costs
+  // long posting lists for almost no BM25 weight; such terms are left out unless the query has
+  // nothing else. Small indexes (the demo) keep every term.
+  detail::CommonTerm CommonTerms() {
+    Xapian::doccount n = xdb.get_doccount();
+    if (n < kCommonTermMinDocs) return {};
+    return [this, n](const std::string& term) { return xdb.get_termfreq(term) * 3 > n; };
+  }
+
   Hit HitOf(const Xapian::MSetIterator& m, const std::vector<std::string>& terms) {
     auto data = nlohmann::json::parse(m.get_document().get_data(), nullptr, false);
     Hit h;
@@ -328,7 +338,8 @@ Result<SearchResult> SearchService::Search(const SearchQuery& q) {
   HQ_ASSIGN_OR_RETURN(Xapian::Query filter, detail::BuildFilter(q, m.Today()));
   std::lock_guard lock(m.mu);
   try {
-    detail::TextQuery text = detail::BuildTextQuery(*m.analyzer, q.q, q.mode.value_or(m.options.mode));
+    detail::TextQuery text =
+        detail::BuildTextQuery(*m.analyzer, q.q, q.mode.value_or(m.options.mode), m.CommonTerms());
     Xapian::Enquire enquire(m.xdb);
     bool browse = text.query.empty();
     if (browse) {
@@ -347,6 +358,9 @@ Result<SearchResult> SearchService::Search(const SearchQuery& q) {
     SearchResult r;
     r.total = mset.get_matches_estimated();
     r.total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
+    // Facets come from the first facet_sample matches examined; beyond that they are scaled.
+    double scale = spy.seen() > 0 && r.total > spy.seen() ? double(r.total) / double(spy.seen()) : 1.0;
+    spy.Scale(scale);
     for (auto it = mset.begin(); it != mset.end(); ++it) {
       r.items.push_back(m.HitOf(it, text.highlight));
       if (browse) r.items.back().score = 0;

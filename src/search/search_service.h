@@ -37,7 +37,7 @@ struct SearchOptions {
   std::string index_dir;              // required; created when missing
   AnalyzerOptions analyzer;           // lexicon, synonyms, OpenCC config
   QueryMode mode = QueryMode::kWordsAndBigrams;
-  int facet_sample = 20000;           // matches examined for facet counts (exact below this)
+  int facet_sample = 2000;            // matches examined for facet counts (scaled above this)
 };
 
 struct SearchQuery {

@@ -19,24 +19,38 @@ Xapian::Query Scaled(Xapian::Query q, double w) { return Xapian::Query(Xapian::Q
 // A word scores by its best field (OP_MAX), not the sum over fields: summing let long policies,
 // which hold a word in every field, outrank the short item that names it in its title
 // (MRR 0.73 → 0.86 on the relevance set).
-Xapian::Query OverFields(const std::string& word, double w) {
-  std::vector<Xapian::Query> parts;
-  for (const auto& f : kFields) parts.push_back(Scaled(Xapian::Query(f.prefix + word), f.query_scale * w));
-  return Xapian::Query(Xapian::Query::OP_MAX, parts.begin(), parts.end());
+struct Parts {
+  const CommonTerm& common;
+  std::vector<Xapian::Query> kept;
+  std::vector<Xapian::Query> dropped;  // too common: used only when nothing else is left
+
+  void Add(const std::string& term, double w) {
+    (common && common(term) ? dropped : kept).push_back(Scaled(Xapian::Query(term), w));
+  }
+};
+
+void OverFields(Parts& parts, const std::string& word, double w) {
+  Parts fields{parts.common, {}, {}};
+  for (const auto& f : kFields) fields.Add(f.prefix + word, f.query_scale * w);
+  auto put = [](std::vector<Xapian::Query>& qs, std::vector<Xapian::Query>& to) {
+    if (!qs.empty()) to.emplace_back(Xapian::Query::OP_MAX, qs.begin(), qs.end());
+  };
+  put(fields.kept, parts.kept);
+  put(fields.dropped, parts.dropped);
 }
 
-void AddText(const Analyzer& a, const std::string& norm, QueryMode mode, double w, std::vector<Xapian::Query>& parts,
+void AddText(const Analyzer& a, const std::string& norm, QueryMode mode, double w, Parts& parts,
              std::vector<std::string>& highlight) {
   auto words = a.Words(norm);
   if (mode != QueryMode::kBigrams) {
-    for (const auto& t : words) parts.push_back(OverFields(t.text, w));
+    for (const auto& t : words) OverFields(parts, t.text, w);
   }
   // Bigrams also serve Latin-free typos; Latin words and numbers only exist as words.
   if (mode != QueryMode::kWords) {
-    for (const auto& b : a.Bigrams(norm)) parts.push_back(Scaled(Xapian::Query("X" + b), kBigramWeight * w));
+    for (const auto& b : a.Bigrams(norm)) parts.Add("X" + b, kBigramWeight * w);
     if (mode == QueryMode::kBigrams) {
       for (const auto& t : words) {
-        if (!t.han) parts.push_back(OverFields(t.text, w));
+        if (!t.han) OverFields(parts, t.text, w);
       }
     }
   }
@@ -50,13 +64,14 @@ void AddText(const Analyzer& a, const std::string& norm, QueryMode mode, double 
 
 }  // namespace
 
-TextQuery BuildTextQuery(const Analyzer& a, std::string_view text, QueryMode mode) {
+TextQuery BuildTextQuery(const Analyzer& a, std::string_view text, QueryMode mode, const CommonTerm& common) {
   TextQuery out;
   std::string norm = a.Normalize(text);
-  std::vector<Xapian::Query> parts;
+  Parts parts{common, {}, {}};
   AddText(a, norm, mode, 1.0, parts, out.highlight);
   for (const auto& e : a.Expansions(norm)) AddText(a, e, mode, kExpansionWeight, parts, out.highlight);
-  if (!parts.empty()) out.query = Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end());
+  const auto& use = parts.kept.empty() ? parts.dropped : parts.kept;
+  if (!use.empty()) out.query = Xapian::Query(Xapian::Query::OP_OR, use.begin(), use.end());
   std::sort(out.highlight.begin(), out.highlight.end());
   out.highlight.erase(std::unique(out.highlight.begin(), out.highlight.end()), out.highlight.end());
   return out;
@@ -111,6 +126,7 @@ core::Result<Xapian::Query> BuildFilter(const SearchQuery& q, core::Date today) 
 }
 
 void FacetSpy::operator()(const Xapian::Document& doc, double) {
+  ++seen_;
   for (Xapian::valueno slot : {kSlotLevel, kSlotTypes, kSlotDepartments}) {
     std::string v = doc.get_value(slot);
     auto& m = counts_[slot];
@@ -130,7 +146,8 @@ std::vector<FacetCount> FacetSpy::Counts(Xapian::valueno slot) const {
   if (it == counts_.end()) return out;
   for (const auto& [v, n] : it->second) {
     size_t sep = v.find('\x1e');
-    out.push_back({v.substr(0, sep), sep == std::string::npos ? "" : v.substr(sep + 1), n});
+    out.push_back({v.substr(0, sep), sep == std::string::npos ? "" : v.substr(sep + 1),
+                   static_cast<int64_t>(static_cast<double>(n) * scale_ + 0.5)});
   }
   std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.count > b.count; });
   return out;
