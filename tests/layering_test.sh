@@ -20,7 +20,8 @@ for dir in "$src"/*/; do
     [[ -d "$src/$inc" ]] || continue
     ir=$(rank "$inc")
     # Domain modules (rank 5) may use each other's public headers only, never detail/.
-    if (( ir > r )) || { (( ir == r )) && [[ "$line" == *"/detail/"* ]]; }; then
+    path=$(sed -E 's/.*#include "([^"]+)".*/\1/' <<<"$line")
+    if (( ir > r )) || { (( ir == r )) && [[ "$path" == */detail/* ]]; }; then
       echo "layering violation: $file includes $inc (${line#*:})"
       fail=1
     fi

@@ -15,6 +15,14 @@ core::Error Bad(const std::string& field, std::string zh, std::string en) {
 }
 
 core::Result<int64_t> MoneyField(const json& j, const char* key, const std::string& field) {
+  // The exact form: "<key>_fen" (or "fen" for "value") as an integer number of fen.
+  std::string fen_key = std::string(key) == "value" ? "fen" : std::string(key) + "_fen";
+  if (auto f = j.find(fen_key); f != j.end() && !j.contains(key)) {
+    if (!f->is_number_integer() || f->get<int64_t>() < 0) {
+      return Bad(field, field + " 应为非负整数（分）", field + " must be a non-negative integer of fen");
+    }
+    return f->get<int64_t>();
+  }
   auto it = j.find(key);
   if (it == j.end() || it->is_null()) return Bad(field, field + " 缺少金额", field + " is required");
   if (it->is_number_integer()) {

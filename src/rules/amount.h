@@ -4,6 +4,7 @@
 //   {"kind": "fixed", "value": "30万元"}
 //   {"kind": "rate", "base": "rd_expense", "percent": 10, "cap": "100万元"}   rate × base, capped
 //   {"kind": "tiers", "tiers": [{"when": "<rule>", "value": "100万元"}, …]}   first tier that holds
+// Money strings may also be given exactly as integer fen: "fen" for "value", "cap_fen" for "cap".
 // Money is integer fen throughout; a rate is kept in millionths so "12.5%" stays exact.
 
 #include <cstdint>

@@ -21,6 +21,7 @@ TEST_F(AmountTest, FixedAmountIsExactFen) {
   ASSERT_TRUE(e.fen.has_value());
   EXPECT_EQ(*e.fen, 30'0000'00);
   EXPECT_EQ(DescribeAmount(a, schema_), "定额 30万元");
+  EXPECT_EQ(A(R"({"kind":"fixed","fen":30000000})").fen, 30'0000'00);  // the exact form
 }
 
 TEST_F(AmountTest, RateIsCappedAndNeedsItsBase) {
