@@ -118,6 +118,8 @@ SyntheticPolicy PolicyGenerator::Next(int64_t n) {
   }
   out.published_on = core::Date::FromYmd(year, static_cast<unsigned>(Uniform(1, 12)), static_cast<unsigned>(Uniform(1, 28)));
   p.signed_on = out.published_on.AddDays(-2);
+  // Above municipal level the publication deadline counts from the upstream release (常州办法 第十条).
+  if (p.level == policy::Level::kProvincial) p.upstream_released_on = out.published_on.AddDays(-1);
   p.valid_from = out.published_on;
   p.valid_to = out.published_on.AddDays(365 * 3);
   int articles = Uniform(6, 14);
