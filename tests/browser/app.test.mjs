@@ -465,6 +465,46 @@ test('管理员：平台督查图表、标签与工作日历', async () => {
   await page.locator('.el-tag', { hasText: `测试标签${STAMP}` }).waitFor()
 })
 
+test('部门：修订已发布的政策（新版本替代旧版本），再由审核人员废止', async () => {
+  assert.ok(shared.policyId, 'needs the policy published by the department test (runs last: repealing hides its item)')
+  const page = await newPage()
+  await login(page, 'kjj_officer')
+  await page.goto(`${BASE}/dept/policies/${shared.policyId}`)
+  await page.locator('[data-test="act-revise"]').click()
+  await page.waitForURL((u) => /\/dept\/policies\/\d+$/.test(u.pathname) && !u.pathname.endsWith(`/${shared.policyId}`))
+  const v2 = Number(page.url().match(/(\d+)$/)[1])
+  await page.locator('[data-test="policy-status"]', { hasText: '草稿' }).waitFor()
+  await input(page, 'p-title').fill(shared.policyTitle.replace('办法', '办法（2027年修订）'))
+  await page.locator('[data-test="p-save"]').click()
+  await page.locator('.el-message--success', { hasText: '已保存' }).waitFor()
+  await page.locator('[data-test="act-submit"]').click()
+  await page.locator('[data-test="policy-status"]', { hasText: '审核中' }).waitFor()
+  await logout(page)
+
+  await login(page, 'kjj_reviewer')
+  await page.goto(`${BASE}/dept/policies/${v2}`)
+  await page.locator('[data-test="act-publish"]').click()
+  await page.locator('[data-test="policy-status"]', { hasText: '已发布' }).waitFor()
+  // The first version now says it was superseded, and the history lists both.
+  await page.goto(`${BASE}/policies/${shared.policyId}`)
+  await page.getByText('本政策已被修订').waitFor()
+  await page.getByRole('tab', { name: '修订历史' }).click()
+  await page.locator('.el-timeline-item', { hasText: '第 2 版' }).waitFor()
+  assert.equal(await page.locator('.el-timeline-item').count(), 2, 'two versions in the history')
+  await shot(page, 'policy-history')
+
+  // Repeal the current version.
+  await page.goto(`${BASE}/dept/policies/${v2}`)
+  await page.locator('[data-test="act-repeal"]').click()
+  await textarea(page, 'repeal-reason').fill('已被新的研发投入政策整合')
+  await page.locator('[data-test="repeal-confirm"]').click()
+  await page.locator('[data-test="policy-status"]', { hasText: '已废止' }).waitFor()
+  await logout(page)
+  await page.goto(`${BASE}/policies/${v2}`)
+  await page.getByText(/本政策已于 .* 废止/).waitFor()
+  assert.match(await page.locator('.el-alert').first().textContent(), /已被新的研发投入政策整合/)
+})
+
 // ---- run --------------------------------------------------------------------------------------
 const profile = mkdtempSync(join(tmpdir(), 'huiqi-chromium-'))
 const only = process.env.HUIQI_ONLY || ''
