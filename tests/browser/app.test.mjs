@@ -199,6 +199,28 @@ test('企业：登录后查看为您匹配，未通过的条件附企业实际�
   })
 })
 
+test('部门：审核人员采纳企业的档案更正，档案随之更新', async () => {
+  const page = await newPage()
+  await login(page, 'rsj_reviewer')
+  await page.goto(BASE + '/dept/corrections')
+  const row = page.locator('[data-test="corrections"] tbody tr', { hasText: '常州星辰智能装备' }).first()
+  await row.waitFor().catch(() => {
+    throw new Error('the correction proposed by ent_xingchen is not in the pending list (GET /api/v1/corrections)')
+  })
+  assert.match(await row.textContent(), /从业人数.*120/)
+  await shot(page, 'dept-corrections')
+  await row.getByRole('button', { name: '采纳', exact: true }).click()
+  await page.locator('.el-message-box__input input').fill('经核对社保缴纳人数属实')
+  await page.locator('.el-message-box').getByRole('button', { name: /确定|OK/ }).click()
+  await page.locator('.el-message--success', { hasText: '已处理' }).waitFor()
+  await logout(page)
+
+  await login(page, 'ent_xingchen')
+  await page.goto(BASE + '/space/archive')
+  await page.locator('[data-test="facts"] tbody tr', { hasText: '从业人数' }).filter({ hasText: '120' }).waitFor()
+  await page.locator('[data-test="corrections"] tbody tr', { hasText: '已采纳' }).waitFor()
+})
+
 test('部门：新建政策（含解读）→ 添加带规则的事项并实时试算 → 审核发布 → 前台可见', async () => {
   const page = await newPage()
   await login(page, 'kjj_officer')
