@@ -12,9 +12,12 @@
 #include <iostream>
 #include <random>
 
+#include <nlohmann/json.hpp>
+
 #include "enterprise/archive.h"
 #include "enterprise/generator.h"
 #include "match/bitmap_engine.h"
+#include "match/compiled_catalogue.h"
 #include "match/random_rules.h"
 #include "match/sql_compiler.h"
 #include "store/migrations.h"
@@ -162,6 +165,82 @@ void BM_RowOneEnterprise10kRules(benchmark::State& state) {
   state.counters["traced_per_enterprise"] = static_cast<double>(traced) / state.iterations();
 }
 
+// 10,000 items with random rules (depth 2, as above), amount formulas drawn from a realistic
+// mix (fixed sums, rate × base with a cap, tiers) and a few exclusivity groups.
+const std::vector<match::CatalogueItem>& BenchItems(const rules::Schema& schema) {
+  static const std::vector<match::CatalogueItem> items = [&] {
+    std::vector<std::string> formulas;
+    for (int wan : {5, 10, 20, 30, 50, 80, 100, 200}) {
+      formulas.push_back(R"({"kind":"fixed","value":")" + std::to_string(wan) + R"(万元"})");
+    }
+    for (int pct : {5, 10, 15, 20}) {
+      formulas.push_back(R"({"kind":"rate","base":"rd_expense","percent":)" + std::to_string(pct) +
+                         R"(,"cap":")" + std::to_string(pct * 10) + R"(万元"})");
+    }
+    formulas.push_back(R"({"kind":"tiers","tiers":[{"when":"revenue >= 1亿","value":"100万元"},)"
+                       R"({"when":"revenue >= 2000万","value":"30万元"}]})");
+    std::mt19937_64 rng(9);
+    std::vector<match::CatalogueItem> out(10000);
+    for (size_t i = 0; i < out.size(); ++i) {
+      out[i].id = static_cast<int64_t>(i + 1);
+      out[i].rule = rules::Parse(match::RandomRuleText(rng, 2), schema).value();
+      out[i].amount = rules::ParseAmount(nlohmann::json::parse(formulas[i % formulas.size()]), schema).value();
+      if (i % 50 == 0) out[i].exclusive_group = "group" + std::to_string(i % 7);
+    }
+    return out;
+  }();
+  return items;
+}
+
+// The compiled catalogue (compiled once, as a serving node does per catalogue snapshot): one
+// enterprise against 10,000 items — every verdict, eligible ranked by estimated amount, near
+// misses, unknowns, exclusivity, and every condition of every listed item's trace read (views
+// onto precomputed text).
+void BM_CompiledOneEnterprise10kItems(benchmark::State& state) {
+  Data& d = Shared();
+  const auto& items = BenchItems(d.schema);
+  match::CompiledCatalogue catalogue(items, d.schema);
+  size_t who = 0;
+  double listed = 0, near = 0;
+  for (auto _ : state) {
+    const rules::Facts& f = d.facts[who++ % d.facts.size()];
+    match::CompiledMatch m = catalogue.Match(f, kToday);
+    size_t bytes = 0;
+    for (const auto* list : {&m.eligible, &m.near_misses, &m.unknown}) {
+      for (const auto& ref : *list) {
+        for (size_t i = 0, n = m.TraceSize(ref); i < n; ++i) {
+          match::TraceRef t = m.TraceAt(ref, i);
+          bytes += t.description.size() + t.actual.size() + static_cast<size_t>(t.outcome);
+        }
+      }
+    }
+    benchmark::DoNotOptimize(bytes);
+    listed += static_cast<double>(m.eligible.size() + m.near_misses.size() + m.unknown.size());
+    near += static_cast<double>(m.near_misses.size());
+  }
+  state.counters["listed_per_enterprise"] = listed / state.iterations();
+  state.counters["near_misses_per_enterprise"] = near / state.iterations();
+  state.counters["distinct_conditions"] = static_cast<double>(catalogue.distinct_conditions());
+}
+
+// The same, with every listed item's trace copied into full strings (match::EnterpriseMatch, what
+// the API serialises today).
+void BM_CompiledOneEnterprise10kItemsCopied(benchmark::State& state) {
+  Data& d = Shared();
+  match::CompiledCatalogue catalogue(BenchItems(d.schema), d.schema);
+  size_t who = 0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(match::MatchEnterprise(catalogue, d.facts[who++ % d.facts.size()], kToday));
+  }
+}
+
+// Compiling the 10,000 items (once per catalogue change).
+void BM_CompileCatalogue10kItems(benchmark::State& state) {
+  Data& d = Shared();
+  const auto& items = BenchItems(d.schema);
+  for (auto _ : state) benchmark::DoNotOptimize(match::CompiledCatalogue(items, d.schema));
+}
+
 void BM_SqlCount8(benchmark::State& state, std::string url) {
   Data& d = Shared();
   store::Database& db = SqlDatabase(url);
@@ -187,6 +266,11 @@ int main(int argc, char** argv) {
   benchmark::RegisterBenchmark("BM_BitmapBreakdown", BM_BitmapBreakdown)->Unit(benchmark::kMillisecond);
   benchmark::RegisterBenchmark("BM_BitmapWhatIfSweep20", BM_BitmapWhatIfSweep20)->Unit(benchmark::kMillisecond);
   benchmark::RegisterBenchmark("BM_RowOneEnterprise10kRules", BM_RowOneEnterprise10kRules)->Unit(benchmark::kMillisecond);
+  benchmark::RegisterBenchmark("BM_CompiledOneEnterprise10kItems", BM_CompiledOneEnterprise10kItems)
+      ->Unit(benchmark::kMillisecond);
+  benchmark::RegisterBenchmark("BM_CompiledOneEnterprise10kItemsCopied", BM_CompiledOneEnterprise10kItemsCopied)
+      ->Unit(benchmark::kMillisecond);
+  benchmark::RegisterBenchmark("BM_CompileCatalogue10kItems", BM_CompileCatalogue10kItems)->Unit(benchmark::kMillisecond);
   std::string sqlite = "sqlite:" + std::string(std::getenv("HUIQI_BENCH_DIR") ? std::getenv("HUIQI_BENCH_DIR") : "build/bench-data") +
                        "/enterprises-" + std::to_string(BenchN()) + ".db";
   benchmark::RegisterBenchmark("BM_SqlCount8/sqlite", BM_SqlCount8, sqlite)->Unit(benchmark::kMillisecond)->Iterations(5);
