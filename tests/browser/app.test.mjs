@@ -94,6 +94,21 @@ async function apiJson(page, path) {
   }, path)
 }
 
+// A valid 统一社会信用代码 (GB 32100-2015) for a made-up Changzhou enterprise: both check characters computed.
+function makeUscc(seed) {
+  const C = '0123456789ABCDEFGHJKLMNPQRTUWXY'
+  const org8 = String(10000000 + (seed % 89999999)).slice(0, 8)
+  const ow = [3, 7, 9, 10, 5, 8, 4, 2]
+  let os = 0
+  for (let i = 0; i < 8; i++) os += Number(org8[i]) * ow[i]
+  const oc = 11 - (os % 11)
+  const body = '91320412' + org8 + (oc === 10 ? 'X' : oc === 11 ? '0' : String(oc))
+  const W = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+  let s = 0
+  for (let i = 0; i < 17; i++) s += C.indexOf(body[i]) * W[i]
+  return body + C[(31 - (s % 31)) % 31]
+}
+
 async function noHorizontalOverflow(page, what) {
   const { scroll, client } = await page.evaluate(() => ({
     scroll: document.documentElement.scrollWidth,
@@ -197,6 +212,31 @@ test('企业：登录后查看为您匹配，未通过的条件附企业实际�
     const err = await textIfAny(page, '.el-dialog [data-test="error"]')
     throw new Error(`the correction was not accepted: ${err}`)
   })
+})
+
+test('企业：注册新账号并登录，档案未归集时说明原因', async () => {
+  const page = await newPage()
+  await page.goto(BASE + '/register')
+  const bad = input(page, 'reg-uscc')
+  await bad.fill('91320412MA1X2Y3Z4R')
+  await bad.blur()
+  await page.getByText('统一社会信用代码无效').first().waitFor()
+  const login = `ent_new${STAMP.slice(-6)}`
+  await input(page, 'reg-name').fill('常州新注册测试科技有限公司')
+  await bad.fill(makeUscc(Number(STAMP.slice(-7))))
+  await input(page, 'reg-login').fill(login)
+  await input(page, 'reg-password').fill('Newco@2026x')
+  await input(page, 'reg-phone').fill('13800000000')
+  await page.locator('[data-test="reg-submit"]').click()
+  await page.waitForURL(/\/login$/).catch(async () => {
+    throw new Error(`registration failed: ${await textIfAny(page, '[data-test="error"]')}`)
+  })
+  await input(page, 'login').fill(login)
+  await input(page, 'password').fill('Newco@2026x')
+  await page.locator('[data-test="login-submit"]').click()
+  await page.waitForURL(/\/space\/matches$/)
+  await page.locator('[data-test="no-archive"]').waitFor()
+  assert.match(await page.locator('[data-test="who"]').textContent(), /常州新注册测试科技有限公司/)
 })
 
 test('部门：审核人员采纳企业的档案更正，档案随之更新', async () => {
