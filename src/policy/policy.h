@@ -227,6 +227,17 @@ struct Item {
   std::string created_at, updated_at;
 };
 
+//! One version of an item's eligibility rule and amount formula, in force [from, to).
+struct RuleVersion {
+  int version = 1;
+  std::string rule_text;
+  std::string ast_json;     // rules/rule_json.h; "null" when the version cleared the rule
+  std::string amount_json;
+  core::Date effective_from;
+  std::optional<core::Date> effective_to;  // nullopt: in force now
+  std::string created_at;
+};
+
 struct CatalogueEntry {
   int64_t id = 0;
   std::string name;

@@ -191,6 +191,33 @@ Result<Item> PolicyService::WithdrawItem(const auth::Principal& actor, int64_t i
   });
 }
 
+Result<std::vector<RuleVersion>> PolicyService::RuleVersions(const auth::Principal* viewer, int64_t item_id) {
+  HQ_RETURN_IF_ERROR(GetItem(viewer, item_id));
+  static constexpr store::Statement kVersions{
+      "item.rule_versions",
+      "SELECT version, rule_text, ast_json, amount_json, effective_from, effective_to, created_at FROM item_rules "
+      "WHERE item_id = ? ORDER BY version"};
+  return db_.ReadValue<std::vector<RuleVersion>>([&](Session& s) -> Result<std::vector<RuleVersion>> {
+    HQ_ASSIGN_OR_RETURN(auto rows, s.Query(kVersions, {item_id}));
+    std::vector<RuleVersion> out;
+    for (const auto& r : rows) {
+      RuleVersion v;
+      v.version = static_cast<int>(r.Int("version"));
+      v.rule_text = r.Text("rule_text");
+      v.ast_json = r.Text("ast_json");
+      v.amount_json = r.Text("amount_json");
+      HQ_ASSIGN_OR_RETURN(v.effective_from, core::Date::Parse(r.Text("effective_from")));
+      if (!r.IsNull("effective_to")) {
+        HQ_ASSIGN_OR_RETURN(core::Date to, core::Date::Parse(r.Text("effective_to")));
+        v.effective_to = to;
+      }
+      v.created_at = r.Text("created_at");
+      out.push_back(std::move(v));
+    }
+    return out;
+  });
+}
+
 Result<Item> PolicyService::GetItem(const auth::Principal* viewer, int64_t id) {
   return db_.ReadValue<Item>([&](Session& s) -> Result<Item> {
     HQ_ASSIGN_OR_RETURN(Item it, detail::LoadItem(s, id));

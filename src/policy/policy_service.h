@@ -92,6 +92,8 @@ class PolicyService {
   core::Result<Item> WithdrawItem(const auth::Principal& actor, int64_t id);
   //! Public: published items of a published policy; staff of the department and admins: any.
   core::Result<Item> GetItem(const auth::Principal* viewer, int64_t id);
+  //! Every version of the item's rule, oldest first (visible as the item is).
+  core::Result<std::vector<RuleVersion>> RuleVersions(const auth::Principal* viewer, int64_t item_id);
   //! Items of one policy lineage visible to `viewer`.
   core::Result<std::vector<Item>> ItemsOfPolicy(const auth::Principal* viewer, int64_t policy_id);
   core::Result<Page<Item>> ListPublishedItems(const ListFilter& filter);

@@ -144,6 +144,23 @@ void AddPublicRoutes(Router& router, PolicyService& svc, const rules::Schema& sc
       });
     });
   });
+  router.Add("GET", "/api/v1/items/{id}/rules", Access::Public(), [&svc](Request& req) {
+    return WithId(req, [&](int64_t id) {
+      return Answer(svc.RuleVersions(req.principal, id), [](const std::vector<policy::RuleVersion>& list) {
+        json items = json::array();
+        for (const auto& v : list) {
+          items.push_back({{"version", v.version},
+                           {"rule", v.rule_text},
+                           {"ast", json::parse(v.ast_json, nullptr, false)},
+                           {"amount", v.amount_json.empty() ? json() : json::parse(v.amount_json, nullptr, false)},
+                           {"effective_from", v.effective_from.ToString()},
+                           {"effective_to", v.effective_to ? json(v.effective_to->ToString()) : json()},
+                           {"created_at", v.created_at}});
+        }
+        return json{{"items", items}};
+      });
+    });
+  });
   router.Add("GET", "/api/v1/policy-types", Access::Public(), [&svc](Request&) {
     return Answer(svc.ListPolicyTypes(), [](const std::vector<policy::CodeLabel>& list) {
       json items = json::array();

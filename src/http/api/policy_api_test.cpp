@@ -176,6 +176,17 @@ TEST_P(PolicyApiTest, PublishItemMatchAndRefuseOtherDepartments) {
   ASSERT_EQ(similar.status, 409) << similar.body;
   EXPECT_FALSE(Body(similar)["error"]["similar"].empty());
 
+  // Changing the rule keeps the old version with its period.
+  Response edited = Call("PATCH", "/api/v1/items/" + std::to_string(item_id),
+                         ItemBody("region under \"3204\" and rd_ratio >= 3% and not dishonest and employees >= 10"));
+  ASSERT_EQ(edited.status, 200) << edited.body;
+  Response versions = Call("GET", "/api/v1/items/" + std::to_string(item_id) + "/rules");
+  ASSERT_EQ(versions.status, 200);
+  ASSERT_EQ(Body(versions)["items"].size(), 2u);
+  EXPECT_EQ(Body(versions)["items"][0]["effective_to"], "2026-11-23");
+  EXPECT_TRUE(Body(versions)["items"][1]["effective_to"].is_null());
+  EXPECT_EQ(Body(versions)["items"][1]["ast"]["op"], "and");
+
   // Another department's officer can neither edit the policy nor the item.
   LoginAs("gxj_officer");
   EXPECT_EQ(Call("PATCH", "/api/v1/policies/" + std::to_string(policy_id), PolicyBody()).status, 403);
@@ -191,7 +202,7 @@ TEST_P(PolicyApiTest, PublishItemMatchAndRefuseOtherDepartments) {
   Response guide = Call("GET", "/api/v1/items/" + std::to_string(item_id));
   ASSERT_EQ(guide.status, 200);
   json desc = Body(guide)["rule_description"];
-  ASSERT_EQ(desc["conditions"].size(), 3u);
+  ASSERT_EQ(desc["conditions"].size(), 4u);
   EXPECT_NE(desc["amount"].get<std::string>().find("最高100万元"), std::string::npos);
   Response detail = Call("GET", "/api/v1/policies/" + std::to_string(policy_id));
   EXPECT_EQ(Body(detail)["items"].size(), 1u);

@@ -10,6 +10,7 @@
 #include "policy/policy_json.h"
 #include "rules/amount.h"
 #include "rules/rule.h"
+#include "rules/rule_json.h"
 
 namespace huiqi::policy::detail {
 
@@ -177,6 +178,44 @@ Result<std::vector<CatalogueEntry>> FindSimilarNames(Session& s, const std::stri
   return out;
 }
 
+namespace {
+
+constexpr store::Statement kCurrentRule{
+    "item.current_rule",
+    "SELECT id, version, rule_text, amount_json FROM item_rules WHERE item_id = ? ORDER BY version DESC LIMIT 1"};
+constexpr store::Statement kCloseRule{"item.close_rule",
+                                      "UPDATE item_rules SET effective_to = ? WHERE id = ? AND effective_to IS NULL"};
+constexpr store::Statement kInsertRule{
+    "item.insert_rule",
+    "INSERT INTO item_rules (item_id, version, rule_text, ast_json, amount_json, effective_from, created_by, created_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"};
+
+// A new version of the item's rule when its text or amount formula changed: the previous one
+// ends today (periods are [from, to)), the new one is in force from today.
+Status RecordRuleVersion(Session& s, const Ctx& ctx, const auth::Principal& actor, int64_t item_id,
+                         const ItemInput& in) {
+  HQ_ASSIGN_OR_RETURN(auto current, s.QueryOptional(kCurrentRule, {item_id}));
+  bool open = current.has_value();
+  if (open && current->Text("rule_text") == in.rule_text && current->Text("amount_json") == in.amount_json) {
+    return core::Ok();
+  }
+  if (!open && in.rule_text.empty() && in.amount_json.empty()) return core::Ok();
+  std::string today = ctx.Today().ToString();
+  if (open) HQ_RETURN_IF_ERROR(s.Exec(kCloseRule, {today, current->Int("id")}));
+  std::string ast = "null";
+  if (!in.rule_text.empty()) {
+    auto rule = rules::Parse(in.rule_text, rules::BuiltinSchemaRef());
+    if (!rule.ok()) return rule.error();
+    ast = rules::RuleToJson(*rule).dump();
+  }
+  int64_t version = open ? current->Int("version") + 1 : 1;
+  HQ_RETURN_IF_ERROR(s.Exec(kInsertRule, {item_id, version, in.rule_text, ast, in.amount_json, today,
+                                          actor.user_id > 0 ? store::Value(actor.user_id) : store::Null(), ctx.Now()}));
+  return core::Ok();
+}
+
+}  // namespace
+
 Result<int64_t> CreateItemTx(Session& s, const Ctx& ctx, const auth::Principal& actor, int64_t policy_id,
                              const ItemInput& in, const std::string& key) {
   HQ_RETURN_IF_ERROR(RequireEditor(actor));
@@ -192,6 +231,7 @@ Result<int64_t> CreateItemTx(Session& s, const Ctx& ctx, const auth::Principal& 
                    actor.user_id > 0 ? std::optional<int64_t>(actor.user_id) : std::nullopt, ctx.Now(),
                    Timing(in, nullptr, ctx)};
   HQ_ASSIGN_OR_RETURN(int64_t id, InsertItem(s, row, meta));
+  HQ_RETURN_IF_ERROR(RecordRuleVersion(s, ctx, actor, id, in));
   HQ_RETURN_IF_ERROR(Audit(s, ctx, actor, "item.create", id, nullptr));
   return id;
 }
@@ -206,6 +246,7 @@ Status UpdateItemTx(Session& s, const Ctx& ctx, const auth::Principal& actor, in
   GuideTiming timing = Timing(in, &before, ctx);
   HQ_RETURN_IF_ERROR(UpdateItemContent(s, id, row, timing, ctx.Now()));
   HQ_RETURN_IF_ERROR(SetItemStatus(s, id, before.status, timing, ctx.Now()));
+  HQ_RETURN_IF_ERROR(RecordRuleVersion(s, ctx, actor, id, in));
   return Audit(s, ctx, actor, "item.update", id, ItemToJson(before));
 }
 

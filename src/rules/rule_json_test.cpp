@@ -1,0 +1,37 @@
+#include "rules/rule_json.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+namespace huiqi::rules {
+namespace {
+
+TEST(RuleJsonTest, EveryNodeKindRoundTrips) {
+  const Schema& schema = BuiltinSchemaRef();
+  for (const char* text : {
+           R"((region under "3204" or region under "3202") and not (scale = "大型" or dishonest))",
+           R"(tax_credit_grade in ["A", "B"] and age <= 5 and employees between 10 and 300)",
+           R"(has "专精特新中小企业" within 3 years or rd_ratio >= 3.5% and revenue > 2000万)",
+           R"(employees in [1, 2, 3] and established_on >= "2020-01-01")",
+       }) {
+    Node n = Parse(text, schema).value();
+    nlohmann::json j = RuleToJson(n);
+    auto back = RuleFromJson(nlohmann::json::parse(j.dump()), schema);
+    ASSERT_TRUE(back.ok()) << back.error().ToString();
+    EXPECT_EQ(*back, n) << text << " → " << j.dump();
+  }
+}
+
+TEST(RuleJsonTest, BadShapesNameThePath) {
+  const Schema& schema = BuiltinSchemaRef();
+  auto unknown = RuleFromJson(nlohmann::json::parse(R"({"op":"and","args":[{"op":">=","attr":"revenu","value":1},{"op":"has","tag":"x"}]})"), schema);
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.error().field, "rule.args[0].attr");
+  auto bad_value = RuleFromJson(nlohmann::json::parse(R"({"op":">=","attr":"revenue","value":"many"})"), schema);
+  ASSERT_FALSE(bad_value.ok());
+  EXPECT_EQ(bad_value.error().field, "rule.value");
+  EXPECT_FALSE(RuleFromJson(nlohmann::json::parse(R"({"op":"~","attr":"revenue","value":1})"), schema).ok());
+}
+
+}  // namespace
+}  // namespace huiqi::rules
