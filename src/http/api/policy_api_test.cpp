@@ -214,7 +214,7 @@ TEST_P(PolicyApiTest, PublishItemMatchAndRefuseOtherDepartments) {
   ASSERT_EQ(m.status, 200) << m.body;
   ASSERT_EQ(Body(m)["eligible"].size(), 1u);
   EXPECT_EQ(Body(m)["eligible"][0]["amount_fen"], 100'0000'00);
-  EXPECT_EQ(Body(m)["eligible"][0]["trace"].size(), 3u);
+  EXPECT_EQ(Body(m)["eligible"][0]["trace"].size(), 4u);
   EXPECT_EQ(Call("GET", std::string("/api/v1/enterprises/") + kLvyuan).status, 403);
   LoginAs("ent_lvyuan");
   Response miss = Call("GET", "/api/v1/me/matches");
