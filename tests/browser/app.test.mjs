@@ -82,7 +82,7 @@ async function logout(page) {
 
 async function chooseOption(page, selectLocator, text) {
   await selectLocator.click()
-  const option = page.locator('.el-select-dropdown:visible .el-select-dropdown__item', text ? { hasText: text } : {}).first()
+  const option = page.locator('.el-select-dropdown__item:visible', text ? { hasText: text } : {}).first()
   await option.click()
   await page.keyboard.press('Escape').catch(() => {})
 }
@@ -212,6 +212,7 @@ test('企业：登录后查看为您匹配，未通过的条件附企业实际�
     const err = await textIfAny(page, '.el-dialog [data-test="error"]')
     throw new Error(`the correction was not accepted: ${err}`)
   })
+  shared.correctionProposed = true
 })
 
 test('企业：注册新账号并登录，档案未归集时说明原因', async () => {
@@ -240,6 +241,7 @@ test('企业：注册新账号并登录，档案未归集时说明原因', async
 })
 
 test('部门：审核人员采纳企业的档案更正，档案随之更新', async () => {
+  assert.ok(shared.correctionProposed, 'needs the correction proposed in the enterprise matches test')
   const page = await newPage()
   await login(page, 'rsj_reviewer')
   await page.goto(BASE + '/dept/corrections')
@@ -284,7 +286,7 @@ test('部门：新建政策（含解读）→ 添加带规则的事项并实时�
   const target = page.locator('[data-test="p-link-target"]').first()
   await target.click()
   await page.keyboard.type('高新技术企业')
-  const option = page.locator('.el-select-dropdown:visible .el-select-dropdown__item').first()
+  const option = page.locator('.el-select-dropdown__item:visible').first()
   await option.waitFor()
   const linkedTitle = (await option.textContent()).trim()
   await option.click()

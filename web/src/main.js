@@ -1,8 +1,12 @@
 import { createApp } from 'vue'
 import { createPinia } from 'pinia'
-import ElementPlus from 'element-plus'
-import zhCn from 'element-plus/es/locale/lang/zh-cn'
-import 'element-plus/dist/index.css'
+import { vLoading } from 'element-plus'
+// Components come in per page (unplugin-vue-components); what is used from script — messages,
+// message boxes, the v-loading directive — brings its CSS here.
+import 'element-plus/theme-chalk/base.css'
+import 'element-plus/es/components/message/style/css'
+import 'element-plus/es/components/message-box/style/css'
+import 'element-plus/es/components/loading/style/css'
 import './styles.css'
 import App from './App.vue'
 import router from './router'
@@ -10,5 +14,5 @@ import router from './router'
 const app = createApp(App)
 app.use(createPinia())
 app.use(router)
-app.use(ElementPlus, { locale: zhCn })
+app.directive('loading', vLoading)
 app.mount('#app')
