@@ -157,11 +157,28 @@ test('公众：首页搜索并打开一条政策', async () => {
   assert.match(await page.locator('[data-test="search-total"]').textContent(), /找到 \d+ 条结果/)
   await shot(page, 'search')
 
+  // A facet narrows the results and shows in the URL.
+  const totalBefore = Number((await page.locator('[data-test="search-total"]').textContent()).match(/\d+/)[0])
+  const facet = page.locator('[data-test="facet"]').first()
+  const facetCount = Number((await facet.textContent()).match(/\((\d+)\)/)[1])
+  await facet.click()
+  await page.waitForURL(/[?&]level=/)
+  await page.waitForFunction((n) => {
+    const t = document.querySelector('[data-test="search-total"]')?.textContent || ''
+    return (t.match(/\d+/) || [])[0] === String(n)
+  }, facetCount)
+  assert.ok(facetCount <= totalBefore, `the facet count (${facetCount}) is within the total (${totalBefore})`)
+  await page.goBack()
+  await page.waitForURL((u) => !u.search.includes('level='))
+  await page.locator('[data-test="search-hit"]').first().waitFor()
+
   // Open the first policy hit.
-  const policyHit = page.locator('[data-test="search-hit"]', { hasText: '政策' }).first()
+  const policyHit = page.locator('[data-test="search-hit"][data-kind="policy"]').first()
+  const hitTitle = (await policyHit.locator('a.hit-title').textContent()).trim()
   await policyHit.locator('a.hit-title').click()
   await page.waitForURL(/\/policies\/\d+$/)
   const title = await page.locator('[data-test="policy-title"]').textContent()
+  assert.equal(title.trim(), hitTitle, 'the policy page is the one clicked')
   assert.ok(title && title.length > 4, 'the policy page shows its title')
   await page.getByRole('tab', { name: '政策原文' }).waitFor()
   assert.ok((await page.locator('[data-test="full-text"]').textContent()).length > 20, 'the original text is shown')
