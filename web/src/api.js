@@ -4,6 +4,13 @@ import { reactive } from 'vue'
 
 export const session = reactive({ csrf: '' })
 
+// Called when a request made with a session is refused as unauthenticated (the session expired
+// or was ended elsewhere); main.js sends the user to the login page.
+let unauthenticated = () => {}
+export function onUnauthenticated(fn) {
+  unauthenticated = fn
+}
+
 export class ApiError extends Error {
   constructor(status, body, path) {
     const e = (body && body.error) || {}
@@ -60,7 +67,14 @@ export async function request(method, path, { params, body } = {}) {
       data = null
     }
   }
-  if (!res.ok) throw new ApiError(res.status, data, path)
+  if (!res.ok) {
+    const err = new ApiError(res.status, data, path)
+    if (res.status === 401 && err.code === 'unauthenticated' && session.csrf && path !== '/me') {
+      session.csrf = ''
+      unauthenticated(err)
+    }
+    throw err
+  }
   return data
 }
 

@@ -10,9 +10,16 @@ import 'element-plus/es/components/loading/style/css'
 import './styles.css'
 import App from './App.vue'
 import router from './router'
+import { onUnauthenticated } from './api'
+import { useAuth } from './stores/auth'
 
 const app = createApp(App)
 app.use(createPinia())
 app.use(router)
 app.directive('loading', vLoading)
+onUnauthenticated(() => {
+  useAuth().user = null
+  const here = router.currentRoute.value
+  if (here.path !== '/login') router.push({ path: '/login', query: { redirect: here.fullPath, expired: '1' } })
+})
 app.mount('#app')
