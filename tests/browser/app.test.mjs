@@ -239,17 +239,17 @@ test('企业：注册新账号并登录，档案未归集时说明原因', async
   await bad.fill('91320412MA1X2Y3Z4R')
   await bad.blur()
   await page.getByText('统一社会信用代码无效').first().waitFor()
-  const login = `ent_new${STAMP.slice(-6)}`
+  const account = `ent_new${STAMP.slice(-6)}`
   await input(page, 'reg-name').fill('常州新注册测试科技有限公司')
   await bad.fill(makeUscc(Number(STAMP.slice(-7))))
-  await input(page, 'reg-login').fill(login)
+  await input(page, 'reg-login').fill(account)
   await input(page, 'reg-password').fill('Newco@2026x')
   await input(page, 'reg-phone').fill('13800000000')
   await page.locator('[data-test="reg-submit"]').click()
   await page.waitForURL(/\/login$/).catch(async () => {
     throw new Error(`registration failed: ${await textIfAny(page, '[data-test="error"]')}`)
   })
-  await input(page, 'login').fill(login)
+  await input(page, 'login').fill(account)
   await input(page, 'password').fill('Newco@2026x')
   await page.locator('[data-test="login-submit"]').click()
   await page.waitForURL(/\/space\/matches$/)
@@ -508,7 +508,7 @@ test('企业：事项页自测显示每个条件的结果', async () => {
   await shot(page, 'selftest')
 })
 
-test('管理员：平台督查图表、标签与工作日历', async () => {
+test('管理员：平台督查图表、部门与账号、标签、工作日历', async () => {
   const page = await newPage()
   await login(page, 'admin')
   assert.match(page.url(), /\/admin\/supervision$/)
@@ -520,9 +520,28 @@ test('管理员：平台督查图表、标签与工作日历', async () => {
   }
   await shot(page, 'admin-supervision')
 
+  await page.goto(BASE + '/admin/departments')
+  await page.locator('[data-test="departments"] tbody tr').first().waitFor()
+  assert.ok((await page.locator('[data-test="departments"] tbody tr').count()) >= 10, 'departments are listed')
+
   await page.goto(BASE + '/admin/users')
   await page.locator('[data-test="users"] tbody tr').first().waitFor()
   assert.ok((await page.locator('[data-test="users"] tbody tr').count()) >= 10, 'accounts are listed')
+  // A new policy officer for 科技局.
+  const newLogin = `kjj_new${STAMP.slice(-5)}`
+  await page.locator('[data-test="u-new"]').click()
+  await input(page, 'u-login').fill(newLogin)
+  await input(page, 'u-name').fill('新任政策专员（常州市科学技术局）')
+  await input(page, 'u-password').fill('Officer@2026x')
+  await chooseOption(page, page.locator('[data-test="u-dept"]'), '常州市科学技术局')
+  await page.locator('[data-test="u-save"]').click()
+  await page.locator('.el-message--success', { hasText: '账号已创建' }).waitFor().catch(async () => {
+    throw new Error(`creating the account failed: ${await textIfAny(page, '.el-dialog [data-test="error"]')}`)
+  })
+  const users = await apiJson(page, '/admin/users?page_size=100')
+  const made = users.body.items.find((u) => u.login === newLogin)
+  assert.ok(made, 'the new account is listed')
+  assert.deepEqual(made.roles.map((r) => r.code), ['policy_officer'])
 
   await page.goto(BASE + '/admin/calendar')
   await page.locator('[data-test="cal-days"]').waitFor()
