@@ -445,6 +445,12 @@ test('他部门：工信局政策专员不能修改科技局的政策（接口�
     return r.status
   }, shared.policyId)
   assert.equal(patch, 403, 'PATCH by another department is 403')
+  // Its own supervision list shows only its own department's findings.
+  await page.goto(BASE + '/dept/supervision')
+  await page.locator('[data-test="findings"], [data-test="error"]').first().waitFor()
+  assert.equal(await textIfAny(page, '[data-test="error"]'), null, 'GET /api/v1/dept/supervision')
+  const own = await apiJson(page, '/dept/supervision')
+  assert.ok(own.body.findings.every((f) => f.department.code === 'CZ-GXJ'), 'only 工信局 findings')
   await logout(page)
 })
 
