@@ -631,6 +631,7 @@ try {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      '--disable-dev-shm-usage', // small /dev/shm in containers
     ],
   })
   console.log(`browser tests against ${BASE} (chromium ${context.browser()?.version() ?? ''}), screenshots in ${SHOTS}`)
