@@ -70,5 +70,21 @@ expect "the three engines agree on the archive (row=$row)" "$row" 0 -- echo "$bi
 expect "sql agrees too" "$row" 0 -- echo "$sql"
 if [[ "$row" -gt 0 && "$row" -lt 2000 ]]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: count $row is trivial"; fi
 
+# An admin registers an attribute; its values import by label; the three engines use it.
+expect_match "attribute add registers a new attribute" "registered" 0 -- \
+  "$HUIQI" attribute add --key patents --label 有效发明专利数 --type int --unit 件 --source 市场监管
+expect_match "attribute add refuses a taken label naming it" "有效发明专利数" 1 -- \
+  "$HUIQI" attribute add --key patents2 --label 有效发明专利数 --type int
+expect_match "attribute add refuses a code type" "type" 1 -- "$HUIQI" attribute add --key x1 --label 测试 --type code
+printf 'uscc,有效发明专利数\n91350100M000100Y43,12\n913204127123456136,3\n' > "$tmp/patents.csv"
+expect_match "import fills the registered attribute" "2 rows: 0 created, 2 updated" 0 -- "$HUIQI" enterprise import "$tmp/patents.csv"
+prule='有效发明专利数 >= 5 and employees >= 1'
+prow=$("$HUIQI" match count --engine row --rule "$prule" 2>/dev/null)
+pbitmap=$("$HUIQI" match count --engine bitmap --rule "$prule" 2>/dev/null)
+psql=$("$HUIQI" match count --engine sql --rule "$prule" 2>/dev/null)
+expect "a registered attribute counts once (row)" "1" 0 -- echo "$prow"
+expect "bitmap agrees on the registered attribute" "1" 0 -- echo "$pbitmap"
+expect "sql agrees on the registered attribute" "1" 0 -- echo "$psql"
+
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

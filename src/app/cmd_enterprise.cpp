@@ -9,6 +9,7 @@
 #include "app/commands.h"
 #include "app/context.h"
 #include "core/money.h"
+#include "enterprise/attributes.h"
 #include "enterprise/profile.h"
 #include "match/item_matcher.h"
 #include "policy/match_catalogue.h"
@@ -16,6 +17,17 @@
 namespace huiqi::app {
 
 namespace {
+
+rules::Schema SchemaOf(store::Database& db) {
+  auto schema = enterprise::LoadSchema(db);
+  if (!schema.ok()) Fail(schema.error());
+  return std::move(*schema);
+}
+
+struct AttributeArgs {
+  std::string key, label, type, unit, source, as_of;
+  std::vector<std::string> enum_values, aliases;
+};
 
 struct EnterpriseArgs {
   std::string file, uscc;
@@ -37,7 +49,8 @@ void AddEnterpriseCommands(CLI::App& cli, CommonOptions& common) {
     auto db = OpenMigratedDatabase(common);
     auto ref = LoadReferenceData(common);
     core::SystemClock clock;
-    enterprise::ProfileService profiles(*db, clock, rules::BuiltinSchemaRef(), &ref);
+    rules::Schema schema = SchemaOf(*db);
+    enterprise::ProfileService profiles(*db, clock, schema, &ref);
     std::ifstream in(a->file, std::ios::binary);
     enterprise::ImportOptions opts;
     opts.skip_invalid = a->skip_invalid;
@@ -61,10 +74,63 @@ void AddEnterpriseCommands(CLI::App& cli, CommonOptions& common) {
   show->callback([&common, a] {
     auto db = OpenMigratedDatabase(common);
     core::SystemClock clock;
-    enterprise::ProfileService profiles(*db, clock, rules::BuiltinSchemaRef(), nullptr);
+    rules::Schema schema = SchemaOf(*db);
+    enterprise::ProfileService profiles(*db, clock, schema, nullptr);
     auto p = profiles.Get(a->uscc);
     if (!p.ok()) Fail(p.error());
     std::cout << enterprise::ProfileJson(*p, profiles.schema(), core::ShanghaiDate(clock.Now())).dump(2) << "\n";
+  });
+}
+
+void AddAttributeCommands(CLI::App& cli, CommonOptions& common) {
+  auto a = std::make_shared<AttributeArgs>();
+  auto* attr = cli.add_subcommand("attribute", "档案属性登记 the attribute registry");
+  attr->require_subcommand(1);
+  auto* list = attr->add_subcommand("list", "列出全部档案属性（内置与登记）");
+  AddCommonOptions(*list, common);
+  list->callback([&common] {
+    auto db = OpenMigratedDatabase(common);
+    rules::Schema schema = SchemaOf(*db);
+    for (const auto& d : schema.attributes()) {
+      std::cout << d.key << "\t" << d.label << "\t" << rules::AttrTypeCode(d.type) << "\t" << d.unit << "\t" << d.source
+                << (d.derived ? "\t计算" : "") << "\n";
+    }
+  });
+  auto* add = attr->add_subcommand("add", "登记新的档案属性（平台管理员操作；重启服务后用于规则）");
+  AddCommonOptions(*add, common);
+  add->add_option("--key", a->key, "属性键（字母、数字、下划线）")->required();
+  add->add_option("--label", a->label, "中文名称")->required();
+  add->add_option("--type", a->type, "int | decimal | money | percent | date | enum | bool")->required();
+  add->add_option("--unit", a->unit, "单位");
+  add->add_option("--source", a->source, "数据来源部门");
+  add->add_option("--enum", a->enum_values, "枚举可选值")->delimiter(',');
+  add->add_option("--alias", a->aliases, "别名")->delimiter(',');
+  add->add_option("--as-of", a->as_of, "数据截止日期 YYYY-MM-DD");
+  add->callback([&common, a] {
+    auto db = OpenMigratedDatabase(common);
+    core::SystemClock clock;
+    rules::AttributeDef def;
+    def.key = a->key;
+    def.label = a->label;
+    auto type = rules::ParseAttrType(a->type);
+    if (!type.ok()) Fail(core::InvalidArgument("type", "invalid_type", "属性类型无效：" + a->type, "invalid type"));
+    def.type = *type;
+    def.unit = a->unit;
+    def.source = a->source;
+    def.enum_values = a->enum_values;
+    def.aliases = a->aliases;
+    std::optional<core::Date> as_of;
+    if (!a->as_of.empty()) {
+      auto d = core::Date::Parse(a->as_of, "as_of");
+      if (!d.ok()) Fail(d.error());
+      as_of = *d;
+    }
+    auth::Principal cli_admin;
+    cli_admin.login = "cli";
+    cli_admin.kind = auth::UserKind::kPlatformAdmin;
+    auto added = enterprise::AddAttribute(*db, clock, cli_admin, def, as_of);
+    if (!added.ok()) Fail(added.error());
+    std::cout << "attribute " << def.key << " (" << def.label << ") registered\n";
   });
 }
 
@@ -78,11 +144,11 @@ void AddMatchEnterpriseCommand(CLI::App& match_cmd, CommonOptions& common) {
     auto cal = LoadCalendar(common, db.get());
     core::SystemClock clock;
     core::Date today = core::ShanghaiDate(clock.Now());
-    const rules::Schema& schema = rules::BuiltinSchemaRef();
+    rules::Schema schema = SchemaOf(*db);
     enterprise::ProfileService profiles(*db, clock, schema, nullptr);
     auto p = profiles.Get(*uscc);
     if (!p.ok()) Fail(p.error());
-    policy::PolicyService policies(*db, clock, cal);
+    policy::PolicyService policies(*db, clock, cal, &schema);
     auto catalogue = policy::LoadMatchCatalogue(policies, schema, today);
     if (!catalogue.ok()) Fail(catalogue.error());
     auto ref = LoadReferenceData(common);

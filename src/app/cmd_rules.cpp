@@ -7,6 +7,7 @@
 #include "app/commands.h"
 #include "app/context.h"
 #include "enterprise/archive.h"
+#include "enterprise/attributes.h"
 #include "enterprise/generator.h"
 #include "match/bitmap_engine.h"
 #include "match/sql_compiler.h"
@@ -94,9 +95,11 @@ void AddRuleCommands(CLI::App& cli, CommonOptions& common) {
   count->add_option("--engine", a->engine, "row | bitmap | sql")->check(CLI::IsMember({"row", "bitmap", "sql"}))
       ->capture_default_str();
   count->callback([&common, a] {
-    rules::Schema schema = rules::BuiltinSchema();
-    rules::Node n = ParseOrFail(a->rule, schema);
     auto db = OpenMigratedDatabase(common);
+    auto loaded = enterprise::LoadSchema(*db);  // built-in and registered attributes
+    if (!loaded.ok()) Fail(loaded.error());
+    rules::Schema schema = std::move(*loaded);
+    rules::Node n = ParseOrFail(a->rule, schema);
     core::Date today = core::ShanghaiDate(std::chrono::system_clock::now());
     std::cout << CountWith(a->engine, n, schema, *db, today) << "\n";
   });

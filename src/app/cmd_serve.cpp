@@ -15,6 +15,7 @@
 #include "calendar/calendar_service.h"
 #include "audit/audit_log.h"
 #include "enterprise/archive.h"
+#include "enterprise/attributes.h"
 #include "enterprise/profile.h"
 #include "http/api/enterprise_api.h"
 #include "http/api/auth_api.h"
@@ -107,7 +108,10 @@ void Serve(const CommonOptions& common, const ServeOptions& opts) {
 
   // The matching index of this node, loaded from the archive; the change-log position is read
   // first so no change made while loading is missed.
-  const rules::Schema& schema = rules::BuiltinSchemaRef();
+  // The attribute schema: built-in plus the registered ones (enterprise/attributes.h).
+  auto loaded_schema = enterprise::LoadSchema(*db);
+  if (!loaded_schema.ok()) Fail(loaded_schema.error());
+  const rules::Schema& schema = *loaded_schema;
   match::MatchService matches(schema);
   enterprise::Archive archive(*db, clock);
   auto start_mark = audit::LatestChangeId(*db);
@@ -121,7 +125,7 @@ void Serve(const CommonOptions& common, const ServeOptions& opts) {
   http::RegisterSystemApi(router, {*db, reference, calendar, clock});
   http::RegisterAuthApi(router, auth, *db);
   http::RegisterRulesApi(router, matches, reference, clock);
-  policy::PolicyService policies(*db, clock, cal);
+  policy::PolicyService policies(*db, clock, cal, &schema);
   http::RegisterPolicyApi(router, policies, schema, reference);
   enterprise::ProfileService profiles(*db, clock, schema, &reference);
   http::RegisterEnterpriseApi(router, {*db, policies, profiles, matches, reference, clock});

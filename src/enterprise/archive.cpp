@@ -58,6 +58,10 @@ constexpr store::Statement kAll{
     "SELECT id, region, industry, registration_type, established_on, registered_capital, employees, revenue, "
     "revenue_growth, total_assets, rd_expense, rd_ratio, tax_paid, export_value, tax_credit_grade, dishonest, scale, "
     "tags_known FROM enterprises ORDER BY id"};
+constexpr store::Statement kAllCustom{
+    "enterprise.all_custom",
+    "SELECT v.enterprise_id, v.attribute, v.num_value, v.text_value, d.type FROM enterprise_values v "
+    "JOIN attribute_defs d ON d.key = v.attribute ORDER BY v.enterprise_id"};
 constexpr store::Statement kAllTags{"enterprise.all_tags",
                                     "SELECT enterprise_id, tag, acquired_on FROM enterprise_tags ORDER BY enterprise_id"};
 
@@ -177,6 +181,23 @@ core::Result<std::vector<std::pair<int64_t, rules::Facts>>> Archive::LoadAllFact
         if (d.ok()) date = d->days();
       }
       out[i].second.tags[t.Text("tag")] = date;
+    }
+    // Registered attributes (enterprise/attributes.h): dates and enum values are text.
+    HQ_ASSIGN_OR_RETURN(auto custom, s.Query(kAllCustom));
+    i = 0;
+    for (const auto& c : custom) {
+      int64_t id = c.Int("enterprise_id");
+      while (i < out.size() && out[i].first < id) ++i;
+      if (i == out.size() || out[i].first != id) continue;
+      std::string type = c.Text("type"), key = c.Text("attribute");
+      if (type == "enum" && !c.IsNull("text_value")) {
+        out[i].second.texts[key] = c.Text("text_value");
+      } else if (type == "date" && !c.IsNull("text_value")) {
+        auto d = core::Date::Parse(c.Text("text_value"));
+        if (d.ok()) out[i].second.numbers[key] = d->days();
+      } else if (!c.IsNull("num_value")) {
+        out[i].second.numbers[key] = c.Int("num_value");
+      }
     }
     return out;
   });

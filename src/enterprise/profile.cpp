@@ -272,7 +272,20 @@ constexpr store::Statement kCorrectionResolve{
     "UPDATE enterprise_corrections SET status = ?, resolved_by = ?, resolved_at = ?, resolution_note = ? "
     "WHERE id = ? AND status = 'pending'"};
 
-Result<std::optional<Profile>> Load(Session& s, std::string_view uscc) {
+constexpr store::Statement kCustomOf{
+    "profile.custom_of", "SELECT attribute, num_value, text_value FROM enterprise_values WHERE enterprise_id = ?"};
+constexpr store::Statement kCustomDelete{"profile.custom_delete",
+                                         "DELETE FROM enterprise_values WHERE enterprise_id = ? AND attribute = ?"};
+constexpr store::Statement kCustomInsert{
+    "profile.custom_insert",
+    "INSERT INTO enterprise_values (enterprise_id, attribute, num_value, text_value) VALUES (?, ?, ?, ?)"};
+
+bool IsBuiltinKey(const std::string& key) {
+  const auto& stored = StoredAttributes();
+  return key == "tags" || key == "scale" || key == "age" || std::find(stored.begin(), stored.end(), key) != stored.end();
+}
+
+Result<std::optional<Profile>> Load(Session& s, std::string_view uscc, const rules::Schema& custom_schema) {
   HQ_ASSIGN_OR_RETURN(auto row, s.QueryOptional(kByUscc, {std::string(uscc)}));
   if (!row) return std::optional<Profile>();
   const store::Row& r = *row;
@@ -306,6 +319,20 @@ Result<std::optional<Profile>> Load(Session& s, std::string_view uscc) {
     }
     p.facts.tags[t.Text("tag")] = day;
   }
+  // Registered attributes (enterprise/attributes.h); one unknown to this schema is skipped.
+  HQ_ASSIGN_OR_RETURN(auto custom, s.Query(kCustomOf, {p.id}));
+  for (const auto& c : custom) {
+    const rules::AttributeDef* a = custom_schema.Find(c.Text("attribute"));
+    if (!a || IsBuiltinKey(a->key)) continue;
+    if (a->type == AttrType::kEnum && !c.IsNull("text_value")) {
+      p.facts.texts[a->key] = c.Text("text_value");
+    } else if (a->type == AttrType::kDate && !c.IsNull("text_value")) {
+      auto d = core::Date::Parse(c.Text("text_value"));
+      if (d.ok()) p.facts.numbers[a->key] = d->days();
+    } else if (!c.IsNull("num_value")) {
+      p.facts.numbers[a->key] = c.Int("num_value");
+    }
+  }
   return std::optional<Profile>(std::move(p));
 }
 
@@ -320,24 +347,23 @@ store::Value ColumnValue(const rules::AttributeDef& a, const rules::Facts& f) {
   return it->second;
 }
 
-json ProfileAuditJson(const Profile& p) {
+json ProfileAuditJson(const Profile& p, const rules::Schema& schema) {
   json facts = json::object();
-  const rules::Schema& schema = rules::BuiltinSchemaRef();
-  for (const auto& key : StoredAttributes()) {
-    auto v = FactText(p.facts, *schema.Find(key));
-    facts[key] = v ? json(*v) : json();
+  for (const auto& a : schema.attributes()) {
+    if (a.derived || a.type == AttrType::kTagSet) continue;
+    auto v = FactText(p.facts, a);
+    facts[a.key] = v ? json(*v) : json();
   }
   facts["tags"] = p.facts.tags_known ? json(TagsText(p.facts)) : json();
   return {{"uscc", p.uscc}, {"name", p.name}, {"facts", facts}};
 }
 
 // Writes `record` over the stored profile inside `s`. Returns the outcome.
-Result<UpsertResult> UpsertIn(Session& s, const core::Clock& clock, const audit::Actor& actor,
-                              const EnterpriseRecord& record, const std::vector<std::string>& touched,
-                              const std::string& source) {
-  const rules::Schema& schema = rules::BuiltinSchemaRef();
+Result<UpsertResult> UpsertIn(Session& s, const core::Clock& clock, const rules::Schema& schema,
+                              const audit::Actor& actor, const EnterpriseRecord& record,
+                              const std::vector<std::string>& touched, const std::string& source) {
   std::string now = core::FormatTimestamp(clock.Now());
-  HQ_ASSIGN_OR_RETURN(auto existing, Load(s, record.uscc));
+  HQ_ASSIGN_OR_RETURN(auto existing, Load(s, record.uscc, schema));
   UpsertResult out;
   Profile before;
   if (existing) {
@@ -384,6 +410,21 @@ Result<UpsertResult> UpsertIn(Session& s, const core::Clock& clock, const audit:
     if (old_v != new_v) changed_cols.push_back(key);
     HQ_RETURN_IF_ERROR(record_change(key, old_v, new_v));
   }
+  // Registered attributes: one row each in enterprise_values.
+  for (const auto& key : touched) {
+    if (IsBuiltinKey(key)) continue;
+    const rules::AttributeDef* a = schema.Find(key);
+    if (!a || a->derived) continue;
+    auto old_v = FactText(before.facts, *a), new_v = FactText(after.facts, *a);
+    if (old_v == new_v) continue;
+    HQ_RETURN_IF_ERROR(record_change(key, old_v, new_v));
+    HQ_RETURN_IF_ERROR(s.Exec(kCustomDelete, {before.id, key}));
+    if (new_v) {
+      bool text = a->type == AttrType::kEnum || a->type == AttrType::kDate;
+      store::Value num = text ? store::Null() : store::Value(after.facts.numbers.at(key));
+      HQ_RETURN_IF_ERROR(s.Exec(kCustomInsert, {before.id, key, num, text ? store::Value(*new_v) : store::Null()}));
+    }
+  }
   auto old_tags = before.facts.tags_known ? std::optional<std::string>(TagsText(before.facts)) : std::nullopt;
   auto new_tags = after.facts.tags_known ? std::optional<std::string>(TagsText(after.facts)) : std::nullopt;
   bool tags_changed = old_tags != new_tags;
@@ -418,8 +459,8 @@ Result<UpsertResult> UpsertIn(Session& s, const core::Clock& clock, const audit:
     }
   }
   HQ_RETURN_IF_ERROR(audit::Record(s, clock, actor, out.created ? "enterprise.create" : "enterprise.update", "enterprise",
-                                   std::to_string(before.id), out.created ? json() : ProfileAuditJson(before),
-                                   ProfileAuditJson(after)));
+                                   std::to_string(before.id), out.created ? json() : ProfileAuditJson(before, schema),
+                                   ProfileAuditJson(after, schema)));
   return out;
 }
 
@@ -528,7 +569,7 @@ std::string_view CorrectionStatusLabel(CorrectionStatus s) {
 
 Result<Profile> ProfileService::Get(std::string_view uscc) {
   return db_.ReadValue<Profile>([&](Session& s) -> Result<Profile> {
-    HQ_ASSIGN_OR_RETURN(auto p, Load(s, uscc));
+    HQ_ASSIGN_OR_RETURN(auto p, Load(s, uscc, schema_));
     if (!p) return core::NotFound("企业档案（统一社会信用代码 " + std::string(uscc) + "）", "enterprise " + std::string(uscc));
     return std::move(*p);
   });
@@ -537,7 +578,7 @@ Result<Profile> ProfileService::Get(std::string_view uscc) {
 Result<Profile> ProfileService::GetById(int64_t id) {
   return db_.ReadValue<Profile>([&](Session& s) -> Result<Profile> {
     HQ_ASSIGN_OR_RETURN(auto row, s.QueryOne(kUsccById, {id}, "企业档案", "enterprise"));
-    HQ_ASSIGN_OR_RETURN(auto p, Load(s, row.Text("uscc")));
+    HQ_ASSIGN_OR_RETURN(auto p, Load(s, row.Text("uscc"), schema_));
     if (!p) return core::NotFound("企业档案", "enterprise");
     return std::move(*p);
   });
@@ -552,7 +593,7 @@ Result<UpsertResult> ProfileService::Upsert(const audit::Actor& actor, const Ent
                                             const std::vector<std::string>& touched, const std::string& source) {
   HQ_RETURN_IF_ERROR(core::ValidateUscc(record.uscc));
   return db_.WriteValue<UpsertResult>(
-      [&](Session& s) { return UpsertIn(s, clock_, actor, record, touched, source); });
+      [&](Session& s) { return UpsertIn(s, clock_, schema_, actor, record, touched, source); });
 }
 
 Result<ImportReport> ProfileService::ImportCsv(const audit::Actor& actor, std::istream& csv, const ImportOptions& opts) {
@@ -639,7 +680,7 @@ Result<ImportReport> ProfileService::ImportCsv(const audit::Actor& actor, std::i
   Status st = db_.Write([&](Session& s) -> Status {
     int created = 0, updated = 0, unchanged = 0;
     for (const auto& p : good) {
-      HQ_ASSIGN_OR_RETURN(UpsertResult r, UpsertIn(s, clock_, actor, p.rec, p.touched, opts.source));
+      HQ_ASSIGN_OR_RETURN(UpsertResult r, UpsertIn(s, clock_, schema_, actor, p.rec, p.touched, opts.source));
       if (r.created) {
         ++created;
       } else if (r.changed > 0) {
@@ -662,7 +703,7 @@ Result<std::vector<HistoryEntry>> ProfileService::History(const auth::Principal&
   if (!IsStaffOrAdmin(viewer)) HQ_RETURN_IF_ERROR(auth::RequireEnterprise(viewer, uscc));
   limit = std::clamp(limit, 1, 1000);
   return db_.ReadValue<std::vector<HistoryEntry>>([&](Session& s) -> Result<std::vector<HistoryEntry>> {
-    HQ_ASSIGN_OR_RETURN(auto p, Load(s, uscc));
+    HQ_ASSIGN_OR_RETURN(auto p, Load(s, uscc, schema_));
     if (!p) return core::NotFound("企业档案", "enterprise");
     HQ_ASSIGN_OR_RETURN(auto rows, s.Query(kHistory, {p->id, int64_t{limit}}));
     std::vector<HistoryEntry> out;
@@ -698,7 +739,7 @@ Result<Correction> ProfileService::ProposeCorrection(const auth::Principal& acto
   if (!proposed_text) return Bad("value", "请填写更正后的值", "value is required");
   std::string now = core::FormatTimestamp(clock_.Now());
   return db_.WriteValue<Correction>([&](Session& s) -> Result<Correction> {
-    HQ_ASSIGN_OR_RETURN(auto p, Load(s, *actor.uscc));
+    HQ_ASSIGN_OR_RETURN(auto p, Load(s, *actor.uscc, schema_));
     if (!p) return core::NotFound("本企业的档案（尚未归集）", "the enterprise's archive");
     auto current = FactText(p->facts, *a);
     if (current == proposed_text) return Bad("value", "更正值与档案中的值相同", "the value is unchanged");
@@ -760,7 +801,7 @@ Result<Correction> ProfileService::ResolveCorrection(const auth::Principal& acto
       rec.uscc = before.uscc;
       const rules::AttributeDef* a = schema_.Find(before.attribute);
       HQ_RETURN_IF_ERROR(SetFact(rec.facts, *a, json(before.proposed_value), reference_, "value"));
-      HQ_RETURN_IF_ERROR(UpsertIn(s, clock_, ActorOf(actor), rec, {a->key}, "企业更正"));
+      HQ_RETURN_IF_ERROR(UpsertIn(s, clock_, schema_, ActorOf(actor), rec, {a->key}, "企业更正"));
     }
     HQ_ASSIGN_OR_RETURN(auto after_row, s.QueryOne(kCorrectionById, {id}, "", ""));
     Correction after = CorrectionFrom(after_row);

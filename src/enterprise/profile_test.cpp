@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "enterprise/attributes.h"
 #include "support/test_db.h"
 
 namespace huiqi::enterprise {
@@ -175,6 +176,49 @@ TEST_P(ProfileTest, CorrectionsAreProposedByTheEnterpriseAndResolvedByReviewers)
   EXPECT_EQ(svc_->Get(kXingchen)->facts.numbers["employees"], 210);
   EXPECT_EQ(svc_->ResolveCorrection(admin, c->id, false, "x").error().code, "already_resolved");
   EXPECT_EQ(svc_->ListCorrections(ent, "").value().size(), 1u);
+}
+
+TEST_P(ProfileTest, RegisteredAttributesAreStoredLoadedAndValidated) {
+  auth::Principal admin;
+  admin.login = "admin";
+  admin.kind = auth::UserKind::kPlatformAdmin;
+  auth::Principal staff;
+  staff.kind = auth::UserKind::kDepartmentStaff;
+  rules::AttributeDef patents{"patents", "有效发明专利数", rules::AttrType::kInt, "件", "", {}, {"发明专利"}, "市场监管"};
+  EXPECT_EQ(AddAttribute(*db_, clock_, staff, patents, std::nullopt).error().kind, core::ErrorKind::kPermissionDenied);
+  rules::AttributeDef bad_key = patents;
+  bad_key.key = "9patents";
+  EXPECT_EQ(AddAttribute(*db_, clock_, admin, bad_key, std::nullopt).error().field, "key");
+  rules::AttributeDef taken = patents;
+  taken.label = "营业收入";
+  EXPECT_EQ(AddAttribute(*db_, clock_, admin, taken, std::nullopt).error().kind, core::ErrorKind::kConflict);
+  rules::AttributeDef no_values{"level", "园区等级", rules::AttrType::kEnum};
+  EXPECT_EQ(AddAttribute(*db_, clock_, admin, no_values, std::nullopt).error().field, "enum_values");
+  ASSERT_TRUE(AddAttribute(*db_, clock_, admin, patents, core::Date::FromYmd(2026, 6, 30)).ok());
+  rules::AttributeDef park{"park_level", "园区等级", rules::AttrType::kEnum, "", "", {"国家级", "省级"}, {}, "发改"};
+  ASSERT_TRUE(AddAttribute(*db_, clock_, admin, park, std::nullopt).ok());
+
+  rules::Schema schema = LoadSchema(*db_).value();
+  ASSERT_NE(schema.Find("发明专利"), nullptr);
+  ProfileService svc(*db_, clock_, schema, &ref_);
+  std::istringstream csv("统一社会信用代码,企业名称,有效发明专利数,园区等级\n" + std::string(kXingchen) + ",星辰,12,国家级\n");
+  auto report = svc.ImportCsv(cli_, csv, {});
+  ASSERT_TRUE(report.ok()) << report.error().ToString();
+  ASSERT_TRUE(report->committed) << (report->errors.empty() ? "" : report->errors[0].message);
+  auto p = svc.Get(kXingchen).value();
+  EXPECT_EQ(p.facts.numbers["patents"], 12);
+  EXPECT_EQ(p.facts.texts["park_level"], "国家级");
+  std::istringstream bad("uscc,园区等级\n" + std::string(kXingchen) + ",市级\n");
+  auto rejected = svc.ImportCsv(cli_, bad, {});
+  ASSERT_TRUE(rejected.ok());
+  EXPECT_FALSE(rejected->committed);
+  EXPECT_EQ(rejected->errors.at(0).field, "park_level");
+  // The archive as the engines load it carries the registered values.
+  Archive archive(*db_, clock_);
+  auto all = archive.LoadAllFacts().value();
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(all[0].second.numbers.at("patents"), 12);
+  EXPECT_EQ(all[0].second.texts.at("park_level"), "国家级");
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ProfileTest, ::testing::ValuesIn(testing::Backends()), testing::PrintBackend{});

@@ -58,11 +58,23 @@ class Compiler {
 
   core::Result<std::string> Leaf(const rules::Node& n) {
     const rules::AttributeDef* a = schema_.Find(n.attr);
-    if (a == nullptr || Columns().count(a->key) == 0) {
+    if (a == nullptr) {
       return core::InvalidArgument("rule", "rule_not_in_sql", "属性“" + n.attr + "”没有对应的数据库列",
                                    "attribute has no column: " + n.attr);
     }
-    std::string col = "e." + a->key;
+    // A registered attribute (enterprise_values, migration 0023) is read by a scalar subquery;
+    // its placeholder is bound here, before any value of the condition, in text order.
+    std::string col;
+    if (Columns().count(a->key)) {
+      col = "e." + a->key;
+    } else if (n.kind == rules::NodeKind::kUnder) {
+      return core::InvalidArgument("rule", "rule_not_in_sql", "属性“" + n.attr + "”不是代码类属性",
+                                   "attribute is not a code: " + n.attr);
+    } else {
+      bool text = a->type == rules::AttrType::kEnum || a->type == rules::AttrType::kDate;
+      col = std::string("(SELECT v.") + (text ? "text_value" : "num_value") +
+            " FROM enterprise_values v WHERE v.enterprise_id = e.id AND v.attribute = " + Bind(a->key) + ")";
+    }
     switch (n.kind) {
       case rules::NodeKind::kUnder: {
         if (a->code_table == "industry" && !n.text.empty() && std::isalpha(static_cast<unsigned char>(n.text[0]))) {

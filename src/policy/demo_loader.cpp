@@ -223,7 +223,7 @@ Result<SeedReport> SeedAll(PolicyService& service, const fs::path& demo_dir) {
     HQ_ASSIGN_OR_RETURN(json doc, ReadJson(f));
     for (auto& p : PoliciesIn(doc)) docs.emplace_back(f.filename().string(), std::move(p));
   }
-  detail::Ctx ctx{service.clock(), service.calendar()};
+  detail::Ctx ctx{service.clock(), service.calendar(), service.schema()};
   for (const auto& [file, j] : docs) {
     Status st = service.db().Write([&](Session& s) { return SeedPolicy(s, ctx, j, report); });
     if (!st.ok()) return InContext(st.error(), "policies/" + file + " " + j.value("key", ""));

@@ -60,7 +60,7 @@ core::Date PolicyService::Today() const { return core::ShanghaiDate(clock_.Now()
 // --- policies ---------------------------------------------------------------------------------
 
 Result<Policy> PolicyService::CreatePolicy(const auth::Principal& actor, const PolicyInput& in) {
-  detail::Ctx ctx{clock_, calendar_};
+  detail::Ctx ctx{clock_, calendar_, schema_};
   return db_.WriteValue<Policy>([&](Session& s) -> Result<Policy> {
     HQ_ASSIGN_OR_RETURN(int64_t id, detail::CreatePolicyTx(s, ctx, actor, in, ""));
     return detail::LoadPolicy(s, id);
@@ -68,7 +68,7 @@ Result<Policy> PolicyService::CreatePolicy(const auth::Principal& actor, const P
 }
 
 Result<Policy> PolicyService::UpdatePolicy(const auth::Principal& actor, int64_t id, const PolicyInput& in) {
-  detail::Ctx ctx{clock_, calendar_};
+  detail::Ctx ctx{clock_, calendar_, schema_};
   return db_.WriteValue<Policy>([&](Session& s) -> Result<Policy> {
     HQ_RETURN_IF_ERROR(detail::UpdatePolicyTx(s, ctx, actor, id, in));
     return detail::LoadPolicy(s, id);
@@ -76,7 +76,7 @@ Result<Policy> PolicyService::UpdatePolicy(const auth::Principal& actor, int64_t
 }
 
 Result<Policy> PolicyService::SubmitPolicy(const auth::Principal& actor, int64_t id) {
-  detail::Ctx ctx{clock_, calendar_};
+  detail::Ctx ctx{clock_, calendar_, schema_};
   return db_.WriteValue<Policy>([&](Session& s) -> Result<Policy> {
     HQ_RETURN_IF_ERROR(detail::SubmitPolicyTx(s, ctx, actor, id));
     return detail::LoadPolicy(s, id);
@@ -84,7 +84,7 @@ Result<Policy> PolicyService::SubmitPolicy(const auth::Principal& actor, int64_t
 }
 
 Result<Policy> PolicyService::RejectPolicy(const auth::Principal& actor, int64_t id, const std::string& reason) {
-  detail::Ctx ctx{clock_, calendar_};
+  detail::Ctx ctx{clock_, calendar_, schema_};
   return db_.WriteValue<Policy>([&](Session& s) -> Result<Policy> {
     HQ_RETURN_IF_ERROR(detail::RejectPolicyTx(s, ctx, actor, id, reason));
     return detail::LoadPolicy(s, id);
@@ -92,7 +92,7 @@ Result<Policy> PolicyService::RejectPolicy(const auth::Principal& actor, int64_t
 }
 
 Result<Policy> PolicyService::PublishPolicy(const auth::Principal& actor, int64_t id, const PublishOptions& options) {
-  detail::Ctx ctx{clock_, calendar_};
+  detail::Ctx ctx{clock_, calendar_, schema_};
   return db_.WriteValue<Policy>([&](Session& s) -> Result<Policy> {
     HQ_RETURN_IF_ERROR(detail::PublishPolicyTx(s, ctx, actor, id, options));
     return detail::LoadPolicy(s, id);
@@ -100,7 +100,7 @@ Result<Policy> PolicyService::PublishPolicy(const auth::Principal& actor, int64_
 }
 
 Result<Policy> PolicyService::RevisePolicy(const auth::Principal& actor, int64_t id) {
-  detail::Ctx ctx{clock_, calendar_};
+  detail::Ctx ctx{clock_, calendar_, schema_};
   return db_.WriteValue<Policy>([&](Session& s) -> Result<Policy> {
     HQ_ASSIGN_OR_RETURN(int64_t new_id, detail::RevisePolicyTx(s, ctx, actor, id));
     return detail::LoadPolicy(s, new_id);
@@ -109,7 +109,7 @@ Result<Policy> PolicyService::RevisePolicy(const auth::Principal& actor, int64_t
 
 Result<Policy> PolicyService::RepealPolicy(const auth::Principal& actor, int64_t id, core::Date repealed_on,
                                            const std::string& reason) {
-  detail::Ctx ctx{clock_, calendar_};
+  detail::Ctx ctx{clock_, calendar_, schema_};
   return db_.WriteValue<Policy>([&](Session& s) -> Result<Policy> {
     HQ_RETURN_IF_ERROR(detail::RepealPolicyTx(s, ctx, actor, id, repealed_on, reason));
     return detail::LoadPolicy(s, id);
@@ -160,7 +160,7 @@ Result<Page<Policy>> PolicyService::ListDepartmentPolicies(const auth::Principal
 // --- items ------------------------------------------------------------------------------------
 
 Result<Item> PolicyService::CreateItem(const auth::Principal& actor, int64_t policy_id, const ItemInput& in) {
-  detail::Ctx ctx{clock_, calendar_};
+  detail::Ctx ctx{clock_, calendar_, schema_};
   return db_.WriteValue<Item>([&](Session& s) -> Result<Item> {
     HQ_ASSIGN_OR_RETURN(int64_t id, detail::CreateItemTx(s, ctx, actor, policy_id, in, ""));
     return detail::LoadItem(s, id);
@@ -168,7 +168,7 @@ Result<Item> PolicyService::CreateItem(const auth::Principal& actor, int64_t pol
 }
 
 Result<Item> PolicyService::UpdateItem(const auth::Principal& actor, int64_t id, const ItemInput& in) {
-  detail::Ctx ctx{clock_, calendar_};
+  detail::Ctx ctx{clock_, calendar_, schema_};
   return db_.WriteValue<Item>([&](Session& s) -> Result<Item> {
     HQ_RETURN_IF_ERROR(detail::UpdateItemTx(s, ctx, actor, id, in));
     return detail::LoadItem(s, id);
@@ -176,7 +176,7 @@ Result<Item> PolicyService::UpdateItem(const auth::Principal& actor, int64_t id,
 }
 
 Result<Item> PolicyService::PublishItem(const auth::Principal& actor, int64_t id, const PublishOptions& options) {
-  detail::Ctx ctx{clock_, calendar_};
+  detail::Ctx ctx{clock_, calendar_, schema_};
   return db_.WriteValue<Item>([&](Session& s) -> Result<Item> {
     HQ_RETURN_IF_ERROR(detail::PublishItemTx(s, ctx, actor, id, options));
     return detail::LoadItem(s, id);
@@ -184,7 +184,7 @@ Result<Item> PolicyService::PublishItem(const auth::Principal& actor, int64_t id
 }
 
 Result<Item> PolicyService::WithdrawItem(const auth::Principal& actor, int64_t id) {
-  detail::Ctx ctx{clock_, calendar_};
+  detail::Ctx ctx{clock_, calendar_, schema_};
   return db_.WriteValue<Item>([&](Session& s) -> Result<Item> {
     HQ_RETURN_IF_ERROR(detail::WithdrawItemTx(s, ctx, actor, id));
     return detail::LoadItem(s, id);

@@ -24,6 +24,7 @@
 #include "core/calendar.h"
 #include "core/date.h"
 #include "policy/policy.h"
+#include "rules/schema.h"
 #include "store/database.h"
 
 namespace huiqi::policy {
@@ -36,12 +37,15 @@ struct PublishOptions {
 
 class PolicyService {
  public:
-  PolicyService(store::Database& db, const core::Clock& clock, const core::WorkCalendar& calendar)
-      : db_(db), clock_(clock), calendar_(calendar) {}
+  //! `schema` (items' rules and amounts are checked against it) defaults to the built-in one.
+  PolicyService(store::Database& db, const core::Clock& clock, const core::WorkCalendar& calendar,
+                const rules::Schema* schema = nullptr)
+      : db_(db), clock_(clock), calendar_(calendar), schema_(schema ? *schema : rules::BuiltinSchemaRef()) {}
 
   store::Database& db() { return db_; }
   const core::Clock& clock() const { return clock_; }
   const core::WorkCalendar& calendar() const { return calendar_; }
+  const rules::Schema& schema() const { return schema_; }
   core::Date Today() const;
 
   // --- policies (staff) -------------------------------------------------------------------
@@ -123,6 +127,7 @@ class PolicyService {
   store::Database& db_;
   const core::Clock& clock_;
   const core::WorkCalendar& calendar_;
+  const rules::Schema& schema_;
 };
 
 }  // namespace huiqi::policy

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "audit/audit_log.h"
+#include "enterprise/attributes.h"
 #include "core/money.h"
 #include "http/api/paging.h"
 #include "match/item_matcher.h"
@@ -209,6 +210,71 @@ void AddArchiveRoutes(Router& router, const EnterpriseApiDeps& d) {
   });
 }
 
+json AttributeJson(const rules::AttributeDef& a, bool custom) {
+  return {{"key", a.key},         {"label", a.label},     {"type", rules::AttrTypeCode(a.type)},
+          {"unit", a.unit},       {"code_table", a.code_table}, {"enum_values", a.enum_values},
+          {"aliases", a.aliases}, {"source", a.source},   {"derived", a.derived},
+          {"custom", custom}};
+}
+
+void AddAttributeRoutes(Router& router, const EnterpriseApiDeps& d) {
+  // The schema this node's rules use (built-in and registered at start) and, separately, every
+  // registered attribute — one added since the start is marked active: false until a restart.
+  router.Add("GET", "/api/v1/attributes", Access::Public(), [d](Request&) {
+    auto custom = enterprise::ListCustomAttributes(d.db);
+    if (!custom.ok()) return Response::FromError(custom.error());
+    json items = json::array();
+    for (const auto& a : d.profiles.schema().attributes()) {
+      bool is_custom = std::any_of(custom->begin(), custom->end(), [&](const auto& c) { return c.def.key == a.key; });
+      json j = AttributeJson(a, is_custom);
+      j["active"] = true;
+      items.push_back(j);
+    }
+    for (const auto& c : *custom) {
+      if (d.profiles.schema().Find(c.def.key)) continue;
+      json j = AttributeJson(c.def, true);
+      j["active"] = false;
+      j["as_of"] = c.as_of ? json(c.as_of->ToString()) : json();
+      items.push_back(j);
+    }
+    return Response::Ok({{"items", items}});
+  });
+  router.Add("POST", "/api/v1/admin/attributes", Access::Admin(), [d](Request& req) {
+    return WithBody(req, [&](const json& body) {
+      rules::AttributeDef def;
+      auto str = [&](const char* k) { return body.contains(k) && body[k].is_string() ? body[k].get<std::string>() : ""; };
+      def.key = str("key");
+      def.label = str("label");
+      def.unit = str("unit");
+      def.source = str("source");
+      auto type = rules::ParseAttrType(str("type"));
+      if (!type.ok()) {
+        return Response::FromError(core::InvalidArgument("type", "invalid_type", "属性类型无效", "invalid type"));
+      }
+      def.type = *type;
+      try {
+        if (body.contains("enum_values")) def.enum_values = body["enum_values"].get<std::vector<std::string>>();
+        if (body.contains("aliases")) def.aliases = body["aliases"].get<std::vector<std::string>>();
+      } catch (const json::exception&) {
+        return Response::FromError(core::InvalidArgument("enum_values", "invalid", "enum_values 和 aliases 应为字符串数组",
+                                                         "enum_values and aliases must be string arrays"));
+      }
+      std::optional<core::Date> as_of;
+      if (std::string t = str("as_of"); !t.empty()) {
+        auto dt = core::Date::Parse(t, "as_of");
+        if (!dt.ok()) return Response::FromError(dt.error());
+        as_of = *dt;
+      }
+      auto added = enterprise::AddAttribute(d.db, d.clock, req.User(), def, as_of);
+      if (!added.ok()) return Response::FromError(added.error());
+      json j = AttributeJson(added->def, true);
+      j["active"] = false;
+      j["note"] = "属性已登记，可立即导入数据；重启服务后可在匹配规则中使用";
+      return Response::Created(j);
+    });
+  });
+}
+
 void AddMatchRoutes(Router& router, const EnterpriseApiDeps& d, std::shared_ptr<Catalogue> catalogue) {
   router.Add("GET", "/api/v1/me/matches", kEnterprise, [d, catalogue](Request& req) {
     auto uscc = OwnUscc(req);
@@ -286,6 +352,7 @@ void AddMatchRoutes(Router& router, const EnterpriseApiDeps& d, std::shared_ptr<
 void RegisterEnterpriseApi(Router& router, const EnterpriseApiDeps& deps) {
   auto catalogue = std::make_shared<Catalogue>(deps);
   AddArchiveRoutes(router, deps);
+  AddAttributeRoutes(router, deps);
   AddMatchRoutes(router, deps, catalogue);
 }
 

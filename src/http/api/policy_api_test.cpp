@@ -143,6 +143,14 @@ TEST_P(PolicyApiTest, PublishItemMatchAndRefuseOtherDepartments) {
   Response bad_import = Call("POST", "/api/v1/admin/enterprises/import", nullptr, csv + "913204127123456137,坏,320412,C34,1,1,1,1%,否,\n");
   ASSERT_EQ(bad_import.status, 422) << bad_import.body;
   EXPECT_EQ(Body(bad_import)["report"]["errors"][0]["row"], 4);
+  Response attr = Call("POST", "/api/v1/admin/attributes",
+                       {{"key", "patents"}, {"label", "有效发明专利数"}, {"type", "int"}, {"unit", "件"}});
+  ASSERT_EQ(attr.status, 201) << attr.body;
+  EXPECT_FALSE(Body(attr)["active"]);  // rules use it after a restart
+  EXPECT_EQ(Call("POST", "/api/v1/admin/attributes", {{"key", "p2"}, {"label", "营业收入"}, {"type", "int"}}).status, 409);
+  Response attrs = Call("GET", "/api/v1/attributes");
+  ASSERT_EQ(attrs.status, 200);
+  EXPECT_EQ(Body(attrs)["items"].back()["key"], "patents");
   Response import = Call("POST", "/api/v1/admin/enterprises/import", nullptr, csv);
   ASSERT_EQ(import.status, 200) << import.body;
   EXPECT_EQ(Body(import)["created"], 2);

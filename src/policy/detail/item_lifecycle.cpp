@@ -37,7 +37,7 @@ core::Error IllegalTransition(ItemStatus current, std::string_view action_zh, st
                              std::string(ItemStatusCode(current)));
 }
 
-Status ValidateGuide(const ItemInput& in) {
+Status ValidateGuide(const ItemInput& in, const rules::Schema& schema) {
   if (in.period_type == PeriodType::kFixed && (!in.window_start || !in.window_end)) {
     return core::InvalidArgument(in.window_start ? "window_end" : "window_start", "required",
                                  "固定期限事项须填写申报起止日期", "a fixed-period item needs its window");
@@ -66,7 +66,6 @@ Status ValidateGuide(const ItemInput& in) {
   }
   // The eligibility rule and the amount formula must be valid against the attribute schema,
   // or matching could not use them; the parser's error names the position.
-  const rules::Schema& schema = rules::BuiltinSchemaRef();
   if (!in.rule_text.empty()) {
     auto rule = rules::Parse(in.rule_text, schema);
     if (!rule.ok()) return rule.error();
@@ -98,9 +97,9 @@ GuideTiming Timing(const ItemInput& in, const Item* before, const Ctx& ctx) {
   return t;
 }
 
-Result<ItemRow> Resolve(Session& s, const auth::Principal& actor, const Policy& policy, const ItemInput& in,
+Result<ItemRow> Resolve(Session& s, const Ctx& ctx, const auth::Principal& actor, const Policy& policy, const ItemInput& in,
                         std::optional<int64_t> current_department) {
-  HQ_RETURN_IF_ERROR(ValidateGuide(in));
+  HQ_RETURN_IF_ERROR(ValidateGuide(in, ctx.schema));
   ItemRow row{in, 0, {}};
   if (!in.department.empty()) {
     HQ_ASSIGN_OR_RETURN(DepartmentRef d, DepartmentByCode(s, in.department, "department"));
@@ -204,7 +203,7 @@ Status RecordRuleVersion(Session& s, const Ctx& ctx, const auth::Principal& acto
   if (open) HQ_RETURN_IF_ERROR(s.Exec(kCloseRule, {today, current->Int("id")}));
   std::string ast = "null";
   if (!in.rule_text.empty()) {
-    auto rule = rules::Parse(in.rule_text, rules::BuiltinSchemaRef());
+    auto rule = rules::Parse(in.rule_text, ctx.schema);
     if (!rule.ok()) return rule.error();
     ast = rules::RuleToJson(*rule).dump();
   }
@@ -225,7 +224,7 @@ Result<int64_t> CreateItemTx(Session& s, const Ctx& ctx, const auth::Principal& 
                            "政策当前状态为“" + std::string(StatusLabel(policy.status)) + "”，不能再拆分事项",
                            "items can only be added to a current policy", "policy_id");
   }
-  HQ_ASSIGN_OR_RETURN(ItemRow row, Resolve(s, actor, policy, in, std::nullopt));
+  HQ_ASSIGN_OR_RETURN(ItemRow row, Resolve(s, ctx, actor, policy, in, std::nullopt));
   HQ_ASSIGN_OR_RETURN(int64_t catalogue_id, CatalogueFor(s, ctx, in, row.department_id));
   NewItemMeta meta{policy.root_id, catalogue_id, key,
                    actor.user_id > 0 ? std::optional<int64_t>(actor.user_id) : std::nullopt, ctx.Now(),
@@ -242,7 +241,7 @@ Status UpdateItemTx(Session& s, const Ctx& ctx, const auth::Principal& actor, in
   HQ_RETURN_IF_ERROR(auth::RequireDepartment(actor, before.department.id));
   if (before.status == ItemStatus::kWithdrawn) return IllegalTransition(before.status, "修改", "edit");
   HQ_ASSIGN_OR_RETURN(Policy policy, LoadPolicy(s, before.policy_id));
-  HQ_ASSIGN_OR_RETURN(ItemRow row, Resolve(s, actor, policy, in, before.department.id));
+  HQ_ASSIGN_OR_RETURN(ItemRow row, Resolve(s, ctx, actor, policy, in, before.department.id));
   GuideTiming timing = Timing(in, &before, ctx);
   HQ_RETURN_IF_ERROR(UpdateItemContent(s, id, row, timing, ctx.Now()));
   HQ_RETURN_IF_ERROR(SetItemStatus(s, id, before.status, timing, ctx.Now()));

@@ -10,6 +10,7 @@
 #include "core/calendar.h"
 #include "policy/policy.h"
 #include "policy/policy_service.h"
+#include "rules/schema.h"
 #include "store/database.h"
 
 namespace huiqi::policy::detail {
@@ -17,6 +18,7 @@ namespace huiqi::policy::detail {
 struct Ctx {
   const core::Clock& clock;
   const core::WorkCalendar& calendar;
+  const rules::Schema& schema;  // items' rules and amount formulas are checked against it
   core::Date Today() const { return core::ShanghaiDate(clock.Now()); }
   std::string Now() const { return core::FormatTimestamp(clock.Now()); }
 };
