@@ -21,6 +21,21 @@ export const ATTRS = [
 ]
 export const ATTR = Object.fromEntries(ATTRS.map((a) => [a.key, a]))
 
+// Attributes registered by the platform admin (GET /api/v1/attributes) join the built-in ones.
+// Returns true when something was added.
+export function registerAttributes(list) {
+  let added = false
+  for (const a of list || []) {
+    if (ATTR[a.key] || a.active === false || a.derived) continue
+    const type = { tagset: 'tags', tag_set: 'tags' }[a.type] || a.type
+    const def = { key: a.key, label: a.label, type, unit: type === 'money' ? '万元' : a.unit || '', values: a.enum_values || [], table: a.code_table || '' }
+    ATTRS.push(def)
+    ATTR[a.key] = def
+    added = true
+  }
+  return added
+}
+
 const NUM_OPS = [
   { op: '>=', label: '不低于' },
   { op: '<=', label: '不高于' },
@@ -89,6 +104,8 @@ export function rowText(r) {
       const n = num(r.value)
       return n === null ? null : `${a.key} ${r.op} ${n}%`
     }
+    case 'date':
+      return /^\d{4}-\d{2}-\d{2}$/.test(String(r.value || '').trim()) ? `${a.key} ${r.op} ${q(r.value.trim())}` : null
     default: {
       const n = num(r.value)
       return n === null ? null : `${a.key} ${r.op} ${n}`
@@ -162,6 +179,12 @@ export function parseRows(text) {
           continue
         }
         return null
+      }
+      if (a.type === 'date') {
+        v = v.replace(/^"|"$/g, '')
+        if (!/^\d{4}-\d{2}-\d{2}$/.test(v)) return null
+        rows.push({ attr: a.key, op: m[2], value: v })
+        continue
       }
       if (a.type === 'money') v = moneyWan(v)
       else if (a.type === 'percent') v = v.replace(/%$/, '')
