@@ -42,6 +42,11 @@ async function newPage({ width = 1280, height = 900 } = {}) {
     }
   })
   page.on('pageerror', (e) => console.log(`    [page error] ${e.message}`))
+  page.on('console', (m) => {
+    // HTTP errors the app shows on the page (401 before login, 403/404 asserted by the tests) are expected.
+    if ((m.type() === 'error' || m.type() === 'warning') && !m.text().startsWith('Failed to load resource'))
+      console.log(`    [console ${m.type()}] ${m.text().split('\n')[0]}`)
+  })
   return page
 }
 
