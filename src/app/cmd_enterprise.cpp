@@ -152,12 +152,7 @@ void AddMatchEnterpriseCommand(CLI::App& match_cmd, CommonOptions& common) {
     auto catalogue = policy::LoadMatchCatalogue(policies, schema, today);
     if (!catalogue.ok()) Fail(catalogue.error());
     auto ref = LoadReferenceData(common);
-    rules::CodeNamer namer = [&ref](std::string_view table, std::string_view code) -> std::string {
-      std::string full(code);
-      if (table == "region") full.append(6 - std::min<size_t>(6, full.size()), '0');
-      const core::CodeEntry* e = (table == "region" ? ref.regions() : ref.industries()).Find(full);
-      return e ? e->name : "";
-    };
+    rules::CodeNamer namer = rules::ReferenceNamer(ref);
     match::EnterpriseMatch m = match::MatchEnterprise(catalogue->items, schema, p->facts, today, namer);
     std::cout << p->name << "（" << p->uscc << "）\n";
     std::cout << "可享受 " << m.eligible.size() << " 项，预计合计 " << core::FormatMoneyCompact(m.eligible_total_fen) << "\n";

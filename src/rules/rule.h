@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/reference_data.h"
 #include "rules/schema.h"
 
 namespace huiqi::rules {
@@ -61,6 +62,10 @@ std::string Print(const Node& node, const Schema& schema);
 
 //! Names of codes for Describe: (code table "region"/"industry", code) → "常州市". May be empty.
 using CodeNamer = std::function<std::string(std::string_view table, std::string_view code)>;
+
+//! Names from the reference tables: regions by their (padded) GB/T 2260 code, industries by
+//! section letter ("C" 制造业) or by division ("C34" / "34" 通用设备制造业). `ref` must outlive it.
+CodeNamer ReferenceNamer(const core::ReferenceData& ref);
 
 //! One condition (a leaf, or not(leaf)) in plain Chinese: "营业收入不低于2000万元".
 std::string Describe(const Node& node, const Schema& schema, const CodeNamer& namer = {});

@@ -197,4 +197,20 @@ std::vector<const Node*> Leaves(const Node& node) {
   return out;
 }
 
+CodeNamer ReferenceNamer(const core::ReferenceData& ref) {
+  return [&ref](std::string_view table, std::string_view code) -> std::string {
+    if (table == "region") {
+      std::string full(code);
+      full.append(6 - std::min<size_t>(6, full.size()), '0');
+      const core::CodeEntry* e = ref.regions().Find(full);
+      return e ? e->name : "";
+    }
+    std::string c(code);
+    if (c.size() >= 3 && std::isalpha(static_cast<unsigned char>(c[0]))) c = c.substr(1, 2);  // C3411 → 34
+    else if (c.size() > 2) return "";  // a group or class code in a rule: the tables stop at divisions
+    const core::CodeEntry* e = ref.industries().Find(c);
+    return e ? e->name : "";
+  };
+}
+
 }  // namespace huiqi::rules

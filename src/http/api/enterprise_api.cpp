@@ -21,15 +21,7 @@ using nlohmann::json;
 
 namespace {
 
-rules::CodeNamer Namer(const core::ReferenceData& ref) {
-  return [&ref](std::string_view table, std::string_view code) -> std::string {
-    const core::CodeTable& t = table == "region" ? ref.regions() : ref.industries();
-    std::string full(code);
-    if (table == "region") full.append(6 - std::min<size_t>(6, full.size()), '0');
-    const core::CodeEntry* e = t.Find(full);
-    return e ? e->name : "";
-  };
-}
+rules::CodeNamer Namer(const core::ReferenceData& ref) { return rules::ReferenceNamer(ref); }
 
 // The published items as the matcher needs them, reloaded when the change log has moved.
 class Catalogue {

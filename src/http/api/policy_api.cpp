@@ -57,15 +57,7 @@ json PageOf(const json& items, int64_t total, const policy::ListFilter& f) {
   return {{"items", items}, {"total", total}, {"page", f.page}, {"page_size", f.page_size}};
 }
 
-rules::CodeNamer Namer(const core::ReferenceData& ref) {
-  return [&ref](std::string_view table, std::string_view code) -> std::string {
-    const core::CodeTable& t = table == "region" ? ref.regions() : ref.industries();
-    std::string full(code);
-    if (table == "region") full.append(6 - std::min<size_t>(6, full.size()), '0');
-    const core::CodeEntry* e = t.Find(full);
-    return e ? e->name : "";
-  };
-}
+rules::CodeNamer Namer(const core::ReferenceData& ref) { return rules::ReferenceNamer(ref); }
 
 // A reason and a date from the body: {reason} / {repealed_on, reason}.
 std::string Reason(const json& body) {
