@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Browser tests of the web app: a fresh SQLite database with the demo data and a synthetic
 # archive, `huiqi serve` on a free port serving web/dist, then tests/browser/app.test.mjs drives
-# Debian's chromium through playwright-core. Screenshots go to docs/screenshots/.
+# Debian's chromium through playwright-core. Screenshots go to build/screenshots/ so a test run
+# leaves the checkout clean; refresh the committed ones with
+#   HUIQI_SCREENSHOTS=$PWD/docs/screenshots ctest --test-dir build -R browser
 #   tests/browser/run.sh <huiqi binary> [data dir]      (ctest runs it as "browser")
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -37,7 +39,7 @@ if ! curl -sf "$base/api/v1/health" >/dev/null; then
   cat "$tmp/server.log"; echo "browser: the server did not start on $base" >&2; exit 1
 fi
 
-HUIQI_URL=$base HUIQI_SCREENSHOTS=${HUIQI_SCREENSHOTS:-$root/docs/screenshots} \
+HUIQI_URL=$base HUIQI_SCREENSHOTS=${HUIQI_SCREENSHOTS:-$root/build/screenshots} \
   node "$root/tests/browser/app.test.mjs"
 rc=$?
 if [[ $rc -ne 0 ]]; then
