@@ -3,6 +3,7 @@
 #include <roaring/roaring.hh>
 
 #include <algorithm>
+#include <cctype>
 #include <limits>
 #include <map>
 #include <mutex>
@@ -17,13 +18,25 @@ constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
 constexpr size_t kBins = 64;
 constexpr size_t kStride = 8;  // a cumulative bitmap every 8 bins
 
-// Rows where a rule is True, and rows where it is not False (True or Unknown). Kept this way
-// round because rules are mostly conjunctions: "not False" narrows under `and` just as "True"
-// does, so both sides of a conjunction are intersections, which shrink, rather than unions of
-// dense "False" sets, which grow. Unknown = nf − t, False = all − nf.
+// Rows where a rule is True and rows where it is Unknown (disjoint); the rest are False.
+// Unknown rows are few (missing data), so a condition's are usually the column's absent rows,
+// shared rather than copied, and a conjunction's "not False" rows, ∧(t ∪ u), are built from a
+// sparse running intersection, A ∧ (t ∪ u) = (A ∧ t) ∪ (A ∧ u), never from dense unions.
 struct TF {
-  Roaring t, nf;
+  Roaring t;
+  Roaring u;                          // Unknown rows, when not shared
+  const Roaring* shared_u = nullptr;  // Unknown rows held by the index (valid until the next Upsert)
+  Roaring nf;                         // t ∪ u, kept where it was built anyway (conjunctions)
+  bool has_nf = false;
+  const Roaring& U() const { return shared_u ? *shared_u : u; }
 };
+
+TF Shared(Roaring t, const Roaring& u) {
+  TF out;
+  out.t = std::move(t);
+  out.shared_u = &u;
+  return out;
+}
 
 // A numeric column. Values that fit in 32 bits (counts, percentages, dates, flags) are kept in
 // 32 bits; a column widens to 64 bits when a value needs it (money in fen).
@@ -68,29 +81,42 @@ struct NumColumn {
 
   // Adds the rows of `bin` with lo <= v <= hi to `out`, collected first and added in one call.
   void ScanBin(const Roaring& bin, int64_t lo, int64_t hi, Roaring& out) const {
-    std::vector<uint32_t> rows;
-    rows.reserve(bin.cardinality());
-    for (uint32_t row : bin) {
+    std::vector<uint32_t> rows(bin.cardinality());
+    bin.toUint32Array(rows.data());  // much faster than stepping an iterator
+    size_t kept = 0;
+    for (uint32_t row : rows) {
       int64_t v = Get(row);
-      if (v >= lo && v <= hi) rows.push_back(row);
+      rows[kept] = row;
+      kept += v >= lo && v <= hi;
     }
-    if (!rows.empty()) out |= Roaring(rows.size(), rows.data());
+    if (kept > 0) out |= Roaring(kept, rows.data());
   }
 
   // Rows in bins >= mark, for a mark on a stride boundary (or bins.size(): none).
   const Roaring* AtLeastMark(size_t mark) const { return mark < bins.size() ? &at_least[mark / kStride] : nullptr; }
 
-  // Rows in the whole bins first..last: the cumulative bitmaps at the nearest stride marks,
-  // with the few bins between a mark and the range's edge added or taken away, whichever
-  // touches fewer bins (at most kStride / 2 per edge).
+  uint64_t CardOf(size_t from, size_t to) const {  // rows in bins [from, to)
+    uint64_t n = 0;
+    for (size_t i = from; i < to; ++i) n += bins[i].cardinality();
+    return n;
+  }
+
+  // Rows in the whole bins first..last. Either the union of those bins, or the cumulative
+  // bitmaps at the nearest stride marks with the few bins between a mark and the range's edge
+  // added or taken away — whichever touches fewer rows (a bitset copy costs about a sixteenth of
+  // a row each, adding or removing a listed row about one).
   Roaring WholeBins(size_t first, size_t last) const {
     size_t end = last + 1;
     size_t a_down = first / kStride * kStride, a_up = std::min(bins.size(), a_down + (first % kStride ? kStride : 0));
     size_t b_down = end / kStride * kStride, b_up = std::min(bins.size(), b_down + (end % kStride ? kStride : 0));
-    size_t a = first - a_down <= a_up - first ? a_down : a_up;
-    size_t b = end - b_down < b_up - end ? b_down : b_up;
+    uint64_t a_sub = CardOf(a_down, first), a_add = CardOf(first, a_up);
+    uint64_t b_add = CardOf(b_down, end), b_sub = CardOf(end, b_up);
+    size_t a = a_sub < a_add ? a_down : a_up;
+    size_t b = b_add <= b_sub ? b_down : b_up;
     std::vector<const Roaring*> add;
-    if (a >= b) {  // no stride mark worth using: the bins themselves
+    uint64_t direct = CardOf(first, end);
+    uint64_t marked = std::min(a_sub, a_add) + std::min(b_add, b_sub) + (a < bins.size() ? at_least[a / kStride].cardinality() / 16 : 0);
+    if (a >= b || direct <= marked) {
       for (size_t i = first; i <= last; ++i) add.push_back(&bins[i]);
       return Roaring::fastunion(add.size(), add.data());
     }
@@ -190,27 +216,68 @@ struct NumColumn {
   }
 };
 
+// The prefixes a code is indexed under, for `under` on the levels rules name most: a region's
+// province and city ("32", "3205"), an industry's section and division ("C", "39"). Each must
+// select exactly what rules::CodeUnder selects for that prefix.
+std::vector<std::string> IndexedPrefixes(std::string_view table, std::string_view code) {
+  std::vector<std::string> out;
+  if (table == "region") {
+    if (code.size() >= 2) out.emplace_back(code.substr(0, 2));
+    if (code.size() >= 4) out.emplace_back(code.substr(0, 4));
+  } else if (table == "industry" && !code.empty()) {
+    bool lettered = std::isalpha(static_cast<unsigned char>(code[0]));
+    if (lettered) out.emplace_back(code.substr(0, 1));
+    std::string_view digits = lettered ? code.substr(1) : code;
+    if (digits.size() >= 2) out.emplace_back(digits.substr(0, 2));
+  }
+  return out;
+}
+
+// Whether `prefix` has the shape IndexedPrefixes gives for `table`.
+bool IsIndexedPrefix(std::string_view table, std::string_view prefix) {
+  auto digits = [&] { return std::all_of(prefix.begin(), prefix.end(), [](char c) { return c >= '0' && c <= '9'; }); };
+  if (table == "region") return (prefix.size() == 2 || prefix.size() == 4) && digits();
+  if (table == "industry") {
+    return (prefix.size() == 1 && std::isalpha(static_cast<unsigned char>(prefix[0]))) || (prefix.size() == 2 && digits());
+  }
+  return false;
+}
+
 struct TextColumn {
+  std::string table;  // code table ("region", "industry") of a code column, else empty
   std::unordered_map<std::string, Roaring> by_value;
-  std::unordered_map<std::string, uint32_t> id_of;  // dictionary: value → id
+  std::unordered_map<std::string, Roaring> by_prefix;  // see IndexedPrefixes
+  std::unordered_map<std::string, uint32_t> id_of;     // dictionary: value → id
   std::vector<const std::string*> value_of_id;
-  std::vector<uint32_t> id_of_row;                   // per row: dictionary id (valid where present)
+  std::vector<std::vector<Roaring*>> rows_of_id;       // per id: its by_value and by_prefix bitmaps
+  std::vector<uint32_t> id_of_row;                     // per row: dictionary id (valid where present)
   Roaring present;
   Roaring absent;  // indexed rows without a value
 
+  uint32_t IdOf(const std::string& v) {
+    auto [it, added] = id_of.emplace(v, static_cast<uint32_t>(value_of_id.size()));
+    if (added) {
+      value_of_id.push_back(&it->first);
+      std::vector<Roaring*> rows = {&by_value[v]};
+      for (const auto& p : IndexedPrefixes(table, v)) rows.push_back(&by_prefix[p]);
+      rows_of_id.push_back(std::move(rows));
+    }
+    return it->second;
+  }
+
   void Set(uint32_t row, const std::string* v) {
     if (id_of_row.size() <= row) id_of_row.resize(row + 1, 0);
-    if (present.contains(row)) by_value[*value_of_id[id_of_row[row]]].remove(row);
+    if (present.contains(row)) {
+      for (Roaring* r : rows_of_id[id_of_row[row]]) r->remove(row);
+    }
     if (v == nullptr) {
       present.remove(row);
       absent.add(row);
       return;
     }
     absent.remove(row);
-    auto [it, added] = id_of.emplace(*v, static_cast<uint32_t>(value_of_id.size()));
-    if (added) value_of_id.push_back(&it->first);
-    id_of_row[row] = it->second;
-    by_value[*v].add(row);
+    id_of_row[row] = IdOf(*v);
+    for (Roaring* r : rows_of_id[id_of_row[row]]) r->add(row);
     present.add(row);
   }
 };
@@ -237,7 +304,22 @@ struct AndParts {
   TFPtr last;  // null: rest is the whole conjunction
 };
 
-size_t BytesOf(const TF& tf) { return tf.t.getSizeInBytes() + tf.nf.getSizeInBytes(); }
+size_t BytesOf(const TF& tf) { return tf.t.getSizeInBytes() + tf.u.getSizeInBytes(); }
+
+// Rows where `a` is not False, given as their True and Unknown rows.
+// Rows where `a` is not False: held, or built into `scratch`.
+const Roaring& NotFalse(const TF& a, Roaring& scratch) {
+  if (a.has_nf) return a.nf;
+  scratch = a.t | a.U();
+  return scratch;
+}
+
+// acc ∧ (p.t ∪ p.u), with p.t and p.u disjoint.
+Roaring AndNotFalse(const Roaring& acc, const TF& p) {
+  Roaring out = acc & p.t;
+  if (!p.U().isEmpty()) out |= acc & p.U();
+  return out;
+}
 
 }  // namespace
 
@@ -320,7 +402,18 @@ struct BitmapEngine::Impl {
     return e;
   }
 
-  TF Negate(const TF& c) const { return {all - c.nf, all - c.t}; }
+  // not: True where it was False, Unknown stays Unknown.
+  TF Negate(const TF& c) const {
+    TF out;
+    out.t = all - c.t;
+    out.t -= c.U();
+    if (c.shared_u) {
+      out.shared_u = c.shared_u;
+    } else {
+      out.u = c.u;
+    }
+    return out;
+  }
 
   TF Leaf(const rules::Node& n, core::Date today) const {
     switch (n.kind) {
@@ -337,7 +430,9 @@ struct BitmapEngine::Impl {
       if (a.type == rules::AttrType::kTagSet) continue;
       if (a.type == rules::AttrType::kCode || a.type == rules::AttrType::kEnum) {
         auto it = f.texts.find(a.key);
-        texts[a.key].Set(row, it == f.texts.end() ? nullptr : &it->second);
+        TextColumn& col = texts[a.key];
+        if (col.value_of_id.empty()) col.table = a.code_table;
+        col.Set(row, it == f.texts.end() ? nullptr : &it->second);
       } else {
         auto it = f.numbers.find(a.key);
         nums[a.key].Set(row, it == f.numbers.end() ? std::nullopt : std::optional<int64_t>(it->second));
@@ -368,10 +463,7 @@ struct BitmapEngine::Impl {
   TF Numeric(const rules::Node& n) const {
     TF out;
     auto it = nums.find(n.attr);
-    if (it == nums.end()) {  // never indexed: unknown everywhere
-      out.nf = all;
-      return out;
-    }
+    if (it == nums.end()) return Shared(Roaring(), all);  // never indexed: unknown everywhere
     const NumColumn& col = it->second;
     switch (n.kind) {
       case rules::NodeKind::kBetween: out.t = col.Range(n.number, n.number2); break;
@@ -388,17 +480,13 @@ struct BitmapEngine::Impl {
           case rules::CmpOp::kLt: out.t = n.number == kMin ? Roaring() : col.Range(kMin, n.number - 1); break;
         }
     }
-    out.nf = out.t | col.absent;
-    return out;
+    return Shared(std::move(out.t), col.absent);
   }
 
   TF Text(const rules::Node& n) const {
     TF out;
     auto it = texts.find(n.attr);
-    if (it == texts.end()) {
-      out.nf = all;
-      return out;
-    }
+    if (it == texts.end()) return Shared(Roaring(), all);
     const TextColumn& col = it->second;
     auto rows_of = [&](const std::string& v) -> const Roaring* {
       auto r = col.by_value.find(v);
@@ -408,6 +496,10 @@ struct BitmapEngine::Impl {
     if (n.kind == rules::NodeKind::kUnder) {
       const rules::AttributeDef* a = schema.Find(n.attr);
       std::string table = a ? a->code_table : "";
+      if (table == col.table && IsIndexedPrefix(table, n.text)) {  // one bitmap, kept by Set
+        auto p = col.by_prefix.find(n.text);
+        return Shared(p == col.by_prefix.end() ? Roaring() : p->second, col.absent);
+      }
       for (const auto& [value, rows] : col.by_value) {
         if (rules::CodeUnder(table, value, n.text)) parts.push_back(&rows);
       }
@@ -421,23 +513,15 @@ struct BitmapEngine::Impl {
     if (!parts.empty()) out.t = Roaring::fastunion(parts.size(), parts.data());
     bool ne = n.kind != rules::NodeKind::kUnder && n.kind != rules::NodeKind::kIn && n.cmp == rules::CmpOp::kNe;
     if (ne) out.t = col.present - out.t;
-    out.nf = out.t | col.absent;
-    return out;
+    return Shared(std::move(out.t), col.absent);
   }
 
   TF Has(const rules::Node& n, core::Date today) const {
     TF out;
     auto it = tags.find(n.text);
-    if (it == tags.end()) {  // nobody has it: False where the tags are known
-      out.nf = tags_unknown;
-      return out;
-    }
+    if (it == tags.end()) return Shared(Roaring(), tags_unknown);  // nobody has it: False where tags are known
     const TagIndex& ti = it->second;
-    if (n.within_years == 0) {
-      out.t = ti.rows;
-      out.nf = ti.rows | tags_unknown;
-      return out;
-    }
+    if (n.within_years == 0) return Shared(ti.rows, tags_unknown);
     core::Date cutoff = rules::YearsBefore(today, n.within_years);
     for (const auto& [year, rows] : ti.by_year) {
       if (year > cutoff.year()) {
@@ -448,7 +532,8 @@ struct BitmapEngine::Impl {
         }
       }
     }
-    out.nf = out.t | ti.undated | tags_unknown;  // undated: "within N years" cannot be told
+    out.u = ti.undated | tags_unknown;  // undated: "within N years" cannot be told
+    out.u -= out.t;
     return out;
   }
 
@@ -456,23 +541,32 @@ struct BitmapEngine::Impl {
     if (parts.size() == 1) return parts[0];
     // Smallest first, so the running intersection is small from the start.
     std::sort(parts.begin(), parts.end(), [](const TFPtr& a, const TFPtr& b) { return a->t.cardinality() < b->t.cardinality(); });
-    TF acc{parts[0]->t & parts[1]->t, parts[0]->nf & parts[1]->nf};
+    TF acc;
+    acc.t = parts[0]->t & parts[1]->t;
+    Roaring scratch;
+    Roaring nf = AndNotFalse(NotFalse(*parts[0], scratch), *parts[1]);
     for (size_t i = 2; i < parts.size(); ++i) {
       if (!acc.t.isEmpty()) acc.t &= parts[i]->t;
-      acc.nf &= parts[i]->nf;
+      nf = AndNotFalse(nf, *parts[i]);
     }
+    acc.u = nf - acc.t;
+    acc.nf = std::move(nf);
+    acc.has_nf = true;
     return std::make_shared<const TF>(std::move(acc));
   }
 
   static TFPtr OrOf(const std::vector<TFPtr>& parts) {
     if (parts.size() == 1) return parts[0];
-    std::vector<const Roaring*> ts, nfs;
+    std::vector<const Roaring*> ts, us;
     for (const auto& p : parts) {
       ts.push_back(&p->t);
-      nfs.push_back(&p->nf);
+      us.push_back(&p->U());
     }
-    return std::make_shared<const TF>(
-        TF{Roaring::fastunion(ts.size(), ts.data()), Roaring::fastunion(nfs.size(), nfs.data())});
+    TF out;
+    out.t = Roaring::fastunion(ts.size(), ts.data());
+    out.u = Roaring::fastunion(us.size(), us.data());
+    out.u -= out.t;
+    return std::make_shared<const TF>(std::move(out));
   }
 
   static std::string ConjKey(core::Date today, const std::vector<Evaluated>& kids, size_t except) {
@@ -498,31 +592,43 @@ struct BitmapEngine::Impl {
     }
     key += ")";
     fresh = fresh_kids > 0;
-    if (kids.empty()) return {std::make_shared<const TF>(TF{all, all}), nullptr};  // and of nothing holds
+    if (kids.empty()) return {std::make_shared<const TF>(TF{all}), nullptr};  // and of nothing holds
     if (kids.size() == 1) return {kids[0].tf, nullptr};
-    if (kids.size() == 2) return {kids[0].tf, kids[1].tf};
+    if (kids.size() == 2) {  // the smaller as rest: its "not False" rows are built when counting
+      bool swap = kids[1].tf->t.cardinality() < kids[0].tf->t.cardinality();
+      return {kids[swap ? 1 : 0].tf, kids[swap ? 0 : 1].tf};
+    }
     for (size_t i = 0; i < kids.size() && fresh_kids <= 1; ++i) {
       if (fresh_kids == 1 && i != fresh_at) continue;
       if (TFPtr others = Lookup(conj_cache, ConjKey(today, kids, i))) return {others, kids[i].tf};
     }
+    // Set apart the one condition that moved, else the largest (only counted against the rest
+    // when counting); keep the conjunction of the others for the next evaluation.
+    size_t apart = fresh_at;
+    if (fresh_kids != 1) {
+      apart = 0;
+      for (size_t i = 1; i < kids.size(); ++i) {
+        if (kids[i].tf->t.cardinality() > kids[apart].tf->t.cardinality()) apart = i;
+      }
+    }
     std::vector<TFPtr> parts;
     for (size_t i = 0; i < kids.size(); ++i) {
-      if (fresh_kids != 1 || i != fresh_at) parts.push_back(kids[i].tf);
+      if (i != apart) parts.push_back(kids[i].tf);
     }
-    if (fresh_kids == 1) {  // the others are all cached: keep their conjunction for the next value
-      TFPtr others = AndOf(std::move(parts));
-      Store(conj_cache, ConjKey(today, kids, fresh_at), others);
-      return {others, kids[fresh_at].tf};
-    }
-    std::sort(parts.begin(), parts.end(), [](const TFPtr& a, const TFPtr& b) { return a->t.cardinality() < b->t.cardinality(); });
-    TFPtr last = parts.back();  // the largest: only counted against the rest when counting
-    parts.pop_back();
-    return {AndOf(std::move(parts)), last};
+    TFPtr others = AndOf(std::move(parts));
+    Store(conj_cache, ConjKey(today, kids, apart), others);
+    return {others, kids[apart].tf};
   }
 
   static TFPtr Join(const AndParts& p) {
     if (!p.last) return p.rest;
-    return std::make_shared<const TF>(TF{p.rest->t & p.last->t, p.rest->nf & p.last->nf});
+    TF out;
+    out.t = p.rest->t & p.last->t;
+    Roaring scratch;
+    out.nf = AndNotFalse(NotFalse(*p.rest, scratch), *p.last);
+    out.has_nf = true;
+    out.u = out.nf - out.t;
+    return std::make_shared<const TF>(std::move(out));
   }
 
   Evaluated Eval(const rules::Node& n, core::Date today) const {
@@ -554,20 +660,26 @@ struct BitmapEngine::Impl {
   }
 
   RuleCounts CountOf(const rules::Node& rule, core::Date today) const {
-    uint64_t t = 0, nf = 0;
+    uint64_t t = 0, u = 0;
     if (rule.kind == rules::NodeKind::kAnd && !rule.children.empty()) {
       std::string key;
       bool fresh = false;
       AndParts p = SplitAnd(rule, today, key, fresh);
       // The last intersection only counted, never built.
       t = p.last ? p.rest->t.and_cardinality(p.last->t) : p.rest->t.cardinality();
-      nf = p.last ? p.rest->nf.and_cardinality(p.last->nf) : p.rest->nf.cardinality();
+      if (p.last) {  // |A ∧ (t ∪ u)| = |A ∧ t| + |A ∧ u|, t and u disjoint
+        Roaring scratch;
+        const Roaring& rest_nf = NotFalse(*p.rest, scratch);
+        u = rest_nf.and_cardinality(p.last->t) + rest_nf.and_cardinality(p.last->U()) - t;
+      } else {
+        u = p.rest->U().cardinality();
+      }
     } else {
       TFPtr r = Eval(rule, today).tf;
       t = r->t.cardinality();
-      nf = r->nf.cardinality();
+      u = r->U().cardinality();
     }
-    return {t, nf - t, all.cardinality()};
+    return {t, u, all.cardinality()};
   }
 };
 
@@ -588,6 +700,7 @@ void BitmapEngine::RebuildBins() {
   }
   for (auto& [key, col] : impl_->texts) {
     for (auto& [v, rows] : col.by_value) rows.runOptimize();
+    for (auto& [v, rows] : col.by_prefix) rows.runOptimize();
     col.absent.runOptimize();
     col.id_of_row.shrink_to_fit();
   }
@@ -631,7 +744,7 @@ Breakdown BitmapEngine::BreakdownOf(const rules::Node& rule, core::Date today) c
 rules::Truth BitmapEngine::VerdictOf(const rules::Node& rule, core::Date today, uint32_t id) const {
   TFPtr r = impl_->Eval(rules::ExpandDerived(rule, today), today).tf;
   if (r->t.contains(id)) return rules::Truth::kTrue;
-  if (r->nf.contains(id)) return rules::Truth::kUnknown;
+  if (r->U().contains(id)) return rules::Truth::kUnknown;
   return rules::Truth::kFalse;
 }
 
@@ -646,6 +759,7 @@ size_t BitmapEngine::MemoryBytes() const {
   for (const auto& [k, col] : impl_->texts) {
     bytes += col.present.getSizeInBytes() + col.absent.getSizeInBytes();
     for (const auto& [v, rows] : col.by_value) bytes += rows.getSizeInBytes() + v.size();
+    for (const auto& [v, rows] : col.by_prefix) bytes += rows.getSizeInBytes() + v.size();
     bytes += col.id_of_row.capacity() * sizeof(uint32_t);
   }
   for (const auto& [k, ti] : impl_->tags) {
