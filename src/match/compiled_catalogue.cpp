@@ -22,9 +22,11 @@ constexpr uint32_t kOperand = (1u << 30) - 1;
 
 enum class LeafOp : uint8_t { kNumCmp, kNumBetween, kNumIn, kTextEq, kTextNe, kTextIn, kUnder, kHas };
 
-// One distinct condition: a leaf, or not(leaf), as rules::Leaves counts them.
+// One distinct condition: a leaf, or not(leaf), as rules::Leaves counts them. Holds its own
+// copy of the condition, so items may come and go; lives in a deque, never moved.
 struct Condition {
-  const rules::Node* inner = nullptr;  // the leaf (under the not)
+  rules::Node unit;
+  const rules::Node* inner = nullptr;  // the leaf: `unit`, or the child of its not
   LeafOp op = LeafOp::kNumCmp;
   bool negate = false;
   bool industry = false;  // kUnder: the industry table (else region)
@@ -47,12 +49,13 @@ struct Occurrence {
 struct ItemCode {
   uint32_t code_begin = 0, code_end = 0, occ_begin = 0, occ_end = 0;
   int32_t amount = -1;  // index into amounts, -1: no formula
-  int32_t group = -1;   // index into groups (ids in name order), -1: none
+  int32_t group = -1;   // index into groups, -1: none
   bool has_rule = false;
+  bool live = true;     // false: withdrawn (its code stays until the next compile)
 };
 
 struct AmountSlot {
-  const rules::Amount* amount = nullptr;
+  rules::Amount amount;
   bool fixed = false;      // does not depend on the enterprise: estimated once, here
   rules::Estimate estimate;  // fixed formulas
   uint32_t dynamic = 0;    // otherwise: index among the per-enterprise estimates
@@ -85,16 +88,19 @@ const rules::Estimate kNoEstimate;
 }  // namespace
 
 struct CompiledCatalogue::Impl {
-  const std::vector<CatalogueItem>& items;
+  std::vector<const CatalogueItem*> items;     // in catalogue order; withdrawn ones stay, not live
+  size_t live_items = 0;
+  std::unordered_map<int64_t, uint32_t> index_of_id;
   const rules::Schema& schema;
   rules::CodeNamer namer;
-  std::vector<Condition> conditions;
-  std::vector<ConditionText> condition_texts;  // filled once conditions stop growing
-  std::vector<std::string> groups;             // exclusivity groups, sorted
+  std::deque<Condition> conditions;
+  std::vector<ConditionText> condition_texts;  // per condition, views into `conditions`
+  std::vector<std::string> groups;             // exclusivity groups
+  std::unordered_map<std::string, int32_t> group_ids;
   std::vector<Occurrence> occurrences;
   std::vector<uint32_t> code;
   std::vector<ItemCode> item_code;
-  std::vector<AmountSlot> amounts;
+  std::deque<AmountSlot> amounts;              // never moved: estimates point into it
   uint32_t dynamic_amounts = 0;
   std::vector<std::string> num_slots, text_slots, tag_slots;
   std::vector<ActualSlot> actual_slots;
@@ -102,8 +108,7 @@ struct CompiledCatalogue::Impl {
 
   std::unordered_map<std::string, uint32_t> condition_ids, amount_ids, num_ids, text_ids, tag_ids, actual_ids;
 
-  Impl(const std::vector<CatalogueItem>& i, const rules::Schema& s, rules::CodeNamer n)
-      : items(i), schema(s), namer(std::move(n)) {}
+  Impl(const rules::Schema& s, rules::CodeNamer n) : schema(s), namer(std::move(n)) {}
 
   static uint32_t SlotOf(std::unordered_map<std::string, uint32_t>& ids, std::vector<std::string>& names,
                          const std::string& name) {
@@ -150,14 +155,15 @@ struct CompiledCatalogue::Impl {
     std::string key = rules::Print(unit, schema);
     auto [it, added] = condition_ids.emplace(key, static_cast<uint32_t>(conditions.size()));
     if (!added) return it->second;
-    Condition c;
+    Condition& c = conditions.emplace_back();
+    c.unit = unit;
     c.negate = unit.kind == rules::NodeKind::kNot;
-    c.inner = c.negate ? &unit.children[0] : &unit;
+    c.inner = c.negate ? &c.unit.children[0] : &c.unit;
     Classify(c);
     c.actual_slot = ActualSlotOf(*c.inner);
     c.description = rules::Describe(unit, schema, namer);
     c.canonical = std::move(key);
-    conditions.push_back(std::move(c));
+    condition_texts.push_back({c.description, c.canonical, c.inner->attr, c.actual_slot});
     return it->second;
   }
 
@@ -181,54 +187,58 @@ struct CompiledCatalogue::Impl {
   int32_t InternAmount(const rules::Amount& a) {
     auto [it, added] = amount_ids.emplace(AmountKey(a, schema), static_cast<uint32_t>(amounts.size()));
     if (added) {
-      AmountSlot slot;
-      slot.amount = &a;
+      AmountSlot& slot = amounts.emplace_back();
+      slot.amount = a;
       slot.fixed = a.kind == rules::AmountKind::kFixed;
       if (slot.fixed) {
         slot.estimate = rules::EstimateAmount(a, schema, rules::Facts{}, core::Date::FromDays(0));
       } else {
         slot.dynamic = dynamic_amounts++;
       }
-      amounts.push_back(std::move(slot));
     }
     return static_cast<int32_t>(it->second);
   }
 
-  void NumberGroups() {
-    for (const auto& item : items) {
-      if (!item.exclusive_group.empty()) groups.push_back(item.exclusive_group);
+  ItemCode CodeOf(const CatalogueItem& item) {
+    ItemCode ic;
+    ic.code_begin = static_cast<uint32_t>(code.size());
+    ic.occ_begin = static_cast<uint32_t>(occurrences.size());
+    if (item.rule) {
+      ic.has_rule = true;
+      Emit(*item.rule, 0);
     }
-    std::sort(groups.begin(), groups.end());
-    groups.erase(std::unique(groups.begin(), groups.end()), groups.end());
-    for (size_t i = 0; i < items.size(); ++i) {
-      if (items[i].exclusive_group.empty()) continue;
-      item_code[i].group = static_cast<int32_t>(
-          std::lower_bound(groups.begin(), groups.end(), items[i].exclusive_group) - groups.begin());
+    ic.code_end = static_cast<uint32_t>(code.size());
+    ic.occ_end = static_cast<uint32_t>(occurrences.size());
+    if (item.amount) ic.amount = InternAmount(*item.amount);
+    if (!item.exclusive_group.empty()) {
+      auto [it, added] = group_ids.emplace(item.exclusive_group, static_cast<int32_t>(groups.size()));
+      if (added) groups.push_back(item.exclusive_group);
+      ic.group = it->second;
     }
+    return ic;
   }
 
-  void Compile() {
-    item_code.reserve(items.size());
-    for (const auto& item : items) {
-      ItemCode ic;
-      ic.code_begin = static_cast<uint32_t>(code.size());
-      ic.occ_begin = static_cast<uint32_t>(occurrences.size());
-      if (item.rule) {
-        ic.has_rule = true;
-        Emit(*item.rule, 0);
-      }
-      ic.code_end = static_cast<uint32_t>(code.size());
-      ic.occ_end = static_cast<uint32_t>(occurrences.size());
-      if (item.amount) ic.amount = InternAmount(*item.amount);
+  // A new item goes last; a new version of one keeps its place.
+  void Upsert(const CatalogueItem& item) {
+    ItemCode ic = CodeOf(item);
+    auto [it, added] = index_of_id.emplace(item.id, static_cast<uint32_t>(items.size()));
+    if (added) {
+      items.push_back(&item);
       item_code.push_back(ic);
+      ++live_items;
+      return;
     }
-    NumberGroups();
-    condition_texts.reserve(conditions.size());
-    for (const auto& c : conditions) {
-      condition_texts.push_back({c.description, c.canonical, c.inner->attr, c.actual_slot});
-    }
-    condition_ids.clear();  // compile-time only
-    amount_ids.clear();
+    items[it->second] = &item;
+    item_code[it->second] = ic;
+  }
+
+  bool Remove(int64_t id) {
+    auto it = index_of_id.find(id);
+    if (it == index_of_id.end()) return false;
+    item_code[it->second].live = false;
+    index_of_id.erase(it);
+    --live_items;
+    return true;
   }
 };
 
@@ -421,7 +431,7 @@ const rules::Estimate* EstimateFor(const CompiledCatalogue::Impl& c, const ItemC
   int32_t& at = st.estimate_of[a.dynamic];
   if (at < 0) {
     at = static_cast<int32_t>(st.estimates.size());
-    st.estimates.push_back(rules::EstimateAmount(*a.amount, c.schema, facts, today));
+    st.estimates.push_back(rules::EstimateAmount(a.amount, c.schema, facts, today));
   }
   return &st.estimates[at];
 }
@@ -462,11 +472,13 @@ void AdviseExclusivity(const CompiledCatalogue::Impl& c, CompiledMatch& out) {
     if (int32_t g = c.item_code[v.index].group; g >= 0) groups[g].push_back(v.item);
   }
   std::vector<const CatalogueItem*> chosen(c.groups.size(), nullptr);
-  for (auto& [g, list] : groups) {  // groups by id, ids in name order: advice in name order
+  for (auto& [g, list] : groups) {
     if (list.size() < 2) continue;
     chosen[g] = list.front();
     out.exclusivity.push_back({c.groups[g], std::move(list), chosen[g]});
   }
+  std::sort(out.exclusivity.begin(), out.exclusivity.end(),  // by group name
+            [](const ExclusivityAdvice& a, const ExclusivityAdvice& b) { return a.group < b.group; });
   for (const auto& v : out.eligible) {
     int32_t g = c.item_code[v.index].group;
     if (g >= 0 && chosen[g] != nullptr && chosen[g] != v.item) continue;
@@ -478,14 +490,18 @@ void AdviseExclusivity(const CompiledCatalogue::Impl& c, CompiledMatch& out) {
 
 CompiledCatalogue::CompiledCatalogue(const std::vector<CatalogueItem>& items, const rules::Schema& schema,
                                      rules::CodeNamer namer)
-    : impl_(std::make_unique<Impl>(items, schema, std::move(namer))) {
-  impl_->Compile();
+    : impl_(std::make_unique<Impl>(schema, std::move(namer))) {
+  impl_->items.reserve(items.size());
+  impl_->item_code.reserve(items.size());
+  for (const auto& item : items) impl_->Upsert(item);
 }
 CompiledCatalogue::~CompiledCatalogue() = default;
 CompiledCatalogue::CompiledCatalogue(CompiledCatalogue&&) noexcept = default;
 CompiledCatalogue& CompiledCatalogue::operator=(CompiledCatalogue&&) noexcept = default;
 
-size_t CompiledCatalogue::items() const { return impl_->items.size(); }
+void CompiledCatalogue::Upsert(const CatalogueItem& item) { impl_->Upsert(item); }
+bool CompiledCatalogue::Remove(int64_t id) { return impl_->Remove(id); }
+size_t CompiledCatalogue::items() const { return impl_->live_items; }
 size_t CompiledCatalogue::distinct_conditions() const { return impl_->conditions.size(); }
 
 CompiledMatch CompiledCatalogue::Match(const rules::Facts& facts, core::Date today) const {
@@ -501,12 +517,13 @@ CompiledMatch CompiledCatalogue::Match(const rules::Facts& facts, core::Date tod
   std::vector<uint8_t> stack(c.max_stack);
   for (uint32_t i = 0; i < c.item_code.size(); ++i) {
     const ItemCode& ic = c.item_code[i];
+    if (!ic.live) continue;
     if (!ic.has_rule) {
       ++out.without_rule;
       continue;
     }
     ItemRef ref;
-    ref.item = &c.items[i];
+    ref.item = c.items[i];
     ref.index = i;
     ref.estimate = &kNoEstimate;
     uint8_t k = Run(c.code.data() + ic.code_begin, c.code.data() + ic.code_end, st.truth.data(), stack.data(),

@@ -8,9 +8,13 @@
 // once ("actual"), and estimates each distinct amount formula at most once. Traces are views
 // onto those precomputed strings; full rules::Evaluation copies are made only when asked for.
 //
-// Ownership: a CompiledCatalogue points at the items, schema and namer it was compiled from;
-// they must outlive it and stay where they are. Immutable once built; Match may run
-// concurrently. A CompiledMatch points into its catalogue, which must outlive it.
+// Publishing or withdrawing one item updates the catalogue in place (Upsert, Remove): its
+// conditions are interned with the rest, nothing else is recompiled.
+//
+// Ownership: a CompiledCatalogue points at the items and schema it was given; they must outlive
+// it and stay where they are. Match may run concurrently; Upsert and Remove need exclusive
+// access (the caller's writer lock). A CompiledMatch points into its catalogue, which must
+// outlive it and not change while it is read.
 
 #include <cstdint>
 #include <memory>
@@ -77,6 +81,12 @@ class CompiledCatalogue {
   CompiledCatalogue& operator=(CompiledCatalogue&&) noexcept;
 
   CompiledMatch Match(const rules::Facts& facts, core::Date today) const;
+
+  //! Adds `item`, or replaces the item with its id (which keeps its place in the order).
+  //! Space of a replaced version is kept until the catalogue is compiled afresh.
+  void Upsert(const CatalogueItem& item);
+  //! Withdraws the item with this id; false when it is not in the catalogue.
+  bool Remove(int64_t id);
 
   size_t items() const;
   //! Distinct conditions over all items (a measure of how much is shared).

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <deque>
 #include <map>
 #include <random>
 
@@ -172,6 +173,77 @@ TEST(CompiledCatalogue, VerdictsEqualEvaluateRuleForEveryItem) {
     }
     EXPECT_EQ(not_listed, m.not_eligible);
     if (HasFailure()) FAIL() << "enterprise #" << e;
+  }
+}
+
+// Publishing, revising and withdrawing items one at a time gives what compiling the final
+// catalogue from scratch gives.
+TEST(CompiledCatalogue, PublishingOneItemAtATimeEqualsCompilingAfresh) {
+  const rules::Schema& schema = rules::BuiltinSchemaRef();
+  std::mt19937_64 rng(3);
+  std::deque<CatalogueItem> published;  // stable addresses, as the catalogue requires
+  auto make = [&](int64_t id) {
+    CatalogueItem it;
+    it.id = id;
+    it.rule = rules::Parse(RandomRuleText(rng, 2), schema).value();
+    it.amount = RandomAmount(rng, schema);
+    it.exclusive_group = id % 4 == 0 ? "g" + std::to_string(id % 3) : "";
+    return it;
+  };
+  std::vector<CatalogueItem> first;
+  for (int64_t id = 1; id <= 300; ++id) first.push_back(make(id));
+  CompiledCatalogue catalogue(first, schema);
+  std::map<int64_t, const CatalogueItem*> current;
+  for (const auto& it : first) current[it.id] = &it;
+  std::vector<int64_t> order;
+  for (const auto& it : first) order.push_back(it.id);
+  for (int64_t id = 301; id <= 400; ++id) {  // new items
+    catalogue.Upsert(published.emplace_back(make(id)));
+    current[id] = &published.back();
+    order.push_back(id);
+  }
+  for (int64_t id = 5; id <= 400; id += 9) {  // new versions
+    catalogue.Upsert(published.emplace_back(make(id)));
+    current[id] = &published.back();
+  }
+  for (int64_t id = 7; id <= 400; id += 13) {  // withdrawn
+    EXPECT_TRUE(catalogue.Remove(id));
+    current.erase(id);
+  }
+  EXPECT_FALSE(catalogue.Remove(7));
+  std::vector<CatalogueItem> final_items;
+  for (int64_t id : order) {
+    if (current.count(id)) final_items.push_back(*current[id]);
+  }
+  EXPECT_EQ(catalogue.items(), final_items.size());
+  CompiledCatalogue fresh(final_items, schema);
+  for (int e = 0; e < 30; ++e) {
+    rules::Facts facts = RandomFacts(rng, kToday);
+    EnterpriseMatch got = MatchEnterprise(catalogue, facts, kToday);
+    EnterpriseMatch want = MatchEnterprise(fresh, facts, kToday);
+    auto ids = [](const std::vector<ItemVerdict>& vs) {
+      std::vector<std::pair<int64_t, int>> out;
+      for (const auto& v : vs) out.emplace_back(v.item->id, v.evaluation.failed * 100 + v.evaluation.unknown);
+      return out;
+    };
+    EXPECT_EQ(ids(got.eligible), ids(want.eligible));
+    EXPECT_EQ(ids(got.unknown), ids(want.unknown));
+    EXPECT_EQ(ids(got.near_misses), ids(want.near_misses));
+    EXPECT_EQ(got.not_eligible, want.not_eligible);
+    EXPECT_EQ(got.eligible_total_fen, want.eligible_total_fen);
+    ASSERT_EQ(got.exclusivity.size(), want.exclusivity.size());
+    for (size_t i = 0; i < got.exclusivity.size(); ++i) {
+      EXPECT_EQ(got.exclusivity[i].group, want.exclusivity[i].group);
+      EXPECT_EQ(got.exclusivity[i].recommended->id, want.exclusivity[i].recommended->id);
+    }
+    for (size_t i = 0; i < got.eligible.size() && i < want.eligible.size(); ++i) {
+      ASSERT_EQ(got.eligible[i].evaluation.conditions.size(), want.eligible[i].evaluation.conditions.size());
+      for (size_t j = 0; j < got.eligible[i].evaluation.conditions.size(); ++j) {
+        EXPECT_EQ(got.eligible[i].evaluation.conditions[j].description,
+                  want.eligible[i].evaluation.conditions[j].description);
+        EXPECT_EQ(got.eligible[i].evaluation.conditions[j].actual, want.eligible[i].evaluation.conditions[j].actual);
+      }
+    }
   }
 }
 
