@@ -551,12 +551,13 @@ struct BitmapEngine::Impl {
     std::sort(parts.begin(), parts.end(), [](const TFPtr& a, const TFPtr& b) { return a->t.cardinality() < b->t.cardinality(); });
     TF acc;
     acc.t = parts[0]->t & parts[1]->t;
+    for (size_t i = 2; i < parts.size() && !acc.t.isEmpty(); ++i) acc.t &= parts[i]->t;
+    // The not-False side in its own order, smallest not-False set first (t and u are disjoint).
+    auto nf_size = [](const TFPtr& p) { return p->has_nf ? p->nf.cardinality() : p->t.cardinality() + p->U().cardinality(); };
+    std::sort(parts.begin(), parts.end(), [&](const TFPtr& a, const TFPtr& b) { return nf_size(a) < nf_size(b); });
     Roaring scratch;
     Roaring nf = AndNotFalse(NotFalse(*parts[0], scratch), *parts[1]);
-    for (size_t i = 2; i < parts.size(); ++i) {
-      if (!acc.t.isEmpty()) acc.t &= parts[i]->t;
-      nf = AndNotFalse(nf, *parts[i]);
-    }
+    for (size_t i = 2; i < parts.size(); ++i) nf = AndNotFalse(nf, *parts[i]);
     acc.u = nf - acc.t;
     acc.nf = std::move(nf);
     acc.has_nf = true;
