@@ -23,7 +23,11 @@ has() { grep -qF -- "$2" <<<"$1"; }
 
 HUIQI_PASSWORD='Admin@2026x' "$HUIQI" user add --kind platform_admin --login admin --name 平台管理员 >/dev/null || { echo "user add failed"; exit 1; }
 "$HUIQI" gen enterprises --count 3000 --seed 5 >/dev/null 2>&1 || { echo "gen failed"; exit 1; }
-"$HUIQI" serve --listen "127.0.0.1:$port" --web-dir "$tmp/no-web" >"$tmp/server.log" 2>&1 &
+mkdir -p "$tmp/web/assets"
+echo '<!doctype html><title>惠企</title>' >"$tmp/web/index.html"
+head -c 4000 /dev/zero | tr '\0' 'x' >"$tmp/web/assets/app.js"
+gzip -9 -k "$tmp/web/assets/app.js"
+"$HUIQI" serve --listen "127.0.0.1:$port" --web-dir "$tmp/web" >"$tmp/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 100); do curl -sf "$base/api/v1/health" >/dev/null && break; sleep 0.1; done
 
@@ -81,6 +85,15 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -b "$tmp/jar" -X POST -H "X-CSRF-T
 check "logout" [ "$code" = 200 ] || [ "$code" = 204 ]
 code=$(curl -s -o /dev/null -w '%{http_code}' -b "$tmp/jar" "$base/api/v1/me")
 check "after logout the session is gone" [ "$code" = 401 ]
+
+# The web app: deep links fall back to index.html; a precompressed asset goes to gzip clients only.
+deep=$(curl -s "$base/dept/policies/12")
+check "a deep link serves the app" has "$deep" '惠企'
+headers=$(curl -s -D - -o "$tmp/app.gz" -H 'Accept-Encoding: gzip' "$base/assets/app.js")
+check "gzip clients get the precompressed asset" has "$headers" 'Content-Encoding: gzip'
+check "and it unpacks to the file" [ "$(gunzip -c "$tmp/app.gz" | wc -c)" = 4000 ]
+plain=$(curl -s "$base/assets/app.js" | wc -c)
+check "other clients get it plain" [ "$plain" = 4000 ]
 
 regions=$(curl -s "$base/api/v1/reference/regions?parent=320000")
 check "13 cities of Jiangsu" has "$regions" '"total":13'

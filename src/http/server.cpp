@@ -85,13 +85,27 @@ std::optional<Response> ServeStatic(const std::string& dir, const Request& req) 
     fallback = true;
     if (!fs::is_regular_file(file, ec)) return std::nullopt;
   }
-  std::ifstream in(file, std::ios::binary);
+  // A precompressed twin (scripts/web-build writes file.gz beside each text asset) is sent to
+  // clients that accept gzip: the first page on a phone is a third of the size.
+  fs::path send = file;
+  bool gzip = false;
+  if (req.Header("accept-encoding").find("gzip") != std::string::npos) {
+    fs::path gz = file;
+    gz += ".gz";
+    if (fs::is_regular_file(gz, ec)) {
+      send = gz;
+      gzip = true;
+    }
+  }
+  std::ifstream in(send, std::ios::binary);
   std::stringstream ss;
   ss << in.rdbuf();
   Response r;
   r.status = 200;
   r.body = ss.str();
   r.SetHeader("Content-Type", std::string(ContentType(file)));
+  r.SetHeader("Vary", "Accept-Encoding");
+  if (gzip) r.SetHeader("Content-Encoding", "gzip");
   bool immutable = !fallback && req.path.rfind("/assets/", 0) == 0;
   r.SetHeader("Cache-Control", immutable ? "public, max-age=31536000, immutable" : "no-cache");
   return r;
