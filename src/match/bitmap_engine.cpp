@@ -18,6 +18,25 @@ constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
 constexpr size_t kBins = 64;
 constexpr size_t kStride = 8;  // a cumulative bitmap every 8 bins
 
+// Rows without a value: a bitmap, and the same as one bit per row, so a small set of rows can
+// be intersected with it by probing (an array-against-array merge would walk all of it).
+struct RowSet {
+  Roaring rows;
+  std::vector<uint64_t> bits;
+
+  void Add(uint32_t row) {
+    rows.add(row);
+    if (bits.size() <= row / 64) bits.resize(row / 64 + 1, 0);
+    bits[row / 64] |= uint64_t{1} << (row % 64);
+  }
+  void Remove(uint32_t row) {
+    rows.remove(row);
+    if (row / 64 < bits.size()) bits[row / 64] &= ~(uint64_t{1} << (row % 64));
+  }
+  bool Has(uint32_t row) const { return row / 64 < bits.size() && (bits[row / 64] >> (row % 64)) & 1; }
+  size_t Bytes() const { return rows.getSizeInBytes() + bits.capacity() * sizeof(uint64_t); }
+};
+
 // Rows where a rule is True and rows where it is Unknown (disjoint); the rest are False.
 // Unknown rows are few (missing data), so a condition's are usually the column's absent rows,
 // shared rather than copied, and a conjunction's "not False" rows, ∧(t ∪ u), are built from a
@@ -26,6 +45,7 @@ struct TF {
   Roaring t;
   Roaring u;                          // Unknown rows, when not shared
   const Roaring* shared_u = nullptr;  // Unknown rows held by the index (valid until the next Upsert)
+  const RowSet* u_set = nullptr;      // the same with its bits, when it is a RowSet
   Roaring nf;                         // t ∪ u, kept where it was built anyway (conjunctions)
   bool has_nf = false;
   const Roaring& U() const { return shared_u ? *shared_u : u; }
@@ -38,6 +58,12 @@ TF Shared(Roaring t, const Roaring& u) {
   return out;
 }
 
+TF Shared(Roaring t, const RowSet& u) {
+  TF out = Shared(std::move(t), u.rows);
+  out.u_set = &u;
+  return out;
+}
+
 // A numeric column. Values that fit in 32 bits (counts, percentages, dates, flags) are kept in
 // 32 bits; a column widens to 64 bits when a value needs it (money in fen).
 struct NumColumn {
@@ -45,7 +71,7 @@ struct NumColumn {
   std::vector<int32_t> v32;
   std::vector<int64_t> v64;
   Roaring present;
-  Roaring absent;  // indexed rows without a value (all − present), for "not False" sets
+  RowSet absent;  // indexed rows without a value (all − present): a condition's Unknown rows
   std::vector<int64_t> cuts;  // bin i: cuts[i] <= v < cuts[i+1]; cuts[0] = kMin
   std::vector<Roaring> bins;
   // at_least[j]: rows in bins >= j * kStride, so a run of whole bins costs one ANDNOT.
@@ -173,12 +199,12 @@ struct NumColumn {
     }
     if (!v) {  // nothing stored for an absent value
       present.remove(row);
-      absent.add(row);
+      absent.Add(row);
       return;
     }
     Put(row, *v);
     present.add(row);
-    absent.remove(row);
+    absent.Remove(row);
     if (!bins.empty()) {
       size_t bin = BinOf(*v);
       if (!only.empty() && only[bin] != *v) only.clear();  // a new value: bins are ranges again
@@ -260,7 +286,7 @@ struct TextColumn {
   std::vector<std::vector<Roaring*>> rows_of_id;       // per id: its by_value and by_prefix bitmaps
   std::vector<uint32_t> id_of_row;                     // per row: dictionary id (valid where present)
   Roaring present;
-  Roaring absent;  // indexed rows without a value
+  RowSet absent;  // indexed rows without a value
 
   uint32_t IdOf(const std::string& v) {
     auto [it, added] = id_of.emplace(v, static_cast<uint32_t>(value_of_id.size()));
@@ -280,10 +306,10 @@ struct TextColumn {
     }
     if (v == nullptr) {
       present.remove(row);
-      absent.add(row);
+      absent.Add(row);
       return;
     }
-    absent.remove(row);
+    absent.Remove(row);
     id_of_row[row] = IdOf(*v);
     for (Roaring* r : rows_of_id[id_of_row[row]]) r->add(row);
     present.add(row);
@@ -322,10 +348,39 @@ const Roaring& NotFalse(const TF& a, Roaring& scratch) {
   return scratch;
 }
 
+// Whether probing p's Unknown bits row by row beats intersecting with its Unknown bitmap.
+bool ProbeU(const Roaring& acc, const TF& p) { return p.u_set && acc.cardinality() * 16 < p.U().cardinality(); }
+
+std::vector<uint32_t> RowsOf(const Roaring& r) {
+  std::vector<uint32_t> rows(r.cardinality());
+  r.toUint32Array(rows.data());
+  return rows;
+}
+
+// acc ∧ p.u
+Roaring AndU(const Roaring& acc, const TF& p) {
+  if (!ProbeU(acc, p)) return acc & p.U();
+  std::vector<uint32_t> rows = RowsOf(acc);
+  size_t kept = 0;
+  for (uint32_t row : rows) {
+    rows[kept] = row;
+    kept += p.u_set->Has(row);
+  }
+  return Roaring(kept, rows.data());
+}
+
+// |acc ∧ p.u|
+uint64_t AndUCardinality(const Roaring& acc, const TF& p) {
+  if (!ProbeU(acc, p)) return acc.and_cardinality(p.U());
+  uint64_t n = 0;
+  for (uint32_t row : RowsOf(acc)) n += p.u_set->Has(row);
+  return n;
+}
+
 // acc ∧ (p.t ∪ p.u), with p.t and p.u disjoint.
 Roaring AndNotFalse(const Roaring& acc, const TF& p) {
   Roaring out = acc & p.t;
-  if (!p.U().isEmpty()) out |= acc & p.U();
+  if (!p.U().isEmpty()) out |= AndU(acc, p);
   return out;
 }
 
@@ -348,7 +403,7 @@ struct BitmapEngine::Impl {
   std::unordered_map<std::string, TagIndex> tags;
   std::vector<std::vector<std::string>> row_tags;
   Roaring tags_known;
-  Roaring tags_unknown;  // all − tags_known
+  RowSet tags_unknown;  // all − tags_known
   Roaring all;
 
   explicit Impl(const rules::Schema& s) : schema(s) {}
@@ -417,6 +472,7 @@ struct BitmapEngine::Impl {
     out.t -= c.U();
     if (c.shared_u) {
       out.shared_u = c.shared_u;
+      out.u_set = c.u_set;
     } else {
       out.u = c.u;
     }
@@ -450,11 +506,11 @@ struct BitmapEngine::Impl {
     if (row_tags.size() <= row) row_tags.resize(row + 1);
     if (!f.tags_known) {
       tags_known.remove(row);
-      tags_unknown.add(row);
+      tags_unknown.Add(row);
       return;
     }
     tags_known.add(row);
-    tags_unknown.remove(row);
+    tags_unknown.Remove(row);
     for (const auto& [name, date] : f.tags) {
       TagIndex& ti = tags[name];
       ti.rows.add(row);
@@ -540,7 +596,7 @@ struct BitmapEngine::Impl {
         }
       }
     }
-    out.u = ti.undated | tags_unknown;  // undated: "within N years" cannot be told
+    out.u = ti.undated | tags_unknown.rows;  // undated: "within N years" cannot be told
     out.u -= out.t;
     return out;
   }
@@ -679,7 +735,7 @@ struct BitmapEngine::Impl {
       if (p.last) {  // |A ∧ (t ∪ u)| = |A ∧ t| + |A ∧ u|, t and u disjoint
         Roaring scratch;
         const Roaring& rest_nf = NotFalse(*p.rest, scratch);
-        u = rest_nf.and_cardinality(p.last->t) + rest_nf.and_cardinality(p.last->U()) - t;
+        u = rest_nf.and_cardinality(p.last->t) + AndUCardinality(rest_nf, *p.last) - t;
       } else {
         u = p.rest->U().cardinality();
       }
@@ -705,12 +761,12 @@ void BitmapEngine::RebuildBins() {
   impl_->ClearCache();
   for (auto& [key, col] : impl_->nums) {
     col.Rebuild();
-    col.absent.runOptimize();
+    col.absent.rows.runOptimize();
   }
   for (auto& [key, col] : impl_->texts) {
     for (auto& [v, rows] : col.by_value) rows.runOptimize();
     for (auto& [v, rows] : col.by_prefix) rows.runOptimize();
-    col.absent.runOptimize();
+    col.absent.rows.runOptimize();
     col.id_of_row.shrink_to_fit();
   }
 }
@@ -758,15 +814,15 @@ rules::Truth BitmapEngine::VerdictOf(const rules::Node& rule, core::Date today, 
 }
 
 size_t BitmapEngine::MemoryBytes() const {
-  size_t bytes = impl_->all.getSizeInBytes() + impl_->tags_known.getSizeInBytes() + impl_->tags_unknown.getSizeInBytes();
+  size_t bytes = impl_->all.getSizeInBytes() + impl_->tags_known.getSizeInBytes() + impl_->tags_unknown.Bytes();
   for (const auto& [k, col] : impl_->nums) {
     bytes += col.v32.capacity() * sizeof(int32_t) + col.v64.capacity() * sizeof(int64_t) + col.present.getSizeInBytes() +
-             col.absent.getSizeInBytes();
+             col.absent.Bytes();
     for (const auto& b : col.bins) bytes += b.getSizeInBytes();
     for (const auto& b : col.at_least) bytes += b.getSizeInBytes();
   }
   for (const auto& [k, col] : impl_->texts) {
-    bytes += col.present.getSizeInBytes() + col.absent.getSizeInBytes();
+    bytes += col.present.getSizeInBytes() + col.absent.Bytes();
     for (const auto& [v, rows] : col.by_value) bytes += rows.getSizeInBytes() + v.size();
     for (const auto& [v, rows] : col.by_prefix) bytes += rows.getSizeInBytes() + v.size();
     bytes += col.id_of_row.capacity() * sizeof(uint32_t);

@@ -51,6 +51,9 @@ struct EnterpriseMatch {
 
 constexpr int kNearMissLimit = 2;
 
+//! Compiles `items` for this one call (compiled_catalogue.h) and matches. A caller matching many
+//! enterprises against the same items keeps a CompiledCatalogue and calls its overload instead:
+//! compiling 10,000 items costs ~10 ms, matching one enterprise against them ~0.5 ms.
 EnterpriseMatch MatchEnterprise(const std::vector<CatalogueItem>& items, const rules::Schema& schema,
                                 const rules::Facts& facts, core::Date today, const rules::CodeNamer& namer = {});
 
