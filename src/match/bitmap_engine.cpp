@@ -123,7 +123,7 @@ struct NumColumn {
       rows[kept] = row;
       kept += v >= lo && v <= hi;
     }
-    if (kept > 0) out |= Roaring(kept, rows.data());
+    out.addMany(kept, rows.data());  // sorted: appended container by container
   }
 
   // Rows in bins >= mark, for a mark on a stride boundary (or bins.size(): none).
@@ -150,6 +150,7 @@ struct NumColumn {
     std::vector<const Roaring*> add;
     uint64_t direct = CardOf(first, end);
     uint64_t marked = std::min(a_sub, a_add) + std::min(b_add, b_sub) + (a < bins.size() ? at_least[a / kStride].cardinality() / 16 : 0);
+    if (first == last) return bins[first];
     if (a >= b || direct <= marked) {
       for (size_t i = first; i <= last; ++i) add.push_back(&bins[i]);
       return Roaring::fastunion(add.size(), add.data());

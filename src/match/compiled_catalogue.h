@@ -11,10 +11,11 @@
 // Publishing or withdrawing one item updates the catalogue in place (Upsert, Remove): its
 // conditions are interned with the rest, nothing else is recompiled.
 //
-// Ownership: a CompiledCatalogue points at the items and schema it was given; they must outlive
-// it and stay where they are. Match may run concurrently; Upsert and Remove need exclusive
-// access (the caller's writer lock). A CompiledMatch points into its catalogue, which must
-// outlive it and not change while it is read.
+// Ownership: a CompiledCatalogue points at the items and schema it was given, and keeps the
+// namer (with whatever it refers to); they must outlive it and the items stay where they are.
+// Match may run concurrently; Upsert and Remove need exclusive access (the caller's writer
+// lock). A CompiledMatch points into its catalogue, which must outlive it and not change while
+// it is read.
 
 #include <cstdint>
 #include <memory>
