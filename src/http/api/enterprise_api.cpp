@@ -13,6 +13,7 @@
 #include "http/api/paging.h"
 #include "match/item_matcher.h"
 #include "policy/match_catalogue.h"
+#include "rules/trace.h"
 #include "policy/policy_json.h"
 
 namespace huiqi::http {
@@ -57,24 +58,36 @@ class Catalogue {
   std::shared_ptr<const Snapshot> snapshot_;
 };
 
-json TraceJson(const rules::Evaluation& e) {
+// Conditions inside an "or" that another branch satisfied are marked needed: false.
+std::vector<bool> NotNeededOf(const match::ItemVerdict& v) {
+  std::vector<rules::Truth> outcomes;
+  for (const auto& c : v.evaluation.conditions) outcomes.push_back(c.outcome);
+  if (!v.item->rule) return std::vector<bool>(outcomes.size(), false);
+  return rules::NotNeeded(*v.item->rule, outcomes);
+}
+
+json TraceJson(const rules::Evaluation& e, const std::vector<bool>& not_needed) {
   json out = json::array();
-  for (const auto& c : e.conditions) {
+  for (size_t i = 0; i < e.conditions.size(); ++i) {
+    const auto& c = e.conditions[i];
+    bool needed = i >= not_needed.size() || !not_needed[i];
     out.push_back({{"condition", c.description},
                    {"canonical", c.canonical},
                    {"attribute", c.attr},
                    {"actual", c.actual},
                    {"result", rules::TruthCode(c.outcome)},
-                   {"result_label", rules::TruthLabel(c.outcome)}});
+                   {"result_label", needed ? std::string(rules::TruthLabel(c.outcome)) : "无需满足（同组其他条件已满足）"},
+                   {"needed", needed}});
   }
   return out;
 }
 
 json VerdictJson(const match::ItemVerdict& v, const Catalogue::Snapshot& snap, const rules::Schema& schema) {
+  std::vector<bool> not_needed = NotNeededOf(v);
   json j = {{"item", snap.summaries.at(v.item->id)},
             {"verdict", rules::TruthCode(v.evaluation.verdict)},
             {"verdict_label", v.item->rule ? std::string(rules::TruthLabel(v.evaluation.verdict)) : "需人工判断"},
-            {"trace", TraceJson(v.evaluation)},
+            {"trace", TraceJson(v.evaluation, not_needed)},
             {"failed", v.evaluation.failed},
             {"unknown", v.evaluation.unknown},
             {"amount_fen", v.estimate.fen ? json(*v.estimate.fen) : json()},
@@ -83,7 +96,9 @@ json VerdictJson(const match::ItemVerdict& v, const Catalogue::Snapshot& snap, c
   // What would change the verdict: each failing condition, or the data to provide.
   json advice = json::array();
   std::vector<std::string> provide;
-  for (const auto& c : v.evaluation.conditions) {
+  for (size_t i = 0; i < v.evaluation.conditions.size(); ++i) {
+    const auto& c = v.evaluation.conditions[i];
+    if (not_needed[i]) continue;
     if (c.outcome == rules::Truth::kFalse) {
       advice.push_back("需满足“" + c.description + "”（当前：" + c.actual + "）");
     } else if (c.outcome == rules::Truth::kUnknown) {
