@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "audit/audit_log.h"
+#include "http/api/handlers.h"
 #include "http/api/paging.h"
 
 namespace huiqi::http {
@@ -162,18 +163,7 @@ std::string Cookie(const AuthApiOptions& o, const std::string& value, int64_t ma
 }
 
 //! Runs `fn` on the parsed JSON body, or answers the parse error.
-template <typename Fn>
-Response WithBody(const Request& req, Fn&& fn) {
-  auto body = req.JsonBody();
-  if (!body.ok()) return Response::FromError(body.error());
-  return fn(*body);
-}
 
-template <typename T, typename Map>
-Response Answer(const core::Result<T>& r, Map&& map, int status = 200) {
-  if (!r.ok()) return Response::FromError(r.error());
-  return Response::Json(status, map(*r));
-}
 
 // ---- routes ----
 

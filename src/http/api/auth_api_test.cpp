@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "http/api/test_client.h"
 #include "support/test_db.h"
 
 namespace huiqi::http {
@@ -19,6 +20,7 @@ class AuthApiTest : public ::testing::TestWithParam<store::Kind> {
     auth_ = std::make_unique<auth::AuthService>(*db_, clock_);
     router_ = std::make_unique<Router>(auth_.get());
     RegisterAuthApi(*router_, *auth_, *db_);
+    client_ = std::make_unique<TestClient>(*router_);
     auth::Department d;
     d.code = "CZ-KJJ";
     d.name = "常州市科学技术局";
@@ -32,48 +34,17 @@ class AuthApiTest : public ::testing::TestWithParam<store::Kind> {
   }
 
   Response Call(const std::string& method, const std::string& target, const json& body = nullptr) {
-    Request r;
-    r.method = method;
-    auto q = target.find('?');
-    r.path = target.substr(0, q);
-    if (q != std::string::npos) {
-      std::string rest = target.substr(q + 1);
-      while (!rest.empty()) {
-        auto amp = rest.find('&');
-        std::string kv = rest.substr(0, amp);
-        auto eq = kv.find('=');
-        r.query[kv.substr(0, eq)] = eq == std::string::npos ? "" : kv.substr(eq + 1);
-        rest = amp == std::string::npos ? "" : rest.substr(amp + 1);
-      }
-    }
-    r.remote_addr = "10.0.0.1";
-    if (!body.is_null()) r.body = body.dump();
-    if (!cookie_.empty()) r.headers["cookie"] = "huiqi_session=" + cookie_;
-    if (!csrf_.empty()) r.headers["x-csrf-token"] = csrf_;
-    return router_->Dispatch(r);
+    return client_->Call(method, target, body);
   }
-  static json Body(const Response& r) { return json::parse(r.body); }
-  static std::string Header(const Response& r, const std::string& name) {
-    for (const auto& [k, v] : r.headers) {
-      if (k == name) return v;
-    }
-    return "";
-  }
-  Response LoginAs(const std::string& login, const std::string& password) {
-    Response r = Call("POST", "/api/v1/auth/login", {{"login", login}, {"password", password}});
-    if (r.status == 200) {
-      std::string c = Header(r, "Set-Cookie");
-      cookie_ = c.substr(c.find('=') + 1, c.find(';') - c.find('=') - 1);
-      csrf_ = Body(r)["csrf_token"];
-    }
-    return r;
-  }
+  static json Body(const Response& r) { return TestClient::Body(r); }
+  static std::string Header(const Response& r, const std::string& name) { return TestClient::Header(r, name); }
+  Response LoginAs(const std::string& login, const std::string& password) { return client_->Login(login, password); }
 
   std::unique_ptr<store::Database> db_;
   core::FixedClock clock_{core::ShanghaiMidnight(core::Date::FromYmd(2026, 11, 22))};
   std::unique_ptr<auth::AuthService> auth_;
   std::unique_ptr<Router> router_;
-  std::string cookie_, csrf_;
+  std::unique_ptr<TestClient> client_;
 };
 
 TEST_P(AuthApiTest, LoginSetsAnHttpOnlyCookieAndMeShowsLabels) {
@@ -85,12 +56,12 @@ TEST_P(AuthApiTest, LoginSetsAnHttpOnlyCookieAndMeShowsLabels) {
   EXPECT_NE(cookie.find("SameSite=Lax"), std::string::npos);
   EXPECT_NE(cookie.find("Path=/"), std::string::npos);
   EXPECT_EQ(Body(r)["user"]["kind_label"], "平台管理员");
-  EXPECT_EQ(csrf_.size(), 32u);
+  EXPECT_EQ(client_->csrf().size(), 32u);
 
   Response me = Call("GET", "/api/v1/me");
   ASSERT_EQ(me.status, 200) << me.body;
   EXPECT_EQ(Body(me)["kind"], "platform_admin");
-  EXPECT_EQ(Body(me)["csrf_token"], csrf_);
+  EXPECT_EQ(Body(me)["csrf_token"], client_->csrf());
 
   Response out = Call("POST", "/api/v1/auth/logout");
   EXPECT_EQ(out.status, 200);
@@ -112,10 +83,10 @@ TEST_P(AuthApiTest, WrongPasswordIs401AndRepeatedFailuresAre429) {
 TEST_P(AuthApiTest, AdminAllocatesDepartmentAccountsAndStaffSeeTheirDepartment) {
   ASSERT_EQ(LoginAs("admin", "Admin2026").status, 200);
   Response no_csrf = [&] {
-    std::string keep = csrf_;
-    csrf_.clear();
+    std::string keep = client_->csrf();
+    client_->csrf().clear();
     Response r = Call("POST", "/api/v1/admin/departments", {{"code", "CZ-SWJ"}, {"name", "商务局"}, {"level", "municipal"}});
-    csrf_ = keep;
+    client_->csrf() = keep;
     return r;
   }();
   EXPECT_EQ(no_csrf.status, 403);

@@ -10,6 +10,7 @@
 #include "audit/audit_log.h"
 #include "enterprise/attributes.h"
 #include "core/money.h"
+#include "http/api/handlers.h"
 #include "http/api/paging.h"
 #include "match/item_matcher.h"
 #include "policy/match_catalogue.h"
@@ -118,12 +119,6 @@ json VerdictJson(const match::ItemVerdict& v, const Catalogue::Snapshot& snap, c
   return j;
 }
 
-template <typename Fn>
-Response WithBody(const Request& req, Fn&& fn) {
-  auto body = req.JsonBody();
-  if (!body.ok()) return Response::FromError(body.error());
-  return fn(*body);
-}
 
 core::Result<std::string> OwnUscc(const Request& req) {
   const auth::Principal& p = req.User();
@@ -166,11 +161,8 @@ void AddArchiveRoutes(Router& router, const EnterpriseApiDeps& d) {
     });
   });
   router.Add("GET", "/api/v1/me/enterprise/corrections", kEnterprise, [d](Request& req) {
-    auto list = d.profiles.ListCorrections(req.User(), req.Query("status"));
-    if (!list.ok()) return Response::FromError(list.error());
-    json items = json::array();
-    for (const auto& c : *list) items.push_back(enterprise::CorrectionJson(c));
-    return Response::Ok({{"items", items}});
+    return Answer(d.profiles.ListCorrections(req.User(), req.Query("status")),
+                  [](const auto& list) { return ItemsJson(list, enterprise::CorrectionJson); });
   });
   router.Add("GET", "/api/v1/enterprises/{uscc}", kStaff, [d](Request& req) {
     auto p = d.profiles.GetFor(req.User(), req.path_params["uscc"]);
@@ -179,11 +171,8 @@ void AddArchiveRoutes(Router& router, const EnterpriseApiDeps& d) {
   });
   auto reviewers = Access::DepartmentRoles({auth::Role::kReviewer, auth::Role::kDepartmentAdmin});
   router.Add("GET", "/api/v1/corrections", reviewers, [d](Request& req) {
-    auto list = d.profiles.ListCorrections(req.User(), req.Query("status"));
-    if (!list.ok()) return Response::FromError(list.error());
-    json items = json::array();
-    for (const auto& c : *list) items.push_back(enterprise::CorrectionJson(c));
-    return Response::Ok({{"items", items}});
+    return Answer(d.profiles.ListCorrections(req.User(), req.Query("status")),
+                  [](const auto& list) { return ItemsJson(list, enterprise::CorrectionJson); });
   });
   for (const char* verb : {"accept", "reject"}) {
     bool accept = std::string(verb) == "accept";

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "http/api/handlers.h"
 #include "http/api/paging.h"
 #include "policy/policy_json.h"
 #include "rules/amount.h"
@@ -14,25 +15,8 @@ using policy::PolicyService;
 
 namespace {
 
-template <typename T, typename Map>
-Response Answer(const core::Result<T>& r, Map&& map, int status = 200) {
-  if (!r.ok()) return Response::FromError(r.error());
-  return Response::Json(status, map(*r));
-}
 
-template <typename Fn>
-Response WithBody(const Request& req, Fn&& fn) {
-  auto body = req.JsonBody();
-  if (!body.ok()) return Response::FromError(body.error());
-  return fn(*body);
-}
 
-template <typename Fn>
-Response WithId(const Request& req, Fn&& fn) {
-  auto id = req.PathId("id");
-  if (!id.ok()) return Response::FromError(id.error());
-  return fn(*id);
-}
 
 core::Result<policy::ListFilter> FilterFrom(const Request& req) {
   HQ_ASSIGN_OR_RETURN(Paging paging, ParsePaging(req));

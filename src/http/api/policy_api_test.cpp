@@ -10,6 +10,7 @@
 #include "auth/auth_service.h"
 #include "http/api/auth_api.h"
 #include "http/api/enterprise_api.h"
+#include "http/api/test_client.h"
 #include "support/test_db.h"
 
 namespace huiqi::http {
@@ -34,6 +35,7 @@ class PolicyApiTest : public ::testing::TestWithParam<store::Kind> {
     RegisterAuthApi(*router_, *auth_, *db_);
     RegisterPolicyApi(*router_, *policies_, rules::BuiltinSchemaRef(), reference_);
     RegisterEnterpriseApi(*router_, {*db_, *policies_, *profiles_, *matches_, reference_, clock_});
+    client_ = std::make_unique<TestClient>(*router_);
 
     for (auto [code, name] : {std::pair{"CZ-KJJ", "常州市科学技术局"}, std::pair{"CZ-GXJ", "常州市工业和信息化局"}}) {
       auth::Department d;
@@ -59,42 +61,11 @@ class PolicyApiTest : public ::testing::TestWithParam<store::Kind> {
 
   Response Call(const std::string& method, const std::string& target, const json& body = nullptr,
                 const std::string& raw = "") {
-    Request r;
-    r.method = method;
-    auto q = target.find('?');
-    r.path = target.substr(0, q);
-    if (q != std::string::npos) {
-      std::string rest = target.substr(q + 1);
-      while (!rest.empty()) {
-        auto amp = rest.find('&');
-        std::string kv = rest.substr(0, amp);
-        auto eq = kv.find('=');
-        r.query[kv.substr(0, eq)] = eq == std::string::npos ? "" : kv.substr(eq + 1);
-        rest = amp == std::string::npos ? "" : rest.substr(amp + 1);
-      }
-    }
-    r.remote_addr = "10.0.0.1";
-    if (!body.is_null()) r.body = body.dump();
-    if (!raw.empty()) r.body = raw;
-    if (!cookie_.empty()) r.headers["cookie"] = "huiqi_session=" + cookie_;
-    if (!csrf_.empty()) r.headers["x-csrf-token"] = csrf_;
-    return router_->Dispatch(r);
+    return client_->Call(method, target, body, raw);
   }
-  static json Body(const Response& r) { return json::parse(r.body); }
-  void LoginAs(const std::string& login) {
-    cookie_.clear();
-    csrf_.clear();
-    Response r = Call("POST", "/api/v1/auth/login", {{"login", login}, {"password", kPassword}});
-    ASSERT_EQ(r.status, 200) << r.body;
-    for (const auto& [k, v] : r.headers) {
-      if (k == "Set-Cookie") cookie_ = v.substr(v.find('=') + 1, v.find(';') - v.find('=') - 1);
-    }
-    csrf_ = Body(r)["csrf_token"];
-  }
-  void Logout() {
-    cookie_.clear();
-    csrf_.clear();
-  }
+  static json Body(const Response& r) { return TestClient::Body(r); }
+  void LoginAs(const std::string& login) { ASSERT_EQ(client_->Login(login, kPassword).status, 200); }
+  void Logout() { client_->Forget(); }
 
   json PolicyBody() {
     return {{"title", "常州市研发投入后补助办法"},
@@ -131,7 +102,7 @@ class PolicyApiTest : public ::testing::TestWithParam<store::Kind> {
   std::unique_ptr<enterprise::ProfileService> profiles_;
   std::unique_ptr<match::MatchService> matches_;
   std::unique_ptr<Router> router_;
-  std::string cookie_, csrf_;
+  std::unique_ptr<TestClient> client_;
 };
 
 TEST_P(PolicyApiTest, PublishItemMatchAndRefuseOtherDepartments) {
