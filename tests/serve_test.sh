@@ -76,6 +76,19 @@ eligible=$(sed -n 's/.*"eligible":\([0-9]*\).*/\1/p' <<<"$sim")
 expected=$("$HUIQI" match count --engine sql --rule 'revenue >= 500万 and employees >= 10' 2>/dev/null)
 check "live count of a draft rule matches the SQL engine ($eligible = $expected)" test -n "$eligible" -a "$eligible" = "$expected" -a "$expected" != 0
 check "simulate breaks the count down by city with names" has "$sim" '"by_region":[{"code":"32'
+# An archive change through the API reaches this node's index through the change log.
+big='{"rule":"employees >= 2000000"}'
+before=$(curl -s -b "$tmp/jar" -H "X-CSRF-Token: $csrf" -H 'Content-Type: application/json' -d "$big" "$base/api/v1/rules/simulate")
+check "no enterprise has 2 million staff yet" has "$before" '"eligible":0'
+code=$(curl -s -o "$tmp/out" -w '%{http_code}' -b "$tmp/jar" -H "X-CSRF-Token: $csrf" -H 'Content-Type: text/csv' \
+  --data-binary $'uscc,name,employees\n91350100M000100Y43,巨型企业,2500000\n' "$base/api/v1/admin/enterprises/import")
+check "admin imports an archive row" [ "$code" = 200 ]
+after=""
+for _ in $(seq 1 30); do
+  after=$(curl -s -b "$tmp/jar" -H "X-CSRF-Token: $csrf" -H 'Content-Type: application/json' -d "$big" "$base/api/v1/rules/simulate")
+  has "$after" '"eligible":1' && break; sleep 0.2
+done
+check "the live count sees the imported enterprise within seconds" has "$after" '"eligible":1'
 code=$(curl -s -o "$tmp/out" -w '%{http_code}' -b "$tmp/jar" -H "X-CSRF-Token: $csrf" -H 'Content-Type: application/json' \
   -d '{"rule":"employees >= 10 and revenu >= 1万"}' "$base/api/v1/rules/check")
 check "a bad rule is 400" [ "$code" = 400 ]
