@@ -580,6 +580,18 @@ test('管理员：平台督查图表、部门与账号、标签、工作日历',
   await input(page, 'tag-name').fill(`测试标签${STAMP}`)
   await page.locator('[data-test="tag-add"]').click()
   await page.locator('.el-tag', { hasText: `测试标签${STAMP}` }).waitFor()
+
+  // An archive attribute: registered at once, used by rules after a restart.
+  await page.goto(BASE + '/admin/attributes')
+  await page.locator('[data-test="attr-table"] tbody tr', { hasText: '营业收入' }).first().waitFor()
+  const attrKey = `patents_${STAMP}`.replace(/[^A-Za-z0-9_]/g, '_')
+  await input(page, 'attr-key').fill(attrKey)
+  await input(page, 'attr-label').fill(`有效发明专利数${STAMP}`)
+  await page.locator('[data-test="attr-add"]').click()
+  const row = page.locator('[data-test="attr-table"] tbody tr', { hasText: attrKey })
+  await row.waitFor()
+  assert.match(await row.textContent(), /重启后用于规则/)
+  await shot(page, 'admin-attributes')
 })
 
 test('部门：修订已发布的政策（新版本替代旧版本），再由审核人员废止', async () => {

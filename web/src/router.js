@@ -32,6 +32,7 @@ const routes = [
   { path: '/admin/departments', component: () => import('./views/admin/Departments.vue'), meta: { title: '部门管理', need: 'admin' } },
   { path: '/admin/users', component: () => import('./views/admin/Users.vue'), meta: { title: '账号管理', need: 'admin' } },
   { path: '/admin/tags', component: () => import('./views/admin/Tags.vue'), meta: { title: '标签管理', need: 'admin' } },
+  { path: '/admin/attributes', component: () => import('./views/admin/Attributes.vue'), meta: { title: '档案属性', need: 'admin' } },
   { path: '/admin/calendar', component: () => import('./views/admin/Calendar.vue'), meta: { title: '工作日历', need: 'admin' } },
 
   { path: '/:pathMatch(.*)*', name: 'notfound', component: () => import('./views/public/NotFound.vue'), meta: { title: '页面不存在' } },
