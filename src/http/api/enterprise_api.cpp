@@ -12,6 +12,7 @@
 #include "core/money.h"
 #include "http/api/handlers.h"
 #include "http/api/paging.h"
+#include "match/compiled_catalogue.h"
 #include "match/item_matcher.h"
 #include "policy/match_catalogue.h"
 #include "rules/trace.h"
@@ -31,6 +32,8 @@ class Catalogue {
   struct Snapshot : policy::MatchCatalogue {
     int64_t version = -1;
     core::Date day;  // windows close at midnight: a new day reloads too
+    // The items compiled once per snapshot: shared conditions evaluated once per enterprise.
+    std::unique_ptr<match::CompiledCatalogue> compiled;
   };
 
   explicit Catalogue(const EnterpriseApiDeps& deps) : deps_(deps) {}
@@ -48,6 +51,8 @@ class Catalogue {
     static_cast<policy::MatchCatalogue&>(*fresh) = std::move(loaded);
     fresh->version = version;
     fresh->day = today;
+    fresh->compiled = std::make_unique<match::CompiledCatalogue>(fresh->items, deps_.matches.schema(),
+                                                                 rules::ReferenceNamer(deps_.reference));
     std::lock_guard lock(mu_);
     snapshot_ = fresh;
     return std::shared_ptr<const Snapshot>(fresh);
@@ -281,7 +286,7 @@ void AddMatchRoutes(Router& router, const EnterpriseApiDeps& d, std::shared_ptr<
     if (!snap.ok()) return Response::FromError(snap.error());
     const rules::Schema& schema = d.matches.schema();
     match::EnterpriseMatch m =
-        match::MatchEnterprise((*snap)->items, schema, p->facts, core::ShanghaiDate(d.clock.Now()), Namer(d.reference));
+        match::MatchEnterprise(*(*snap)->compiled, p->facts, core::ShanghaiDate(d.clock.Now()));
     auto list = [&](const std::vector<match::ItemVerdict>& vs) {
       json out = json::array();
       for (const auto& v : vs) out.push_back(VerdictJson(v, **snap, schema));
