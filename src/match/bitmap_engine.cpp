@@ -46,6 +46,7 @@ struct TF {
   Roaring u;                          // Unknown rows, when not shared
   const Roaring* shared_u = nullptr;  // Unknown rows held by the index (valid until the next Upsert)
   const RowSet* u_set = nullptr;      // the same with its bits, when it is a RowSet
+  const Roaring* known = nullptr;     // all − U, when the index holds it (a column's present rows)
   Roaring nf;                         // t ∪ u, kept where it was built anyway (conjunctions)
   bool has_nf = false;
   const Roaring& U() const { return shared_u ? *shared_u : u; }
@@ -58,9 +59,11 @@ TF Shared(Roaring t, const Roaring& u) {
   return out;
 }
 
-TF Shared(Roaring t, const RowSet& u) {
+// `known` must be exactly the indexed rows outside `u`.
+TF Shared(Roaring t, const RowSet& u, const Roaring& known) {
   TF out = Shared(std::move(t), u.rows);
   out.u_set = &u;
+  out.known = &known;
   return out;
 }
 
@@ -155,12 +158,13 @@ struct NumColumn {
       for (size_t i = first; i <= last; ++i) add.push_back(&bins[i]);
       return Roaring::fastunion(add.size(), add.data());
     }
+    // Edge bins go straight into the (dense) result: a separate union of them would be built
+    // lazily and then converted back to arrays, only to be merged in again.
     Roaring out = AtLeastMark(b) ? *AtLeastMark(a) - *AtLeastMark(b) : *AtLeastMark(a);
-    for (size_t i = first; i < a; ++i) add.push_back(&bins[i]);
-    for (size_t i = b; i < end; ++i) add.push_back(&bins[i]);
+    for (size_t i = first; i < a; ++i) out |= bins[i];
+    for (size_t i = b; i < end; ++i) out |= bins[i];
     for (size_t i = a; i < first; ++i) out -= bins[i];
     for (size_t i = end; i < b; ++i) out -= bins[i];
-    if (!add.empty()) out |= Roaring::fastunion(add.size(), add.data());
     return out;
   }
 
@@ -469,8 +473,12 @@ struct BitmapEngine::Impl {
   // not: True where it was False, Unknown stays Unknown.
   TF Negate(const TF& c) const {
     TF out;
-    out.t = all - c.t;
-    out.t -= c.U();
+    if (c.known) {  // one subtraction instead of two
+      out.t = *c.known - c.t;
+    } else {
+      out.t = all - c.t;
+      out.t -= c.U();
+    }
     if (c.shared_u) {
       out.shared_u = c.shared_u;
       out.u_set = c.u_set;
@@ -545,7 +553,7 @@ struct BitmapEngine::Impl {
           case rules::CmpOp::kLt: out.t = n.number == kMin ? Roaring() : col.Range(kMin, n.number - 1); break;
         }
     }
-    return Shared(std::move(out.t), col.absent);
+    return Shared(std::move(out.t), col.absent, col.present);
   }
 
   TF Text(const rules::Node& n) const {
@@ -563,7 +571,7 @@ struct BitmapEngine::Impl {
       std::string table = a ? a->code_table : "";
       if (table == col.table && IsIndexedPrefix(table, n.text)) {  // one bitmap, kept by Set
         auto p = col.by_prefix.find(n.text);
-        return Shared(p == col.by_prefix.end() ? Roaring() : p->second, col.absent);
+        return Shared(p == col.by_prefix.end() ? Roaring() : p->second, col.absent, col.present);
       }
       for (const auto& [value, rows] : col.by_value) {
         if (rules::CodeUnder(table, value, n.text)) parts.push_back(&rows);
@@ -578,15 +586,15 @@ struct BitmapEngine::Impl {
     if (!parts.empty()) out.t = Roaring::fastunion(parts.size(), parts.data());
     bool ne = n.kind != rules::NodeKind::kUnder && n.kind != rules::NodeKind::kIn && n.cmp == rules::CmpOp::kNe;
     if (ne) out.t = col.present - out.t;
-    return Shared(std::move(out.t), col.absent);
+    return Shared(std::move(out.t), col.absent, col.present);
   }
 
   TF Has(const rules::Node& n, core::Date today) const {
     TF out;
     auto it = tags.find(n.text);
-    if (it == tags.end()) return Shared(Roaring(), tags_unknown);  // nobody has it: False where tags are known
+    if (it == tags.end()) return Shared(Roaring(), tags_unknown, tags_known);  // nobody has it: False where tags are known
     const TagIndex& ti = it->second;
-    if (n.within_years == 0) return Shared(ti.rows, tags_unknown);
+    if (n.within_years == 0) return Shared(ti.rows, tags_unknown, tags_known);
     core::Date cutoff = rules::YearsBefore(today, n.within_years);
     for (const auto& [year, rows] : ti.by_year) {
       if (year > cutoff.year()) {
