@@ -69,7 +69,10 @@ TextQuery BuildTextQuery(const Analyzer& a, std::string_view text, QueryMode mod
   std::string norm = a.Normalize(text);
   Parts parts{common, {}, {}};
   AddText(a, norm, mode, 1.0, parts, out.highlight);
-  for (const auto& e : a.Expansions(norm)) AddText(a, e, mode, kExpansionWeight, parts, out.highlight);
+  // Expansions add their words only: their bigrams multiplied the terms of the dearest queries
+  // (高企认定奖励, 专精特新) without finding anything the words miss.
+  QueryMode expansion_mode = mode == QueryMode::kWordsAndBigrams ? QueryMode::kWords : mode;
+  for (const auto& e : a.Expansions(norm)) AddText(a, e, expansion_mode, kExpansionWeight, parts, out.highlight);
   const auto& use = parts.kept.empty() ? parts.dropped : parts.kept;
   if (!use.empty()) out.query = Xapian::Query(Xapian::Query::OP_OR, use.begin(), use.end());
   std::sort(out.highlight.begin(), out.highlight.end());
