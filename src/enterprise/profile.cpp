@@ -4,6 +4,8 @@
 #include <map>
 #include <set>
 
+#include <iconv.h>
+
 #include <nlohmann/json.hpp>
 
 #include "core/money.h"
@@ -464,10 +466,43 @@ Result<UpsertResult> UpsertIn(Session& s, const core::Clock& clock, const rules:
   return out;
 }
 
-// A minimal RFC 4180 reader: quoted fields, doubled quotes, CRLF or LF, a UTF-8 BOM.
-std::vector<std::vector<std::string>> ReadCsv(std::istream& in) {
-  std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+bool ValidUtf8(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    auto c = static_cast<unsigned char>(s[i]);
+    size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    if (n == 0 || i + n > s.size()) return false;
+    for (size_t k = 1; k < n; ++k) {
+      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
+    }
+    i += n;
+  }
+  return true;
+}
+
+// Excel in a Chinese locale saves CSV as GBK: such a file is converted from GB18030 (a superset)
+// with iconv; anything else is refused rather than stored as mojibake.
+Result<std::string> AsUtf8(std::string data) {
   if (data.rfind("\xEF\xBB\xBF", 0) == 0) data.erase(0, 3);
+  if (ValidUtf8(data)) return data;
+  iconv_t cd = iconv_open("UTF-8", "GB18030");
+  if (cd == reinterpret_cast<iconv_t>(-1)) return Bad("file", "无法转换文件编码", "iconv unavailable");
+  std::string out(data.size() * 2 + 16, '\0');
+  char* in_p = data.data();
+  size_t in_left = data.size();
+  char* out_p = out.data();
+  size_t out_left = out.size();
+  size_t r = iconv(cd, &in_p, &in_left, &out_p, &out_left);
+  iconv_close(cd);
+  if (r == static_cast<size_t>(-1) || in_left != 0) {
+    return Bad("file", "文件编码无法识别：请将 CSV 保存为 UTF-8 或 GBK 编码", "the file is neither UTF-8 nor GBK");
+  }
+  out.resize(out.size() - out_left);
+  return out;
+}
+
+// A minimal RFC 4180 reader: quoted fields, doubled quotes, CRLF or LF.
+std::vector<std::vector<std::string>> ReadCsv(const std::string& data) {
   std::vector<std::vector<std::string>> rows;
   std::vector<std::string> row;
   std::string field;
@@ -597,7 +632,9 @@ Result<UpsertResult> ProfileService::Upsert(const audit::Actor& actor, const Ent
 }
 
 Result<ImportReport> ProfileService::ImportCsv(const audit::Actor& actor, std::istream& csv, const ImportOptions& opts) {
-  auto rows = ReadCsv(csv);
+  HQ_ASSIGN_OR_RETURN(std::string text,
+                      AsUtf8(std::string((std::istreambuf_iterator<char>(csv)), std::istreambuf_iterator<char>())));
+  auto rows = ReadCsv(text);
   ImportReport report;
   if (rows.empty() || rows[0].empty()) return Bad("file", "CSV 文件为空或缺少表头", "the CSV has no header");
   // Header: uscc and name by key or label; attributes by key, label or alias; tags.
@@ -619,6 +656,11 @@ Result<ImportReport> ProfileService::ImportCsv(const audit::Actor& actor, std::i
     } else {
       std::string hint;
       if (auto s = schema_.Suggest(h, 1); !s.empty()) hint = "，是否应为“" + s[0]->label + "”（" + s[0]->key + "）？";
+      if (h.size() > 60) {  // quote a long header in part, cut at a character boundary
+        size_t cut = 60;
+        while (cut > 0 && (static_cast<unsigned char>(h[cut]) & 0xC0) == 0x80) --cut;
+        h = h.substr(0, cut) + "…";
+      }
       return Bad("header", "表头第 " + std::to_string(i + 1) + " 列“" + h + "”不是档案属性" + hint,
                  "unknown column " + h);
     }

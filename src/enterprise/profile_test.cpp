@@ -141,6 +141,18 @@ TEST_P(ProfileTest, CsvImportIsAllOrNothingUnlessAskedToSkip) {
   EXPECT_EQ(rerun->updated, 0);
   EXPECT_EQ(rerun->unchanged, 2);
 
+  // Excel in a Chinese locale writes GBK: converted, not stored as mojibake. Junk is refused.
+  std::string gbk = "uscc,\xC6\xF3\xD2\xB5\xC3\xFB\xB3\xC6\n" + std::string(kLvyuan) + ",\xC2\xCC\xD4\xB4\xD0\xC2\xC4\xDC\xD4\xB4\n";  // 企业名称 / 绿源新能源
+  std::istringstream gbk_in(gbk);
+  auto converted = svc_->ImportCsv(cli_, gbk_in, {});
+  ASSERT_TRUE(converted.ok()) << converted.error().ToString();
+  EXPECT_EQ(converted->updated, 1);
+  EXPECT_EQ(svc_->Get(kLvyuan)->name, "绿源新能源");
+  std::istringstream junk(std::string("uscc\n\xFF\xFE\xFF\x80\x80\n"));
+  auto refused = svc_->ImportCsv(cli_, junk, {});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().field, "file");
+
   std::istringstream bad_header("uscc,营收额\n");
   auto header = svc_->ImportCsv(cli_, bad_header, {});
   ASSERT_FALSE(header.ok());
