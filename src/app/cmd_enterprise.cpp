@@ -96,7 +96,7 @@ void AddAttributeCommands(CLI::App& cli, CommonOptions& common) {
                 << (d.derived ? "\t计算" : "") << "\n";
     }
   });
-  auto* add = attr->add_subcommand("add", "登记新的档案属性（平台管理员操作；重启服务后用于规则）");
+  auto* add = attr->add_subcommand("add", "登记新的档案属性（平台管理员操作；运行中的服务在一秒内加载）");
   AddCommonOptions(*add, common);
   add->add_option("--key", a->key, "属性键（字母、数字、下划线）")->required();
   add->add_option("--label", a->label, "中文名称")->required();

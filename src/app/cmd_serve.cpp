@@ -4,6 +4,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <iostream>
+#include <set>
 #include <thread>
 
 #include <spdlog/spdlog.h>
@@ -48,8 +49,16 @@ void SplitListen(const std::string& listen, std::string& host, uint16_t& port) {
 // Applies enterprise changes from the change log to the in-memory index every second.
 class IndexFollower {
  public:
-  IndexFollower(store::Database& db, enterprise::ProfileService& profiles, match::MatchService& matches, int64_t mark)
-      : db_(db), profiles_(profiles), matches_(matches), mark_(mark), thread_([this] { Run(); }) {}
+  IndexFollower(store::Database& db, rules::Schema& schema, enterprise::ProfileService& profiles,
+                match::MatchService& matches, enterprise::Archive& archive, int64_t mark)
+      : db_(db),
+        schema_(schema),
+        profiles_(profiles),
+        matches_(matches),
+        archive_(archive),
+        mark_(mark),
+        indexed_(KeysOf(schema)),
+        thread_([this] { Run(); }) {}
   ~IndexFollower() {
     {
       std::lock_guard lock(mu_);
@@ -60,6 +69,12 @@ class IndexFollower {
   }
 
  private:
+  static std::set<std::string> KeysOf(const rules::Schema& schema) {
+    std::set<std::string> keys;
+    for (const auto& a : schema.attributes()) keys.insert(a.key);
+    return keys;
+  }
+
   void Run() {
     std::unique_lock lock(mu_);
     while (!cv_.wait_for(lock, std::chrono::seconds(1), [this] { return stop_; })) {
@@ -76,6 +91,10 @@ class IndexFollower {
     }
     for (const auto& c : *changes) {
       mark_ = c.id;
+      if (c.entity == "attribute") {
+        AddRegisteredAttributes();
+        continue;
+      }
       if (c.entity != "enterprise") continue;
       int64_t id = 0;
       try {
@@ -88,10 +107,34 @@ class IndexFollower {
     }
   }
 
+  // A registered attribute (through any node) joins the live schema, and the index is rebuilt so
+  // every enterprise without a value for it is Unknown there.
+  void AddRegisteredAttributes() {
+    auto custom = enterprise::ListCustomAttributes(db_);
+    if (!custom.ok()) return;
+    // The API node has added it to the schema already; the index may not have its column yet.
+    bool added = false;
+    for (auto& a : *custom) {
+      if (!schema_.Find(a.def.key)) (void)schema_.Add(a.def);
+      added = indexed_.insert(a.def.key).second || added;
+    }
+    if (!added) return;
+    auto facts = archive_.LoadAllFacts();
+    if (!facts.ok()) {
+      spdlog::warn("reloading the matching index: {}", facts.error().message_en);
+      return;
+    }
+    matches_.Load(*facts);
+    spdlog::info("matching index rebuilt for a new attribute: {} enterprises", matches_.size());
+  }
+
   store::Database& db_;
+  rules::Schema& schema_;
   enterprise::ProfileService& profiles_;
   match::MatchService& matches_;
+  enterprise::Archive& archive_;
   int64_t mark_;
+  std::set<std::string> indexed_;  // attributes the index was built with (follower thread only)
   std::mutex mu_;
   std::condition_variable cv_;
   bool stop_ = false;
@@ -111,7 +154,7 @@ void Serve(const CommonOptions& common, const ServeOptions& opts) {
   // The attribute schema: built-in plus the registered ones (enterprise/attributes.h).
   auto loaded_schema = enterprise::LoadSchema(*db);
   if (!loaded_schema.ok()) Fail(loaded_schema.error());
-  const rules::Schema& schema = *loaded_schema;
+  rules::Schema& schema = *loaded_schema;  // grows when an admin registers an attribute
   match::MatchService matches(schema);
   enterprise::Archive archive(*db, clock);
   auto start_mark = audit::LatestChangeId(*db);
@@ -128,10 +171,10 @@ void Serve(const CommonOptions& common, const ServeOptions& opts) {
   policy::PolicyService policies(*db, clock, cal, &schema);
   http::RegisterPolicyApi(router, policies, schema, reference);
   enterprise::ProfileService profiles(*db, clock, schema, &reference);
-  http::RegisterEnterpriseApi(router, {*db, policies, profiles, matches, reference, clock});
+  http::RegisterEnterpriseApi(router, {*db, policies, profiles, matches, reference, clock, &schema});
 
   // Follow the change log: archive changes made through any node reach this node's index.
-  IndexFollower follower(*db, profiles, matches, *start_mark);
+  IndexFollower follower(*db, schema, profiles, matches, archive, *start_mark);
   auto search = OpenSearchOrFail(common, *db, policies);  // follows the change log at each query
   http::RegisterSearchApi(router, *search);
 

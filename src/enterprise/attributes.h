@@ -1,9 +1,9 @@
 #pragma once
 // The attribute schema registry: the built-in attributes (rules/schema.h) plus the ones a platform
 // admin adds (key, Chinese label, type, unit, enum values, aliases, data source, as-of date). A
-// process reads the registry when it starts (LoadSchema); an attribute added through the API is
-// stored at once and used by rules after the server restarts (the running engines hold their
-// schema for their lifetime — see docs/architecture.md).
+// process reads the registry when it starts (LoadSchema); a running server adds an attribute
+// registered through its API to its live schema at once, and one registered elsewhere (another
+// node, the CLI) when its change-log follower sees it, rebuilding its matching index then.
 
 #include <optional>
 #include <string>

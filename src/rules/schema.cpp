@@ -76,7 +76,33 @@ size_t EditDistance(std::string_view a, std::string_view b) {
   return prev[y.size()];
 }
 
+Schema::Schema() {
+  snapshots_.push_back(std::make_unique<const std::vector<AttributeDef>>());
+  current_.store(snapshots_.back().get(), std::memory_order_release);
+}
+
+Schema::Schema(const Schema& other) {
+  snapshots_.push_back(std::make_unique<const std::vector<AttributeDef>>(other.attributes()));
+  current_.store(snapshots_.back().get(), std::memory_order_release);
+}
+
+Schema& Schema::operator=(const Schema& other) {
+  if (this == &other) return *this;
+  auto copy = std::make_unique<const std::vector<AttributeDef>>(other.attributes());
+  std::lock_guard lock(mu_);
+  snapshots_.push_back(std::move(copy));
+  current_.store(snapshots_.back().get(), std::memory_order_release);
+  return *this;
+}
+
+Schema::Schema(Schema&& other) noexcept : Schema(static_cast<const Schema&>(other)) {}
+
+Schema& Schema::operator=(Schema&& other) noexcept { return *this = static_cast<const Schema&>(other); }
+
+Schema::~Schema() = default;
+
 core::Status Schema::Add(AttributeDef def) {
+  std::lock_guard lock(mu_);  // one writer at a time; readers keep their snapshot
   bool ident = !def.key.empty() && !std::isdigit(static_cast<unsigned char>(def.key[0]));
   for (char c : def.key) ident = ident && (std::isalnum(static_cast<unsigned char>(c)) || c == '_');
   if (!ident) {
@@ -92,12 +118,15 @@ core::Status Schema::Add(AttributeDef def) {
                              "attribute name already used: " + n, "key");
     }
   }
-  attributes_.push_back(std::move(def));
+  auto next = std::make_unique<std::vector<AttributeDef>>(attributes());
+  next->push_back(std::move(def));
+  snapshots_.push_back(std::move(next));
+  current_.store(snapshots_.back().get(), std::memory_order_release);
   return core::Ok();
 }
 
 const AttributeDef* Schema::Find(std::string_view name) const {
-  for (const auto& a : attributes_) {
+  for (const auto& a : attributes()) {
     if (a.key == name || a.label == name) return &a;
     for (const auto& alias : a.aliases) {
       if (alias == name) return &a;
@@ -109,7 +138,7 @@ const AttributeDef* Schema::Find(std::string_view name) const {
 std::vector<const AttributeDef*> Schema::Suggest(std::string_view name, size_t max) const {
   std::vector<std::pair<double, const AttributeDef*>> scored;
   size_t len = std::max<size_t>(1, DecodeUtf8(name).size());
-  for (const auto& a : attributes_) {
+  for (const auto& a : attributes()) {
     double best = 1e9;
     std::vector<std::string> names = a.aliases;
     names.push_back(a.key);
@@ -130,7 +159,7 @@ std::vector<const AttributeDef*> Schema::Suggest(std::string_view name, size_t m
 
 std::vector<std::string> Schema::AllNames() const {
   std::vector<std::string> out;
-  for (const auto& a : attributes_) {
+  for (const auto& a : attributes()) {
     out.push_back(a.key);
     if (!a.label.empty()) out.push_back(a.label);
     out.insert(out.end(), a.aliases.begin(), a.aliases.end());

@@ -11,6 +11,9 @@
 // Codes (region, industry) and enums are strings; bool is 0/1; a tag set holds tag names with
 // the date each tag was acquired.
 
+#include <atomic>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -40,22 +43,35 @@ struct AttributeDef {
   bool derived = false;                  // computed (age, scale), never typed in
 };
 
-//! The attributes rules may use. Immutable once built; share by const reference.
+//! The attributes rules may use; share by reference. Append-only: Add may run while other
+//! threads read (a registered attribute reaches a running server without a restart). Readers
+//! see a snapshot; every snapshot is kept for the schema's lifetime, so an AttributeDef pointer
+//! or an attributes() reference stays valid (attributes are added rarely: the memory is small).
 class Schema {
  public:
+  Schema();
+  Schema(const Schema& other);
+  Schema& operator=(const Schema& other);
+  Schema(Schema&& other) noexcept;
+  Schema& operator=(Schema&& other) noexcept;
+  ~Schema();
+
   //! Adds an attribute; kConflict when the key, label or an alias is taken, kInvalidArgument
-  //! naming "key" when the key is not an ASCII identifier.
+  //! naming "key" when the key is not an ASCII identifier. Thread-safe.
   core::Status Add(AttributeDef def);
   //! By key, label or alias; nullptr when unknown.
   const AttributeDef* Find(std::string_view name) const;
   //! Names (keys, labels, aliases) closest to `name`, best first, for "did you mean".
   std::vector<const AttributeDef*> Suggest(std::string_view name, size_t max = 3) const;
-  const std::vector<AttributeDef>& attributes() const { return attributes_; }
+  //! The current snapshot.
+  const std::vector<AttributeDef>& attributes() const { return *current_.load(std::memory_order_acquire); }
   //! Every key, label and alias — the words the lexer must recognise in Chinese text.
   std::vector<std::string> AllNames() const;
 
  private:
-  std::vector<AttributeDef> attributes_;
+  std::atomic<const std::vector<AttributeDef>*> current_;
+  std::vector<std::unique_ptr<const std::vector<AttributeDef>>> snapshots_;  // guarded by mu_
+  std::mutex mu_;
 };
 
 //! The built-in attributes of the enterprise archive (issue 4 §1).

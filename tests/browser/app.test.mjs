@@ -581,7 +581,7 @@ test('管理员：平台督查图表、部门与账号、标签、工作日历',
   await page.locator('[data-test="tag-add"]').click()
   await page.locator('.el-tag', { hasText: `测试标签${STAMP}` }).waitFor()
 
-  // An archive attribute: registered at once, used by rules after a restart.
+  // An archive attribute: registered and usable by rules at once.
   await page.goto(BASE + '/admin/attributes')
   await page.locator('[data-test="attr-table"] tbody tr', { hasText: '营业收入' }).first().waitFor()
   const attrKey = `patents_${STAMP}`.replace(/[^A-Za-z0-9_]/g, '_')
@@ -590,7 +590,7 @@ test('管理员：平台督查图表、部门与账号、标签、工作日历',
   await page.locator('[data-test="attr-add"]').click()
   const row = page.locator('[data-test="attr-table"] tbody tr', { hasText: attrKey })
   await row.waitFor()
-  assert.match(await row.textContent(), /重启后用于规则/)
+  assert.match(await row.textContent(), /已启用/)
   await shot(page, 'admin-attributes')
 })
 

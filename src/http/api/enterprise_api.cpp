@@ -268,9 +268,10 @@ void AddAttributeRoutes(Router& router, const EnterpriseApiDeps& d) {
       }
       auto added = enterprise::AddAttribute(d.db, d.clock, req.User(), def, as_of);
       if (!added.ok()) return Response::FromError(added.error());
+      bool active = d.live_schema && d.live_schema->Add(added->def).ok();
       json j = AttributeJson(added->def, true);
-      j["active"] = false;
-      j["note"] = "属性已登记，可立即导入数据；重启服务后可在匹配规则中使用";
+      j["active"] = active;
+      j["note"] = active ? "属性已登记：可导入数据，并可在匹配规则中使用" : "属性已登记，可立即导入数据；服务加载后可用于匹配规则";
       return Response::Created(j);
     });
   });

@@ -23,6 +23,9 @@ struct EnterpriseApiDeps {
   match::MatchService& matches;
   const core::ReferenceData& reference;
   const core::Clock& clock;
+  //! The live schema: a registered attribute is added to it at once (rules may use it); the
+  //! serving node's change-log follower rebuilds the index. Null: rules see it after a restart.
+  rules::Schema* live_schema = nullptr;
 };
 
 void RegisterEnterpriseApi(Router& router, const EnterpriseApiDeps& deps);
