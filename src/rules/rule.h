@@ -70,6 +70,11 @@ CodeNamer ReferenceNamer(const core::ReferenceData& ref);
 //! One condition (a leaf, or not(leaf)) in plain Chinese: "营业收入不低于2000万元".
 std::string Describe(const Node& node, const Schema& schema, const CodeNamer& namer = {});
 
+//! The whole rule as lines for a guide: one line per condition of the top-level "and"; an "or"
+//! becomes one line joined by "或" (nested groups in parentheses), so nobody reads alternatives
+//! as requirements.
+std::vector<std::string> DescribeLines(const Node& rule, const Schema& schema, const CodeNamer& namer = {});
+
 //! The leaves of a rule, left to right (not(leaf) counts as its leaf).
 std::vector<const Node*> Leaves(const Node& node);
 

@@ -22,6 +22,17 @@ TEST(RuleJsonTest, EveryNodeKindRoundTrips) {
   }
 }
 
+TEST(DescribeLinesTest, AlternativesStayOnOneLine) {
+  const Schema& schema = BuiltinSchemaRef();
+  Node rule = Parse(R"(region under "3204" and (industry under "C" or industry under "I") and not dishonest)", schema).value();
+  auto lines = DescribeLines(rule, schema);
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_NE(lines[1].find("，或"), std::string::npos) << lines[1];
+  EXPECT_EQ(lines[0], Describe(rule.children[0], schema));
+  Node single = Parse(R"(employees >= 10)", schema).value();
+  EXPECT_EQ(DescribeLines(single, schema), std::vector<std::string>{Describe(single, schema)});
+}
+
 TEST(RuleJsonTest, BadShapesNameThePath) {
   const Schema& schema = BuiltinSchemaRef();
   auto unknown = RuleFromJson(nlohmann::json::parse(R"({"op":"and","args":[{"op":">=","attr":"revenu","value":1},{"op":"has","tag":"x"}]})"), schema);

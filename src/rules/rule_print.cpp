@@ -184,6 +184,32 @@ std::string Describe(const Node& n, const Schema& schema, const CodeNamer& namer
   }
 }
 
+namespace {
+
+std::string DescribeGroup(const Node& n, const Schema& schema, const CodeNamer& namer, bool nested) {
+  if (n.IsLeaf() || (n.kind == NodeKind::kNot && n.children[0].IsLeaf())) return Describe(n, schema, namer);
+  if (n.kind == NodeKind::kNot) return "不满足：（" + DescribeGroup(n.children[0], schema, namer, false) + "）";
+  std::string sep = n.kind == NodeKind::kAnd ? "，且" : "，或";
+  std::string out;
+  for (const auto& c : n.children) {
+    if (!out.empty()) out += sep;
+    out += DescribeGroup(c, schema, namer, true);
+  }
+  return nested ? "（" + out + "）" : out;
+}
+
+}  // namespace
+
+std::vector<std::string> DescribeLines(const Node& rule, const Schema& schema, const CodeNamer& namer) {
+  std::vector<std::string> out;
+  if (rule.kind == NodeKind::kAnd) {
+    for (const auto& c : rule.children) out.push_back(DescribeGroup(c, schema, namer, false));
+  } else {
+    out.push_back(DescribeGroup(rule, schema, namer, false));
+  }
+  return out;
+}
+
 std::vector<const Node*> Leaves(const Node& node) {
   std::vector<const Node*> out;
   if (node.IsLeaf() || (node.kind == NodeKind::kNot && node.children[0].IsLeaf())) {

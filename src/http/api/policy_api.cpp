@@ -304,7 +304,7 @@ json RuleDescriptionJson(const policy::Item& item, const rules::Schema& schema, 
     auto rule = rules::Parse(item.rule_text, schema);
     if (rule.ok()) {
       out["canonical"] = rules::Print(*rule, schema);
-      for (const auto* leaf : rules::Leaves(*rule)) out["conditions"].push_back(rules::Describe(*leaf, schema, Namer(ref)));
+      for (const auto& line : rules::DescribeLines(*rule, schema, Namer(ref))) out["conditions"].push_back(line);
     }
   }
   auto amount = rules::ParseAmountText(item.amount_json, schema);
