@@ -89,8 +89,10 @@ class IndexFollower {
       spdlog::warn("change log: {}", changes.error().message_en);
       return;
     }
+    // Rows above the watermark come again while a hole below them may still fill (PostgreSQL);
+    // applying a change twice is harmless.
+    int64_t next = watermark_.Advance(mark_, *changes);
     for (const auto& c : *changes) {
-      mark_ = c.id;
       if (c.entity == "attribute") {
         AddRegisteredAttributes();
         continue;
@@ -105,6 +107,7 @@ class IndexFollower {
       auto p = profiles_.GetById(id);
       if (p.ok()) matches_.Upsert(id, p->facts);
     }
+    mark_ = next;
   }
 
   // A registered attribute (through any node) joins the live schema, and the index is rebuilt so
@@ -134,6 +137,7 @@ class IndexFollower {
   match::MatchService& matches_;
   enterprise::Archive& archive_;
   int64_t mark_;
+  audit::ChangeWatermark watermark_;
   std::set<std::string> indexed_;  // attributes the index was built with (follower thread only)
   std::mutex mu_;
   std::condition_variable cv_;

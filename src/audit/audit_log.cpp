@@ -200,4 +200,20 @@ core::Result<int64_t> LatestChangeId(store::Database& db) {
   });
 }
 
+int64_t ChangeWatermark::Advance(int64_t last, const std::vector<Change>& rows) {
+  auto now = std::chrono::steady_clock::now();
+  int64_t expected = last + 1, watermark = last;
+  bool blocked = false;
+  for (const auto& c : rows) {
+    for (; expected < c.id; ++expected) {
+      auto [it, fresh] = holes_.try_emplace(expected, now);
+      if (now - it->second < grace_) blocked = true;
+    }
+    expected = c.id + 1;
+    if (!blocked) watermark = c.id;
+  }
+  std::erase_if(holes_, [&](const auto& h) { return h.first <= watermark; });
+  return watermark;
+}
+
 }  // namespace huiqi::audit

@@ -6,6 +6,8 @@
 // row is written beside each audit row: the feed the in-memory indexes of every node follow.
 
 #include <cstdint>
+#include <chrono>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -76,6 +78,25 @@ struct Change {
 core::Result<std::vector<Change>> ChangesSince(store::Database& db, int64_t after_id, int limit = 1000);
 //! The newest change-log id (0 when empty); cheap, for "has anything changed?".
 core::Result<int64_t> LatestChangeId(store::Database& db);
+
+//! Where a reader of the change log may safely resume. Ids come from a sequence, so on
+//! PostgreSQL a transaction holding a lower id can commit after one holding a higher id: a hole
+//! in what a reader sees may still fill. Advance keeps the watermark below a hole until it has
+//! stayed open for `grace` (a rolled-back transaction leaves a hole for ever). Rows above the
+//! watermark are read again on the next poll, so what a reader does with a change must be
+//! idempotent. Not thread-safe.
+class ChangeWatermark {
+ public:
+  explicit ChangeWatermark(std::chrono::steady_clock::duration grace = std::chrono::seconds(10)) : grace_(grace) {}
+  //! The new watermark after `rows` (ids > `last`, ascending, as ChangesSince returns them).
+  int64_t Advance(int64_t last, const std::vector<Change>& rows);
+  //! Forgets the holes seen (after a rebuild from scratch).
+  void Reset() { holes_.clear(); }
+
+ private:
+  std::chrono::steady_clock::duration grace_;
+  std::map<int64_t, std::chrono::steady_clock::time_point> holes_;  // id → first seen missing
+};
 
 //! The SM3 digest of `data`, lower-case hex.
 std::string Sm3Hex(std::string_view data);

@@ -47,6 +47,21 @@ class AuditLogTest : public ::testing::TestWithParam<store::Kind> {
   core::FixedClock clock_{core::ShanghaiMidnight(core::Date::FromYmd(2026, 11, 22))};
 };
 
+TEST(ChangeWatermarkTest, AHoleHoldsTheWatermarkUntilItFillsOrExpires) {
+  auto rows = [](std::vector<int64_t> ids) {
+    std::vector<Change> out;
+    for (int64_t id : ids) out.push_back({id, "", "item", "1", "x"});
+    return out;
+  };
+  ChangeWatermark patient(std::chrono::hours(1));
+  EXPECT_EQ(patient.Advance(0, rows({1, 2, 3})), 3);
+  EXPECT_EQ(patient.Advance(3, rows({4, 6, 7})), 4);     // 5 may still commit: stay at 4
+  EXPECT_EQ(patient.Advance(4, rows({5, 6, 7})), 7);     // it did
+  ChangeWatermark hasty(std::chrono::seconds(0));
+  EXPECT_EQ(hasty.Advance(0, rows({1, 3})), 3);          // a hole past its grace is a rollback
+  EXPECT_EQ(hasty.Advance(3, rows({})), 3);
+}
+
 TEST_P(AuditLogTest, AnIntactChainVerifies) {
   auto rep = Verify(*db_);
   ASSERT_TRUE(rep.ok());

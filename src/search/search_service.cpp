@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "audit/audit_log.h"
 #include "search/detail/query.h"
 #include "search/detail/schema.h"
 #include "search/detail/snippet.h"
@@ -27,13 +28,11 @@ namespace {
 constexpr store::Statement kVisiblePolicyIds{
     "search.visible_policy_ids",
     "SELECT id FROM policies WHERE status IN ('published', 'superseded', 'repealed') ORDER BY id"};
-constexpr store::Statement kLastChange{"search.last_change", "SELECT MAX(id) AS id FROM change_log"};
-constexpr store::Statement kChangesSince{
-    "search.changes_since", "SELECT id, entity, entity_id FROM change_log WHERE id > ? ORDER BY id LIMIT 5000"};
 
 // A hole in the change-log ids is a transaction still in flight (PostgreSQL sequences hand ids
 // out before commit) or one that rolled back; after this long it is taken to be the latter.
 constexpr auto kGapGrace = std::chrono::seconds(10);
+constexpr int kChangeBatch = 5000;
 constexpr Xapian::doccount kCommonTermMinDocs = 5000;
 
 core::Error IndexError(const Xapian::Error& e) {
@@ -58,9 +57,9 @@ struct SearchService::Impl {
   policy::PolicyService* policies = nullptr;
   SearchOptions options;
   std::unique_ptr<Analyzer> analyzer;
-  std::mutex mu;  // guards xdb and gaps
+  std::mutex mu;  // guards xdb and watermark
   Xapian::WritableDatabase xdb;
-  std::map<int64_t, std::chrono::steady_clock::time_point> gaps;
+  audit::ChangeWatermark watermark{kGapGrace};
   // Reads the store as the platform does (drafts and withdrawn items included, then filtered).
   auth::Principal reader = [] {
     auth::Principal p;
@@ -142,12 +141,7 @@ struct SearchService::Impl {
     return core::Ok();
   }
 
-  Result<int64_t> LastChangeId() {
-    return db->ReadValue<int64_t>([](store::Session& s) -> Result<int64_t> {
-      HQ_ASSIGN_OR_RETURN(auto r, s.QueryOne(kLastChange, {}, "", ""));
-      return r.IsNull("id") ? 0 : r.Int("id");
-    });
-  }
+  Result<int64_t> LastChangeId() { return audit::LatestChangeId(*db); }
 
   Result<std::vector<int64_t>> VisiblePolicyIds() {
     return db->ReadValue<std::vector<int64_t>>([](store::Session& s) -> Result<std::vector<int64_t>> {
@@ -158,52 +152,31 @@ struct SearchService::Impl {
     });
   }
 
-  // Watermark after `rows`: the last id below the first hole that is still young.
-  int64_t Advance(int64_t last, const store::Rows& rows) {
-    auto now = std::chrono::steady_clock::now();
-    int64_t expected = last + 1, watermark = last;
-    bool blocked = false;
-    for (const auto& r : rows) {
-      int64_t id = r.Int("id");
-      for (; expected < id; ++expected) {
-        auto [it, fresh] = gaps.try_emplace(expected, now);
-        if (now - it->second < kGapGrace) blocked = true;
-      }
-      expected = id + 1;
-      if (!blocked) watermark = id;
-    }
-    std::erase_if(gaps, [&](const auto& g) { return g.first <= watermark; });
-    return watermark;
-  }
-
   Result<int64_t> CatchUpLocked() {
     int64_t applied = 0;
     for (;;) {
       std::string meta = xdb.get_metadata(detail::kMetaLastChange);
       int64_t last = meta.empty() ? 0 : std::stoll(meta);
-      HQ_ASSIGN_OR_RETURN(store::Rows rows, db->ReadValue<store::Rows>([&](store::Session& s) {
-        return s.Query(kChangesSince, {last});
-      }));
+      HQ_ASSIGN_OR_RETURN(std::vector<audit::Change> rows, audit::ChangesSince(*db, last, kChangeBatch));
       if (rows.empty()) return applied;
       std::set<int64_t> policy_ids, item_ids;
-      for (const auto& r : rows) {
-        std::string entity = r.Text("entity");
-        if (entity != "policy" && entity != "item") continue;
+      for (const auto& c : rows) {
+        if (c.entity != "policy" && c.entity != "item") continue;
         int64_t id = 0;
         try {
-          id = std::stoll(r.Text("entity_id"));
+          id = std::stoll(c.entity_id);
         } catch (...) {
           continue;
         }
-        (entity == "policy" ? policy_ids : item_ids).insert(id);
+        (c.entity == "policy" ? policy_ids : item_ids).insert(id);
       }
       for (int64_t id : policy_ids) HQ_RETURN_IF_ERROR(IndexPolicyFromStore(xdb, id, nullptr));
       for (int64_t id : item_ids) HQ_RETURN_IF_ERROR(IndexItemFromStore(id));
       applied += static_cast<int64_t>(policy_ids.size() + item_ids.size());
-      int64_t watermark = Advance(last, rows);
-      Stamp(xdb, watermark);
+      int64_t next = watermark.Advance(last, rows);
+      Stamp(xdb, next);
       xdb.commit();
-      if (rows.size() < 5000 || watermark == last) return applied;
+      if (rows.size() < static_cast<size_t>(kChangeBatch) || next == last) return applied;
     }
   }
 
@@ -302,7 +275,7 @@ Result<ReindexReport> SearchService::Reindex(const Progress& progress) {
     fs::rename(m.options.index_dir, old);
     fs::rename(building, m.options.index_dir);
     fs::remove_all(old);
-    m.gaps.clear();
+    m.watermark.Reset();
     HQ_RETURN_IF_ERROR(m.OpenIndex());
   } catch (const Xapian::Error& e) {
     return IndexError(e);

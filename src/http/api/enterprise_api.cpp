@@ -26,12 +26,12 @@ namespace {
 
 rules::CodeNamer Namer(const core::ReferenceData& ref) { return rules::ReferenceNamer(ref); }
 
-// The published items as the matcher needs them, reloaded when the change log has moved.
+// The published items as the matcher needs them, reloaded when the change log shows a policy
+// or an item changed (through any node), or the day turned (windows close at midnight).
 class Catalogue {
  public:
   struct Snapshot : policy::MatchCatalogue {
-    int64_t version = -1;
-    core::Date day;  // windows close at midnight: a new day reloads too
+    core::Date day;
     // The items compiled once per snapshot: shared conditions evaluated once per enterprise.
     std::unique_ptr<match::CompiledCatalogue> compiled;
   };
@@ -39,29 +39,36 @@ class Catalogue {
   explicit Catalogue(const EnterpriseApiDeps& deps) : deps_(deps) {}
 
   core::Result<std::shared_ptr<const Snapshot>> Current() {
-    HQ_ASSIGN_OR_RETURN(int64_t version, audit::LatestChangeId(deps_.db));
     core::Date today = core::ShanghaiDate(deps_.clock.Now());
-    {
-      std::lock_guard lock(mu_);
-      if (snapshot_ && snapshot_->version == version && snapshot_->day == today) return snapshot_;
+    std::lock_guard lock(mu_);  // one reader of the change log at a time; reloads are rare
+    bool stale = !snapshot_ || snapshot_->day != today;
+    if (!snapshot_) {
+      HQ_ASSIGN_OR_RETURN(mark_, audit::LatestChangeId(deps_.db));
+    } else {
+      HQ_ASSIGN_OR_RETURN(auto changes, audit::ChangesSince(deps_.db, mark_, kBatch));
+      for (const auto& c : changes) stale = stale || c.entity == "policy" || c.entity == "item";
+      stale = stale || changes.size() == static_cast<size_t>(kBatch);
+      mark_ = watermark_.Advance(mark_, changes);
     }
+    if (!stale) return snapshot_;
     HQ_ASSIGN_OR_RETURN(policy::MatchCatalogue loaded,
                         policy::LoadMatchCatalogue(deps_.policies, deps_.matches.schema(), today));
     auto fresh = std::make_shared<Snapshot>();
     static_cast<policy::MatchCatalogue&>(*fresh) = std::move(loaded);
-    fresh->version = version;
     fresh->day = today;
     fresh->compiled = std::make_unique<match::CompiledCatalogue>(fresh->items, deps_.matches.schema(),
                                                                  rules::ReferenceNamer(deps_.reference));
-    std::lock_guard lock(mu_);
     snapshot_ = fresh;
     return std::shared_ptr<const Snapshot>(fresh);
   }
 
  private:
+  static constexpr int kBatch = 1000;
   EnterpriseApiDeps deps_;
-  std::mutex mu_;
+  std::mutex mu_;  // guards everything below
   std::shared_ptr<const Snapshot> snapshot_;
+  int64_t mark_ = 0;
+  audit::ChangeWatermark watermark_;
 };
 
 // Conditions inside an "or" that another branch satisfied are marked needed: false.
