@@ -122,31 +122,6 @@ constexpr Statement kInsertTagRow{"taxonomy.insert_tag",
                                   "RETURNING id"};
 constexpr Statement kTagGroup{"taxonomy.tag_group", "SELECT code, label FROM tag_groups WHERE code = ?"};
 
-Status Run(Session& s, const Statement& st, const Params& params) {
-  HQ_RETURN_IF_ERROR(s.Exec(st, params));
-  return core::Ok();
-}
-
-Value DateValue(const std::optional<core::Date>& d) { return d ? Value(d->ToString()) : store::Null(); }
-
-std::optional<core::Date> OptDate(const Row& r, std::string_view col) {
-  auto text = r.OptText(col);
-  if (!text || text->empty()) return std::nullopt;
-  auto d = core::Date::Parse(*text);
-  return d.ok() ? std::optional<core::Date>(*d) : std::nullopt;
-}
-
-std::vector<std::string> StringList(const std::string& text) {
-  std::vector<std::string> out;
-  json j = json::parse(text, nullptr, false);
-  if (j.is_array()) {
-    for (const auto& v : j) {
-      if (v.is_string()) out.push_back(v.get<std::string>());
-    }
-  }
-  return out;
-}
-
 Status ReadGuide(const Row& r, Item& it) {
   HQ_ASSIGN_OR_RETURN(it.service_mode, ParseServiceMode(r.Text("service_mode")));
   it.region = r.Text("region");

@@ -123,32 +123,6 @@ constexpr Statement kDepartmentByCode{"policy.department_by_code",
 constexpr Statement kTagByName{"policy.tag_by_name", "SELECT id FROM tags WHERE name = ?"};
 constexpr Statement kTypeByCode{"policy.type_by_code", "SELECT code FROM policy_types WHERE code = ?"};
 
-Status Run(Session& s, const Statement& st, const Params& params) {
-  HQ_RETURN_IF_ERROR(s.Exec(st, params));
-  return core::Ok();
-}
-
-Value DateValue(const std::optional<core::Date>& d) { return d ? Value(d->ToString()) : store::Null(); }
-Value IdValue(std::optional<int64_t> id) { return id ? Value(*id) : store::Null(); }
-
-std::optional<core::Date> OptDate(const Row& r, std::string_view col) {
-  auto text = r.OptText(col);
-  if (!text || text->empty()) return std::nullopt;
-  auto d = core::Date::Parse(*text);
-  return d.ok() ? std::optional<core::Date>(*d) : std::nullopt;
-}
-
-std::vector<std::string> StringList(const std::string& text) {
-  std::vector<std::string> out;
-  json j = json::parse(text, nullptr, false);
-  if (j.is_array()) {
-    for (const auto& v : j) {
-      if (v.is_string()) out.push_back(v.get<std::string>());
-    }
-  }
-  return out;
-}
-
 std::string ListText(const std::vector<std::string>& list) { return json(list).dump(); }
 
 std::string AttachmentsText(const std::vector<Attachment>& list) {
@@ -269,6 +243,33 @@ Params FilterParams(const ListFilter& f, core::Date today, const std::string& le
 }
 
 }  // namespace
+
+Status Run(Session& s, const Statement& st, const Params& params) {
+  HQ_RETURN_IF_ERROR(s.Exec(st, params));
+  return core::Ok();
+}
+
+Value DateValue(const std::optional<core::Date>& d) { return d ? Value(d->ToString()) : store::Null(); }
+Value IdValue(std::optional<int64_t> id) { return id ? Value(*id) : store::Null(); }
+
+std::optional<core::Date> OptDate(const Row& r, std::string_view col) {
+  auto text = r.OptText(col);
+  if (!text || text->empty()) return std::nullopt;
+  auto d = core::Date::Parse(*text);
+  return d.ok() ? std::optional<core::Date>(*d) : std::nullopt;
+}
+
+std::vector<std::string> StringList(const std::string& text) {
+  std::vector<std::string> out;
+  json j = json::parse(text, nullptr, false);
+  if (j.is_array()) {
+    for (const auto& v : j) {
+      if (v.is_string()) out.push_back(v.get<std::string>());
+    }
+  }
+  return out;
+}
+
 
 std::string RegionPrefixPattern(const std::string& code) {
   std::string prefix = code;

@@ -17,6 +17,16 @@ using core::Result;
 using core::Status;
 using store::Session;
 
+// Row helpers shared by repository.cpp and item_repository.cpp.
+//! Runs a statement whose row count does not matter.
+Status Run(Session& s, const store::Statement& st, const store::Params& params);
+store::Value DateValue(const std::optional<core::Date>& d);  // 'YYYY-MM-DD' or NULL
+store::Value IdValue(std::optional<int64_t> id);             // the id or NULL
+//! A date column; NULL, empty or unparsable → nullopt.
+std::optional<core::Date> OptDate(const store::Row& r, std::string_view col);
+//! A JSON array of strings stored as text (anything else → empty).
+std::vector<std::string> StringList(const std::string& text);
+
 //! A PolicyInput with codes and names resolved to ids; built by ResolvePolicy.
 struct PolicyRow {
   PolicyInput in;
