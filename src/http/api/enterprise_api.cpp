@@ -24,7 +24,6 @@ using nlohmann::json;
 
 namespace {
 
-rules::CodeNamer Namer(const core::ReferenceData& ref) { return rules::ReferenceNamer(ref); }
 
 // The published items as the matcher needs them, reloaded when the change log shows a policy
 // or an item changed (through any node), or the day turned (windows close at midnight).
@@ -334,7 +333,7 @@ void AddMatchRoutes(Router& router, const EnterpriseApiDeps& d, std::shared_ptr<
     }
     const auto& item = (*snap)->items[at->second];
     match::ItemVerdict v = match::SelfTest(item, d.matches.schema(), p->facts, core::ShanghaiDate(d.clock.Now()),
-                                           Namer(d.reference));
+                                           rules::ReferenceNamer(d.reference));
     return Response::Ok(VerdictJson(v, **snap, d.matches.schema()));
   });
   router.Add("GET", "/api/v1/items/{id}/eligible-count", kStaff, [d](Request& req) {

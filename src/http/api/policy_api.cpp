@@ -41,7 +41,6 @@ json PageOf(const json& items, int64_t total, const policy::ListFilter& f) {
   return {{"items", items}, {"total", total}, {"page", f.page}, {"page_size", f.page_size}};
 }
 
-rules::CodeNamer Namer(const core::ReferenceData& ref) { return rules::ReferenceNamer(ref); }
 
 // A reason and a date from the body: {reason} / {repealed_on, reason}.
 std::string Reason(const json& body) {
@@ -304,7 +303,7 @@ json RuleDescriptionJson(const policy::Item& item, const rules::Schema& schema, 
     auto rule = rules::Parse(item.rule_text, schema);
     if (rule.ok()) {
       out["canonical"] = rules::Print(*rule, schema);
-      for (const auto& line : rules::DescribeLines(*rule, schema, Namer(ref))) out["conditions"].push_back(line);
+      for (const auto& line : rules::DescribeLines(*rule, schema, rules::ReferenceNamer(ref))) out["conditions"].push_back(line);
     }
   }
   auto amount = rules::ParseAmountText(item.amount_json, schema);

@@ -8,7 +8,6 @@ using nlohmann::json;
 
 namespace {
 
-rules::CodeNamer Namer(const core::ReferenceData& ref) { return rules::ReferenceNamer(ref); }
 
 core::Result<rules::Node> RuleFrom(const Request& req, const rules::Schema& schema) {
   HQ_ASSIGN_OR_RETURN(json body, req.JsonBody());
@@ -34,7 +33,7 @@ void RegisterRulesApi(Router& router, match::MatchService& matches, const core::
     if (!rule.ok()) return Response::FromError(rule.error());
     json conditions = json::array();
     for (const auto* leaf : rules::Leaves(*rule)) {
-      conditions.push_back({{"text", rules::Describe(*leaf, matches.schema(), Namer(reference))},
+      conditions.push_back({{"text", rules::Describe(*leaf, matches.schema(), rules::ReferenceNamer(reference))},
                             {"canonical", rules::Print(*leaf, matches.schema())}});
     }
     return Response::Ok({{"canonical", rules::Print(*rule, matches.schema())}, {"conditions", conditions}});
@@ -45,13 +44,14 @@ void RegisterRulesApi(Router& router, match::MatchService& matches, const core::
                auto rule = RuleFrom(req, matches.schema());
                if (!rule.ok()) return Response::FromError(rule.error());
                match::Simulation sim = matches.Simulate(*rule, core::ShanghaiDate(clock.Now()));
+               rules::CodeNamer namer = rules::ReferenceNamer(reference);
                auto region_name = [&](const std::string& code) {
-                 const auto* e = reference.regions().Find(code + "00");
-                 return e ? e->name : code;
+                 std::string name = namer("region", code);
+                 return name.empty() ? code : name;
                };
                auto industry_name = [&](const std::string& code) {
-                 const auto* e = reference.industries().Find(code);
-                 return e ? e->name : code;
+                 std::string name = namer("industry", code);
+                 return name.empty() ? code : name;
                };
                auto same = [](const std::string& code) { return code; };
                return Response::Ok({{"canonical", rules::Print(*rule, matches.schema())},
