@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "rules/rule_json.h"
+
 namespace huiqi::http {
 
 using nlohmann::json;
@@ -36,7 +38,11 @@ void RegisterRulesApi(Router& router, match::MatchService& matches, const core::
       conditions.push_back({{"text", rules::Describe(*leaf, matches.schema(), rules::ReferenceNamer(reference))},
                             {"canonical", rules::Print(*leaf, matches.schema())}});
     }
-    return Response::Ok({{"canonical", rules::Print(*rule, matches.schema())}, {"conditions", conditions}});
+    // The AST (the stored ast_json form) lets the web rule builder show the rule as form rows
+    // without parsing rule text itself.
+    return Response::Ok({{"canonical", rules::Print(*rule, matches.schema())},
+                         {"ast", rules::RuleToJson(*rule)},
+                         {"conditions", conditions}});
   });
   router.Add("POST", "/api/v1/rules/simulate",
              Access::DepartmentRoles({auth::Role::kPolicyOfficer, auth::Role::kReviewer, auth::Role::kDepartmentAdmin}),
