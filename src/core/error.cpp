@@ -11,6 +11,7 @@ std::string_view KindName(ErrorKind kind) {
     case ErrorKind::kConflict: return "conflict";
     case ErrorKind::kFailedPrecondition: return "failed_precondition";
     case ErrorKind::kPayloadTooLarge: return "payload_too_large";
+    case ErrorKind::kUnsupportedMedia: return "unsupported_media_type";
     case ErrorKind::kRateLimited: return "rate_limited";
     case ErrorKind::kUnavailable: return "unavailable";
     case ErrorKind::kInternal: return "internal";

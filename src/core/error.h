@@ -18,6 +18,7 @@ enum class ErrorKind {
   kConflict,            // 409: state conflict, duplicate key
   kFailedPrecondition,  // 409: illegal state transition
   kPayloadTooLarge,     // 413
+  kUnsupportedMedia,    // 415: a body of a type the endpoint does not take
   kRateLimited,         // 429
   kUnavailable,         // 503: database or dependency down
   kInternal,            // 500

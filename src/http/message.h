@@ -17,20 +17,28 @@
 
 namespace huiqi::http {
 
+//! The deepest nesting of arrays and objects a JSON body may have (REST bodies need a handful).
+inline constexpr size_t kMaxJsonDepth = 64;
+//! The deepest nesting of `[`/`{` in `text` outside string literals (a scan, no parsing).
+size_t JsonNestingDepth(std::string_view text);
+
 struct Request {
   std::string method;                             // upper case: "GET", "POST", …
   std::string path;                               // percent-decoded, without the query string
   std::map<std::string, std::string> query;       // decoded query parameters (last one wins)
   std::map<std::string, std::string> headers;     // names in lower case
   std::string body;
-  std::string remote_addr;                        // peer IP address
+  std::string remote_addr;                        // client IP (X-Forwarded-For only from trusted proxies)
+  std::string request_id;                         // set by the server; in the access log and in 5xx bodies
   std::map<std::string, std::string> path_params; // filled by the router: {id} → value
   const auth::Principal* principal = nullptr;     // set by the auth middleware; null = anonymous
 
   std::string Header(std::string_view lower_name) const;   // "" when absent
   std::string Cookie(std::string_view name) const;         // "" when absent
   std::string Query(std::string_view name, std::string_view fallback = "") const;
-  //! Parses the body as a JSON object; error code "invalid_json" (field "body") otherwise.
+  //! Parses the body as a JSON object. Errors: 415 "unsupported_media_type" unless the
+  //! Content-Type is application/json; "json_too_deep" beyond kMaxJsonDepth levels;
+  //! "invalid_json" (field "body") otherwise.
   core::Result<nlohmann::json> JsonBody() const;
   //! A path parameter that must be a positive integer id; error names the parameter.
   core::Result<int64_t> PathId(std::string_view name) const;
@@ -56,5 +64,11 @@ struct Response {
 int StatusFor(core::ErrorKind kind);
 
 using Handler = std::function<Response(Request&)>;
+
+//! The client's address: `peer` itself, unless `peer` is one of `trusted_proxies` (IPs or CIDR
+//! blocks); then the right-most address in `forwarded_for` (X-Forwarded-For) that is not a
+//! trusted proxy — the left part of the header is whatever the client chose to send.
+std::string ClientAddress(std::string_view peer, std::string_view forwarded_for,
+                          const std::vector<std::string>& trusted_proxies);
 
 }  // namespace huiqi::http

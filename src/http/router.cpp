@@ -93,8 +93,43 @@ bool Router::Matches(const std::string& path) const {
   return std::any_of(impl_->routes.begin(), impl_->routes.end(), [&](const Route& r) { return r.Match(segs, nullptr); });
 }
 
+namespace {
+
+//! 5xx answers say only that something failed and which request it was; what failed (a driver
+//! message, an exception's what()) goes to the log under the same request id.
+Response Generic5xx(const Request& request, Response resp) {
+  if (resp.status < 500) return resp;
+  spdlog::error("{} {} [{}] answered {}: {}", request.method, request.path, request.request_id, resp.status, resp.body);
+  std::string id = request.request_id.empty() ? "-" : request.request_id;
+  bool unavailable = resp.status == 503;
+  Response out = Response::FromError(core::MakeError(
+      unavailable ? core::ErrorKind::kUnavailable : core::ErrorKind::kInternal, unavailable ? "unavailable" : "internal",
+      (unavailable ? "服务暂时不可用，请稍后重试（请求编号 " : "内部错误，请稍后重试（请求编号 ") + id + "）",
+      (unavailable ? "service unavailable (request " : "internal error (request ") + id + ")"));
+  nlohmann::json body = nlohmann::json::parse(out.body);
+  body["error"]["request_id"] = id;
+  out.body = body.dump();
+  for (auto& h : resp.headers) {
+    if (h.first == "Retry-After") out.headers.push_back(h);
+  }
+  return out;
+}
+
+}  // namespace
+
 Response Router::Dispatch(Request& request) const {
+  Response resp;
   try {
+    resp = DispatchUnchecked(request);
+  } catch (const std::exception& e) {
+    spdlog::error("handler for {} {} [{}] threw: {}", request.method, request.path, request.request_id, e.what());
+    resp = Response::FromError(core::Internal("exception"));
+  }
+  return Generic5xx(request, std::move(resp));
+}
+
+Response Router::DispatchUnchecked(Request& request) const {
+  {
     auto segs = Segments(request.path);
     const Route* found = nullptr;
     std::string allow;
@@ -141,9 +176,6 @@ Response Router::Dispatch(Request& request) const {
     auto allowed = CheckAccess(found->access, request.principal);
     if (!allowed.ok()) return Response::FromError(allowed.error());
     return found->handler(request);
-  } catch (const std::exception& e) {
-    spdlog::error("handler for {} {} threw: {}", request.method, request.path, e.what());
-    return Response::FromError(core::Internal(e.what()));
   }
 }
 

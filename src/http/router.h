@@ -45,7 +45,8 @@ class Router {
 
   //! Runs the whole pipeline for one request: match (404 / 405 with Allow), resolve the
   //! session cookie, CSRF check for state-changing methods, access check, handler.
-  //! Never throws: exceptions from handlers become a 500 in the error format.
+  //! Never throws: exceptions from handlers become a 500 in the error format. Every 5xx body
+  //! is generic ("内部错误" with the request id); the original goes to the log.
   Response Dispatch(Request& request) const;
 
   //! True when some route's pattern matches `path` (any method) — used by the server to decide
@@ -53,6 +54,7 @@ class Router {
   bool Matches(const std::string& path) const;
 
  private:
+  Response DispatchUnchecked(Request& request) const;
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

@@ -103,13 +103,60 @@ TEST_F(RouterTest, StateChangesNeedTheSessionsCsrfToken) {
 
 TEST_F(RouterTest, AHandlerExceptionBecomesA500InTheErrorFormat) {
   auto req = Make("GET", "/api/v1/boom");
+  req.request_id = "req-7";
   Response r = router_.Dispatch(req);
   EXPECT_EQ(r.status, 500);
   EXPECT_EQ(Body(r)["error"]["code"], "internal");
+  // What failed stays in the log: the body is generic and names the request.
+  EXPECT_EQ(r.body.find("boom"), std::string::npos) << r.body;
+  EXPECT_EQ(Body(r)["error"]["request_id"], "req-7");
+  EXPECT_NE(Body(r)["error"]["message"].get<std::string>().find("req-7"), std::string::npos);
+}
+
+TEST(Request, JsonBodiesNeedTheJsonContentType) {
+  Request r;
+  r.body = "{\"login\":\"a\"}";
+  EXPECT_EQ(r.JsonBody().error().kind, core::ErrorKind::kUnsupportedMedia);
+  r.headers["content-type"] = "application/x-www-form-urlencoded";
+  EXPECT_EQ(StatusFor(r.JsonBody().error().kind), 415);
+  r.headers["content-type"] = "text/plain";  // a CORS "simple" type: a cross-site form could send it
+  EXPECT_FALSE(r.JsonBody().ok());
+  r.headers["content-type"] = "Application/JSON";
+  EXPECT_TRUE(r.JsonBody().ok());
+}
+
+TEST(Request, DeeplyNestedBodiesAreRefusedBeforeParsing) {
+  Request r;
+  r.headers["content-type"] = "application/json";
+  r.body = "{\"value\":" + std::string(70000, '[') + std::string(70000, ']') + "}";
+  auto e = r.JsonBody();
+  ASSERT_FALSE(e.ok());
+  EXPECT_EQ(e.error().code, "json_too_deep");
+  EXPECT_NE(e.error().message.find(std::to_string(kMaxJsonDepth)), std::string::npos);
+  r.body = "{\"a\":" + std::string(kMaxJsonDepth - 1, '[') + std::string(kMaxJsonDepth - 1, ']') + "}";
+  EXPECT_TRUE(r.JsonBody().ok()) << "the limit itself is allowed";
+  // Brackets inside strings are text, not nesting.
+  r.body = "{\"a\":\"" + std::string(1000, '[') + "\\\"\"}";
+  EXPECT_TRUE(r.JsonBody().ok());
+  EXPECT_EQ(JsonNestingDepth(r.body), 1u);
+}
+
+TEST(ClientAddress, ForwardedForIsBelievedOnlyFromTrustedProxies) {
+  std::vector<std::string> trusted = {"127.0.0.1", "10.0.0.0/8", "fd00::/8"};
+  EXPECT_EQ(ClientAddress("203.0.113.9", "1.2.3.4", trusted), "203.0.113.9") << "an untrusted peer's header is ignored";
+  EXPECT_EQ(ClientAddress("127.0.0.1", "198.51.100.7", trusted), "198.51.100.7");
+  // The client may prepend anything; the right-most untrusted hop is the one our proxy saw.
+  EXPECT_EQ(ClientAddress("127.0.0.1", "6.6.6.6, 198.51.100.7, 10.1.2.3", trusted), "198.51.100.7");
+  EXPECT_EQ(ClientAddress("10.9.9.9", "", trusted), "10.9.9.9");
+  EXPECT_EQ(ClientAddress("127.0.0.1", "garbage", trusted), "127.0.0.1");
+  EXPECT_EQ(ClientAddress("fd00::1", "2001:db8::5", trusted), "2001:db8::5");
+  EXPECT_EQ(ClientAddress("11.0.0.1", "1.2.3.4", trusted), "11.0.0.1") << "outside 10.0.0.0/8";
+  EXPECT_EQ(ClientAddress("127.0.0.1", "1.2.3.4", {}), "127.0.0.1");
 }
 
 TEST(Request, ParsesJsonBodiesAndIds) {
   Request r;
+  r.headers["content-type"] = "application/json; charset=utf-8";
   r.body = "{\"login\":";
   auto bad = r.JsonBody();
   ASSERT_FALSE(bad.ok());

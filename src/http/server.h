@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/error.h"
 #include "http/router.h"
@@ -26,6 +27,15 @@ struct ServerOptions {
   std::chrono::seconds read_timeout{30};           // a request must arrive within this
   std::chrono::seconds shutdown_grace{10};         // in-flight requests may finish within this
   std::string static_dir;                          // the built web app (web/dist); empty: none
+  //! Peers whose X-Forwarded-For is believed (IPs or CIDR blocks, e.g. "127.0.0.1", "10.0.0.0/8");
+  //! from anyone else the header is ignored and the peer address is the client.
+  std::vector<std::string> trusted_proxies;
+  bool security_headers = true;                    // CSP, nosniff, frame and referrer policies
+  std::string content_security_policy =
+      "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+      "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+      "frame-ancestors 'none'";
+  bool tls_behind_proxy = false;                   // HTTPS terminates in front: send HSTS
 };
 
 class Server {

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <map>
 #include <thread>
 
 #include <boost/asio.hpp>
@@ -24,15 +25,17 @@ struct Reply {
   int status = 0;
   std::string body;
   std::string content_type;
+  std::map<std::string, std::string> headers;
 };
 
 class Client {
  public:
   explicit Client(uint16_t port) : stream_(ioc_) { stream_.connect(tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port)); }
-  Reply Send(bhttp::verb verb, const std::string& target, const std::string& body = "") {
+  Reply Send(bhttp::verb verb, const std::string& target, const std::string& body = "",
+             const std::string& content_type = "application/json") {
     bhttp::request<bhttp::string_body> req{verb, target, 11};
     req.set(bhttp::field::host, "localhost");
-    req.set(bhttp::field::content_type, "application/json");
+    req.set(bhttp::field::content_type, content_type);
     req.body() = body;
     req.prepare_payload();
     bhttp::write(stream_, req);
@@ -41,7 +44,9 @@ class Client {
     parser.body_limit(64u << 20);
     bhttp::read(stream_, buf, parser);
     auto res = parser.release();
-    return {static_cast<int>(res.result_int()), res.body(), std::string(res[bhttp::field::content_type])};
+    Reply out{static_cast<int>(res.result_int()), res.body(), std::string(res[bhttp::field::content_type]), {}};
+    for (const auto& f : res) out.headers[std::string(f.name_string())] = std::string(f.value());
+    return out;
   }
 
  private:
@@ -116,6 +121,56 @@ TEST_F(ServerTest, ServesTheWebAppWithDeepLinkFallback) {
   EXPECT_NE(deep.body.find("惠企"), std::string::npos);
   Reply escape = Client(port_).Send(bhttp::verb::get, "/../../etc/passwd");
   EXPECT_EQ(escape.body.find("root:"), std::string::npos);
+}
+
+// Issue 10 finding 1: an absolute path joined to the web directory replaced it, so any file on the
+// server could be read (the SQLite database included).
+TEST_F(ServerTest, NoPathLeavesTheWebDirectory) {
+  std::ofstream(static_dir_.parent_path() / (static_dir_.filename().string() + "-secret")) << "SECRET-SIBLING";
+  std::ofstream(static_dir_ / ".env") << "SECRET-DOTFILE";
+  std::filesystem::create_symlink("/etc/passwd", static_dir_ / "assets" / "link.js");
+  std::string sibling = "/../" + static_dir_.filename().string() + "-secret";
+  for (const std::string& target : std::vector<std::string>{"//etc/passwd", "/%2fetc/passwd", "/%2Fetc/passwd", "//proc/self/cmdline",
+                             "/assets/..%2f..%2f..%2f..%2fetc/passwd", "/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+                             "/assets/%5c..%5c..%5cetc/passwd", "/assets/app.js%00.png", "/.env", "/assets/link.js",
+                             "/\\etc/passwd", sibling, "//" + static_dir_.string() + "/../" +
+                             static_dir_.filename().string() + "-secret"}) {
+    Reply r = Client(port_).Send(bhttp::verb::get, target);
+    EXPECT_EQ(r.body.find("root:"), std::string::npos) << target;
+    EXPECT_EQ(r.body.find("SECRET"), std::string::npos) << target;
+    EXPECT_EQ(r.body.find("http_test"), std::string::npos) << target << " shows the command line";
+    EXPECT_TRUE(r.status == 404 || r.body.find("惠企") != std::string::npos) << target << " → " << r.status;
+  }
+  std::filesystem::remove(static_dir_.parent_path() / (static_dir_.filename().string() + "-secret"));
+}
+
+TEST_F(ServerTest, EveryAnswerCarriesSecurityHeadersAndARequestId) {
+  for (auto [verb, target] : {std::pair{bhttp::verb::get, "/"}, {bhttp::verb::get, "/api/v1/none"},
+                              {bhttp::verb::post, "/api/v1/echo"}}) {
+    Reply r = Client(port_).Send(verb, target, verb == bhttp::verb::post ? "{}" : "");
+    EXPECT_EQ(r.headers["X-Content-Type-Options"], "nosniff") << target;
+    EXPECT_EQ(r.headers["X-Frame-Options"], "DENY") << target;
+    EXPECT_EQ(r.headers["Referrer-Policy"], "same-origin") << target;
+    EXPECT_NE(r.headers["Content-Security-Policy"].find("frame-ancestors 'none'"), std::string::npos) << target;
+    EXPECT_NE(r.headers["Content-Security-Policy"].find("script-src 'self'"), std::string::npos) << target;
+    EXPECT_FALSE(r.headers["X-Request-Id"].empty()) << target;
+  }
+}
+
+TEST_F(ServerTest, AFormPostIsNotTakenAsJson) {
+  Reply r = Client(port_).Send(bhttp::verb::post, "/api/v1/echo", "{\"a\":1}", "text/plain");
+  EXPECT_EQ(r.status, 415);
+  EXPECT_EQ(nlohmann::json::parse(r.body)["error"]["code"], "unsupported_media_type");
+}
+
+TEST_F(ServerTest, DeepNestingIsA400AndTheServerStaysUp) {
+  Reply r = Client(port_).Send(bhttp::verb::post, "/api/v1/echo", std::string(900, '['));
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(nlohmann::json::parse(r.body)["error"]["code"], "json_too_deep") << "unbalanced, refused before parsing";
+  r = Client(port_).Send(bhttp::verb::post, "/api/v1/echo", "{\"v\":" + std::string(200, '[') + std::string(200, ']') + "}");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(nlohmann::json::parse(r.body)["error"]["code"], "json_too_deep");
+  EXPECT_EQ(Client(port_).Send(bhttp::verb::post, "/api/v1/echo", "{\"ok\":1}").status, 200);
 }
 
 TEST_F(ServerTest, StopLetsAnInFlightRequestFinish) {

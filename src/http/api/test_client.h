@@ -34,6 +34,8 @@ class TestClient {
     r.remote_addr = "10.0.0.1";
     if (!body.is_null()) r.body = body.dump();
     if (!raw.empty()) r.body = raw;
+    if (!r.body.empty()) r.headers["content-type"] = content_type_.empty() ? "application/json" : content_type_;
+    r.request_id = "test-" + std::to_string(++requests_);
     if (!cookie_.empty()) r.headers["cookie"] = "huiqi_session=" + cookie_;
     if (!csrf_.empty()) r.headers["x-csrf-token"] = csrf_;
     return router_.Dispatch(r);
@@ -56,6 +58,8 @@ class TestClient {
   }
 
   std::string& cookie() { return cookie_; }
+  //! The Content-Type sent with a body ("" = application/json).
+  std::string& content_type() { return content_type_; }
   std::string& csrf() { return csrf_; }
 
   static nlohmann::json Body(const Response& r) { return nlohmann::json::parse(r.body); }
@@ -68,7 +72,8 @@ class TestClient {
 
  private:
   const Router& router_;
-  std::string cookie_, csrf_;
+  std::string cookie_, csrf_, content_type_;
+  int requests_ = 0;
 };
 
 }  // namespace huiqi::http
