@@ -52,6 +52,9 @@ struct Node {
   bool operator==(const Node& o) const;
 };
 
+//! The deepest nesting of parentheses and 非/not a rule may have (error code rule_too_deep).
+inline constexpr int kMaxRuleDepth = 32;
+
 //! Parses and type-checks `text`. Errors: code rule_syntax / rule_unknown_attribute / rule_type
 //! / rule_value, field "rule", `position` the byte offset, and a Chinese message that says where
 //! ("第 N 个字符") and, for an unknown attribute, which ones were probably meant.

@@ -19,7 +19,10 @@ core::Result<CmpOp> OpOf(const std::string& op) {
   return Bad("op", "未知运算符 " + op);
 }
 
-core::Result<Node> From(const json& j, const Schema& schema, const std::string& path) {
+core::Result<Node> From(const json& j, const Schema& schema, const std::string& path, int depth) {
+  // An AST from the parser is at most about two levels per nesting level deep; stored JSON
+  // from elsewhere is held to the same bound before anything recurses over it.
+  if (depth > 2 * kMaxRuleDepth + 2) return Bad(path, "嵌套过深");
   if (!j.is_object() || !j.contains("op") || !j["op"].is_string()) return Bad(path, "缺少 op");
   std::string op = j["op"];
   Node n;
@@ -27,7 +30,7 @@ core::Result<Node> From(const json& j, const Schema& schema, const std::string& 
     n.kind = op == "and" ? NodeKind::kAnd : NodeKind::kOr;
     if (!j.contains("args") || !j["args"].is_array() || j["args"].size() < 2) return Bad(path + ".args", "至少两个条件");
     for (size_t i = 0; i < j["args"].size(); ++i) {
-      HQ_ASSIGN_OR_RETURN(Node c, From(j["args"][i], schema, path + ".args[" + std::to_string(i) + "]"));
+      HQ_ASSIGN_OR_RETURN(Node c, From(j["args"][i], schema, path + ".args[" + std::to_string(i) + "]", depth + 1));
       n.children.push_back(std::move(c));
     }
     return n;
@@ -35,7 +38,7 @@ core::Result<Node> From(const json& j, const Schema& schema, const std::string& 
   if (op == "not") {
     n.kind = NodeKind::kNot;
     if (!j.contains("arg")) return Bad(path + ".arg", "缺少条件");
-    HQ_ASSIGN_OR_RETURN(Node c, From(j["arg"], schema, path + ".arg"));
+    HQ_ASSIGN_OR_RETURN(Node c, From(j["arg"], schema, path + ".arg", depth + 1));
     n.children.push_back(std::move(c));
     return n;
   }
@@ -120,9 +123,9 @@ json RuleToJson(const Node& n) {
 
 core::Result<Node> RuleFromJson(const json& j, const Schema& schema) {
   try {
-    return From(j, schema, "rule");
-  } catch (const json::exception& e) {
-    return Bad("rule", e.what());
+    return From(j, schema, "rule", 0);
+  } catch (const json::exception&) {
+    return Bad("rule", "结构不符合规则格式");
   }
 }
 

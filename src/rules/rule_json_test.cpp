@@ -44,5 +44,17 @@ TEST(RuleJsonTest, BadShapesNameThePath) {
   EXPECT_FALSE(RuleFromJson(nlohmann::json::parse(R"({"op":"~","attr":"revenue","value":1})"), schema).ok());
 }
 
+TEST(RuleJsonTest, StoredAstsAreHeldToTheNestingLimit) {
+  nlohmann::json leaf = {{"op", ">="}, {"attr", "employees"}, {"value", 1}};
+  nlohmann::json deep = leaf;
+  for (int i = 0; i < 1000; ++i) deep = nlohmann::json{{"op", "not"}, {"arg", std::move(deep)}};
+  auto r = RuleFromJson(deep, BuiltinSchemaRef());
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("嵌套过深"), std::string::npos) << r.error().message;
+  nlohmann::json ok = leaf;
+  for (int i = 0; i < kMaxRuleDepth; ++i) ok = nlohmann::json{{"op", "not"}, {"arg", std::move(ok)}};
+  EXPECT_TRUE(RuleFromJson(ok, BuiltinSchemaRef()).ok());
+}
+
 }  // namespace
 }  // namespace huiqi::rules

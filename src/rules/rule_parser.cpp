@@ -247,10 +247,20 @@ class Parser {
     return n;
   }
 
+  // Every nesting (a parenthesis, a 非) goes one level deeper on the C++ stack here and in each
+  // later walk of the tree (printer, evaluators, JSON): cap it where a person's rule never goes.
+  core::Status Deeper(const Token& at) {
+    if (++depth_ <= kMaxRuleDepth) return core::Ok();
+    return Err(at, "rule_too_deep", "括号或“非”嵌套超过 " + std::to_string(kMaxRuleDepth) + " 层",
+               "nesting deeper than " + std::to_string(kMaxRuleDepth) + " levels");
+  }
+
   core::Result<Node> Not() {
     if (IsWord(Peek(), {"not", "非", "不", "不是"})) {
+      HQ_RETURN_IF_ERROR(Deeper(Peek()));
       int pos = Advance().pos;
       HQ_ASSIGN_OR_RETURN(Node child, Not());
+      --depth_;
       Node n{NodeKind::kNot};
       n.position = pos;
       n.children.push_back(std::move(child));
@@ -262,10 +272,12 @@ class Parser {
   core::Result<Node> Primary() {
     const Token& t = Peek();
     if (t.kind == Tok::kLParen) {
+      HQ_RETURN_IF_ERROR(Deeper(t));
       Advance();
       HQ_ASSIGN_OR_RETURN(Node inner, Or());
       if (Peek().kind != Tok::kRParen) return Err(Peek(), "rule_syntax", "缺少右括号", "expected ')'");
       Advance();
+      --depth_;
       return inner;
     }
     if (IsWord(t, {"has", "拥有", "具有", "具备"})) return Has();
@@ -536,6 +548,7 @@ class Parser {
 
   std::vector<Token> t_;
   size_t p_ = 0;
+  int depth_ = 0;
   const Schema& schema_;
 };
 

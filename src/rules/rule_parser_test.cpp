@@ -38,6 +38,26 @@ TEST_F(RuleParserTest, ChineseLabelsAndConnectivesMeanTheSame) {
   EXPECT_EQ(Print(within, schema_), R"(has "专精特新中小企业" within 3 years or rd_ratio >= 3.5%)");
 }
 
+// Issue 10 finding 3: each of these ended the server on a stack overflow.
+TEST_F(RuleParserTest, NestingBeyondTheLimitIsAnErrorNamingThePosition) {
+  std::string deep = std::string(2000, '(') + "employees >= 1" + std::string(2000, ')');
+  auto r = Parse(deep, schema_);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, "rule_too_deep");
+  EXPECT_EQ(r.error().field, "rule");
+  EXPECT_EQ(r.error().position, kMaxRuleDepth);  // the first parenthesis past the limit
+  EXPECT_NE(r.error().message.find(std::to_string(kMaxRuleDepth)), std::string::npos);
+  EXPECT_EQ(Parse(std::string(2000, '('), schema_).error().code, "rule_too_deep");
+  std::string nots;
+  for (int i = 0; i < 100000; ++i) nots += "not ";
+  EXPECT_EQ(Parse(nots + "dishonest", schema_).error().code, "rule_too_deep");
+  std::string chinese;
+  for (int i = 0; i < 5000; ++i) chinese += "非";
+  EXPECT_EQ(Parse(chinese + "失信被执行人", schema_).error().code, "rule_too_deep");
+  // The limit itself still parses: a person's rule is never near it.
+  MustParse(std::string(kMaxRuleDepth, '(') + "employees >= 1" + std::string(kMaxRuleDepth, ')'));
+}
+
 TEST_F(RuleParserTest, CanonicalFormRoundTrips) {
   for (const char* text : {
            R"((region under "3204" or region under "3202") and not (scale = "大型" or dishonest))",
