@@ -209,6 +209,17 @@ void AddSessionRoutes(Router& router, auth::AuthService& auth, const AuthApiOpti
 }
 
 void AddDepartmentRoutes(Router& router, auth::AuthService& auth) {
+  // The public list (发文部门 filters, contact pages): who the departments are, nothing else.
+  router.Add("GET", "/api/v1/departments", Access::Public(), [&auth](Request&) {
+    return Answer(auth.ListDepartments(), [](const std::vector<auth::Department>& list) {
+      json items = json::array();
+      for (const auto& d : list) {
+        items.push_back({{"id", d.id}, {"code", d.code}, {"name", d.name}, {"level", auth::DepartmentLevelCode(d.level)},
+                         {"level_label", auth::DepartmentLevelLabel(d.level)}, {"phone", d.phone}});
+      }
+      return json{{"items", items}, {"total", items.size()}};
+    });
+  });
   // Any logged-in user may read the department list: forms and pages name departments.
   router.Add("GET", "/api/v1/admin/departments", Access::LoggedIn(), [&auth](Request&) {
     return Answer(auth.ListDepartments(), [](const std::vector<auth::Department>& list) {

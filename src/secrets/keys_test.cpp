@@ -1,0 +1,85 @@
+#include "secrets/keys.h"
+
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+#include "support/test_db.h"
+
+namespace huiqi::secrets {
+namespace {
+
+TEST(KeyRing, SealsAndOpensForTheSamePurposeOnly) {
+  KeyRing ring = KeyRing::Ephemeral();
+  std::string sealed = ring.Seal("13812345678", "phone");
+  EXPECT_TRUE(KeyRing::IsSealed(sealed));
+  EXPECT_EQ(sealed.find("13812345678"), std::string::npos);
+  EXPECT_NE(sealed, ring.Seal("13812345678", "phone")) << "a fresh nonce each time";
+  ASSERT_TRUE(ring.Open(sealed, "phone").ok());
+  EXPECT_EQ(*ring.Open(sealed, "phone"), "13812345678");
+  EXPECT_FALSE(ring.Open(sealed, "bank_account").ok());
+  EXPECT_FALSE(KeyRing::Ephemeral().Open(sealed, "phone").ok()) << "another ring's key";
+}
+
+TEST(KeyRing, DetectsAnyChangedCharacter) {
+  KeyRing ring = KeyRing::Ephemeral();
+  std::string sealed = ring.Seal("secret value", "phone");
+  // Flip the top bit of one base64 digit at a time (the low bits of the last digit can be padding).
+  static const std::string kB64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  for (size_t i = sealed.find(':', 5) + 1; i < sealed.size(); ++i) {
+    if (sealed[i] == '=') continue;
+    std::string bad = sealed;
+    bad[i] = kB64[kB64.find(bad[i]) ^ 32];
+    EXPECT_FALSE(ring.Open(bad, "phone").ok()) << "position " << i;
+  }
+}
+
+TEST(KeyRing, KeyFileIsCreatedPrivateAndReloadsTheSameKey) {
+  auto file = std::filesystem::path(testing::TempDir()) / "sub" / "huiqi.key";
+  auto a = KeyRing::LoadOrCreate(file);
+  ASSERT_TRUE(a.ok()) << a.error().ToString();
+  struct stat st {};
+  ASSERT_EQ(::stat(file.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600);
+  auto b = KeyRing::LoadOrCreate(file);
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ(*b->Open(a->Seal("x", "p"), "p"), "x");
+  EXPECT_EQ(a->Mac("data", "audit"), b->Mac("data", "audit"));
+}
+
+TEST(KeyRing, RotationKeepsOldValuesReadable) {
+  auto file = std::filesystem::path(testing::TempDir()) / "rot.key";
+  auto old_ring = KeyRing::LoadOrCreate(file);
+  ASSERT_TRUE(old_ring.ok());
+  std::string sealed = old_ring->Seal("old", "phone");
+  std::string mac = old_ring->Mac("d", "audit");
+  std::ofstream(file, std::ios::app) << "k2 " << std::string(64, 'a') << "\n";
+  auto ring = KeyRing::LoadOrCreate(file);
+  ASSERT_TRUE(ring.ok());
+  EXPECT_EQ(ring->size(), 2u);
+  EXPECT_EQ(*ring->Open(sealed, "phone"), "old");
+  EXPECT_EQ(ring->Seal("new", "phone").rfind("enc1:k2:", 0), 0u);
+  EXPECT_TRUE(ring->VerifyMac("d", mac, "audit"));
+  EXPECT_FALSE(ring->VerifyMac("e", mac, "audit"));
+  EXPECT_EQ(ring->LookupHash("13812345678", "phone"), old_ring->LookupHash("13812345678", "phone"));
+}
+
+TEST(KeyRing, MalformedKeyFileIsAnErrorNamingTheField) {
+  auto file = std::filesystem::path(testing::TempDir()) / "bad.key";
+  std::ofstream(file) << "k1 nothex\n";
+  auto r = KeyRing::LoadOrCreate(file);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().field, "key_file");
+}
+
+TEST(MaskPhone, KeepsPrefixAndLastFour) {
+  EXPECT_EQ(MaskPhone("13812345678"), "138****5678");
+  EXPECT_EQ(MaskPhone("0519-85681000"), "***********00");
+  EXPECT_EQ(MaskPhone(""), "");
+}
+
+}  // namespace
+}  // namespace huiqi::secrets
