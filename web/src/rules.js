@@ -1,39 +1,47 @@
-// The rule builder's model: the attributes of the enterprise archive (rules/schema.cpp) and a
-// two-way mapping between form rows and the canonical rule text the server prints.
-export const ATTRS = [
-  { key: 'region', label: '注册地', type: 'code', table: 'region' },
-  { key: 'industry', label: '行业', type: 'code', table: 'industry' },
-  { key: 'scale', label: '企业规模', type: 'enum', values: ['大型', '中型', '小型', '微型'] },
-  { key: 'registration_type', label: '登记注册类型', type: 'enum', values: ['有限责任公司', '股份有限公司', '个人独资企业', '合伙企业', '外商投资企业', '个体工商户', '农民专业合作社', '其他'] },
-  { key: 'age', label: '成立年限', type: 'int', unit: '年' },
-  { key: 'employees', label: '从业人数', type: 'int', unit: '人' },
-  { key: 'revenue', label: '营业收入', type: 'money', unit: '万元' },
-  { key: 'revenue_growth', label: '营业收入增长率', type: 'percent', unit: '%' },
-  { key: 'registered_capital', label: '注册资本', type: 'money', unit: '万元' },
-  { key: 'total_assets', label: '资产总额', type: 'money', unit: '万元' },
-  { key: 'rd_expense', label: '研发费用', type: 'money', unit: '万元' },
-  { key: 'rd_ratio', label: '研发费用占比', type: 'percent', unit: '%' },
-  { key: 'tax_paid', label: '纳税额', type: 'money', unit: '万元' },
-  { key: 'export_value', label: '出口额', type: 'money', unit: '万元' },
-  { key: 'tax_credit_grade', label: '纳税信用等级', type: 'enum', values: ['A', 'B', 'M', 'C', 'D'] },
-  { key: 'dishonest', label: '失信被执行人', type: 'bool' },
-  { key: 'tags', label: '资质标签', type: 'tags' },
-]
-export const ATTR = Object.fromEntries(ATTRS.map((a) => [a.key, a]))
+// The rule builder's model. Everything about the rule language comes from the server:
+//   - the attributes (keys, labels, types, enum values, code tables) from GET /api/v1/attributes,
+//   - the reading of rule text from POST /api/v1/rules/check, whose `ast` (the JSON form an item's
+//     rule is stored in, rules/rule_json.h) this file turns into form rows.
+// The only thing written here is the way back: form rows → rule text, which the server then
+// checks and canonicalises like any text an officer types.
 
-// Attributes registered by the platform admin (GET /api/v1/attributes) join the built-in ones.
-// Returns true when something was added.
-export function registerAttributes(list) {
-  let added = false
+// GET /api/v1/attributes → the attributes the form offers, in the server's order. Money is
+// entered in 万元 (the rule language's 万), whatever unit the archive displays it in.
+export function schemaFrom(list) {
+  const attrs = []
   for (const a of list || []) {
-    if (ATTR[a.key] || a.active === false || a.derived) continue
+    if (a.active === false) continue
     const type = { tagset: 'tags', tag_set: 'tags' }[a.type] || a.type
-    const def = { key: a.key, label: a.label, type, unit: type === 'money' ? '万元' : a.unit || '', values: a.enum_values || [], table: a.code_table || '' }
-    ATTRS.push(def)
-    ATTR[a.key] = def
-    added = true
+    attrs.push({
+      key: a.key,
+      label: a.label,
+      type,
+      unit: type === 'money' ? '万元' : a.unit || '',
+      values: a.enum_values || [],
+      table: a.code_table || '',
+      derived: !!a.derived,
+    })
   }
-  return added
+  return { attrs, byKey: Object.fromEntries(attrs.map((a) => [a.key, a])) }
+}
+
+// The schema, read once per page load and shared by every page that names attributes.
+let schemaPromise = null
+export function loadSchema(api) {
+  if (!schemaPromise) {
+    schemaPromise = api.get('/attributes').then(
+      (r) => schemaFrom(r.items || r),
+      (e) => {
+        schemaPromise = null // a later page may try again
+        throw e
+      },
+    )
+  }
+  return schemaPromise
+}
+// After the admin registers an attribute, pages read the schema afresh.
+export function forgetSchema() {
+  schemaPromise = null
 }
 
 const NUM_OPS = [
@@ -43,8 +51,15 @@ const NUM_OPS = [
   { op: '<', label: '低于' },
   { op: '=', label: '等于' },
 ]
-export function opsFor(attr) {
-  const a = ATTR[attr]
+const DATE_OPS = [
+  { op: '<=', label: '不晚于' },
+  { op: '>=', label: '不早于' },
+  { op: '<', label: '早于' },
+  { op: '>', label: '晚于' },
+  { op: '=', label: '等于' },
+]
+export function opsFor(schema, key) {
+  const a = schema.byKey[key]
   if (!a) return []
   switch (a.type) {
     case 'code':
@@ -65,14 +80,18 @@ export function opsFor(attr) {
         { op: 'has', label: '拥有' },
         { op: 'not has', label: '不拥有' },
       ]
+    case 'date':
+      return DATE_OPS
     default:
       return NUM_OPS
   }
 }
 
-export function newRow(attr = 'revenue') {
-  const ops = opsFor(attr)
-  return { attr, op: ops[0]?.op || '>=', value: ATTR[attr]?.type === 'enum' ? [] : '' }
+export function newRow(schema, key) {
+  const first = schema.byKey.revenue ? 'revenue' : schema.attrs.find((a) => !a.derived)?.key || ''
+  const attr = key || first
+  const ops = opsFor(schema, attr)
+  return { attr, op: ops[0]?.op || '>=', value: schema.byKey[attr]?.type === 'enum' && ops[0]?.op === 'in' ? [] : '' }
 }
 
 const q = (s) => `"${String(s).replace(/"/g, '')}"`
@@ -82,16 +101,17 @@ function num(v) {
   return /^-?\d+(\.\d+)?$/.test(s) ? s : null
 }
 
-// One row → one leaf of rule text, or null while the row is incomplete.
-export function rowText(r) {
-  const a = ATTR[r.attr]
+// One row → one condition of rule text, or null while the row is incomplete.
+export function rowText(schema, r) {
+  const a = schema.byKey[r.attr]
   if (!a) return null
   switch (a.type) {
     case 'code':
       return r.value ? `${a.key} under ${q(r.value)}` : null
     case 'enum':
       if (r.op === 'in') return Array.isArray(r.value) && r.value.length ? `${a.key} in [${r.value.map(q).join(', ')}]` : null
-      return r.value && !Array.isArray(r.value) ? `${a.key} ${r.op} ${q(r.value)}` : Array.isArray(r.value) && r.value.length === 1 ? `${a.key} ${r.op} ${q(r.value[0])}` : null
+      if (Array.isArray(r.value)) return r.value.length === 1 ? `${a.key} ${r.op} ${q(r.value[0])}` : null
+      return r.value ? `${a.key} ${r.op} ${q(r.value)}` : null
     case 'bool':
       return r.op === 'not' ? `not ${a.key}` : a.key
     case 'tags':
@@ -113,87 +133,85 @@ export function rowText(r) {
   }
 }
 
-export function rowsText(rows) {
-  return rows.map(rowText).filter(Boolean).join(' and ')
+export function rowsText(schema, rows) {
+  return rows
+    .map((r) => rowText(schema, r))
+    .filter(Boolean)
+    .join(' and ')
 }
 
-// Splits at top-level " and "; null when the rule uses or / parentheses / between (text view only).
-function splitAnd(text) {
-  const parts = []
-  let depth = 0
-  let quoted = false
-  let cur = ''
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]
-    if (c === '"') quoted = !quoted
-    if (!quoted && (c === '[' || c === '(')) depth++
-    if (!quoted && (c === ']' || c === ')')) depth--
-    if (!quoted && depth === 0 && text.startsWith(' and ', i)) {
-      parts.push(cur)
-      cur = ''
-      i += 4
-      continue
-    }
-    if (!quoted && depth === 0 && (text.startsWith(' or ', i) || c === '(')) return null
-    cur += c
-  }
-  if (cur.trim()) parts.push(cur)
-  return parts.map((p) => p.trim())
-}
+// ---- the server's AST → form rows ---------------------------------------------------------
+// Values in the AST are exact integers at the schema's scales (rules/schema.h): money in fen,
+// percent in hundredths of a point, decimal in ten-thousandths, dates in days since 1970-01-01.
 
-function moneyWan(v) {
-  const s = v.trim()
-  let m
-  if ((m = s.match(/^(-?[\d.]+)亿$/))) return String(+(parseFloat(m[1]) * 10000).toFixed(4))
-  if ((m = s.match(/^(-?[\d.]+)万$/))) return m[1]
-  if ((m = s.match(/^(-?[\d.]+)元?$/))) return String(+(parseFloat(m[1]) / 10000).toFixed(6))
-  return null
+// An integer divided by 10^places, as a plain decimal without float noise: (150000, 6) → "0.15".
+function scaled(n, places) {
+  const neg = n < 0
+  const s = String(Math.abs(n)).padStart(places + 1, '0')
+  const whole = s.slice(0, s.length - places)
+  const frac = s.slice(s.length - places).replace(/0+$/, '')
+  return (neg ? '-' : '') + whole + (frac ? '.' + frac : '')
 }
-
-// Canonical rule text (as /rules/check prints it) → rows, or null when the form cannot show it.
-export function parseRows(text) {
-  if (!text || !text.trim()) return []
-  const parts = splitAnd(text.trim())
-  if (!parts) return null
-  const rows = []
-  for (const p of parts) {
-    let m
-    if ((m = p.match(/^(not )?has "([^"]+)"( within \d+ years)?$/))) {
-      if (m[3]) return null
-      rows.push({ attr: 'tags', op: m[1] ? 'not has' : 'has', value: m[2] })
-    } else if ((m = p.match(/^not (\w+)$/)) && ATTR[m[1]]?.type === 'bool') {
-      rows.push({ attr: m[1], op: 'not', value: '' })
-    } else if ((m = p.match(/^(\w+)$/)) && ATTR[m[1]]?.type === 'bool') {
-      rows.push({ attr: m[1], op: 'is', value: '' })
-    } else if ((m = p.match(/^(\w+) under "([^"]+)"$/)) && ATTR[m[1]]) {
-      rows.push({ attr: m[1], op: 'under', value: m[2] })
-    } else if ((m = p.match(/^(\w+) in \[(.*)\]$/)) && ATTR[m[1]]?.type === 'enum') {
-      rows.push({ attr: m[1], op: 'in', value: [...m[2].matchAll(/"([^"]*)"/g)].map((x) => x[1]) })
-    } else if ((m = p.match(/^(\w+) (>=|<=|>|<|=|!=) (.+)$/)) && ATTR[m[1]]) {
-      const a = ATTR[m[1]]
-      let v = m[3]
-      if (a.type === 'enum' || a.type === 'code') {
-        if (a.type === 'code' || m[2] === '=' || m[2] === '!=') {
-          v = v.replace(/^"|"$/g, '')
-          rows.push(a.type === 'enum' ? { attr: a.key, op: m[2], value: v } : { attr: a.key, op: 'under', value: v })
-          continue
-        }
-        return null
-      }
-      if (a.type === 'date') {
-        v = v.replace(/^"|"$/g, '')
-        if (!/^\d{4}-\d{2}-\d{2}$/.test(v)) return null
-        rows.push({ attr: a.key, op: m[2], value: v })
-        continue
-      }
-      if (a.type === 'money') v = moneyWan(v)
-      else if (a.type === 'percent') v = v.replace(/%$/, '')
-      else if (a.type === 'bool') return null
-      if (v === null || !/^-?[\d.]+$/.test(v)) return null
-      rows.push({ attr: a.key, op: m[2], value: v })
-    } else {
+function dayText(days) {
+  return new Date(days * 86400000).toISOString().slice(0, 10)
+}
+function numberFor(type, n) {
+  if (!Number.isSafeInteger(n)) return null
+  switch (type) {
+    case 'money':
+      return scaled(n, 6) // fen → 万元
+    case 'percent':
+      return scaled(n, 2)
+    case 'decimal':
+      return scaled(n, 4)
+    case 'date':
+      return dayText(n)
+    case 'int':
+      return String(n)
+    default:
       return null
-    }
+  }
+}
+const CMP = new Set(['>=', '<=', '>', '<', '=', '!='])
+
+// One leaf of the AST (or not(leaf)) → one row, or null when the form has no row for it.
+function leafRow(schema, n) {
+  if (!n || typeof n !== 'object') return null
+  if (n.op === 'not') {
+    const c = n.arg || {}
+    if (c.op === 'has' && !c.within_years) return schema.byKey.tags ? { attr: 'tags', op: 'not has', value: c.tag } : null
+    const a = schema.byKey[c.attr]
+    if (a?.type === 'bool' && c.op === '=' && c.value === 1) return { attr: a.key, op: 'not', value: '' }
+    return null
+  }
+  if (n.op === 'has') return n.within_years || !schema.byKey.tags ? null : { attr: 'tags', op: 'has', value: n.tag }
+  const a = schema.byKey[n.attr]
+  if (!a) return null
+  if (n.op === 'under') return a.type === 'code' ? { attr: a.key, op: 'under', value: n.code } : null
+  if (n.op === 'in') return a.type === 'enum' && Array.isArray(n.texts) ? { attr: a.key, op: 'in', value: [...n.texts] } : null
+  if (!CMP.has(n.op)) return null // between, …
+  if (a.type === 'enum') return (n.op === '=' || n.op === '!=') && typeof n.text === 'string' ? { attr: a.key, op: n.op, value: n.text } : null
+  if (a.type === 'bool') return n.op === '=' && n.value === 1 ? { attr: a.key, op: 'is', value: '' } : null
+  if (n.op === '!=' || n.text !== undefined) return null
+  const v = numberFor(a.type, n.value)
+  return v === null ? null : { attr: a.key, op: n.op, value: v }
+}
+
+// The AST of a rule (from /rules/check) → form rows; [] for no rule; null when the form cannot
+// show it (或, nested groups, 区间, 近N年内, or a condition of a kind the form has no row for).
+export function rowsFromAst(schema, ast) {
+  if (ast === null || ast === undefined) return []
+  const leaves = []
+  const walk = (n) => {
+    if (n && n.op === 'and' && Array.isArray(n.args)) n.args.forEach(walk)
+    else leaves.push(n)
+  }
+  walk(ast)
+  const rows = []
+  for (const leaf of leaves) {
+    const row = leafRow(schema, leaf)
+    if (!row) return null
+    rows.push(row)
   }
   return rows
 }
