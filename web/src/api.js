@@ -64,7 +64,7 @@ export async function request(method, path, { params, body } = {}) {
     try {
       data = JSON.parse(text)
     } catch {
-      data = null
+      data = null // not JSON (a proxy's error page): ApiError then words the message by status
     }
   }
   if (!res.ok) {

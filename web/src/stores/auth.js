@@ -19,7 +19,10 @@ export const useAuth = defineStore('auth', {
         const me = await api.get('/me')
         session.csrf = me.csrf_token || ''
         this.user = me
-      } catch {
+      } catch (e) {
+        // 401 is the normal answer for a visitor who is not logged in; anything else (the
+        // server unreachable) also leaves the app logged out, but is worth a line in the console.
+        if (e?.status !== 401) console.warn('无法确认登录状态', e)
         this.user = null
         session.csrf = ''
       }
