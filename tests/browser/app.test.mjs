@@ -126,6 +126,22 @@ async function noHorizontalOverflow(page, what) {
   assert.ok(scroll <= client + 1, `${what}: the page scrolls sideways at ${client}px (content is ${scroll}px wide)`)
 }
 
+// Nothing on the page sits in a sideways-scrolling box (a table wider than the phone, its last
+// columns cut off), and each element matching `selector` lies fully inside the viewport's width.
+async function nothingClipped(page, what, selector) {
+  const clipped = await page.evaluate(() =>
+    [...document.querySelectorAll('.table-wrap, .el-table__body-wrapper .el-scrollbar__wrap')]
+      .filter((e) => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1)
+      .map((e) => `${e.className} (${e.scrollWidth}px in ${e.clientWidth}px)`),
+  )
+  assert.deepEqual(clipped, [], `${what}: content scrolls sideways inside the page`)
+  if (!selector) return
+  const width = page.viewportSize().width
+  const boxes = await page.locator(selector).evaluateAll((els) => els.map((e) => e.getBoundingClientRect()).map((r) => [r.left, r.right]))
+  assert.ok(boxes.length > 0, `${what}: ${selector} is shown`)
+  for (const [left, right] of boxes) assert.ok(left >= 0 && right <= width + 1, `${what}: ${selector} spans ${left}–${right}px, outside ${width}px`)
+}
+
 // ---- the flows --------------------------------------------------------------------------------
 
 test('公众：首页搜索并打开一条政策', async () => {
@@ -232,10 +248,17 @@ test('企业：登录后查看为您匹配，未通过的条件附企业实际�
   await shot(page, 'archive')
   // Propose a correction of one fact.
   await page.locator('[data-test="facts"] tbody tr', { hasText: '从业人数' }).getByRole('button', { name: '申请更正' }).click()
+  // A value the server refuses is shown on the field it names (error.field "value").
+  await input(page, 'corr-value').fill('一百二十')
+  await page.locator('[data-test="corr-submit"]').click()
+  const fieldError = page.locator('.el-dialog .el-form-item.is-error', { has: page.locator('[data-test="corr-value"]') }).locator('.el-form-item__error')
+  await fieldError.waitFor()
+  assert.match(await fieldError.textContent(), /从业人数/, 'the refusal names the attribute on the value field')
   await input(page, 'corr-value').fill('120')
+  assert.equal(await page.locator('.el-dialog .el-form-item.is-error').count(), 0, 'editing the value clears its error')
   await page.locator('[data-test="corr-submit"]').click()
   await page.locator('.el-message--success', { hasText: '更正申请已提交' }).waitFor().catch(async () => {
-    const err = await textIfAny(page, '.el-dialog [data-test="error"]')
+    const err = (await textIfAny(page, '.el-dialog [data-test="error"]')) || (await textIfAny(page, '.el-dialog .el-form-item__error'))
     throw new Error(`the correction was not accepted: ${err}`)
   })
   shared.correctionProposed = true
@@ -278,8 +301,8 @@ test('部门：审核人员采纳企业的档案更正，档案随之更新', as
   assert.match(await row.textContent(), /从业人数.*120/)
   await shot(page, 'dept-corrections')
   await row.getByRole('button', { name: '采纳', exact: true }).click()
-  await page.locator('.el-message-box__input input').fill('经核对社保缴纳人数属实')
-  await page.locator('.el-message-box').getByRole('button', { name: /确定|OK/ }).click()
+  await textarea(page, 'resolve-note').fill('经核对社保缴纳人数属实')
+  await page.locator('[data-test="resolve-confirm"]').click()
   await page.locator('.el-message--success', { hasText: '已处理' }).waitFor()
   await logout(page)
 
@@ -351,8 +374,14 @@ test('部门：新建政策（含解读）→ 添加带规则的事项并实时�
   ).catch(() => {})
   const count2 = Number((await page.locator('[data-test="live-count"]').textContent()).replace(/,/g, ''))
   assert.ok(count2 > 0 && count2 <= count1, `narrowing the rule narrows the count (${count1} → ${count2})`)
+  // Back in the form, the server's reading of the text (POST /rules/check → AST) becomes the rows.
   await page.getByRole('tab', { name: '表单' }).click()
-  assert.equal(await page.locator('[data-test="rule-row"]').count(), 2, 'the text is read back into two form rows')
+  await page.waitForFunction(() => document.querySelectorAll('[data-test="rule-row"]').length === 2).catch(() => {
+    throw new Error('the text was not read back into two form rows')
+  })
+  const rows = page.locator('[data-test="rule-row"]')
+  assert.match(await rows.nth(1).locator('[data-test="rule-attr"]').textContent(), /注册地/, 'the second row is the region condition')
+  assert.match(await rows.nth(1).locator('[data-test="rule-value"]').textContent(), /常州市（3204）/)
   await page.locator('.rb .echart canvas').first().waitFor({ timeout: 30000 })
   await page.locator('.rb').scrollIntoViewIfNeeded()
   await shot(page, 'rule-builder')
@@ -412,11 +441,20 @@ test('部门：新建政策（含解读）→ 添加带规则的事项并实时�
   assert.match(await page.locator('[data-test="links"]').textContent(), new RegExp(`修改.*${linkedTitle.slice(0, 8)}`))
   await page.goto(`${BASE}/policies`)
   await page.locator('[data-test="policy-card"]', { hasText: title }).waitFor()
+  // A visitor filters by 发文部门 (GET /api/v1/departments needs no login).
+  await chooseOption(page, page.locator('[data-test="department-filter"]'), '常州市科学技术局')
+  await page.waitForURL(/department=CZ-KJJ/)
+  await page.locator('[data-test="policy-card"]', { hasText: title }).waitFor()
   await page.goto(`${BASE}/items/${shared.itemId}`)
   await page.locator('[data-test="item-title"]').waitFor()
   assert.match(await page.locator('[data-test="conditions"]').textContent(), /研发费用不低于 500 万元/)
   assert.match(await page.locator('[data-test="materials"]').textContent(), /研发费用专项审计报告/)
   assert.match(await page.locator('[data-test="contacts"]').textContent(), /0519-85682000/)
+  // 办理流程 lists the steps in order, none shown as already done.
+  const steps = page.locator('[data-test="process-step"]')
+  assert.equal(await steps.count(), 1, 'the one process step')
+  assert.match(await steps.first().textContent(), /1\s*受理审核/)
+  assert.equal(await page.locator('[data-test="process"] .is-success, [data-test="process"] .is-finish').count(), 0, 'no step is marked done')
   await shot(page, 'item')
   // 自测 asks an anonymous visitor to log in as an enterprise.
   await page.locator('[data-test="selftest"]').click()
@@ -493,6 +531,14 @@ test('手机：375px 宽度下首页与事项页的布局', async () => {
   assert.ok(button && button.width > 300, 'the 自测 button spans the phone width')
   await noHorizontalOverflow(page, 'item page')
   await shot(page, 'phone-item')
+  // The materials: 必需 / 来源 / 模板 of every material in view, nothing in a sideways scroll.
+  const materials = page.locator('[data-test="material"]')
+  if (await materials.count()) {
+    await materials.first().scrollIntoViewIfNeeded()
+    assert.match(await materials.first().textContent(), /(必需|可选|免提交)[\s\S]*来源/, 'a material says whether it is required and where it comes from')
+    await nothingClipped(page, 'item materials', '[data-test="material"]')
+    await shot(page, 'phone-item-materials')
+  }
 })
 
 test('手机：375px 宽度下的为您匹配与部门政策列表', async () => {
@@ -501,12 +547,45 @@ test('手机：375px 宽度下的为您匹配与部门政策列表', async () =>
   await page.locator('[data-test="eligible-count"]').waitFor()
   await page.locator('[data-test="eligible"] [data-test="result-pass"]').first().waitFor()
   await noHorizontalOverflow(page, 'matches')
+  // Every condition's result is in view (cards, not a table cut off at the right).
+  await nothingClipped(page, 'matches', '[data-test="eligible"] [data-test^="result-"]:visible')
   await shot(page, 'phone-matches')
+  await page.locator('[data-test="near-miss"]').first().scrollIntoViewIfNeeded()
+  await nothingClipped(page, 'near misses', '[data-test="near-miss"] [data-test^="result-"]')
+  await shot(page, 'phone-matches-near-miss')
+  // The archive: every fact with its source and 申请更正 in view.
+  await page.goto(BASE + '/space/archive')
+  await page.locator('[data-test="fact"]').first().waitFor()
+  await noHorizontalOverflow(page, 'archive')
+  await nothingClipped(page, 'archive', '[data-test="fact"] button')
+  assert.ok((await page.locator('[data-test="fact"] button', { hasText: '申请更正' }).count()) > 3, 'facts can be corrected on a phone')
+  await shot(page, 'phone-archive')
   await logout(page)
   await login(page, 'kjj_reviewer')
   await page.locator('[data-test="dept-policies"] tbody tr').first().waitFor()
   await noHorizontalOverflow(page, 'department policies')
   await shot(page, 'phone-dept-policies')
+})
+
+test('手机：375px 宽度下搜索结果在前，筛选收在抽屉里', async () => {
+  const page = await newPage({ width: 375, height: 812 })
+  await page.goto(BASE + '/search?q=' + encodeURIComponent('高新技术企业'))
+  const first = page.locator('[data-test="search-hit"]').first()
+  await first.waitFor()
+  assert.equal(await page.locator('aside.facets').count(), 0, 'no facet column on a phone')
+  const box = await first.boundingBox()
+  assert.ok(box && box.y + 40 < 812, `the first result is on the first screen (at ${box?.y}px)`)
+  await noHorizontalOverflow(page, 'search')
+  await shot(page, 'phone-search')
+  await page.locator('[data-test="filter-button"]').click()
+  const facet = page.locator('.facet-drawer [data-test="facet"]').first()
+  await facet.waitFor()
+  const n = Number((await facet.textContent()).match(/\((\d+)\)/)[1])
+  await shot(page, 'phone-search-filters')
+  await facet.click()
+  await page.waitForURL(/[?&]level=/)
+  await page.waitForFunction((want) => (document.querySelector('[data-test="search-total"]')?.textContent.match(/\d+/) || [])[0] === String(want), n)
+  assert.match(await page.locator('[data-test="filter-button"]').textContent(), /筛选\s*·\s*1/, 'the button says one filter is on')
 })
 
 test('企业：事项页自测显示每个条件的结果', async () => {
