@@ -25,6 +25,7 @@ void AddUsccCommands(CLI::App& cli, CommonOptions& common);
 void AddSeedCommands(CLI::App& cli, CommonOptions& common);
 void AddRuleCommands(CLI::App& cli, CommonOptions& common);
 void AddEnterpriseCommands(CLI::App& cli, CommonOptions& common);
+void AddSealCommands(CLI::App& cli, CommonOptions& common);
 void AddAttributeCommands(CLI::App& cli, CommonOptions& common);
 void AddMatchEnterpriseCommand(CLI::App& match_cmd, CommonOptions& common);
 //! After AddRuleCommands: adds `gen policies` to its `gen`.

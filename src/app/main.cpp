@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   AddSeedCommands(cli, common);
   AddRuleCommands(cli, common);
   AddEnterpriseCommands(cli, common);
+  AddSealCommands(cli, common);
   AddAttributeCommands(cli, common);
   AddSearchCommands(cli, common);
   try {

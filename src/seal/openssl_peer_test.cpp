@@ -94,6 +94,9 @@ TEST_P(OpenSslPeerTest, OpenSslVerifiesTheCertificatesSignaturesAndDigest) {
   Output chain = Shell("openssl verify -CAfile " + Path("ca.pem") + id + " " + Path("dept.pem"));
   EXPECT_EQ(chain.status, 0) << chain.text;
   EXPECT_NE(chain.text.find(": OK"), std::string::npos) << chain.text;
+  // OpenSSL 3.0's default (empty) identifier is not the one the certificate was signed with.
+  Output no_id = Shell("openssl verify -CAfile " + Path("ca.pem") + " " + Path("dept.pem"));
+  EXPECT_NE(no_id.status, 0) << no_id.text;
   Output text = Shell("openssl x509 -noout -text -nameopt utf8 -in " + Path("dept.pem"));
   EXPECT_NE(text.text.find("SM2-with-SM3"), std::string::npos) << text.text;
   EXPECT_NE(text.text.find("Digital Signature, Non Repudiation"), std::string::npos) << text.text;
