@@ -1,8 +1,12 @@
 #include "audit/audit_log.h"
 
+#include <fcntl.h>
 #include <openssl/evp.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <fstream>
+#include <sstream>
 #include <memory>
 #include <stdexcept>
 
@@ -24,6 +28,7 @@ constexpr Statement kWalk{"audit.walk",
                           "SELECT id, at, actor_user_id, actor_login, action, entity, entity_id, before_json, "
                           "after_json, prev_hash, hash FROM audit_log WHERE id > ? ORDER BY id LIMIT 1000"};
 constexpr Statement kHead{"audit.head", "SELECT last_id, last_hash FROM audit_head WHERE id = 1"};
+constexpr Statement kRowHash{"audit.row_hash", "SELECT hash FROM audit_log WHERE id = ?"};
 // Optional filters as bound parameters: "" matches everything.
 constexpr Statement kCount{"audit.count",
                            "SELECT COUNT(*) AS n FROM audit_log WHERE (? = '' OR entity = ?) AND (? = '' OR entity_id = ?) "
@@ -119,8 +124,19 @@ core::Status Record(store::Session& tx, const core::Clock& clock, const Actor& a
   return core::Ok();
 }
 
-core::Result<VerifyReport> Verify(store::Database& db) {
-  return db.ReadValue<VerifyReport>([](store::Session& s) -> core::Result<VerifyReport> {
+core::Result<VerifyReport> Verify(store::Database& db, const Checkpoint* checkpoint) {
+  std::optional<Checkpoint::Head> seen;
+  if (checkpoint != nullptr) {
+    auto head = checkpoint->Read();
+    if (!head.ok()) {
+      VerifyReport rep;
+      rep.ok = false;
+      rep.problem = "审计检查点文件 " + checkpoint->path().string() + " 校验失败（被改动或密钥不符）";
+      return rep;
+    }
+    seen = *head;
+  }
+  return db.ReadValue<VerifyReport>([&](store::Session& s) -> core::Result<VerifyReport> {
     VerifyReport rep;
     std::string prev;
     int64_t last_id = 0;
@@ -149,6 +165,17 @@ core::Result<VerifyReport> Verify(store::Database& db) {
     HQ_ASSIGN_OR_RETURN(auto head, s.QueryOne(kHead, {}, "审计链头", "audit head"));
     if (head.Int("last_id") != last_id || head.Text("last_hash") != prev) {
       return fail(last_id + 1, "审计链末尾的记录被删除或链头被改动");
+    }
+    if (seen && seen->last_id > 0) {
+      if (last_id < seen->last_id) {
+        return fail(last_id + 1, "审计链在第 " + std::to_string(last_id) + " 条结束，但检查点（" + seen->at +
+                                     "）记录的链头为第 " + std::to_string(seen->last_id) +
+                                     " 条：其后的记录已丢失或被删除");
+      }
+      HQ_ASSIGN_OR_RETURN(auto at, s.QueryOptional(kRowHash, {seen->last_id}));
+      if (!at || at->Text("hash") != seen->last_hash) {
+        return fail(seen->last_id, "第 " + std::to_string(seen->last_id) + " 条记录与检查点记录的哈希不符");
+      }
     }
     return rep;
   });
@@ -214,6 +241,64 @@ int64_t ChangeWatermark::Advance(int64_t last, const std::vector<Change>& rows) 
   }
   std::erase_if(holes_, [&](const auto& h) { return h.first <= watermark; });
   return watermark;
+}
+
+namespace {
+
+constexpr std::string_view kCheckpointPurpose = "audit-checkpoint";
+
+std::string CheckpointText(const Checkpoint::Head& h) {
+  return std::to_string(h.last_id) + "|" + h.last_hash + "|" + h.at;
+}
+
+}  // namespace
+
+core::Result<std::optional<Checkpoint::Head>> Checkpoint::Read() const {
+  std::error_code ec;
+  if (!std::filesystem::exists(path_, ec)) return std::optional<Head>{};
+  std::ifstream in(path_);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  auto j = nlohmann::json::parse(ss.str(), nullptr, false);
+  auto bad = core::InvalidArgument("checkpoint", "checkpoint_mac", "审计检查点文件校验失败", "audit checkpoint MAC mismatch");
+  if (j.is_discarded() || !j.is_object() || !j["last_id"].is_number_integer() || !j["last_hash"].is_string() ||
+      !j["at"].is_string() || !j["mac"].is_string()) {
+    return bad;
+  }
+  Head h{j["last_id"].get<int64_t>(), j["last_hash"].get<std::string>(), j["at"].get<std::string>()};
+  if (!keys_.VerifyMac(CheckpointText(h), j["mac"].get<std::string>(), kCheckpointPurpose)) return bad;
+  return std::optional<Head>{h};
+}
+
+core::Status Checkpoint::Write(store::Database& db, const core::Clock& clock) const {
+  HQ_ASSIGN_OR_RETURN(auto stored, Read());
+  HQ_ASSIGN_OR_RETURN(Head now, db.ReadValue<Head>([](store::Session& s) -> core::Result<Head> {
+    HQ_ASSIGN_OR_RETURN(auto head, s.QueryOne(kHead, {}, "审计链头", "audit head"));
+    return Head{head.Int("last_id"), head.Text("last_hash"), ""};
+  }));
+  if (stored && now.last_id < stored->last_id) {
+    return core::MakeError(core::ErrorKind::kFailedPrecondition, "audit_truncated",
+                           "审计链头（第 " + std::to_string(now.last_id) + " 条）落后于检查点（第 " +
+                               std::to_string(stored->last_id) + " 条）：已确认的记录丢失",
+                           "the audit chain is behind its checkpoint: acknowledged rows were lost");
+  }
+  if (stored && now.last_id == stored->last_id) return core::Ok();
+  now.at = core::FormatTimestamp(clock.Now());
+  nlohmann::json j = {{"last_id", now.last_id}, {"last_hash", now.last_hash}, {"at", now.at},
+                      {"mac", keys_.Mac(CheckpointText(now), kCheckpointPurpose)}};
+  std::filesystem::path tmp = path_;
+  tmp += ".tmp";
+  std::string text = j.dump() + "\n";
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  bool ok = fd >= 0 && ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
+  if (fd >= 0) ::close(fd);
+  std::error_code ec;
+  if (ok) std::filesystem::rename(tmp, path_, ec);
+  if (!ok || ec) {
+    return core::MakeError(core::ErrorKind::kUnavailable, "checkpoint_write", "无法写入审计检查点 " + path_.string(),
+                           "cannot write the audit checkpoint " + path_.string());
+  }
+  return core::Ok();
 }
 
 }  // namespace huiqi::audit

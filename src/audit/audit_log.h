@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <chrono>
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <string>
@@ -16,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/date.h"
+#include "secrets/keys.h"
 #include "store/database.h"
 
 namespace huiqi::audit {
@@ -39,8 +41,38 @@ struct VerifyReport {
   std::string problem;       // Chinese description of what is wrong
 };
 
-//! Walks the whole chain. An error only when the database cannot be read.
-core::Result<VerifyReport> Verify(store::Database& db);
+//! The chain's head as last seen, kept outside the database (issue 10 finding 2: rows lost from
+//! the end of the table — a rolled-back file, a deleted tail with the head row rewritten — leave
+//! a chain that verifies). A file `path` holds {last_id, last_hash, at, mac}; the MAC is keyed
+//! from the platform key ring, so editing the file needs the key as well as the database.
+//! Write() only moves forward; Verify() then requires the chain to reach that row with that hash.
+//! It detects truncation beyond the last checkpoint (written every second by `huiqi serve`);
+//! it cannot see rows lost after it, nor a restore of both the database and this file.
+class Checkpoint {
+ public:
+  Checkpoint(std::filesystem::path path, const secrets::KeyRing& keys) : path_(std::move(path)), keys_(keys) {}
+  const std::filesystem::path& path() const { return path_; }
+
+  struct Head {
+    int64_t last_id = 0;
+    std::string last_hash, at;
+  };
+  //! The stored head, nullopt when there is no file yet; kInvalidArgument (field "checkpoint")
+  //! when its MAC does not match.
+  core::Result<std::optional<Head>> Read() const;
+  //! Records the database's current head if it is ahead of the stored one (atomically: temp
+  //! file, fsync, rename). kFailedPrecondition "audit_truncated" when the database is *behind*
+  //! the stored head — the file is then left as it is.
+  core::Status Write(store::Database& db, const core::Clock& clock) const;
+
+ private:
+  std::filesystem::path path_;
+  const secrets::KeyRing& keys_;
+};
+
+//! Walks the whole chain; with `checkpoint`, also requires its head. An error only when the
+//! database cannot be read.
+core::Result<VerifyReport> Verify(store::Database& db, const Checkpoint* checkpoint = nullptr);
 
 struct Entry {
   int64_t id = 0;

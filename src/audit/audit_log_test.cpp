@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "support/test_db.h"
+#include "secrets/keys.h"
 
 namespace huiqi::audit {
 namespace {
@@ -93,6 +94,48 @@ TEST_P(AuditLogTest, ADeletedRowIsFound) {
 TEST_P(AuditLogTest, ADeletedLastRowIsFound) {
   Mutate(kDeleteLast);
   EXPECT_FALSE(Verify(*db_).value().ok);
+}
+
+// Issue 10 finding 2: acknowledged writes lost from the end of the table (the SQLite file rolled
+// back when its locks were dropped) left a chain that said "intact". A tail deleted together
+// with the head row rewritten looks the same to the chain alone; the checkpoint outside the
+// database catches it.
+TEST_P(AuditLogTest, ATruncatedTailIsFoundAgainstTheCheckpoint) {
+  auto keys = secrets::KeyRing::Ephemeral();
+  Checkpoint cp(std::filesystem::path(testing::TempDir()) / "audit.checkpoint", keys);
+  ASSERT_TRUE(cp.Write(*db_, clock_).ok());
+  ASSERT_EQ((*cp.Read())->last_id, 3);
+  Mutate(kDeleteLast);
+  Mutate({"test.rewind_head", "UPDATE audit_head SET last_id = 2, last_hash = (SELECT hash FROM audit_log WHERE id = 2)"});
+  EXPECT_TRUE(Verify(*db_).value().ok) << "the chain alone cannot tell";
+  auto rep = Verify(*db_, &cp).value();
+  EXPECT_FALSE(rep.ok);
+  EXPECT_EQ(rep.first_bad_id, 3);
+  EXPECT_NE(rep.problem.find("检查点"), std::string::npos) << rep.problem;
+  // The checkpoint never moves backwards, and says why.
+  auto st = cp.Write(*db_, clock_);
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().code, "audit_truncated");
+  EXPECT_EQ((*cp.Read())->last_id, 3);
+}
+
+TEST_P(AuditLogTest, ACheckpointIsValidOnlyWithItsKey) {
+  auto keys = secrets::KeyRing::Ephemeral();
+  auto path = std::filesystem::path(testing::TempDir()) / "audit2.checkpoint";
+  Checkpoint cp(path, keys);
+  ASSERT_TRUE(cp.Write(*db_, clock_).ok());
+  EXPECT_TRUE(Verify(*db_, &cp).value().ok);
+  auto other_keys = secrets::KeyRing::Ephemeral();
+  Checkpoint other(path, other_keys);
+  EXPECT_FALSE(other.Read().ok());
+  EXPECT_FALSE(Verify(*db_, &other).value().ok) << "a checkpoint edited without the key is refused";
+  // Later writes move it forward.
+  ASSERT_TRUE(db_->Write([&](store::Session& s) {
+    return Record(s, clock_, {7, "admin"}, "department.create", "department", "4", nullptr, {{"name", "部门4"}});
+  }).ok());
+  ASSERT_TRUE(cp.Write(*db_, clock_).ok());
+  EXPECT_EQ((*cp.Read())->last_id, 4);
+  EXPECT_TRUE(Verify(*db_, &cp).value().ok);
 }
 
 TEST_P(AuditLogTest, ReorderedRowsAreFound) {
