@@ -32,7 +32,7 @@ run: build web
 	$(HUIQI) migrate --db $(DB)
 	$(HUIQI) seed-demo --db $(DB)
 	$(HUIQI) gen enterprises --up-to $(DEMO_ENTERPRISES) --seed 2026 --db $(DB)
-	$(HUIQI) serve --db $(DB) --listen $(LISTEN) --web-dir web/dist
+	$(HUIQI) serve --db $(DB) --listen $(LISTEN) --web-dir web/dist --demo-identity
 
 # Every test: unit, storage on SQLite and on a private PostgreSQL server, HTTP, CLI, browser.
 test: build web

@@ -53,8 +53,8 @@ expect_match "import with a bad row imports nothing and names the row" "第 3 �
 expect_match "nothing was written" "not_found|未找到|不存在" 1 -- "$HUIQI" enterprise show 91350100M000100Y43
 expect_match "--skip-invalid imports the good rows" "1 created" 0 -- "$HUIQI" enterprise import --skip-invalid "$csv"
 expect_match "re-import is idempotent" "0 created, 0 updated, 1 unchanged" 0 -- "$HUIQI" enterprise import --skip-invalid "$csv"
-expect_match "user add refuses a duplicate login naming the field" "login" 1 -- "$HUIQI" user add --kind finance --login czj_finance --name x --password Abcdefg123
-expect_match "user add needs a department for staff" "department" 1 -- "$HUIQI" user add --kind department_staff --login staff1 --name x --password Abcdefg123 --roles reviewer
+expect_match "user add refuses a duplicate login naming the field" "login" 1 -- "$HUIQI" user add --kind finance --login czj_finance --name x --password Lanting#2026x
+expect_match "user add needs a department for staff" "department" 1 -- "$HUIQI" user add --kind department_staff --login staff1 --name x --password Lanting#2026x --roles reviewer
 expect_match "audit chain intact after seeding" "^ok: " 0 -- "$HUIQI" audit verify
 
 expect "rule check prints the canonical form" 'revenue >= 2000万 and has "高新技术企业"' 0 -- \

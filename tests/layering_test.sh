@@ -5,7 +5,7 @@ set -euo pipefail
 src=${1:-src}
 rank() {
   case $1 in
-    core) echo 0 ;; store) echo 1 ;; audit) echo 2 ;; auth) echo 3 ;;
+    core) echo 0 ;; secrets) echo 1 ;; store) echo 1 ;; audit) echo 2 ;; auth) echo 3 ;;
     http) echo 9 ;; app) echo 10 ;; *) echo 5 ;;
   esac
 }

@@ -21,15 +21,20 @@ check() {  # check <description> <condition…>
 }
 has() { grep -qF -- "$2" <<<"$1"; }
 
-HUIQI_PASSWORD='Admin@2026x' "$HUIQI" user add --kind platform_admin --login admin --name 平台管理员 >/dev/null || { echo "user add failed"; exit 1; }
+HUIQI_PASSWORD='Guard#2026hq' "$HUIQI" user add --kind platform_admin --login admin --name 平台管理员 >/dev/null || { echo "user add failed"; exit 1; }
 "$HUIQI" gen enterprises --count 3000 --seed 5 >/dev/null 2>&1 || { echo "gen failed"; exit 1; }
 mkdir -p "$tmp/web/assets"
 echo '<!doctype html><title>惠企</title>' >"$tmp/web/index.html"
 head -c 4000 /dev/zero | tr '\0' 'x' >"$tmp/web/assets/app.js"
 gzip -9 -k "$tmp/web/assets/app.js"
-"$HUIQI" serve --listen "127.0.0.1:$port" --web-dir "$tmp/web" >"$tmp/server.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 1 100); do curl -sf "$base/api/v1/health" >/dev/null && break; sleep 0.1; done
+HUIQI_PASSWORD='Ent@Pass2026' "$HUIQI" user add --kind enterprise --login ent_one --name 一号企业 --uscc 91350100M000100Y43 >/dev/null \
+  || { echo "enterprise user add failed"; exit 1; }
+start_server() {
+  "$HUIQI" serve --listen "127.0.0.1:$port" --web-dir "$tmp/web" --demo-identity >>"$tmp/server.log" 2>&1 &
+  server_pid=$!
+  for _ in $(seq 1 100); do curl -sf "$base/api/v1/health" >/dev/null && break; sleep 0.1; done
+}
+start_server
 
 health=$(curl -s "$base/api/v1/health")
 check "health reports ok and the database kind ($kind)" has "$health" "\"kind\":\"$kind\""
@@ -48,7 +53,7 @@ code=$(curl -s -o "$tmp/out" -w '%{http_code}' -H 'Content-Type: application/jso
 check "oversize body is 413" [ "$code" = 413 ]
 
 code=$(curl -s -o "$tmp/out" -w '%{http_code}' -c "$tmp/jar" -H 'Content-Type: application/json' \
-  -d '{"login":"admin","password":"Admin@2026x"}' "$base/api/v1/auth/login")
+  -d '{"login":"admin","password":"Guard#2026hq"}' "$base/api/v1/auth/login")
 check "admin logs in" [ "$code" = 200 ]
 csrf=$(sed -n 's/.*"csrf_token":"\([^"]*\)".*/\1/p' "$tmp/out")
 check "login returns a CSRF token" [ -n "$csrf" ]
@@ -128,6 +133,82 @@ check "other clients get it plain" [ "$plain" = 4000 ]
 
 regions=$(curl -s "$base/api/v1/reference/regions?parent=320000")
 check "13 cities of Jiangsu" has "$regions" '"total":13'
+
+# ---- Issue 10: what an outsider tried. Each of these read a file, killed the server or took an
+# enterprise over before the fix.
+post() {  # post <jar> <csrf> <path> <body file or JSON>  → prints the status, body in $tmp/out
+  local data=$4; [[ -f $4 ]] && data="@$4"
+  curl -s -o "$tmp/out" -w '%{http_code}' -b "$1" -c "$1" -H "X-CSRF-Token: $2" -H 'Content-Type: application/json' \
+    --data-binary "$data" "$base$3"
+}
+db_file=${HUIQI_DB#sqlite:}
+for target in //etc/passwd /%2fetc/passwd //proc/self/cmdline "/$db_file" "//$db_file" /..%2f..%2f..%2fetc/passwd; do
+  body=$(curl -s --path-as-is "$base$target")
+  check "static files do not serve $target" bash -c '! grep -qE "root:|SQLite format|huiqi.*serve" <<<"$1"' _ "$body"
+done
+hdrs=$(curl -s -D - -o /dev/null "$base/api/v1/health")
+check "security headers on every answer" bash -c 'grep -qi "^X-Content-Type-Options: nosniff" <<<"$1" && grep -qi "^Content-Security-Policy:.*frame-ancestors" <<<"$1" && grep -qi "^X-Request-Id:" <<<"$1"' _ "$hdrs"
+code=$(curl -s -o "$tmp/out" -w '%{http_code}' -H 'Content-Type: text/plain' -d '{"login":"admin","password":"x"}' "$base/api/v1/auth/login")
+check "a form-type login body is 415 (login CSRF)" [ "$code" = 415 ]
+
+# Two registrations, acknowledged with 201, must survive a crash right after.
+register() {  # register <login> <phone> [identity ticket]
+  curl -s -o "$tmp/code" -H 'Content-Type: application/json' -d "{\"phone\":\"$2\"}" "$base/api/v1/auth/phone-code"
+  local pc; pc=$(sed -n 's/.*"demo_code":"\([0-9]*\)".*/\1/p' "$tmp/code")
+  local kind=individual extra=""
+  [[ -n ${3:-} ]] && kind=enterprise && extra=",\"identity_ticket\":\"$3\""
+  curl -s -o "$tmp/out" -w '%{http_code}' -H 'Content-Type: application/json' \
+    -d "{\"kind\":\"$kind\",\"login\":\"$1\",\"display_name\":\"测试\",\"password\":\"Person@Pass2026\",\"phone\":\"$2\",\"phone_code\":\"$pc\"$extra}" \
+    "$base/api/v1/auth/register"
+}
+check "a visitor registers (1)" [ "$(register visitor_one 13800001001)" = 201 ]
+check "a visitor registers (2)" [ "$(register visitor_two 13800001002)" = 201 ]
+ticket=$(curl -s -H 'Content-Type: application/json' -d '{"uscc":"91350100M000100Y43","person_name":"冒名者"}' \
+  "$base/api/v1/auth/identity/demo" | sed -n 's/.*"ticket":"\([^"]*\)".*/\1/p')
+code=$(register evil_clone 13800001003 "$ticket")
+check "registering a bound enterprise's USCC is refused ($code)" [ "$code" = 409 ]
+check "and says to ask its admin" has "$(cat "$tmp/out")" 'uscc_bound'
+kill -KILL "$server_pid"; wait "$server_pid" 2>/dev/null; server_pid=""
+start_server
+for who in visitor_one visitor_two; do
+  code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
+    -d "{\"login\":\"$who\",\"password\":\"Person@Pass2026\"}" "$base/api/v1/auth/login")
+  check "$who's registration survived kill -9 and the download attempts" [ "$code" = 200 ]
+done
+
+# Nesting that overflowed the stack: each is a 400, and the server answers afterwards.
+curl -s -o /dev/null -c "$tmp/vjar" -H 'Content-Type: application/json' \
+  -d '{"login":"visitor_one","password":"Person@Pass2026"}' "$base/api/v1/auth/login"
+vcsrf=$(curl -s -b "$tmp/vjar" "$base/api/v1/me" | sed -n 's/.*"csrf_token":"\([^"]*\)".*/\1/p')
+python3 - "$tmp" <<'PY'
+import json, sys
+t = sys.argv[1]
+open(t + "/p1", "w").write(json.dumps({"rule": "(" * 2000 + "employees >= 1" + ")" * 2000}))
+open(t + "/p2", "w").write(json.dumps({"rule": "(" * 2000}))
+open(t + "/p3", "w").write(json.dumps({"rule": "not " * 100000 + "dishonest"}))
+open(t + "/p4", "w").write('{"attribute":"employees","value":' + "[" * 70000 + "]" * 70000 + "}")
+open(t + "/p5", "w").write('{"amount":' + "[" * 100000 + "]" * 100000 + "}")
+PY
+for p in p1 p2 p3; do
+  code=$(post "$tmp/vjar" "$vcsrf" /api/v1/rules/check "$tmp/$p")
+  check "rule nesting $p is a 400 ($code)" [ "$code" = 400 ]
+done
+curl -s -o /dev/null -c "$tmp/ejar" -H 'Content-Type: application/json' \
+  -d '{"login":"ent_one","password":"Ent@Pass2026"}' "$base/api/v1/auth/login"
+ecsrf=$(curl -s -b "$tmp/ejar" "$base/api/v1/me" | sed -n 's/.*"csrf_token":"\([^"]*\)".*/\1/p')
+code=$(post "$tmp/ejar" "$ecsrf" /api/v1/me/enterprise/corrections "$tmp/p4")
+check "a correction value nested 70,000 deep is a 400 ($code)" [ "$code" = 400 ]
+check "naming the limit" has "$(cat "$tmp/out")" 'json_too_deep'
+curl -s -o /dev/null -c "$tmp/ajar" -H 'Content-Type: application/json' \
+  -d '{"login":"admin","password":"Guard#2026hq"}' "$base/api/v1/auth/login"
+acsrf=$(curl -s -b "$tmp/ajar" "$base/api/v1/me" | sed -n 's/.*"csrf_token":"\([^"]*\)".*/\1/p')
+code=$(curl -s -o "$tmp/out" -w '%{http_code}' -b "$tmp/ajar" -X PATCH -H "X-CSRF-Token: $acsrf" \
+  -H 'Content-Type: application/json' --data-binary @"$tmp/p5" "$base/api/v1/items/1")
+check "an amount nested 100,000 deep is a 400 ($code)" [ "$code" = 400 ]
+check "the server is still up after every payload" curl -sf "$base/api/v1/health" -o /dev/null
+code=$(curl -s -o "$tmp/out" -w '%{http_code}' -H 'Content-Type: application/json' -d '{"uscc":{"a":1}}' "$base/api/v1/uscc/check")
+check "a wrong-typed field is not a 500 ($code)" [ "$code" = 400 ]
+check "and shows no library text" bash -c '! grep -q "json.exception\|type_error" "$1"' _ "$tmp/out"
 
 kill -TERM "$server_pid"; wait "$server_pid"; rc=$?; server_pid=""
 check "SIGTERM stops the server cleanly" [ "$rc" = 0 ]

@@ -15,10 +15,15 @@ void AddAuditCommands(CLI::App& cli, CommonOptions& common) {
   AddCommonOptions(*verify, common);
   verify->callback([&common] {
     auto db = OpenMigratedDatabase(common);
-    auto rep = audit::Verify(*db);
+    auto keys = LoadKeyRing(common);
+    audit::Checkpoint checkpoint(CheckpointPath(common), keys);
+    auto rep = audit::Verify(*db, &checkpoint);
     if (!rep.ok()) Fail(rep.error());
     if (rep->ok) {
-      std::cout << "ok: " << rep->checked << " 条审计记录，哈希链完整 (chain intact)\n";
+      std::cout << "ok: " << rep->checked << " 条审计记录，哈希链完整 (chain intact)";
+      auto head = checkpoint.Read();
+      if (head.ok() && *head) std::cout << "; 检查点第 " << (*head)->last_id << " 条 (" << (*head)->at << ") 一致";
+      std::cout << "\n";
       return;
     }
     std::cout << "broken at " << rep->first_bad_id << ": " << rep->problem << "\n";

@@ -11,6 +11,7 @@
 #include "app/context.h"
 #include "app/search_context.h"
 #include "auth/auth_service.h"
+#include "enterprise/data_sources.h"
 #include "enterprise/profile.h"
 #include "policy/demo_loader.h"
 #include "policy/policy_service.h"
@@ -21,7 +22,7 @@ namespace {
 
 using nlohmann::json;
 
-constexpr const char* kDemoPassword = "Demo@2026";
+constexpr const char* kDemoPassword = "Huiqi@2026";
 
 json ReadJson(const std::filesystem::path& p) {
   std::ifstream in(p);
@@ -132,7 +133,8 @@ void AddSeedCommands(CLI::App& cli, CommonOptions& common) {
   seed->callback([&common] {
     auto db = OpenMigratedDatabase(common);
     core::SystemClock clock;
-    auth::AuthService svc(*db, clock);
+    auto keys = LoadKeyRing(common);
+    auth::AuthService svc(*db, clock, auth::AuthDeps{keys});
     std::filesystem::path dir = std::filesystem::path(common.data_dir) / "demo";
     int departments = 0, users = 0;
     try {
@@ -142,6 +144,12 @@ void AddSeedCommands(CLI::App& cli, CommonOptions& common) {
     }
     std::cout << "demo data: " << departments << " departments and " << users << " accounts added (password "
               << kDemoPassword << ")\n";
+    // Which department owns each data source: corrections of its attributes go there.
+    const json owners = ReadJson(dir / "departments.json").value("data_sources", json::object());
+    for (const auto& [source, code] : owners.items()) {
+      auto st = enterprise::SetDataSourceOwner(*db, clock, {std::nullopt, "seed-demo"}, source, code.get<std::string>());
+      if (!st.ok()) Fail(st.error());
+    }
 
     auto cal = LoadCalendar(common, db.get());
     policy::PolicyService policies(*db, clock, cal);

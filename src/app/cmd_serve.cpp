@@ -7,6 +7,9 @@
 #include <set>
 #include <thread>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <spdlog/spdlog.h>
 
 #include "app/commands.h"
@@ -25,6 +28,7 @@
 #include "http/api/search_api.h"
 #include "http/api/system_api.h"
 #include "http/server.h"
+#include "secrets/keys.h"
 #include "policy/policy_service.h"
 
 namespace huiqi::app {
@@ -44,6 +48,92 @@ void SplitListen(const std::string& listen, std::string& host, uint16_t& port) {
   }
   host = listen.substr(0, colon);
   port = static_cast<uint16_t>(p);
+}
+
+// The SMS gateway of a demo or test deployment: texts are appended to a file (mode 0600) with
+// the number masked, so `make run` works without a gateway. The notify module's SMS channel
+// replaces it when a gateway is configured.
+class FileTextSender final : public auth::TextSender {
+ public:
+  explicit FileTextSender(std::filesystem::path path) : path_(std::move(path)) {}
+  core::Status Send(std::string_view phone, std::string_view text) override {
+    std::lock_guard lock(mu_);
+    int fd = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+    std::string line = core::FormatTimestamp(std::chrono::system_clock::now()) + "\t" + secrets::MaskPhone(phone) +
+                       "\t" + std::string(text) + "\n";
+    bool ok = fd >= 0 && ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
+    if (fd >= 0) ::close(fd);
+    if (!ok) {
+      return core::MakeError(core::ErrorKind::kUnavailable, "sms_failed", "短信发送失败", "cannot append to " + path_.string());
+    }
+    return core::Ok();
+  }
+
+ private:
+  std::filesystem::path path_;
+  std::mutex mu_;
+};
+
+// Writes the audit chain's head to the checkpoint file every second, and says loudly when the
+// database has fallen behind it (acknowledged writes lost).
+class CheckpointWriter {
+ public:
+  CheckpointWriter(store::Database& db, const audit::Checkpoint& checkpoint, const core::Clock& clock)
+      : db_(db), checkpoint_(checkpoint), clock_(clock), thread_([this] { Run(); }) {}
+  ~CheckpointWriter() {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+    Step();  // the last writes before a clean stop
+  }
+
+ private:
+  void Run() {
+    std::unique_lock lock(mu_);
+    while (!cv_.wait_for(lock, std::chrono::seconds(1), [this] { return stop_; })) {
+      lock.unlock();
+      Step();
+      lock.lock();
+    }
+  }
+  void Step() {
+    auto st = checkpoint_.Write(db_, clock_);
+    if (st.ok()) return;
+    auto now = std::chrono::steady_clock::now();
+    if (now - last_warning_ < std::chrono::minutes(1)) return;
+    last_warning_ = now;
+    if (st.error().code == "audit_truncated") {
+      spdlog::critical("{} — run `huiqi audit verify`", st.error().message);
+    } else {
+      spdlog::warn("audit checkpoint: {}", st.error().message_en);
+    }
+  }
+
+  store::Database& db_;
+  const audit::Checkpoint& checkpoint_;
+  const core::Clock& clock_;
+  std::chrono::steady_clock::time_point last_warning_{};
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+//! The server reads only the web directory; the database must not lie inside it (issue 10
+//! finding 2: a second descriptor opened and closed on the SQLite file drops its locks).
+void RefuseDatabaseUnderWebDir(const CommonOptions& common, const std::string& web_dir) {
+  if (common.db_url.rfind("sqlite:", 0) != 0 || web_dir.empty()) return;
+  std::error_code ec;
+  auto web = std::filesystem::weakly_canonical(web_dir, ec);
+  auto db = std::filesystem::weakly_canonical(common.db_url.substr(7), ec);
+  auto [w, d] = std::mismatch(web.begin(), web.end(), db.begin(), db.end());
+  if (w == web.end()) {
+    Fail(core::InvalidArgument("web_dir", "unsafe_web_dir", "数据库文件位于前端目录 " + web_dir + " 之内，拒绝启动",
+                               "the database file lies inside the web directory"));
+  }
 }
 
 // Applies enterprise changes from the change log to the in-memory index every second.
@@ -146,11 +236,25 @@ class IndexFollower {
 };
 
 void Serve(const CommonOptions& common, const ServeOptions& opts) {
+  RefuseDatabaseUnderWebDir(common, opts.web_dir);
   auto db = OpenMigratedDatabase(common);
   auto reference = LoadReferenceData(common);
   auto cal = LoadCalendar(common, db.get());
   core::SystemClock clock;
-  auth::AuthService auth(*db, clock);
+  auto keys = LoadKeyRing(common);
+  audit::Checkpoint checkpoint(CheckpointPath(common), keys);
+  if (auto st = checkpoint.Write(*db, clock); !st.ok() && st.error().code == "audit_truncated") {
+    spdlog::critical("{} — run `huiqi audit verify`", st.error().message);
+  }
+  CheckpointWriter checkpoints(*db, checkpoint, clock);
+  FileTextSender texts(StateDir(common) / "sms-outbox.log");
+  auth::DemoIdentityProvider demo_identity(keys, clock);
+  auth::AuthOptions auth_options;
+  auth_options.echo_codes = opts.demo_identity;
+  auth::AuthService auth(*db, clock, {keys, opts.demo_identity ? &demo_identity : nullptr, &texts}, auth_options);
+  if (opts.demo_identity) {
+    spdlog::warn("--demo-identity: the demo identity provider vouches for any enterprise; never use it in production");
+  }
   calendar::CalendarService calendar(*db, clock, cal);
 
   // The matching index of this node, loaded from the archive; the change-log position is read
@@ -170,7 +274,11 @@ void Serve(const CommonOptions& common, const ServeOptions& opts) {
 
   http::Router router(&auth);
   http::RegisterSystemApi(router, {*db, reference, calendar, clock});
-  http::RegisterAuthApi(router, auth, *db);
+  http::AuthApiOptions auth_api;
+  auth_api.secure_cookie = opts.secure_cookies;
+  auth_api.identity = opts.demo_identity ? &demo_identity : nullptr;
+  auth_api.demo_identity = opts.demo_identity ? &demo_identity : nullptr;
+  http::RegisterAuthApi(router, auth, *db, auth_api);
   http::RegisterRulesApi(router, matches, reference, clock);
   policy::PolicyService policies(*db, clock, cal, &schema);
   http::RegisterPolicyApi(router, policies, schema, reference);
@@ -188,6 +296,8 @@ void Serve(const CommonOptions& common, const ServeOptions& opts) {
   so.worker_threads = opts.worker_threads;
   so.body_limit = opts.body_limit;
   so.static_dir = opts.web_dir;
+  so.trusted_proxies = opts.trusted_proxies;
+  so.tls_behind_proxy = opts.secure_cookies;
   spdlog::info("huiqi {} on {} (data dir {})", HUIQI_VERSION, db->DisplayUrl(), common.data_dir);
   http::Server server(so, router);
   auto st = server.Run();
@@ -205,6 +315,11 @@ void AddServeCommand(CLI::App& cli, CommonOptions& common) {
   serve->add_option("--io-threads", opts->io_threads, "I/O 线程数")->capture_default_str()->check(CLI::Range(1, 64));
   serve->add_option("--workers", opts->worker_threads, "工作线程数")->capture_default_str()->check(CLI::Range(1, 256));
   serve->add_option("--body-limit", opts->body_limit, "请求体上限（字节）")->capture_default_str();
+  serve->add_option("--trusted-proxy", opts->trusted_proxies,
+                    "可信反向代理 IP 或网段（可多次）：只采信它们的 X-Forwarded-For");
+  serve->add_flag("--secure-cookies", opts->secure_cookies, "经 HTTPS 访问时：Cookie 加 Secure，并发送 HSTS");
+  serve->add_flag("--demo-identity", opts->demo_identity,
+                  "演示用身份认证：模拟江苏政务服务网法人登录、页面显示短信验证码（仅限演示和测试）");
   serve->callback([&common, opts] { Serve(common, *opts); });
 }
 

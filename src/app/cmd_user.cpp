@@ -55,7 +55,8 @@ void AddUserCommands(CLI::App& cli, CommonOptions& common) {
     }
     auto db = OpenMigratedDatabase(common);
     core::SystemClock clock;
-    auth::AuthService svc(*db, clock);
+    auto keys = LoadKeyRing(common);
+    auth::AuthService svc(*db, clock, auth::AuthDeps{keys});
     auth::NewUser u{*kind, a->login, a->name, a->password, a->department, ParseRoles(a->roles), a->uscc, a->phone};
     auto created = svc.CreateUser(nullptr, u);
     if (!created.ok()) Fail(created.error());

@@ -3,12 +3,20 @@
 // reads flags and the environment (STYLE.md habit 8).
 
 #include <string>
+#include <vector>
 
 namespace huiqi::app {
 
 struct CommonOptions {
   std::string db_url = "sqlite:var/huiqi.db";  // --db, or HUIQI_DB
   std::string data_dir = "data";               // --data-dir, or HUIQI_DATA_DIR: holidays/, reference/, demo/
+  //! --key-file, or HUIQI_KEY_FILE: the platform's secret keys (created 0600 when missing).
+  //! Default: huiqi.key in the state directory. Every node and command of one deployment must
+  //! use the same file; losing it loses the sealed fields (phone numbers, later bank accounts).
+  std::string key_file;
+  //! --state-dir, or HUIQI_STATE_DIR: the key file, the audit checkpoint, the SMS file channel.
+  //! Default: the SQLite file's directory, or var/ for PostgreSQL.
+  std::string state_dir;
 };
 
 struct ServeOptions {
@@ -17,6 +25,11 @@ struct ServeOptions {
   int io_threads = 2;                     // --io-threads
   int worker_threads = 4;                 // --workers: database and search work
   size_t body_limit = 8u << 20;           // --body-limit bytes (uploads come later)
+  std::vector<std::string> trusted_proxies;  // --trusted-proxy IP or CIDR (repeatable): X-Forwarded-For from these
+  bool secure_cookies = false;            // --secure-cookies: behind TLS, cookies get the Secure flag and HSTS is sent
+  //! --demo-identity: the demo identity provider vouches for any enterprise a registrant names,
+  //! and phone codes are shown on the page instead of texted. For demos and tests only.
+  bool demo_identity = false;
 };
 
 }  // namespace huiqi::app

@@ -41,6 +41,33 @@ core::ReferenceData LoadReferenceData(const CommonOptions& common) {
   return std::move(ref).value();
 }
 
+std::filesystem::path StateDir(const CommonOptions& common) {
+  std::filesystem::path dir;
+  if (!common.state_dir.empty()) {
+    dir = common.state_dir;
+  } else if (common.db_url.rfind("sqlite:", 0) == 0) {
+    dir = std::filesystem::path(common.db_url.substr(7)).parent_path();
+    if (dir.empty()) dir = ".";
+  } else {
+    dir = "var";
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  return dir;
+}
+
+secrets::KeyRing LoadKeyRing(const CommonOptions& common) {
+  std::filesystem::path file = common.key_file.empty() ? StateDir(common) / "huiqi.key" : std::filesystem::path(common.key_file);
+  auto ring = secrets::KeyRing::LoadOrCreate(file);
+  if (!ring.ok()) Fail(ring.error());
+  return std::move(ring).value();
+}
+
+std::filesystem::path CheckpointPath(const CommonOptions& common) {
+  if (common.db_url.rfind("sqlite:", 0) == 0) return common.db_url.substr(7) + ".audit-checkpoint";
+  return StateDir(common) / "audit-checkpoint.json";
+}
+
 void AddCommonOptions(CLI::App& sub, CommonOptions& common) {
   // Every subcommand binds the same variables, so the environment is read once as the default
   // (ApplyEnvironment) rather than through CLI11's envname, whose unused copies would overwrite
@@ -49,11 +76,17 @@ void AddCommonOptions(CLI::App& sub, CommonOptions& common) {
       ->capture_default_str();
   sub.add_option("--data-dir", common.data_dir, "数据目录 data directory: holidays/, reference/, demo/ (env HUIQI_DATA_DIR)")
       ->capture_default_str();
+  sub.add_option("--key-file", common.key_file,
+                 "密钥文件 the platform's secret keys (env HUIQI_KEY_FILE; default <state dir>/huiqi.key)");
+  sub.add_option("--state-dir", common.state_dir,
+                 "状态目录 key file, audit checkpoint, SMS file (env HUIQI_STATE_DIR; default beside the SQLite file, or var/)");
 }
 
 void ApplyEnvironment(CommonOptions& common) {
   if (const char* db = std::getenv("HUIQI_DB"); db && *db) common.db_url = db;
   if (const char* dir = std::getenv("HUIQI_DATA_DIR"); dir && *dir) common.data_dir = dir;
+  if (const char* key = std::getenv("HUIQI_KEY_FILE"); key && *key) common.key_file = key;
+  if (const char* state = std::getenv("HUIQI_STATE_DIR"); state && *state) common.state_dir = state;
 }
 
 }  // namespace huiqi::app

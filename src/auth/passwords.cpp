@@ -1,9 +1,12 @@
 #include "auth/passwords.h"
 
+#include "auth/detail/common_passwords.h"
+
 #include <argon2.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include <algorithm>
 #include <cctype>
 #include <stdexcept>
 #include <vector>
@@ -30,16 +33,56 @@ std::string Hex(const unsigned char* p, size_t n) {
 
 }  // namespace
 
-core::Status CheckPasswordPolicy(std::string_view password) {
+namespace {
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+core::Error Weak(std::string reason_zh, std::string reason_en) {
+  return core::InvalidArgument("password", "weak_password", "密码不符合要求：" + reason_zh, "weak password: " + reason_en);
+}
+
+//! The password without the digits and symbols people put around a word ("!Qwerty2026" → "qwerty").
+std::string Core(std::string_view lower) {
+  auto word = [](char c) {
+    auto u = static_cast<unsigned char>(c);
+    return std::isalpha(u) != 0 || u >= 0x80;  // letters, and any non-ASCII character (汉字)
+  };
+  size_t b = 0, e = lower.size();
+  while (b < e && !word(lower[b])) ++b;
+  while (e > b && !word(lower[e - 1])) --e;
+  return std::string(lower.substr(b, e - b));
+}
+
+}  // namespace
+
+core::Status CheckPasswordPolicy(std::string_view password, std::string_view login) {
   bool letter = false, digit = false;
   for (char c : password) {
     letter |= std::isalpha(static_cast<unsigned char>(c)) != 0;
     digit |= std::isdigit(static_cast<unsigned char>(c)) != 0;
   }
-  if (password.size() < 8 || password.size() > 128 || !letter || !digit) {
-    return core::InvalidArgument("password", "weak_password", "密码须为 8–128 位，且同时包含字母和数字",
-                                 "password must be 8-128 characters with letters and digits");
+  if (password.size() < kMinPasswordLength || password.size() > 128) {
+    return Weak("长度须为 10–128 位", "10-128 characters");
   }
+  if (!letter || !digit) return Weak("须同时包含字母和数字", "letters and digits");
+  std::string lower = Lower(password);
+  std::string login_lower = Lower(login);
+  if (login_lower.size() >= 3 && lower.find(login_lower) != std::string::npos) {
+    return Weak("不能包含登录名", "contains the login");
+  }
+  std::string core = Core(lower);
+  if (detail::IsCommonPassword(lower) || detail::IsCommonPassword(core) ||
+      (core.size() >= 3 && detail::IsCommonPassword(core + "123"))) {
+    return Weak("过于常见，容易被猜中", "too common");
+  }
+  // "aaaaaaaa11", "1212121212ab": long, but a handful of characters repeated.
+  std::string distinct = lower;
+  std::sort(distinct.begin(), distinct.end());
+  if (std::unique(distinct.begin(), distinct.end()) - distinct.begin() < 5) return Weak("不同的字符太少", "too few distinct characters");
   return core::Ok();
 }
 

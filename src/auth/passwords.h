@@ -9,8 +9,12 @@
 
 namespace huiqi::auth {
 
-//! The policy: 8–128 characters with at least one letter and one digit. Error field "password".
-core::Status CheckPasswordPolicy(std::string_view password);
+//! The policy: 10–128 characters with at least one letter and one digit, not the login (nor
+//! containing it), not a common password (the shipped list, compared case-insensitively and
+//! with leading or trailing digits and symbols removed, so "Password123!" is refused too).
+//! Error field "password", code "weak_password" with the reason in Chinese.
+core::Status CheckPasswordPolicy(std::string_view password, std::string_view login = "");
+inline constexpr size_t kMinPasswordLength = 10;
 //! Hashes a password (about 30–50 ms on purpose).
 core::Result<std::string> HashPassword(std::string_view password);
 //! True when `password` matches `encoded`; false for a mismatch or a malformed hash.

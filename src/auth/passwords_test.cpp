@@ -18,18 +18,31 @@ TEST(Passwords, HashIsArgon2idSaltedAndVerifies) {
   EXPECT_NE(*HashPassword("Secret123"), *h);  // a fresh salt every time
 }
 
-TEST(Passwords, PolicyWantsEightCharactersWithLettersAndDigits) {
-  for (const char* weak : {"short1a", "allletters", "12345678", ""}) {
+TEST(Passwords, PolicyWantsTenCharactersWithLettersAndDigits) {
+  for (const char* weak : {"short1a", "allletters", "1234567890", "", "abcdefg12"}) {
     auto st = CheckPasswordPolicy(weak);
     ASSERT_FALSE(st.ok()) << weak;
     EXPECT_EQ(st.error().field, "password");
     EXPECT_EQ(st.error().code, "weak_password");
     EXPECT_NE(st.error().message.find("密码"), std::string::npos);
   }
-  for (const char* fine : {"abcdefg1", "Officer2026", "Demo@2026", "长密码也可以abc123"}) {
+  for (const char* fine : {"abcdefgh12", "Officer2026", "Huiqi@2026", "长密码也可以abc123"}) {
     EXPECT_TRUE(CheckPasswordPolicy(fine).ok()) << fine;
   }
   EXPECT_FALSE(CheckPasswordPolicy(std::string(129, 'a') + "1").ok());
+}
+
+// Issue 10 finding 7: password1, qwerty12 and a password equal to the login were accepted.
+TEST(Passwords, CommonPasswordsAndTheLoginAreRefused) {
+  for (const char* common : {"password1", "Password123", "Password123!", "qwerty1234", "Qwerty2026", "1qaz2wsx3edc",
+                             "woaini1314", "5201314abc", "admin12345", "P@ssw0rd2026", "aaaaaaaa11", "1212121212ab"}) {
+    auto st = CheckPasswordPolicy(common);
+    EXPECT_FALSE(st.ok()) << common;
+  }
+  EXPECT_FALSE(CheckPasswordPolicy("zhangsan2026", "zhangsan").ok());
+  EXPECT_FALSE(CheckPasswordPolicy("ZhangSan@2026x", "zhangsan").ok()) << "case does not hide the login";
+  EXPECT_NE(CheckPasswordPolicy("zhangsan2026", "zhangsan").error().message.find("登录名"), std::string::npos);
+  EXPECT_TRUE(CheckPasswordPolicy("Lanting#Xu2026", "zhangsan").ok());
 }
 
 TEST(Passwords, RandomHexAndSha256) {

@@ -41,6 +41,8 @@ std::string_view RoleCode(Role r) {
     case Role::kPolicyOfficer: return "policy_officer";
     case Role::kReviewer: return "reviewer";
     case Role::kDepartmentAdmin: return "department_admin";
+    case Role::kEnterpriseAdmin: return "enterprise_admin";
+    case Role::kEnterprisePreparer: return "enterprise_preparer";
   }
   return "policy_officer";
 }
@@ -50,18 +52,28 @@ std::string_view RoleLabel(Role r) {
     case Role::kPolicyOfficer: return "政策专员";
     case Role::kReviewer: return "审核人员";
     case Role::kDepartmentAdmin: return "部门管理员";
+    case Role::kEnterpriseAdmin: return "企业管理员";
+    case Role::kEnterprisePreparer: return "企业经办人";
   }
   return "政策专员";
 }
 
 core::Result<Role> ParseRole(std::string_view code, std::string_view field) {
-  for (Role r : {Role::kPolicyOfficer, Role::kReviewer, Role::kDepartmentAdmin}) {
+  for (Role r : {Role::kPolicyOfficer, Role::kReviewer, Role::kDepartmentAdmin, Role::kEnterpriseAdmin,
+                 Role::kEnterprisePreparer}) {
     if (RoleCode(r) == code) return r;
   }
   return core::InvalidArgument(std::string(field), "invalid_enum",
-                               "角色应为 policy_officer、reviewer、department_admin 之一：" + std::string(code),
-                               "role must be policy_officer, reviewer or department_admin");
+                               "角色应为 policy_officer、reviewer、department_admin、enterprise_admin、"
+                               "enterprise_preparer 之一：" + std::string(code),
+                               "unknown role");
 }
+
+bool IsDepartmentRole(Role r) {
+  return r == Role::kPolicyOfficer || r == Role::kReviewer || r == Role::kDepartmentAdmin;
+}
+
+bool IsEnterpriseRole(Role r) { return r == Role::kEnterpriseAdmin || r == Role::kEnterprisePreparer; }
 
 bool Principal::HasRole(Role r) const { return std::find(roles.begin(), roles.end(), r) != roles.end(); }
 

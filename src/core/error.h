@@ -2,6 +2,7 @@
 // One error policy for the whole project (see docs/architecture.md, "Errors"):
 // expected failures are values (Result<T> / Status), exceptions only for broken invariants.
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -36,6 +37,7 @@ struct Error {
   std::string message_en;  // English
   std::string field;
   int position = -1;  // where in the input the error is (rule text offset, CSV line), -1 if none
+  int64_t retry_after_seconds = 0;  // kRateLimited: when to try again (HTTP Retry-After), 0 if unknown
 
   std::string ToString() const;  // "code: message_en (field)" for logs and CLI
 };

@@ -258,17 +258,24 @@ constexpr store::Statement kHistory{
 constexpr store::Statement kCorrectionInsert{
     "profile.correction_insert",
     "INSERT INTO enterprise_corrections (enterprise_id, attribute, current_value, proposed_value, note, data_source, "
-    "status, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?) RETURNING id"};
+    "status, created_by, created_at, department_id) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?) RETURNING id"};
 #define HQ_CORRECTION_SELECT \
     "SELECT c.id, c.enterprise_id, e.uscc, e.name, c.attribute, c.current_value, c.proposed_value, c.note, " \
-    "c.data_source, c.status, c.created_at, c.resolved_at, c.resolution_note FROM enterprise_corrections c " \
-    "JOIN enterprises e ON e.id = c.enterprise_id "
+    "c.data_source, c.status, c.created_at, c.resolved_at, c.resolution_note, c.department_id, " \
+    "d.name AS department_name FROM enterprise_corrections c JOIN enterprises e ON e.id = c.enterprise_id " \
+    "LEFT JOIN departments d ON d.id = c.department_id "
 constexpr store::Statement kCorrectionById{"profile.correction_by_id", HQ_CORRECTION_SELECT "WHERE c.id = ?"};
 constexpr store::Statement kCorrectionsOf{"profile.corrections_of",
                                           HQ_CORRECTION_SELECT "WHERE e.uscc = ? ORDER BY c.id DESC LIMIT 200"};
 constexpr store::Statement kCorrectionsAll{
     "profile.corrections_all", HQ_CORRECTION_SELECT "WHERE (? = '' OR c.status = ?) ORDER BY c.id DESC LIMIT 200"};
+//! A department sees the corrections of the data it owns (issue 10 finding 5).
+constexpr store::Statement kCorrectionsOfDepartment{
+    "profile.corrections_of_department",
+    HQ_CORRECTION_SELECT "WHERE c.department_id = ? AND (? = '' OR c.status = ?) ORDER BY c.id DESC LIMIT 200"};
 #undef HQ_CORRECTION_SELECT
+constexpr store::Statement kSourceOwner{"profile.source_owner",
+                                        "SELECT department_id FROM data_source_owners WHERE source = ?"};
 constexpr store::Statement kCorrectionResolve{
     "profile.correction_resolve",
     "UPDATE enterprise_corrections SET status = ?, resolved_by = ?, resolved_at = ?, resolution_note = ? "
@@ -569,6 +576,8 @@ Correction CorrectionFrom(const store::Row& r) {
   c.created_at = r.Text("created_at");
   c.resolved_at = r.IsNull("resolved_at") ? "" : r.Text("resolved_at");
   c.resolution_note = r.Text("resolution_note");
+  c.department_id = r.OptInt("department_id");
+  c.department_name = r.IsNull("department_name") ? "" : r.Text("department_name");
   return c;
 }
 
@@ -785,9 +794,13 @@ Result<Correction> ProfileService::ProposeCorrection(const auth::Principal& acto
     if (!p) return core::NotFound("本企业的档案（尚未归集）", "the enterprise's archive");
     auto current = FactText(p->facts, *a);
     if (current == proposed_text) return Bad("value", "更正值与档案中的值相同", "the value is unchanged");
+    // The correction goes to the department that owns the attribute's source (the platform
+    // office sees those whose source has no owner on record).
+    HQ_ASSIGN_OR_RETURN(auto owner, s.QueryOptional(kSourceOwner, {a->source}));
     HQ_ASSIGN_OR_RETURN(auto row, s.QueryOne(kCorrectionInsert,
                                              {p->id, a->key, store::OptionalText(current), *proposed_text, note, a->source,
-                                              UserValue(actor), now},
+                                              UserValue(actor), now,
+                                              owner ? store::Value(owner->Int("department_id")) : store::Null()},
                                              "", ""));
     int64_t id = row.Int("id");
     HQ_ASSIGN_OR_RETURN(auto created, s.QueryOne(kCorrectionById, {id}, "", ""));
@@ -813,8 +826,12 @@ Result<std::vector<Correction>> ProfileService::ListCorrections(const auth::Prin
         Correction c = CorrectionFrom(r);
         if (status.empty() || CorrectionStatusCode(c.status) == status) out.push_back(std::move(c));
       }
-    } else {
+    } else if (viewer.Is(auth::UserKind::kPlatformAdmin)) {
       HQ_ASSIGN_OR_RETURN(auto rows, s.Query(kCorrectionsAll, {status, status}));
+      for (const auto& r : rows) out.push_back(CorrectionFrom(r));
+    } else {
+      if (!viewer.department_id) return out;
+      HQ_ASSIGN_OR_RETURN(auto rows, s.Query(kCorrectionsOfDepartment, {*viewer.department_id, status, status}));
       for (const auto& r : rows) out.push_back(CorrectionFrom(r));
     }
     return out;
@@ -832,12 +849,24 @@ Result<Correction> ProfileService::ResolveCorrection(const auth::Principal& acto
   return db_.WriteValue<Correction>([&](Session& s) -> Result<Correction> {
     HQ_ASSIGN_OR_RETURN(auto row, s.QueryOne(kCorrectionById, {id}, "档案更正", "correction"));
     Correction before = CorrectionFrom(row);
+    // Only the department that owns the data decides on it (or the platform office).
+    if (!actor.Is(auth::UserKind::kPlatformAdmin) &&
+        (!before.department_id || !actor.department_id || *before.department_id != *actor.department_id)) {
+      return core::PermissionDenied("该更正涉及" + (before.department_name.empty() ? std::string("平台")
+                                                                                  : before.department_name) +
+                                        "负责的数据，只能由该部门处理",
+                                    "only the department owning the data source may resolve this correction");
+    }
     if (before.status != CorrectionStatus::kPending) {
       return core::MakeError(core::ErrorKind::kFailedPrecondition, "already_resolved", "该更正已处理",
                              "the correction was already resolved");
     }
-    HQ_RETURN_IF_ERROR(s.Exec(kCorrectionResolve, {std::string(accept ? "accepted" : "rejected"), UserValue(actor), now,
-                                                   note, id}));
+    HQ_ASSIGN_OR_RETURN(int64_t changed, s.Exec(kCorrectionResolve, {std::string(accept ? "accepted" : "rejected"),
+                                                                     UserValue(actor), now, note, id}));
+    // The status is in the UPDATE's WHERE: a reviewer who lost the race changes nothing.
+    if (changed != 1) {
+      return core::MakeError(core::ErrorKind::kConflict, "already_resolved", "该更正刚被他人处理", "resolved concurrently");
+    }
     if (accept) {
       EnterpriseRecord rec;
       rec.uscc = before.uscc;
@@ -899,6 +928,8 @@ json CorrectionJson(const Correction& c) {
           {"proposed_value", c.proposed_value},
           {"note", c.note},
           {"data_source", c.data_source},
+          {"department_id", c.department_id ? json(*c.department_id) : json()},
+          {"department_name", c.department_name.empty() ? json() : json(c.department_name)},
           {"status", CorrectionStatusCode(c.status)},
           {"status_label", CorrectionStatusLabel(c.status)},
           {"created_at", c.created_at},

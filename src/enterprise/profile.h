@@ -83,6 +83,8 @@ struct Correction {
   bool has_current = false;
   CorrectionStatus status = CorrectionStatus::kPending;
   std::string created_at, resolved_at, resolution_note;
+  std::optional<int64_t> department_id;  // who owns the attribute's source; none: the platform office
+  std::string department_name;
 };
 
 class ProfileService {
@@ -115,9 +117,11 @@ class ProfileService {
   //! An enterprise user proposes a value for one attribute of its own archive.
   core::Result<Correction> ProposeCorrection(const auth::Principal& actor, const std::string& attribute,
                                              const nlohmann::json& value, const std::string& note);
-  //! Enterprise users: their own; staff and admins: all, optionally by status code.
+  //! Enterprise users: their own; department staff: those routed to their department (the
+  //! owner of the attribute's data source); platform admins: all. Optionally by status code.
   core::Result<std::vector<Correction>> ListCorrections(const auth::Principal& viewer, const std::string& status);
-  //! Reviewer / department admin / platform admin: accepting writes the value (source "企业更正").
+  //! A reviewer or department admin of the owning department, or a platform admin: accepting
+  //! writes the value (source "企业更正"). kConflict when another reviewer resolved it first.
   core::Result<Correction> ResolveCorrection(const auth::Principal& actor, int64_t id, bool accept,
                                              const std::string& note);
 

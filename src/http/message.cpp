@@ -140,7 +140,10 @@ Response Response::FromError(const core::Error& e) {
                         {"message_en", e.message_en},
                         {"field", e.field.empty() ? nlohmann::json() : nlohmann::json(e.field)}};
   if (e.position >= 0) err["position"] = e.position;
-  return Json(StatusFor(e.kind), {{"error", err}});
+  if (e.retry_after_seconds > 0) err["retry_after_seconds"] = e.retry_after_seconds;
+  Response r = Json(StatusFor(e.kind), {{"error", err}});
+  if (e.retry_after_seconds > 0) r.SetHeader("Retry-After", std::to_string(e.retry_after_seconds));
+  return r;
 }
 
 void Response::SetHeader(std::string name, std::string value) {

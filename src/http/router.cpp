@@ -121,6 +121,11 @@ Response Router::Dispatch(Request& request) const {
   Response resp;
   try {
     resp = DispatchUnchecked(request);
+  } catch (const nlohmann::json::type_error& e) {
+    // A handler read a body member as the wrong type ({"uscc": {"a": 1}}): the client's mistake.
+    spdlog::info("{} {} [{}]: wrong type in body: {}", request.method, request.path, request.request_id, e.what());
+    resp = Response::FromError(core::InvalidArgument("body", "invalid_type", "请求体中有字段的类型不正确（如应为字符串却是对象）",
+                                                     "a body member has the wrong type"));
   } catch (const std::exception& e) {
     spdlog::error("handler for {} {} [{}] threw: {}", request.method, request.path, request.request_id, e.what());
     resp = Response::FromError(core::Internal("exception"));

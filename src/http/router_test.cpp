@@ -113,6 +113,20 @@ TEST_F(RouterTest, AHandlerExceptionBecomesA500InTheErrorFormat) {
   EXPECT_NE(Body(r)["error"]["message"].get<std::string>().find("req-7"), std::string::npos);
 }
 
+TEST_F(RouterTest, AWrongTypedBodyMemberIsA400NotA500) {
+  router_.Add("POST", "/api/v1/typed", Access::Public(), [](Request& r) {
+    auto body = r.JsonBody();
+    return Response::Ok({{"n", body->value("name", std::string())}});  // throws for {"name": {}}
+  });
+  auto req = Make("POST", "/api/v1/typed");
+  req.headers["content-type"] = "application/json";
+  req.body = R"({"name":{"a":1}})";
+  Response r = router_.Dispatch(req);
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(Body(r)["error"]["code"], "invalid_type");
+  EXPECT_EQ(r.body.find("json.exception"), std::string::npos) << r.body;
+}
+
 TEST(Request, JsonBodiesNeedTheJsonContentType) {
   Request r;
   r.body = "{\"login\":\"a\"}";

@@ -14,7 +14,7 @@ const { chromium } = require('playwright-core')
 
 const BASE = process.env.HUIQI_URL || 'http://127.0.0.1:8080'
 const SHOTS = process.env.HUIQI_SCREENSHOTS || new URL('../../docs/screenshots', import.meta.url).pathname
-const PASSWORD = 'Demo@2026'
+const PASSWORD = 'Huiqi@2026'
 // The server's database is fresh for every run, so names need not be unique across runs; fixed
 // names keep the committed screenshots stable. STAMP only varies what no screenshot shows.
 const STAMP = new Date().toISOString().replace(/\D/g, '').slice(4, 12)
@@ -264,22 +264,31 @@ test('企业：登录后查看为您匹配，未通过的条件附企业实际�
   shared.correctionProposed = true
 })
 
-test('企业：注册新账号并登录，档案未归集时说明原因', async () => {
+test('企业：经法人身份认证注册新账号并登录，档案未归集时说明原因', async () => {
   const page = await newPage()
   await page.goto(BASE + '/register')
-  const bad = input(page, 'reg-uscc')
+  const account = 'ent_newco'
+  // Typing a USCC binds nothing: the legal-person login (the demo's stand-in for 江苏政务服务网) does.
+  await page.locator('[data-test="reg-idp"]').click()
+  const bad = input(page, 'idp-uscc')
   await bad.fill('91320412MA1X2Y3Z4R')
   await bad.blur()
   await page.getByText('统一社会信用代码无效').first().waitFor()
-  const account = 'ent_newco'
-  await input(page, 'reg-name').fill('常州新注册测试科技有限公司')
   await bad.fill(makeUscc(Number(STAMP.slice(-7))))
+  await input(page, 'idp-name').fill('常州新注册测试科技有限公司')
+  await input(page, 'idp-person').fill('周新')
+  await page.locator('[data-test="idp-submit"]').click()
+  await page.locator('[data-test="reg-verified"]').waitFor()
+  await input(page, 'reg-name').fill('常州新注册测试科技有限公司')
   await input(page, 'reg-login').fill(account)
   await input(page, 'reg-password').fill('Newco@2026x')
   await input(page, 'reg-phone').fill('13800000000')
+  await page.locator('[data-test="reg-send-code"]').click()
+  const demo = await page.locator('[data-test="reg-demo-code"]').textContent()
+  await input(page, 'reg-code').fill(demo.match(/(\d{6})/)[1])
   await page.locator('[data-test="reg-submit"]').click()
   await page.waitForURL(/\/login$/).catch(async () => {
-    throw new Error(`registration failed: ${await textIfAny(page, '[data-test="error"]')}`)
+    throw new Error(`registration failed: ${await textIfAny(page, '[data-test="error"]')} ${await textIfAny(page, '.el-form-item__error')}`)
   })
   await input(page, 'login').fill(account)
   await input(page, 'password').fill('Newco@2026x')
@@ -287,6 +296,31 @@ test('企业：注册新账号并登录，档案未归集时说明原因', async
   await page.waitForURL(/\/space\/matches$/)
   await page.locator('[data-test="no-archive"]').waitFor()
   assert.match(await page.locator('[data-test="who"]').textContent(), /常州新注册测试科技有限公司/)
+  // The enterprise's admin invites a preparer; the code is shown once.
+  await page.goto(BASE + '/space/members')
+  await page.locator('[data-test="invite-create"]').click()
+  const code = await page.locator('[data-test="invite-code"]').textContent()
+  assert.match(code, /邀请码：[0-9a-f]{24}/)
+  await shot(page, 'members')
+})
+
+test('企业：冒用已绑定企业的统一社会信用代码注册被拒绝', async () => {
+  const page = await newPage()
+  await page.goto(BASE + '/register')
+  await page.locator('[data-test="reg-idp"]').click()
+  await input(page, 'idp-uscc').fill('913204127123456136')  // 常州星辰智能装备 (ent_xingchen)
+  await input(page, 'idp-person').fill('冒名者')
+  await page.locator('[data-test="idp-submit"]').click()
+  await page.locator('[data-test="reg-verified"]').waitFor()
+  await input(page, 'reg-name').fill('冒名者')
+  await input(page, 'reg-login').fill('evil_clone')
+  await input(page, 'reg-password').fill('Evil@Pass2026')
+  await input(page, 'reg-phone').fill('13800000009')
+  await page.locator('[data-test="reg-send-code"]').click()
+  const demo = await page.locator('[data-test="reg-demo-code"]').textContent()
+  await input(page, 'reg-code').fill(demo.match(/(\d{6})/)[1])
+  await page.locator('[data-test="reg-submit"]').click()
+  await page.getByText('该企业已有管理员账号').first().waitFor()
 })
 
 test('部门：审核人员采纳企业的档案更正，档案随之更新', async () => {

@@ -85,8 +85,13 @@ before(async () => {
   csrf = login.body.csrf_token
 })
 
-after(() => {
-  if (server) server.kill()
+after(async () => {
+  // Wait for the server to exit: it writes its last audit checkpoint beside the database on the way out.
+  if (server && server.exitCode === null) {
+    const exited = new Promise((resolve) => server.once('exit', resolve))
+    server.kill()
+    await exited
+  }
   if (tmp) rmSync(tmp, { recursive: true, force: true })
 })
 

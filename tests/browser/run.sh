@@ -32,7 +32,7 @@ base="http://127.0.0.1:$port"
 "$HUIQI" seed-demo --db "$db" >>"$tmp/setup.log" 2>&1 || { cat "$tmp/setup.log"; echo "browser: seed-demo failed" >&2; exit 1; }
 "$HUIQI" gen enterprises --db "$db" --count 3000 --seed 7 >>"$tmp/setup.log" 2>&1 \
   || { cat "$tmp/setup.log"; echo "browser: gen enterprises failed" >&2; exit 1; }
-"$HUIQI" serve --db "$db" --listen "127.0.0.1:$port" --web-dir "$root/web/dist" >"$tmp/server.log" 2>&1 &
+"$HUIQI" serve --db "$db" --listen "127.0.0.1:$port" --web-dir "$root/web/dist" --demo-identity >"$tmp/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 150); do curl -sf "$base/api/v1/health" >/dev/null 2>&1 && break; sleep 0.1; done
 if ! curl -sf "$base/api/v1/health" >/dev/null; then

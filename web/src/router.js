@@ -15,6 +15,7 @@ const routes = [
   { path: '/space', redirect: '/space/matches' },
   { path: '/space/matches', component: () => import('./views/enterprise/Matches.vue'), meta: { title: '为您匹配', need: 'enterprise' } },
   { path: '/space/archive', component: () => import('./views/enterprise/Archive.vue'), meta: { title: '企业档案', need: 'enterprise' } },
+  { path: '/space/members', component: () => import('./views/enterprise/Members.vue'), meta: { title: '企业成员', need: 'enterprise' } },
 
   { path: '/dept', redirect: '/dept/policies' },
   { path: '/dept/policies', component: () => import('./views/dept/Policies.vue'), meta: { title: '本部门政策', need: 'staff' } },

@@ -36,7 +36,7 @@ Department DepartmentOf(const store::Row& r) {
           r.OptInt("parent_id"), r.Text("phone"), r.Text("created_at")};
 }
 
-User UserOf(const store::Row& r) {
+User UserOf(const store::Row& r, const secrets::KeyRing& keys) {
   User u;
   u.id = r.Int("id");
   u.login = r.Text("login");
@@ -45,7 +45,12 @@ User UserOf(const store::Row& r) {
   u.department_id = r.OptInt("department_id");
   u.roles = SplitRoles(r.Text("roles"));
   u.uscc = r.OptText("uscc");
-  u.phone = r.Text("phone");
+  std::string phone = r.Text("phone");
+  if (secrets::KeyRing::IsSealed(phone)) {
+    auto open = keys.Open(phone, "phone");
+    phone = open.ok() ? *open : "";
+  }
+  u.phone = phone;
   u.active = r.Bool("active");
   u.created_at = r.Text("created_at");
   return u;
@@ -63,7 +68,7 @@ json AuditJson(const User& u) {
           {"department_id", u.department_id ? json(*u.department_id) : json()},
           {"roles", JoinRoles(u.roles)},
           {"uscc", u.uscc ? json(*u.uscc) : json()},
-          {"phone", u.phone},
+          {"phone", secrets::MaskPhone(u.phone)},
           {"active", u.active}};
 }
 
@@ -122,6 +127,22 @@ core::Status ValidateDepartmentFields(const NewUser& u) {
     if (u.roles.empty()) {
       return core::InvalidArgument("roles", "required", "部门工作人员须至少有一个角色", "at least one role is required");
     }
+    for (Role r : u.roles) {
+      if (!IsDepartmentRole(r)) {
+        return core::InvalidArgument("roles", "invalid_enum", "部门工作人员的角色应为政策专员、审核人员或部门管理员",
+                                     "department staff roles are policy_officer, reviewer, department_admin");
+      }
+    }
+  } else if (u.kind == UserKind::kEnterprise) {
+    if (!u.department_code.empty()) {
+      return core::InvalidArgument("department", "not_applicable", "企业用户不属于部门", "enterprise users have no department");
+    }
+    for (Role r : u.roles) {
+      if (!IsEnterpriseRole(r)) {
+        return core::InvalidArgument("roles", "invalid_enum", "企业用户的角色应为企业管理员或企业经办人",
+                                     "enterprise roles are enterprise_admin, enterprise_preparer");
+      }
+    }
   } else if (!u.department_code.empty() || !u.roles.empty()) {
     return core::InvalidArgument(u.department_code.empty() ? "roles" : "department", "not_applicable",
                                  "只有部门工作人员可以指定部门和角色",
@@ -132,19 +153,36 @@ core::Status ValidateDepartmentFields(const NewUser& u) {
 
 }  // namespace
 
-core::Status ValidateNewUser(const NewUser& u) {
+core::Status ValidatePhone(std::string_view phone, bool required) {
+  if (phone.empty()) {
+    if (!required) return core::Ok();
+    return core::InvalidArgument("phone", "required", "请填写手机号码（用于接收短信通知）", "phone is required");
+  }
+  bool mobile = phone.size() == 11 && phone[0] == '1' && phone.find_first_not_of("0123456789") == std::string_view::npos;
+  bool landline = phone.size() >= 7 && phone.size() <= 20 && phone.find_first_not_of("0123456789-") == std::string_view::npos;
+  if (!mobile && !(landline && !required)) {
+    return core::InvalidArgument("phone", "invalid_phone", required ? "手机号码应为 11 位数字，以 1 开头" : "联系电话格式不正确",
+                                 "phone must be a mobile number (11 digits starting with 1)");
+  }
+  return core::Ok();
+}
+
+std::pair<std::string, std::string> SealPhone(const secrets::KeyRing& keys, std::string_view phone) {
+  if (phone.empty()) return {"", ""};
+  return {keys.Seal(phone, "phone"), keys.LookupHash(phone, "phone")};
+}
+
+core::Status ValidateNewUser(const NewUser& u, bool need_uscc) {
   HQ_RETURN_IF_ERROR(ValidateLoginName(u.login));
   if (u.display_name.empty() || u.display_name.size() > 200) {
     return core::InvalidArgument("display_name", "required", "请填写名称（不超过 200 个字符）",
                                  "display_name is required (at most 200 characters)");
   }
-  if (u.phone.size() > 32) {
-    return core::InvalidArgument("phone", "too_long", "联系电话过长", "phone is too long");
-  }
-  HQ_RETURN_IF_ERROR(CheckPasswordPolicy(u.password));
+  HQ_RETURN_IF_ERROR(ValidatePhone(u.phone, false));
+  HQ_RETURN_IF_ERROR(CheckPasswordPolicy(u.password, u.login));
   HQ_RETURN_IF_ERROR(ValidateDepartmentFields(u));
   if (u.kind == UserKind::kEnterprise) {
-    HQ_RETURN_IF_ERROR(core::ValidateUscc(u.uscc, "uscc"));
+    if (need_uscc || !u.uscc.empty()) HQ_RETURN_IF_ERROR(core::ValidateUscc(u.uscc, "uscc"));
   } else if (!u.uscc.empty()) {
     return core::InvalidArgument("uscc", "not_applicable", "只有企业用户关联统一社会信用代码",
                                  "only enterprise users have a USCC");
@@ -152,9 +190,9 @@ core::Status ValidateNewUser(const NewUser& u) {
   return core::Ok();
 }
 
-core::Result<User> LoadUser(store::Session& s, int64_t user_id) {
+core::Result<User> LoadUser(store::Session& s, int64_t user_id, const secrets::KeyRing& keys) {
   HQ_ASSIGN_OR_RETURN(auto row, s.QueryOne(kUserById, {user_id}, "用户", "user"));
-  return UserOf(row);
+  return UserOf(row, keys);
 }
 
 }  // namespace huiqi::auth::detail

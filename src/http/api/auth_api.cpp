@@ -43,7 +43,7 @@ json UserJson(const auth::User& u) {
           {"department_id", Nullable(u.department_id)},
           {"roles", RolesJson(u.roles)},
           {"uscc", Nullable(u.uscc)},
-          {"phone", u.phone},
+          {"phone", u.phone},  // the account's own, or the platform admin's list on file (澄 第十六条)
           {"active", u.active},
           {"created_at", u.created_at}};
 }
@@ -157,25 +157,59 @@ core::Result<auth::UserChanges> ChangesFrom(const json& body) {
   return c;
 }
 
-std::string Cookie(const AuthApiOptions& o, const std::string& value, int64_t max_age) {
-  return o.cookie_name + "=" + value + "; Path=/; HttpOnly; SameSite=Lax; Max-Age=" + std::to_string(max_age) +
+std::string Cookie(const AuthApiOptions& o, const std::string& name, const std::string& value, int64_t max_age,
+                   const std::string& path) {
+  return name + "=" + value + "; Path=" + path + "; HttpOnly; SameSite=Lax; Max-Age=" + std::to_string(max_age) +
          (o.secure_cookie ? "; Secure" : "");
 }
 
-//! Runs `fn` on the parsed JSON body, or answers the parse error.
-
-
 // ---- routes ----
+
+json NoticeJson(const auth::LoginNotice& n) {
+  if (n.failed_attempts == 0) return nullptr;
+  return {{"failed_attempts", n.failed_attempts},
+          {"last_failed_at", n.last_failed_at},
+          {"last_failed_from", n.last_failed_from},
+          {"message", "自上次登录以来，您的账号有 " + std::to_string(n.failed_attempts) + " 次登录失败（最近一次于 " +
+                          n.last_failed_at + "，来自 " + n.last_failed_from + "）。如非本人操作，请修改密码。"}};
+}
+
+json MemberJson(const auth::Member& m) {
+  return {{"id", m.user_id},          {"login", m.login},
+          {"display_name", m.display_name}, {"role", auth::RoleCode(m.role)},
+          {"role_label", auth::RoleLabel(m.role)}, {"phone", m.phone_masked},
+          {"active", m.active},        {"created_at", m.created_at}};
+}
+
+json InvitationJson(const auth::Invitation& i) {
+  json j = {{"id", i.id},
+            {"role", auth::RoleCode(i.role)},
+            {"role_label", auth::RoleLabel(i.role)},
+            {"note", i.note},
+            {"status", i.status},
+            {"created_at", i.created_at},
+            {"expires_at", core::FormatTimestamp(core::FromUnixSeconds(i.expires_at))},
+            {"invited_by", i.invited_by_login}};
+  if (!i.code.empty()) j["code"] = i.code;
+  return j;
+}
 
 void AddSessionRoutes(Router& router, auth::AuthService& auth, const AuthApiOptions& options) {
   router.Add("POST", "/api/v1/auth/login", Access::Public(), [&auth, options](Request& req) {
     return WithBody(req, [&](const json& body) {
-      auto r = auth.Login(Str(body, "login"), Str(body, "password"), req.remote_addr);
+      auto r = auth.Login(Str(body, "login"), Str(body, "password"), req.remote_addr, req.Cookie(options.device_cookie));
       if (!r.ok()) return Response::FromError(r.error());
       auto user = PrincipalJson(auth, r->principal);
       if (!user.ok()) return Response::FromError(user.error());
-      Response resp = Response::Ok({{"user", *user}, {"csrf_token", r->principal.csrf_token}});
-      resp.SetHeader("Set-Cookie", Cookie(options, r->token, int64_t{auth.options().session_max_hours} * 3600));
+      Response resp =
+          Response::Ok({{"user", *user}, {"csrf_token", r->principal.csrf_token}, {"notice", NoticeJson(r->notice)}});
+      // The cookie lives exactly as long as the session may (AuthOptions::session_max_hours).
+      resp.SetHeader("Set-Cookie", Cookie(options, options.cookie_name, r->token,
+                                          int64_t{auth.options().session_max_hours} * 3600, "/"));
+      if (!r->device_token.empty()) {
+        resp.SetHeader("Set-Cookie", Cookie(options, options.device_cookie, r->device_token,
+                                            int64_t{auth.options().trusted_device_days} * 86400, "/api/v1/auth/"));
+      }
       return resp;
     });
   });
@@ -183,14 +217,25 @@ void AddSessionRoutes(Router& router, auth::AuthService& auth, const AuthApiOpti
     auto st = auth.Logout(req.User());
     if (!st.ok()) return Response::FromError(st.error());
     Response resp = Response::Ok({{"logged_out", true}});
-    resp.SetHeader("Set-Cookie", Cookie(options, "", 0));
+    resp.SetHeader("Set-Cookie", Cookie(options, options.cookie_name, "", 0, "/"));
     return resp;
+  });
+  router.Add("POST", "/api/v1/auth/phone-code", Access::Public(), [&auth](Request& req) {
+    return WithBody(req, [&](const json& body) {
+      return Answer(auth.RequestPhoneCode(Str(body, "phone"), req.remote_addr), [](const auth::PhoneCodeSent& s) {
+        json j = {{"sent", true}, {"phone", s.phone_masked}, {"expires_in_seconds", s.expires_in_seconds}};
+        if (!s.code.empty()) j["demo_code"] = s.code;
+        return j;
+      }, 202);
+    });
   });
   router.Add("POST", "/api/v1/auth/register", Access::Public(), [&auth](Request& req) {
     return WithBody(req, [&](const json& body) {
       auto u = NewUserFrom(body);
       if (!u.ok()) return Response::FromError(u.error());
-      return Answer(auth.Register(*u), UserJson, 201);
+      auth::Registration r{*u, Str(body, "phone_code"), Str(body, "identity_ticket"), Str(body, "invite_code"),
+                           req.remote_addr};
+      return Answer(auth.Register(r), UserJson, 201);
     });
   });
   router.Add("POST", "/api/v1/auth/password", Access::LoggedIn(), [&auth](Request& req) {
@@ -204,6 +249,62 @@ void AddSessionRoutes(Router& router, auth::AuthService& auth, const AuthApiOpti
     return Answer(PrincipalJson(auth, req.User()), [&](json me) {
       me["csrf_token"] = req.User().csrf_token;
       return me;
+    });
+  });
+}
+
+void AddIdentityRoutes(Router& router, const AuthApiOptions& options) {
+  auth::IdentityProvider* idp = options.identity;
+  router.Add("GET", "/api/v1/auth/identity", Access::Public(), [idp](Request&) {
+    if (idp == nullptr) return Response::Ok({{"provider", nullptr}, {"label", "未接入"}});
+    return Response::Ok({{"provider", idp->Name()}, {"label", idp->Label()}});
+  });
+  if (options.demo_identity == nullptr) return;
+  // The demo's stand-in for the provincial legal-person login page (江苏政务服务网): it vouches
+  // for whatever it is told. Registered only with --demo-identity.
+  router.Add("POST", "/api/v1/auth/identity/demo", Access::Public(), [demo = options.demo_identity](Request& req) {
+    return WithBody(req, [&](const json& body) {
+      auth::LegalPersonClaim c;
+      c.uscc = Str(body, "uscc");
+      c.enterprise_name = Str(body, "enterprise_name");
+      c.person_name = Str(body, "person_name");
+      c.legal_representative = !body.contains("legal_representative") || body["legal_representative"] == true;
+      return Answer(demo->IssueTicket(c), [](const std::string& t) { return json{{"ticket", t}, {"provider", "demo"}}; });
+    });
+  });
+}
+
+void AddMemberRoutes(Router& router, auth::AuthService& auth) {
+  auto ent = Access::Kinds({auth::UserKind::kEnterprise});
+  router.Add("GET", "/api/v1/me/enterprise/members", ent, [&auth](Request& req) {
+    return Answer(auth.ListMembers(req.User()), [](const std::vector<auth::Member>& list) {
+      return ItemsJson(list, MemberJson);
+    });
+  });
+  router.Add("DELETE", "/api/v1/me/enterprise/members/{id}", ent, [&auth](Request& req) {
+    return WithId(req, [&](int64_t id) {
+      auto st = auth.RemoveMember(req.User(), id);
+      if (!st.ok()) return Response::FromError(st.error());
+      return Response::Ok({{"removed", true}});
+    });
+  });
+  router.Add("GET", "/api/v1/me/enterprise/invitations", ent, [&auth](Request& req) {
+    return Answer(auth.ListInvitations(req.User()), [](const std::vector<auth::Invitation>& list) {
+      return ItemsJson(list, InvitationJson);
+    });
+  });
+  router.Add("POST", "/api/v1/me/enterprise/invitations", ent, [&auth](Request& req) {
+    return WithBody(req, [&](const json& body) {
+      auto role = auth::ParseRole(body.value("role", "enterprise_preparer"), "role");
+      if (!role.ok()) return Response::FromError(role.error());
+      return Answer(auth.Invite(req.User(), *role, Str(body, "note")), InvitationJson, 201);
+    });
+  });
+  router.Add("DELETE", "/api/v1/me/enterprise/invitations/{id}", ent, [&auth](Request& req) {
+    return WithId(req, [&](int64_t id) {
+      auto st = auth.RevokeInvitation(req.User(), id);
+      if (!st.ok()) return Response::FromError(st.error());
+      return Response::Ok({{"revoked", true}});
     });
   });
 }
@@ -320,6 +421,8 @@ void AddAuditRoutes(Router& router, store::Database& db) {
 
 void RegisterAuthApi(Router& router, auth::AuthService& auth, store::Database& db, AuthApiOptions options) {
   AddSessionRoutes(router, auth, options);
+  AddIdentityRoutes(router, options);
+  AddMemberRoutes(router, auth);
   AddDepartmentRoutes(router, auth);
   AddUserRoutes(router, auth);
   AddAuditRoutes(router, db);

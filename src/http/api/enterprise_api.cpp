@@ -9,6 +9,7 @@
 
 #include "audit/audit_log.h"
 #include "enterprise/attributes.h"
+#include "enterprise/data_sources.h"
 #include "core/money.h"
 #include "http/api/handlers.h"
 #include "http/api/paging.h"
@@ -224,6 +225,32 @@ json AttributeJson(const rules::AttributeDef& a, bool custom) {
           {"custom", custom}};
 }
 
+void AddDataSourceRoutes(Router& router, const EnterpriseApiDeps& d) {
+  auto staff = Access::Kinds({auth::UserKind::kDepartmentStaff, auth::UserKind::kPlatformAdmin});
+  router.Add("GET", "/api/v1/admin/data-sources", staff, [d](Request&) {
+    return Answer(enterprise::ListDataSourceOwners(d.db, d.profiles.schema()),
+                  [](const std::vector<enterprise::DataSourceOwner>& list) {
+                    return ItemsJson(list, [](const enterprise::DataSourceOwner& o) {
+                      return json{{"source", o.source},
+                                  {"department_id", o.department_id ? json(*o.department_id) : json()},
+                                  {"department_code", o.department_code},
+                                  {"department_name", o.department_name},
+                                  {"attributes", o.attributes},
+                                  {"updated_at", o.updated_at}};
+                    });
+                  });
+  });
+  router.Add("PUT", "/api/v1/admin/data-sources", Access::Admin(), [d](Request& req) {
+    return WithBody(req, [&](const json& body) {
+      auto str = [&](const char* k) { return body.contains(k) && body[k].is_string() ? body[k].get<std::string>() : ""; };
+      auto st = enterprise::SetDataSourceOwner(d.db, d.clock, {req.User().user_id, req.User().login}, str("source"),
+                                               str("department"));
+      if (!st.ok()) return Response::FromError(st.error());
+      return Response::Ok({{"source", str("source")}, {"department", str("department")}});
+    });
+  });
+}
+
 void AddAttributeRoutes(Router& router, const EnterpriseApiDeps& d) {
   // The schema this node's rules use (built-in and registered at start) and, separately, every
   // registered attribute — one added since the start is marked active: false until a restart.
@@ -361,6 +388,7 @@ void RegisterEnterpriseApi(Router& router, const EnterpriseApiDeps& deps) {
   auto catalogue = std::make_shared<Catalogue>(deps);
   AddArchiveRoutes(router, deps);
   AddAttributeRoutes(router, deps);
+  AddDataSourceRoutes(router, deps);
   AddMatchRoutes(router, deps, catalogue);
 }
 

@@ -12,6 +12,7 @@
 #include "http/api/enterprise_api.h"
 #include "http/api/test_client.h"
 #include "support/test_db.h"
+#include "enterprise/data_sources.h"
 
 namespace huiqi::http {
 namespace {
@@ -27,7 +28,7 @@ class PolicyApiTest : public ::testing::TestWithParam<store::Kind> {
     db_ = testing::FreshDatabase(GetParam());
     calendar_ = core::WorkCalendar::LoadDirectory(testing::DataDir() + "/holidays").value();
     reference_ = core::ReferenceData::Load(testing::DataDir() + "/reference").value();
-    auth_ = std::make_unique<auth::AuthService>(*db_, clock_);
+    auth_ = std::make_unique<auth::AuthService>(*db_, clock_, auth::AuthDeps{keys_});
     policies_ = std::make_unique<policy::PolicyService>(*db_, clock_, calendar_);
     profiles_ = std::make_unique<enterprise::ProfileService>(*db_, clock_, rules::BuiltinSchemaRef(), &reference_);
     matches_ = std::make_unique<match::MatchService>(rules::BuiltinSchemaRef());
@@ -37,7 +38,8 @@ class PolicyApiTest : public ::testing::TestWithParam<store::Kind> {
     RegisterEnterpriseApi(*router_, {*db_, *policies_, *profiles_, *matches_, reference_, clock_});
     client_ = std::make_unique<TestClient>(*router_);
 
-    for (auto [code, name] : {std::pair{"CZ-KJJ", "常州市科学技术局"}, std::pair{"CZ-GXJ", "常州市工业和信息化局"}}) {
+    for (auto [code, name] : {std::pair{"CZ-KJJ", "常州市科学技术局"}, std::pair{"CZ-GXJ", "常州市工业和信息化局"},
+                              std::pair{"CZ-SWU", "国家税务总局常州市税务局"}}) {
       auth::Department d;
       d.code = code;
       d.name = name;
@@ -50,6 +52,8 @@ class PolicyApiTest : public ::testing::TestWithParam<store::Kind> {
     staff("kjj_officer", "CZ-KJJ", auth::Role::kPolicyOfficer);
     staff("kjj_reviewer", "CZ-KJJ", auth::Role::kReviewer);
     staff("gxj_officer", "CZ-GXJ", auth::Role::kPolicyOfficer);
+    staff("swu_reviewer", "CZ-SWU", auth::Role::kReviewer);
+    ASSERT_TRUE(enterprise::SetDataSourceOwner(*db_, clock_, {std::nullopt, "test"}, "税务", "CZ-SWU").ok());
     for (auto [login, uscc] : {std::pair{"ent_xingchen", kXingchen}, std::pair{"ent_lvyuan", kLvyuan}}) {
       auth::NewUser u{auth::UserKind::kEnterprise, login, login, kPassword};
       u.uscc = uscc;
@@ -92,11 +96,12 @@ class PolicyApiTest : public ::testing::TestWithParam<store::Kind> {
             {"process", {{{"stage", "受理"}, {"department", "常州市科学技术局"}, {"days", 5}}}}};
   }
 
-  static constexpr const char* kPassword = "Demo@2026x";
+  static constexpr const char* kPassword = "Huiqi@2026x";
   std::unique_ptr<store::Database> db_;
   core::FixedClock clock_{core::ShanghaiMidnight(core::Date::FromYmd(2026, 11, 23)) + std::chrono::hours(10)};
   core::WorkCalendar calendar_;
   core::ReferenceData reference_;
+  secrets::KeyRing keys_ = secrets::KeyRing::Ephemeral();
   std::unique_ptr<auth::AuthService> auth_;
   std::unique_ptr<policy::PolicyService> policies_;
   std::unique_ptr<enterprise::ProfileService> profiles_;
@@ -209,7 +214,13 @@ TEST_P(PolicyApiTest, PublishItemMatchAndRefuseOtherDepartments) {
   Response corr = Call("POST", "/api/v1/me/enterprise/corrections", {{"attribute", "rd_ratio"}, {"value", "3.2%"}, {"note", "审计报告"}});
   ASSERT_EQ(corr.status, 201) << corr.body;
   int64_t corr_id = Body(corr)["id"];
+  EXPECT_EQ(Body(corr)["department_name"], "国家税务总局常州市税务局") << "routed to the owner of 税务 data";
+  // Issue 10 finding 5: 科技局's reviewer accepted a 税务 figure, and saw every correction.
   LoginAs("kjj_reviewer");
+  EXPECT_EQ(Body(Call("GET", "/api/v1/corrections"))["items"].size(), 0u);
+  EXPECT_EQ(Call("POST", "/api/v1/corrections/" + std::to_string(corr_id) + "/accept", json::object()).status, 403);
+  LoginAs("swu_reviewer");
+  EXPECT_EQ(Body(Call("GET", "/api/v1/corrections"))["items"].size(), 1u);
   ASSERT_EQ(Call("POST", "/api/v1/corrections/" + std::to_string(corr_id) + "/accept", json::object()).status, 200);
   LoginAs("ent_lvyuan");
   Response after = Call("GET", "/api/v1/me/matches");

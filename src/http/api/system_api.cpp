@@ -137,7 +137,11 @@ void RegisterSystemApi(Router& router, SystemApiDeps deps) {
   router.Add("POST", "/api/v1/uscc/check", Access::Public(), [](Request& req) {
     auto body = req.JsonBody();
     if (!body.ok()) return Response::FromError(body.error());
-    auto st = core::ValidateUscc(body->value("uscc", ""));
+    auto it = body->find("uscc");
+    if (it == body->end() || !it->is_string()) {
+      return Response::FromError(core::InvalidArgument("uscc", "invalid_type", "uscc 应为字符串", "uscc must be a string"));
+    }
+    auto st = core::ValidateUscc(it->get<std::string>());
     if (st.ok()) return Response::Ok({{"valid", true}});
     return Response::Ok({{"valid", false}, {"code", st.error().code}, {"reason", st.error().message}});
   });

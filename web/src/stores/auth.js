@@ -2,7 +2,7 @@ import { defineStore } from 'pinia'
 import { api, session } from '../api'
 
 export const useAuth = defineStore('auth', {
-  state: () => ({ user: null, loaded: false }),
+  state: () => ({ user: null, loaded: false, notice: null }),
   getters: {
     kind: (s) => (s.user ? s.user.kind : ''),
     isEnterprise: (s) => s.user?.kind === 'enterprise',
@@ -33,6 +33,8 @@ export const useAuth = defineStore('auth', {
       session.csrf = r.csrf_token
       this.user = r.user
       this.loaded = true
+      // Failed attempts on this account since the last login (the server tells once).
+      this.notice = r.notice || null
       return r.user
     },
     async logout() {
