@@ -10,9 +10,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
-#include <random>
-
 #include <nlohmann/json.hpp>
+#include <random>
 
 #include "enterprise/archive.h"
 #include "enterprise/generator.h"
@@ -96,10 +95,12 @@ store::Database& SqlDatabase(const std::string& url) {
 
 int64_t SqlCount(store::Database& db, const match::CompiledSql& sql) {
   std::string text = "SELECT COUNT(*) AS n FROM enterprises e WHERE " + sql.condition;
-  return db.ReadValue<int64_t>([&](store::Session& s) -> core::Result<int64_t> {
-    HQ_ASSIGN_OR_RETURN(auto row, s.QueryOne({"bench.count", text}, sql.params, "", ""));
-    return row.Int("n");
-  }).value();
+  return db
+      .ReadValue<int64_t>([&](store::Session& s) -> core::Result<int64_t> {
+        HQ_ASSIGN_OR_RETURN(auto row, s.QueryOne({"bench.count", text}, sql.params, "", ""));
+        return row.Int("n");
+      })
+      .value();
 }
 
 void BM_BitmapCount8(benchmark::State& state) {
@@ -111,7 +112,8 @@ void BM_BitmapCount8(benchmark::State& state) {
   }
   state.counters["eligible"] = static_cast<double>(eligible);
   state.counters["enterprises"] = static_cast<double>(d.bitmap->size());
-  state.counters["index_bytes_per_enterprise"] = static_cast<double>(d.bitmap->MemoryBytes()) / d.bitmap->size();
+  state.counters["index_bytes_per_enterprise"] =
+      static_cast<double>(d.bitmap->MemoryBytes()) / d.bitmap->size();
 }
 
 // The same rule with every condition computed afresh (no cached condition results).
@@ -185,7 +187,8 @@ void BM_RowOneEnterprise10kRules(benchmark::State& state) {
   Data& d = Shared();
   std::mt19937_64 rng(9);
   std::vector<rules::Node> rules_;
-  while (rules_.size() < 10000) rules_.push_back(rules::Parse(match::RandomRuleText(rng, 2), d.schema).value());
+  while (rules_.size() < 10000)
+    rules_.push_back(rules::Parse(match::RandomRuleText(rng, 2), d.schema).value());
   size_t who = 0;
   int64_t traced = 0;
   for (auto _ : state) {
@@ -220,7 +223,8 @@ const std::vector<match::CatalogueItem>& BenchItems(const rules::Schema& schema)
     for (size_t i = 0; i < out.size(); ++i) {
       out[i].id = static_cast<int64_t>(i + 1);
       out[i].rule = rules::Parse(match::RandomRuleText(rng, 2), schema).value();
-      out[i].amount = rules::ParseAmount(nlohmann::json::parse(formulas[i % formulas.size()]), schema).value();
+      out[i].amount =
+          rules::ParseAmount(nlohmann::json::parse(formulas[i % formulas.size()]), schema).value();
       if (i % 50 == 0) out[i].exclusive_group = "group" + std::to_string(i % 7);
     }
     return out;
@@ -315,24 +319,36 @@ int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   benchmark::RegisterBenchmark("BM_BitmapCount8", BM_BitmapCount8)->Unit(benchmark::kMillisecond);
   benchmark::RegisterBenchmark("BM_BitmapCount8Cold", BM_BitmapCount8Cold)->Unit(benchmark::kMillisecond);
-  benchmark::RegisterBenchmark("BM_BitmapLeafCold", BM_BitmapLeafCold)->DenseRange(0, 7)->Unit(benchmark::kMillisecond);
+  benchmark::RegisterBenchmark("BM_BitmapLeafCold", BM_BitmapLeafCold)
+      ->DenseRange(0, 7)
+      ->Unit(benchmark::kMillisecond);
   benchmark::RegisterBenchmark("BM_BitmapUpsert", BM_BitmapUpsert)->Unit(benchmark::kMicrosecond);
   benchmark::RegisterBenchmark("BM_BitmapFirstPage", BM_BitmapFirstPage)->Unit(benchmark::kMillisecond);
   benchmark::RegisterBenchmark("BM_BitmapBreakdown", BM_BitmapBreakdown)->Unit(benchmark::kMillisecond);
-  benchmark::RegisterBenchmark("BM_BitmapWhatIfSweep20", BM_BitmapWhatIfSweep20)->Unit(benchmark::kMillisecond);
-  benchmark::RegisterBenchmark("BM_RowOneEnterprise10kRules", BM_RowOneEnterprise10kRules)->Unit(benchmark::kMillisecond);
+  benchmark::RegisterBenchmark("BM_BitmapWhatIfSweep20", BM_BitmapWhatIfSweep20)
+      ->Unit(benchmark::kMillisecond);
+  benchmark::RegisterBenchmark("BM_RowOneEnterprise10kRules", BM_RowOneEnterprise10kRules)
+      ->Unit(benchmark::kMillisecond);
   benchmark::RegisterBenchmark("BM_CompiledOneEnterprise10kItems", BM_CompiledOneEnterprise10kItems)
       ->Unit(benchmark::kMillisecond);
-  benchmark::RegisterBenchmark("BM_CompiledOneEnterprise10kItemsCopied", BM_CompiledOneEnterprise10kItemsCopied)
+  benchmark::RegisterBenchmark("BM_CompiledOneEnterprise10kItemsCopied",
+                               BM_CompiledOneEnterprise10kItemsCopied)
       ->Unit(benchmark::kMillisecond);
-  benchmark::RegisterBenchmark("BM_CompileCatalogue10kItems", BM_CompileCatalogue10kItems)->Unit(benchmark::kMillisecond);
-  benchmark::RegisterBenchmark("BM_CataloguePublishOneItem", BM_CataloguePublishOneItem)->Unit(benchmark::kMicrosecond);
-  std::string sqlite = "sqlite:" + std::string(std::getenv("HUIQI_BENCH_DIR") ? std::getenv("HUIQI_BENCH_DIR") : "build/bench-data") +
-                       "/enterprises-" + std::to_string(BenchN()) + ".db";
-  benchmark::RegisterBenchmark("BM_SqlCount8/sqlite", BM_SqlCount8, sqlite)->Unit(benchmark::kMillisecond)->Iterations(5);
+  benchmark::RegisterBenchmark("BM_CompileCatalogue10kItems", BM_CompileCatalogue10kItems)
+      ->Unit(benchmark::kMillisecond);
+  benchmark::RegisterBenchmark("BM_CataloguePublishOneItem", BM_CataloguePublishOneItem)
+      ->Unit(benchmark::kMicrosecond);
+  std::string sqlite =
+      "sqlite:" +
+      std::string(std::getenv("HUIQI_BENCH_DIR") ? std::getenv("HUIQI_BENCH_DIR") : "build/bench-data") +
+      "/enterprises-" + std::to_string(BenchN()) + ".db";
+  benchmark::RegisterBenchmark("BM_SqlCount8/sqlite", BM_SqlCount8, sqlite)
+      ->Unit(benchmark::kMillisecond)
+      ->Iterations(5);
   if (const char* pg = std::getenv("HUIQI_DB"); pg && std::string(pg).rfind("postgres", 0) == 0) {
     benchmark::RegisterBenchmark("BM_SqlCount8/postgresql", BM_SqlCount8, std::string(pg))
-        ->Unit(benchmark::kMillisecond)->Iterations(5);
+        ->Unit(benchmark::kMillisecond)
+        ->Iterations(5);
   }
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();

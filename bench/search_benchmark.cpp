@@ -10,8 +10,8 @@
 
 #include <algorithm>
 #include <chrono>
-#include <ctime>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <iostream>
 
@@ -108,8 +108,10 @@ void QueryMix(benchmark::State& state, bool facets_only_first_page) {
     auto r = ix.search->Search(q);
     cpu.push_back(ThreadCpuMs() - c0);
     ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
-    if (!r.ok()) state.SkipWithError(r.error().ToString().c_str());
-    else hits += r->total;
+    if (!r.ok())
+      state.SkipWithError(r.error().ToString().c_str());
+    else
+      hits += r->total;
   }
   std::sort(ms.begin(), ms.end());
   state.counters["p50_ms"] = ms[ms.size() / 2];

@@ -22,7 +22,8 @@ void AddAuditCommands(CLI::App& cli, CommonOptions& common) {
     if (rep->ok) {
       std::cout << "ok: " << rep->checked << " 条审计记录，哈希链完整 (chain intact)";
       auto head = checkpoint.Read();
-      if (head.ok() && *head) std::cout << "; 检查点第 " << (*head)->last_id << " 条 (" << (*head)->at << ") 一致";
+      if (head.ok() && *head)
+        std::cout << "; 检查点第 " << (*head)->last_id << " 条 (" << (*head)->at << ") 一致";
       std::cout << "\n";
       return;
     }

@@ -46,7 +46,8 @@ void AddCalendarCommands(CLI::App& cli, CommonOptions& common) {
   auto* cal_cmd = cli.add_subcommand("calendar", "工作日日历 working-day calendar");
   cal_cmd->require_subcommand(1);
 
-  auto* add = cal_cmd->add_subcommand("add", "打印 DATE 之后第 N 个工作日 (N<0: 之前) — the date N working days after DATE");
+  auto* add = cal_cmd->add_subcommand(
+      "add", "打印 DATE 之后第 N 个工作日 (N<0: 之前) — the date N working days after DATE");
   AddCommonOptions(*add, common);
   add->add_option("date", args->date, "YYYY-MM-DD")->required();
   add->add_option("n", args->n, "工作日数 number of working days")->required();

@@ -3,7 +3,6 @@
 
 #include <fstream>
 #include <iostream>
-
 #include <nlohmann/json.hpp>
 
 #include "app/commands.h"
@@ -41,46 +40,49 @@ void AddEnterpriseCommands(CLI::App& cli, CommonOptions& common) {
   auto* ent = cli.add_subcommand("enterprise", "企业档案 the enterprise archive");
   ent->require_subcommand(1);
 
-  auto* import = ent->add_subcommand("import", "导入企业档案 CSV（表头：统一社会信用代码, 企业名称, 属性…, tags）");
+  auto* import =
+      ent->add_subcommand("import", "导入企业档案 CSV（表头：统一社会信用代码, 企业名称, 属性…, tags）");
   AddCommonOptions(*import, common);
   import->add_option("file", a->file, "CSV 文件")->required()->check(CLI::ExistingFile);
-  import->add_flag("--skip-invalid", a->skip_invalid, "跳过不合格行，导入其余行（默认：有不合格行则全部不导入）");
+  import->add_flag("--skip-invalid", a->skip_invalid,
+                   "跳过不合格行，导入其余行（默认：有不合格行则全部不导入）");
   import->callback([&common, a] {
     auto db = OpenMigratedDatabase(common);
-    auto ref = LoadReferenceData(common);
-    core::SystemClock clock;
-    rules::Schema schema = SchemaOf(*db);
-    enterprise::ProfileService profiles(*db, clock, schema, &ref);
-    std::ifstream in(a->file, std::ios::binary);
-    enterprise::ImportOptions opts;
-    opts.skip_invalid = a->skip_invalid;
-    opts.source = "导入 " + a->file;
-    auto report = profiles.ImportCsv(audit::Actor{std::nullopt, "cli"}, in, opts);
-    if (!report.ok()) Fail(report.error());
-    for (const auto& e : report->errors) {
-      std::cerr << "第 " << e.row << " 行 " << e.field << "：" << e.message << "\n";
-    }
-    std::cout << report->rows << " rows: " << report->created << " created, " << report->updated << " updated, "
-              << report->unchanged << " unchanged, " << report->invalid << " invalid\n";
-    if (!report->committed) {
-      std::cerr << "有不合格行，未导入任何数据（修正后重试，或加 --skip-invalid）\n";
-      throw ExitCode{1};
-    }
-  });
+  auto ref = LoadReferenceData(common);
+  core::SystemClock clock;
+  rules::Schema schema = SchemaOf(*db);
+  enterprise::ProfileService profiles(*db, clock, schema, &ref);
+  std::ifstream in(a->file, std::ios::binary);
+  enterprise::ImportOptions opts;
+  opts.skip_invalid = a->skip_invalid;
+  opts.source = "导入 " + a->file;
+  auto report = profiles.ImportCsv(audit::Actor{std::nullopt, "cli"}, in, opts);
+  if (!report.ok()) Fail(report.error());
+  for (const auto& e : report->errors) {
+    std::cerr << "第 " << e.row << " 行 " << e.field << "：" << e.message << "\n";
+  }
+  std::cout << report->rows << " rows: " << report->created << " created, " << report->updated << " updated, "
+            << report->unchanged << " unchanged, " << report->invalid << " invalid\n";
+  if (!report->committed) {
+    std::cerr << "有不合格行，未导入任何数据（修正后重试，或加 --skip-invalid）\n";
+    throw ExitCode{1};
+  }
+});
 
-  auto* show = ent->add_subcommand("show", "显示一家企业的档案（JSON）");
-  AddCommonOptions(*show, common);
-  show->add_option("uscc", a->uscc, "统一社会信用代码")->required();
-  show->callback([&common, a] {
-    auto db = OpenMigratedDatabase(common);
-    core::SystemClock clock;
-    rules::Schema schema = SchemaOf(*db);
-    enterprise::ProfileService profiles(*db, clock, schema, nullptr);
-    auto p = profiles.Get(a->uscc);
-    if (!p.ok()) Fail(p.error());
-    std::cout << enterprise::ProfileJson(*p, profiles.schema(), core::ShanghaiDate(clock.Now())).dump(2) << "\n";
-  });
-}
+auto* show = ent->add_subcommand("show", "显示一家企业的档案（JSON）");
+AddCommonOptions(*show, common);
+show->add_option("uscc", a->uscc, "统一社会信用代码")->required();
+show->callback([&common, a] {
+  auto db = OpenMigratedDatabase(common);
+  core::SystemClock clock;
+  rules::Schema schema = SchemaOf(*db);
+  enterprise::ProfileService profiles(*db, clock, schema, nullptr);
+  auto p = profiles.Get(a->uscc);
+  if (!p.ok()) Fail(p.error());
+  std::cout << enterprise::ProfileJson(*p, profiles.schema(), core::ShanghaiDate(clock.Now())).dump(2)
+            << "\n";
+});
+}  // namespace huiqi::app
 
 void AddAttributeCommands(CLI::App& cli, CommonOptions& common) {
   auto a = std::make_shared<AttributeArgs>();
@@ -92,8 +94,8 @@ void AddAttributeCommands(CLI::App& cli, CommonOptions& common) {
     auto db = OpenMigratedDatabase(common);
     rules::Schema schema = SchemaOf(*db);
     for (const auto& d : schema.attributes()) {
-      std::cout << d.key << "\t" << d.label << "\t" << rules::AttrTypeCode(d.type) << "\t" << d.unit << "\t" << d.source
-                << (d.derived ? "\t计算" : "") << "\n";
+      std::cout << d.key << "\t" << d.label << "\t" << rules::AttrTypeCode(d.type) << "\t" << d.unit << "\t"
+                << d.source << (d.derived ? "\t计算" : "") << "\n";
     }
   });
   auto* add = attr->add_subcommand("add", "登记新的档案属性（平台管理员操作；运行中的服务在一秒内加载）");
@@ -113,7 +115,8 @@ void AddAttributeCommands(CLI::App& cli, CommonOptions& common) {
     def.key = a->key;
     def.label = a->label;
     auto type = rules::ParseAttrType(a->type);
-    if (!type.ok()) Fail(core::InvalidArgument("type", "invalid_type", "属性类型无效：" + a->type, "invalid type"));
+    if (!type.ok())
+      Fail(core::InvalidArgument("type", "invalid_type", "属性类型无效：" + a->type, "invalid type"));
     def.type = *type;
     def.unit = a->unit;
     def.source = a->source;
@@ -136,7 +139,8 @@ void AddAttributeCommands(CLI::App& cli, CommonOptions& common) {
 
 void AddMatchEnterpriseCommand(CLI::App& match_cmd, CommonOptions& common) {
   auto uscc = std::make_shared<std::string>();
-  auto* cmd = match_cmd.add_subcommand("enterprise", "一家企业可享受的事项（逐条件说明、差一点的事项、预计金额）");
+  auto* cmd =
+      match_cmd.add_subcommand("enterprise", "一家企业可享受的事项（逐条件说明、差一点的事项、预计金额）");
   AddCommonOptions(*cmd, common);
   cmd->add_option("uscc", *uscc, "统一社会信用代码")->required();
   cmd->callback([&common, uscc] {
@@ -155,7 +159,8 @@ void AddMatchEnterpriseCommand(CLI::App& match_cmd, CommonOptions& common) {
     rules::CodeNamer namer = rules::ReferenceNamer(ref);
     match::EnterpriseMatch m = match::MatchEnterprise(catalogue->items, schema, p->facts, today, namer);
     std::cout << p->name << "（" << p->uscc << "）\n";
-    std::cout << "可享受 " << m.eligible.size() << " 项，预计合计 " << core::FormatMoneyCompact(m.eligible_total_fen) << "\n";
+    std::cout << "可享受 " << m.eligible.size() << " 项，预计合计 "
+              << core::FormatMoneyCompact(m.eligible_total_fen) << "\n";
     for (const auto& v : m.eligible) {
       std::cout << "  ✓ [" << v.item->id << "] " << v.item->name << "  " << v.estimate.text << "\n";
     }
@@ -163,7 +168,8 @@ void AddMatchEnterpriseCommand(CLI::App& match_cmd, CommonOptions& common) {
     for (const auto& v : m.near_misses) {
       std::cout << "  ✗ [" << v.item->id << "] " << v.item->name << "\n";
       for (const auto& c : v.evaluation.conditions) {
-        if (c.outcome == rules::Truth::kFalse) std::cout << "      需满足：" << c.description << "（当前：" << c.actual << "）\n";
+        if (c.outcome == rules::Truth::kFalse)
+          std::cout << "      需满足：" << c.description << "（当前：" << c.actual << "）\n";
       }
     }
     std::cout << "待补充数据 " << m.unknown.size() << " 项\n";

@@ -67,7 +67,8 @@ int64_t CountWith(const std::string& engine, const rules::Node& rule, const rule
   bitmap.RebuildBins();
   auto t1 = std::chrono::steady_clock::now();
   auto counts = bitmap.Count(rule, today);
-  std::cerr << "bitmap count in " << MsSince(t1) << " ms (" << counts.unknown << " may qualify with more data)\n";
+  std::cerr << "bitmap count in " << MsSince(t1) << " ms (" << counts.unknown
+            << " may qualify with more data)\n";
   return static_cast<int64_t>(counts.eligible);
 }
 
@@ -89,10 +90,12 @@ void AddRuleCommands(CLI::App& cli, CommonOptions& common) {
 
   auto* match_cmd = cli.add_subcommand("match", "匹配 matching");
   match_cmd->require_subcommand(1);
-  auto* count = match_cmd->add_subcommand("count", "统计符合规则的企业数 count the enterprises a rule selects");
+  auto* count =
+      match_cmd->add_subcommand("count", "统计符合规则的企业数 count the enterprises a rule selects");
   AddCommonOptions(*count, common);
   count->add_option("--rule", a->rule, "规则文本")->required();
-  count->add_option("--engine", a->engine, "row | bitmap | sql")->check(CLI::IsMember({"row", "bitmap", "sql"}))
+  count->add_option("--engine", a->engine, "row | bitmap | sql")
+      ->check(CLI::IsMember({"row", "bitmap", "sql"}))
       ->capture_default_str();
   count->callback([&common, a] {
     auto db = OpenMigratedDatabase(common);
@@ -110,7 +113,9 @@ void AddRuleCommands(CLI::App& cli, CommonOptions& common) {
   gen->require_subcommand(1);
   auto* ents = gen->add_subcommand("enterprises", "生成合成企业档案 synthetic enterprises, written in bulk");
   AddCommonOptions(*ents, common);
-  ents->add_option("--count", a->count, "数量")->capture_default_str()->check(CLI::Range(int64_t{1}, int64_t{50000000}));
+  ents->add_option("--count", a->count, "数量")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{1}, int64_t{50000000}));
   ents->add_option("--seed", a->seed, "随机种子")->capture_default_str();
   ents->add_option("--up-to", a->up_to, "只补足到这么多家企业（已有则不再生成；make run 用它保证可重复执行）")
       ->check(CLI::Range(int64_t{1}, int64_t{50000000}));
@@ -138,8 +143,8 @@ void AddRuleCommands(CLI::App& cli, CommonOptions& common) {
       auto st = archive.InsertBatch(batch);
       if (!st.ok()) Fail(st.error());
       done += n;
-      std::cerr << "\r生成 generated " << done << " / " << a->count << " (" << static_cast<int>(MsSince(t0) / 1000)
-                << " s)" << std::flush;
+      std::cerr << "\r生成 generated " << done << " / " << a->count << " ("
+                << static_cast<int>(MsSince(t0) / 1000) << " s)" << std::flush;
     }
     std::cerr << "\n";
     std::cout << a->count << " enterprises in " << MsSince(t0) / 1000 << " s\n";

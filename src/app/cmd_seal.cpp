@@ -32,7 +32,8 @@ const audit::Actor kCli{std::nullopt, "cli"};
 
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) Fail(core::InvalidArgument(path, "file_unreadable", "无法读取文件 " + path, "cannot read " + path));
+  if (!in)
+    Fail(core::InvalidArgument(path, "file_unreadable", "无法读取文件 " + path, "cannot read " + path));
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();
@@ -41,7 +42,8 @@ std::string ReadFile(const std::string& path) {
 void WriteFile(const std::string& path, const std::string& data) {
   std::ofstream out(path, std::ios::binary);
   out.write(data.data(), static_cast<std::streamsize>(data.size()));
-  if (!out) Fail(core::InvalidArgument(path, "file_unwritable", "无法写入文件 " + path, "cannot write " + path));
+  if (!out)
+    Fail(core::InvalidArgument(path, "file_unwritable", "无法写入文件 " + path, "cannot write " + path));
 }
 
 template <typename T>
@@ -52,11 +54,13 @@ T Must(core::Result<T> r) {
 
 // Everything a seal command needs; the service refers to the database and clock held here.
 struct SealContext {
-  explicit SealContext(const CommonOptions& common, const SealCliOptions& o) : db(OpenMigratedDatabase(common)) {
+  explicit SealContext(const CommonOptions& common, const SealCliOptions& o)
+      : db(OpenMigratedDatabase(common)) {
     seal::SealOptions options;
     options.key_passphrase = o.passphrase;
     if (options.key_passphrase.empty()) {
-      if (const char* env = std::getenv("HUIQI_SEAL_PASSPHRASE"); env != nullptr) options.key_passphrase = env;
+      if (const char* env = std::getenv("HUIQI_SEAL_PASSPHRASE"); env != nullptr)
+        options.key_passphrase = env;
     }
     if (auto st = options.Validate(); !st.ok()) Fail(st.error());
     service.emplace(*db, clock, std::move(options));
@@ -81,8 +85,8 @@ void PrintSeal(const seal::DepartmentSeal& s) {
 void PrintReport(const seal::VerifyReport& r) {
   static constexpr const char* kMark[] = {"通过", "未通过", "未执行", "无此项"};
   for (const auto& s : r.steps) {
-    std::cout << "[" << s.standard_step << "] " << s.title << "：" << kMark[static_cast<int>(s.status)] << " — "
-              << s.message << "\n";
+    std::cout << "[" << s.standard_step << "] " << s.title << "：" << kMark[static_cast<int>(s.status)]
+              << " — " << s.message << "\n";
   }
   std::cout << "签章部门 department: " << r.department_code << " " << r.department_name << "\n"
             << "签章时间 signed at:  " << r.signed_at << "\n"
@@ -90,7 +94,8 @@ void PrintReport(const seal::VerifyReport& r) {
 }
 
 void AddKeygen(CLI::App& parent, CommonOptions& common, const std::shared_ptr<SealCliOptions>& o) {
-  auto* cmd = parent.add_subcommand("keygen", "建立平台电子印章 CA（已有则显示） ensure the platform seal CA");
+  auto* cmd =
+      parent.add_subcommand("keygen", "建立平台电子印章 CA（已有则显示） ensure the platform seal CA");
   AddCommonOptions(*cmd, common);
   cmd->callback([&common, o] {
     SealContext ctx(common, *o);
@@ -127,7 +132,8 @@ void AddRevoke(CLI::App& parent, CommonOptions& common, const std::shared_ptr<Se
 }
 
 void AddSign(CLI::App& parent, CommonOptions& common, const std::shared_ptr<SealCliOptions>& o) {
-  auto* cmd = parent.add_subcommand("sign", "用部门印章签署文件（测试用） sign a file with a department's seal");
+  auto* cmd =
+      parent.add_subcommand("sign", "用部门印章签署文件（测试用） sign a file with a department's seal");
   AddCommonOptions(*cmd, common);
   cmd->add_option("--department", o->department, "部门编码 department code")->required();
   cmd->add_option("--data", o->data, "待签文件 data file")->required();
@@ -136,8 +142,8 @@ void AddSign(CLI::App& parent, CommonOptions& common, const std::shared_ptr<Seal
     SealContext ctx(common, *o);
     auto signed_data = Must(ctx.service->Sign(ctx.Department(o->department).id, ReadFile(o->data)));
     WriteFile(o->out, signed_data.signature_der);
-    std::cout << "signed: " << o->out << " (" << signed_data.signature_der.size() << " bytes)\nSM3: "
-              << signed_data.data_sm3 << "\nat: " << signed_data.signed_at << "\n";
+    std::cout << "signed: " << o->out << " (" << signed_data.signature_der.size()
+              << " bytes)\nSM3: " << signed_data.data_sm3 << "\nat: " << signed_data.signed_at << "\n";
   });
 }
 

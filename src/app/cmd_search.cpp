@@ -36,13 +36,15 @@ search::SearchOptions SearchOptionsFor(const CommonOptions& common, const std::s
 }
 
 std::unique_ptr<search::SearchService> OpenSearchOrFail(const CommonOptions& common, store::Database& db,
-                                                        policy::PolicyService& policies, const std::string& index_dir) {
+                                                        policy::PolicyService& policies,
+                                                        const std::string& index_dir) {
   auto s = search::SearchService::Open(&db, &policies, SearchOptionsFor(common, index_dir));
   if (!s.ok()) Fail(s.error());
   return std::move(s).value();
 }
 
-void UpdateSearchAfterSeed(const CommonOptions& common, store::Database& db, policy::PolicyService& policies) {
+void UpdateSearchAfterSeed(const CommonOptions& common, store::Database& db,
+                           policy::PolicyService& policies) {
   auto s = search::SearchService::Open(&db, &policies, SearchOptionsFor(common));
   if (!s.ok()) {
     std::cerr << "注意：检索索引未更新（" << s.error().message << "）；服务运行时会自行跟进\n";
@@ -101,8 +103,8 @@ void Query(const CommonOptions& common, const SearchArgs& a) {
   auto r = search->Search(q);
   if (!r.ok()) Fail(r.error());
   for (const auto& h : r->items) {
-    std::cout << h.id << "\t" << h.kind << "\t" << h.title << "\t" << std::fixed << std::setprecision(3) << h.score
-              << "\n";
+    std::cout << h.id << "\t" << h.kind << "\t" << h.title << "\t" << std::fixed << std::setprecision(3)
+              << h.score << "\n";
   }
   std::cerr << r->total << (r->total_exact ? "" : "+") << " matches\n";
 }
@@ -133,13 +135,13 @@ void GeneratePolicies(const CommonOptions& common, const SearchArgs& a) {
       ++items;
     }
     if ((n + 1) % 100 == 0 || n + 1 == a.count) {
-      std::cerr << "\r生成 generated " << n + 1 << " / " << a.count << " (" << static_cast<int>(SecondsSince(t0))
-                << " s)" << std::flush;
+      std::cerr << "\r生成 generated " << n + 1 << " / " << a.count << " ("
+                << static_cast<int>(SecondsSince(t0)) << " s)" << std::flush;
     }
   }
   std::cerr << "\n";
-  std::cout << a.count << " policies and " << items << " items published in " << std::fixed << std::setprecision(1)
-            << SecondsSince(t0) << " s\n";
+  std::cout << a.count << " policies and " << items << " items published in " << std::fixed
+            << std::setprecision(1) << SecondsSince(t0) << " s\n";
 }
 
 }  // namespace
@@ -153,7 +155,8 @@ void AddSearchCommands(CLI::App& cli, CommonOptions& common) {
   reindex->add_option("--index", a->index_dir, "索引目录 index directory (env HUIQI_SEARCH_DIR)");
   reindex->callback([&common, a] { Reindex(common, *a); });
 
-  auto* query = search->add_subcommand("query", "检索：每行打印 id、类型、标题、得分 print id, kind, title, score");
+  auto* query =
+      search->add_subcommand("query", "检索：每行打印 id、类型、标题、得分 print id, kind, title, score");
   AddCommonOptions(*query, common);
   query->add_option("text", a->text, "检索词")->required();
   query->add_option("--index", a->index_dir, "索引目录 index directory (env HUIQI_SEARCH_DIR)");
@@ -170,9 +173,12 @@ void AddSearchCommands(CLI::App& cli, CommonOptions& common) {
     gen = cli.add_subcommand("gen", "生成合成数据 synthetic data");
     gen->require_subcommand(1);
   }
-  auto* pol = gen->add_subcommand("policies", "生成合成政策（经政策服务发布）synthetic published policies with items");
+  auto* pol = gen->add_subcommand("policies",
+                                  "生成合成政策（经政策服务发布）synthetic published policies with items");
   AddCommonOptions(*pol, common);
-  pol->add_option("--count", a->count, "数量")->capture_default_str()->check(CLI::Range(int64_t{1}, int64_t{10000000}));
+  pol->add_option("--count", a->count, "数量")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{1}, int64_t{10000000}));
   pol->add_option("--seed", a->seed, "随机种子")->capture_default_str();
   pol->callback([&common, a] { GeneratePolicies(common, *a); });
 }

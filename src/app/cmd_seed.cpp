@@ -4,7 +4,6 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-
 #include <nlohmann/json.hpp>
 
 #include "app/commands.h"
@@ -29,7 +28,8 @@ json ReadJson(const std::filesystem::path& p) {
   if (!in) Fail(core::NotFound("演示数据文件 " + p.string(), "demo file " + p.string()));
   auto j = json::parse(in, nullptr, false);
   if (j.is_discarded()) {
-    Fail(core::InvalidArgument("demo", "invalid_json", "演示数据文件不是合法 JSON：" + p.string(), "bad JSON: " + p.string()));
+    Fail(core::InvalidArgument("demo", "invalid_json", "演示数据文件不是合法 JSON：" + p.string(),
+                               "bad JSON: " + p.string()));
   }
   return j;
 }
@@ -63,7 +63,8 @@ void SeedAccounts(auth::AuthService& svc, const json& doc, int& departments, int
         auto p = svc.FindDepartmentByCode(d["parent_code"].get<std::string>());
         if (p.ok()) parent = p->id;
       }
-      auto created = svc.CreateDepartment(nullptr, {0, d.at("code"), d.at("name"), *level, parent, d.value("phone", "")});
+      auto created = svc.CreateDepartment(
+          nullptr, {0, d.at("code"), d.at("name"), *level, parent, d.value("phone", "")});
       if (!created.ok()) Fail(created.error());
       ++departments;
     }
@@ -100,7 +101,10 @@ void SeedEnterprises(enterprise::ProfileService& profiles, const json& doc, int&
     const json facts = e.value("facts", json::object());
     for (const auto& [key, value] : facts.items()) {
       const rules::AttributeDef* a = profiles.schema().Find(key);
-      if (!a) Fail(core::InvalidArgument("facts." + key, "unknown_attribute", "演示企业 " + rec.uscc + " 的属性 " + key + " 不存在", "unknown attribute " + key));
+      if (!a)
+        Fail(core::InvalidArgument("facts." + key, "unknown_attribute",
+                                   "演示企业 " + rec.uscc + " 的属性 " + key + " 不存在",
+                                   "unknown attribute " + key));
       auto st = enterprise::SetFact(rec.facts, *a, value, nullptr, "facts." + key);
       if (!st.ok()) Fail(st.error());
       touched.push_back(a->key);
@@ -140,14 +144,16 @@ void AddSeedCommands(CLI::App& cli, CommonOptions& common) {
     try {
       SeedAccounts(svc, ReadJson(dir / "departments.json"), departments, users);
     } catch (const json::exception& e) {
-      Fail(core::InvalidArgument("demo", "invalid_demo", std::string("演示数据格式错误：") + e.what(), e.what()));
+      Fail(core::InvalidArgument("demo", "invalid_demo", std::string("演示数据格式错误：") + e.what(),
+                                 e.what()));
     }
     std::cout << "demo data: " << departments << " departments and " << users << " accounts added (password "
               << kDemoPassword << ")\n";
     // Which department owns each data source: corrections of its attributes go there.
     const json owners = ReadJson(dir / "departments.json").value("data_sources", json::object());
     for (const auto& [source, code] : owners.items()) {
-      auto st = enterprise::SetDataSourceOwner(*db, clock, {std::nullopt, "seed-demo"}, source, code.get<std::string>());
+      auto st = enterprise::SetDataSourceOwner(*db, clock, {std::nullopt, "seed-demo"}, source,
+                                               code.get<std::string>());
       if (!st.ok()) Fail(st.error());
     }
 
@@ -167,7 +173,8 @@ void AddSeedCommands(CLI::App& cli, CommonOptions& common) {
       try {
         SeedEnterprises(profiles, ReadJson(dir / "enterprises.json"), created, updated);
       } catch (const json::exception& e) {
-        Fail(core::InvalidArgument("demo", "invalid_demo", std::string("演示企业档案格式错误：") + e.what(), e.what()));
+        Fail(core::InvalidArgument("demo", "invalid_demo", std::string("演示企业档案格式错误：") + e.what(),
+                                   e.what()));
       }
       std::cout << "demo enterprises: " << created << " added, " << updated << " updated\n";
     }

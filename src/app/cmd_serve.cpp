@@ -1,5 +1,9 @@
 // huiqi serve — the server: migrate, load reference data and the calendar, wire the modules.
 
+#include <fcntl.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -7,29 +11,24 @@
 #include <set>
 #include <thread>
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <spdlog/spdlog.h>
-
 #include "app/commands.h"
 #include "app/context.h"
 #include "app/search_context.h"
+#include "audit/audit_log.h"
 #include "auth/auth_service.h"
 #include "calendar/calendar_service.h"
-#include "audit/audit_log.h"
 #include "enterprise/archive.h"
 #include "enterprise/attributes.h"
 #include "enterprise/profile.h"
-#include "http/api/enterprise_api.h"
 #include "http/api/auth_api.h"
+#include "http/api/enterprise_api.h"
 #include "http/api/policy_api.h"
 #include "http/api/rules_api.h"
 #include "http/api/search_api.h"
 #include "http/api/system_api.h"
 #include "http/server.h"
-#include "secrets/keys.h"
 #include "policy/policy_service.h"
+#include "secrets/keys.h"
 
 namespace huiqi::app {
 
@@ -59,12 +58,13 @@ class FileTextSender final : public auth::TextSender {
   core::Status Send(std::string_view phone, std::string_view text) override {
     std::lock_guard lock(mu_);
     int fd = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-    std::string line = core::FormatTimestamp(std::chrono::system_clock::now()) + "\t" + secrets::MaskPhone(phone) +
-                       "\t" + std::string(text) + "\n";
+    std::string line = core::FormatTimestamp(std::chrono::system_clock::now()) + "\t" +
+                       secrets::MaskPhone(phone) + "\t" + std::string(text) + "\n";
     bool ok = fd >= 0 && ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
     if (fd >= 0) ::close(fd);
     if (!ok) {
-      return core::MakeError(core::ErrorKind::kUnavailable, "sms_failed", "短信发送失败", "cannot append to " + path_.string());
+      return core::MakeError(core::ErrorKind::kUnavailable, "sms_failed", "短信发送失败",
+                             "cannot append to " + path_.string());
     }
     return core::Ok();
   }
@@ -131,7 +131,8 @@ void RefuseDatabaseUnderWebDir(const CommonOptions& common, const std::string& w
   auto db = std::filesystem::weakly_canonical(common.db_url.substr(7), ec);
   auto [w, d] = std::mismatch(web.begin(), web.end(), db.begin(), db.end());
   if (w == web.end()) {
-    Fail(core::InvalidArgument("web_dir", "unsafe_web_dir", "数据库文件位于前端目录 " + web_dir + " 之内，拒绝启动",
+    Fail(core::InvalidArgument("web_dir", "unsafe_web_dir",
+                               "数据库文件位于前端目录 " + web_dir + " 之内，拒绝启动",
                                "the database file lies inside the web directory"));
   }
 }
@@ -251,9 +252,11 @@ void Serve(const CommonOptions& common, const ServeOptions& opts) {
   auth::DemoIdentityProvider demo_identity(keys, clock);
   auth::AuthOptions auth_options;
   auth_options.echo_codes = opts.demo_identity;
-  auth::AuthService auth(*db, clock, {keys, opts.demo_identity ? &demo_identity : nullptr, &texts}, auth_options);
+  auth::AuthService auth(*db, clock, {keys, opts.demo_identity ? &demo_identity : nullptr, &texts},
+                         auth_options);
   if (opts.demo_identity) {
-    spdlog::warn("--demo-identity: the demo identity provider vouches for any enterprise; never use it in production");
+    spdlog::warn(
+        "--demo-identity: the demo identity provider vouches for any enterprise; never use it in production");
   }
   calendar::CalendarService calendar(*db, clock, cal);
 
@@ -312,8 +315,12 @@ void AddServeCommand(CLI::App& cli, CommonOptions& common) {
   AddCommonOptions(*serve, common);
   serve->add_option("--listen", opts->listen, "监听地址 HOST:PORT")->capture_default_str();
   serve->add_option("--web-dir", opts->web_dir, "前端构建目录 the built web app")->capture_default_str();
-  serve->add_option("--io-threads", opts->io_threads, "I/O 线程数")->capture_default_str()->check(CLI::Range(1, 64));
-  serve->add_option("--workers", opts->worker_threads, "工作线程数")->capture_default_str()->check(CLI::Range(1, 256));
+  serve->add_option("--io-threads", opts->io_threads, "I/O 线程数")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64));
+  serve->add_option("--workers", opts->worker_threads, "工作线程数")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256));
   serve->add_option("--body-limit", opts->body_limit, "请求体上限（字节）")->capture_default_str();
   serve->add_option("--trusted-proxy", opts->trusted_proxies,
                     "可信反向代理 IP 或网段（可多次）：只采信它们的 X-Forwarded-For");

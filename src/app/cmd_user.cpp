@@ -21,7 +21,8 @@ std::vector<auth::Role> ParseRoles(const std::string& text) {
   size_t start = 0;
   while (start < text.size()) {
     size_t comma = text.find(',', start);
-    auto r = auth::ParseRole(text.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+    auto r =
+        auth::ParseRole(text.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
     if (!r.ok()) Fail(r.error());
     out.push_back(*r);
     if (comma == std::string::npos) break;
@@ -38,10 +39,12 @@ void AddUserCommands(CLI::App& cli, CommonOptions& common) {
   user->require_subcommand(1);
   auto* add = user->add_subcommand("add", "新建账号 create an account");
   AddCommonOptions(*add, common);
-  add->add_option("--kind", a->kind, "platform_admin | department_staff | finance | enterprise | individual")->required();
+  add->add_option("--kind", a->kind, "platform_admin | department_staff | finance | enterprise | individual")
+      ->required();
   add->add_option("--login", a->login, "登录名")->required();
   add->add_option("--name", a->name, "显示名称")->required();
-  add->add_option("--password", a->password, "密码（也可用环境变量 HUIQI_PASSWORD）")->envname("HUIQI_PASSWORD");
+  add->add_option("--password", a->password, "密码（也可用环境变量 HUIQI_PASSWORD）")
+      ->envname("HUIQI_PASSWORD");
   add->add_option("--department", a->department, "部门代码（部门工作人员）");
   add->add_option("--roles", a->roles, "角色，逗号分隔：policy_officer,reviewer,department_admin");
   add->add_option("--uscc", a->uscc, "统一社会信用代码（企业用户）");
@@ -57,11 +60,12 @@ void AddUserCommands(CLI::App& cli, CommonOptions& common) {
     core::SystemClock clock;
     auto keys = LoadKeyRing(common);
     auth::AuthService svc(*db, clock, auth::AuthDeps{keys});
-    auth::NewUser u{*kind, a->login, a->name, a->password, a->department, ParseRoles(a->roles), a->uscc, a->phone};
+    auth::NewUser u{*kind,   a->login, a->name, a->password, a->department, ParseRoles(a->roles),
+                    a->uscc, a->phone};
     auto created = svc.CreateUser(nullptr, u);
     if (!created.ok()) Fail(created.error());
-    std::cout << "created user " << created->id << " " << created->login << " (" << auth::UserKindLabel(created->kind)
-              << ")\n";
+    std::cout << "created user " << created->id << " " << created->login << " ("
+              << auth::UserKindLabel(created->kind) << ")\n";
   });
 }
 

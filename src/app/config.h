@@ -25,8 +25,9 @@ struct ServeOptions {
   int io_threads = 2;                     // --io-threads
   int worker_threads = 4;                 // --workers: database and search work
   size_t body_limit = 8u << 20;           // --body-limit bytes (uploads come later)
-  std::vector<std::string> trusted_proxies;  // --trusted-proxy IP or CIDR (repeatable): X-Forwarded-For from these
-  bool secure_cookies = false;            // --secure-cookies: behind TLS, cookies get the Secure flag and HSTS is sent
+  std::vector<std::string>
+      trusted_proxies;          // --trusted-proxy IP or CIDR (repeatable): X-Forwarded-For from these
+  bool secure_cookies = false;  // --secure-cookies: behind TLS, cookies get the Secure flag and HSTS is sent
   //! --demo-identity: the demo identity provider vouches for any enterprise a registrant names,
   //! and phone codes are shown on the page instead of texted. For demos and tests only.
   bool demo_identity = false;

@@ -1,9 +1,9 @@
 // huiqi: the server and command line of the 惠企 policy platform.
 
-#include <iostream>
-
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+
+#include <iostream>
 
 #include "app/commands.h"
 

@@ -6,8 +6,8 @@
 
 #include <algorithm>
 #include <fstream>
-#include <sstream>
 #include <memory>
+#include <sstream>
 #include <stdexcept>
 
 namespace huiqi::audit {
@@ -16,32 +16,38 @@ using store::Statement;
 
 namespace {
 
-constexpr Statement kAdvanceHead{"audit.advance_head",
-                                 "UPDATE audit_head SET last_id = last_id + 1 WHERE id = 1 RETURNING last_id, last_hash"};
+constexpr Statement kAdvanceHead{
+    "audit.advance_head",
+    "UPDATE audit_head SET last_id = last_id + 1 WHERE id = 1 RETURNING last_id, last_hash"};
 constexpr Statement kSetHeadHash{"audit.set_head_hash", "UPDATE audit_head SET last_hash = ? WHERE id = 1"};
-constexpr Statement kInsert{"audit.insert",
-                            "INSERT INTO audit_log (id, at, actor_user_id, actor_login, action, entity, entity_id, "
-                            "before_json, after_json, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"};
+constexpr Statement kInsert{
+    "audit.insert",
+    "INSERT INTO audit_log (id, at, actor_user_id, actor_login, action, entity, entity_id, "
+    "before_json, after_json, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"};
 constexpr Statement kInsertChange{"audit.insert_change",
                                   "INSERT INTO change_log (at, entity, entity_id, op) VALUES (?, ?, ?, ?)"};
-constexpr Statement kWalk{"audit.walk",
-                          "SELECT id, at, actor_user_id, actor_login, action, entity, entity_id, before_json, "
-                          "after_json, prev_hash, hash FROM audit_log WHERE id > ? ORDER BY id LIMIT 1000"};
+constexpr Statement kWalk{
+    "audit.walk",
+    "SELECT id, at, actor_user_id, actor_login, action, entity, entity_id, before_json, "
+    "after_json, prev_hash, hash FROM audit_log WHERE id > ? ORDER BY id LIMIT 1000"};
 constexpr Statement kHead{"audit.head", "SELECT last_id, last_hash FROM audit_head WHERE id = 1"};
 constexpr Statement kRowHash{"audit.row_hash", "SELECT hash FROM audit_log WHERE id = ?"};
 // Optional filters as bound parameters: "" matches everything.
-constexpr Statement kCount{"audit.count",
-                           "SELECT COUNT(*) AS n FROM audit_log WHERE (? = '' OR entity = ?) AND (? = '' OR entity_id = ?) "
-                           "AND (? = '' OR actor_login = ?)"};
-constexpr Statement kPage{"audit.page",
-                          "SELECT id, at, actor_user_id, actor_login, action, entity, entity_id, before_json, "
-                          "after_json, prev_hash, hash FROM audit_log WHERE (? = '' OR entity = ?) "
-                          "AND (? = '' OR entity_id = ?) AND (? = '' OR actor_login = ?) "
-                          "ORDER BY id DESC LIMIT ? OFFSET ?"};
+constexpr Statement kCount{
+    "audit.count",
+    "SELECT COUNT(*) AS n FROM audit_log WHERE (? = '' OR entity = ?) AND (? = '' OR entity_id = ?) "
+    "AND (? = '' OR actor_login = ?)"};
+constexpr Statement kPage{
+    "audit.page",
+    "SELECT id, at, actor_user_id, actor_login, action, entity, entity_id, before_json, "
+    "after_json, prev_hash, hash FROM audit_log WHERE (? = '' OR entity = ?) "
+    "AND (? = '' OR entity_id = ?) AND (? = '' OR actor_login = ?) "
+    "ORDER BY id DESC LIMIT ? OFFSET ?"};
 
-std::string Canonical(int64_t id, std::string_view at, const std::optional<int64_t>& user, std::string_view login,
-                      std::string_view action, std::string_view entity, std::string_view entity_id,
-                      std::string_view before, std::string_view after, std::string_view prev) {
+std::string Canonical(int64_t id, std::string_view at, const std::optional<int64_t>& user,
+                      std::string_view login, std::string_view action, std::string_view entity,
+                      std::string_view entity_id, std::string_view before, std::string_view after,
+                      std::string_view prev) {
   // Length-prefixed fields so no two different rows serialise alike.
   std::string s;
   auto field = [&](std::string_view v) {
@@ -95,7 +101,8 @@ std::string Sm3Hex(std::string_view data) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sm3(), nullptr) != 1 ||
-      EVP_DigestUpdate(ctx.get(), data.data(), data.size()) != 1 || EVP_DigestFinal_ex(ctx.get(), md, &len) != 1) {
+      EVP_DigestUpdate(ctx.get(), data.data(), data.size()) != 1 ||
+      EVP_DigestFinal_ex(ctx.get(), md, &len) != 1) {
     throw std::runtime_error("SM3 digest failed");  // OpenSSL 3 always has SM3: a broken invariant
   }
   static constexpr char kHex[] = "0123456789abcdef";
@@ -116,9 +123,11 @@ core::Status Record(store::Session& tx, const core::Clock& clock, const Actor& a
   std::string prev = head.Text("last_hash");
   std::string at = core::FormatTimestamp(clock.Now());
   std::string b = Dump(before), a = Dump(after);
-  std::string hash = Sm3Hex(Canonical(id, at, actor.user_id, actor.login, action, entity, entity_id, b, a, prev));
-  HQ_RETURN_IF_ERROR(tx.Exec(kInsert, {id, at, store::OptionalInt(actor.user_id), actor.login, std::string(action),
-                                       std::string(entity), entity_id, b, a, prev, hash}));
+  std::string hash =
+      Sm3Hex(Canonical(id, at, actor.user_id, actor.login, action, entity, entity_id, b, a, prev));
+  HQ_RETURN_IF_ERROR(
+      tx.Exec(kInsert, {id, at, store::OptionalInt(actor.user_id), actor.login, std::string(action),
+                        std::string(entity), entity_id, b, a, prev, hash}));
   HQ_RETURN_IF_ERROR(tx.Exec(kSetHeadHash, {hash}));
   HQ_RETURN_IF_ERROR(tx.Exec(kInsertChange, {at, std::string(entity), entity_id, Op(before, after)}));
   return core::Ok();
@@ -153,10 +162,11 @@ core::Result<VerifyReport> Verify(store::Database& db, const Checkpoint* checkpo
         int64_t id = r.Int("id");
         ++rep.checked;
         if (id != last_id + 1) return fail(id, "第 " + std::to_string(last_id + 1) + " 条审计记录缺失");
-        if (r.Text("prev_hash") != prev) return fail(id, "第 " + std::to_string(id) + " 条记录的前序哈希与上一条不符");
-        std::string expected = Sm3Hex(Canonical(id, r.Text("at"), r.OptInt("actor_user_id"), r.Text("actor_login"),
-                                                r.Text("action"), r.Text("entity"), r.Text("entity_id"),
-                                                r.Text("before_json"), r.Text("after_json"), prev));
+        if (r.Text("prev_hash") != prev)
+          return fail(id, "第 " + std::to_string(id) + " 条记录的前序哈希与上一条不符");
+        std::string expected = Sm3Hex(Canonical(
+            id, r.Text("at"), r.OptInt("actor_user_id"), r.Text("actor_login"), r.Text("action"),
+            r.Text("entity"), r.Text("entity_id"), r.Text("before_json"), r.Text("after_json"), prev));
         if (expected != r.Text("hash")) return fail(id, "第 " + std::to_string(id) + " 条审计记录内容被改动");
         prev = r.Text("hash");
         last_id = id;
@@ -184,8 +194,8 @@ core::Result<VerifyReport> Verify(store::Database& db, const Checkpoint* checkpo
 core::Result<EntryPage> List(store::Database& db, const ListQuery& query) {
   int page = std::max(query.page, 1);
   int page_size = query.page_size < 1 || query.page_size > 100 ? 20 : query.page_size;
-  store::Params filter{query.entity, query.entity, query.entity_id, query.entity_id, query.actor_login,
-                       query.actor_login};
+  store::Params filter{query.entity,    query.entity,      query.entity_id,
+                       query.entity_id, query.actor_login, query.actor_login};
   return db.ReadValue<EntryPage>([&](store::Session& s) -> core::Result<EntryPage> {
     EntryPage out;
     HQ_ASSIGN_OR_RETURN(auto n, s.QueryOne(kCount, filter, "", ""));
@@ -205,8 +215,10 @@ core::Result<EntryPage> List(store::Database& db, int page, int page_size) {
 
 namespace {
 constexpr store::Statement kChangesSince{
-    "audit.changes_since", "SELECT id, at, entity, entity_id, op FROM change_log WHERE id > ? ORDER BY id LIMIT ?"};
-constexpr store::Statement kLatestChange{"audit.latest_change", "SELECT COALESCE(MAX(id), 0) AS m FROM change_log"};
+    "audit.changes_since",
+    "SELECT id, at, entity, entity_id, op FROM change_log WHERE id > ? ORDER BY id LIMIT ?"};
+constexpr store::Statement kLatestChange{"audit.latest_change",
+                                         "SELECT COALESCE(MAX(id), 0) AS m FROM change_log"};
 }  // namespace
 
 core::Result<std::vector<Change>> ChangesSince(store::Database& db, int64_t after_id, int limit) {
@@ -215,7 +227,8 @@ core::Result<std::vector<Change>> ChangesSince(store::Database& db, int64_t afte
     HQ_ASSIGN_OR_RETURN(auto rows, s.Query(kChangesSince, {after_id, int64_t{limit}}));
     std::vector<Change> out;
     out.reserve(rows.size());
-    for (const auto& r : rows) out.push_back({r.Int("id"), r.Text("at"), r.Text("entity"), r.Text("entity_id"), r.Text("op")});
+    for (const auto& r : rows)
+      out.push_back({r.Int("id"), r.Text("at"), r.Text("entity"), r.Text("entity_id"), r.Text("op")});
     return out;
   });
 }
@@ -260,9 +273,10 @@ core::Result<std::optional<Checkpoint::Head>> Checkpoint::Read() const {
   std::stringstream ss;
   ss << in.rdbuf();
   auto j = nlohmann::json::parse(ss.str(), nullptr, false);
-  auto bad = core::InvalidArgument("checkpoint", "checkpoint_mac", "审计检查点文件校验失败", "audit checkpoint MAC mismatch");
-  if (j.is_discarded() || !j.is_object() || !j["last_id"].is_number_integer() || !j["last_hash"].is_string() ||
-      !j["at"].is_string() || !j["mac"].is_string()) {
+  auto bad = core::InvalidArgument("checkpoint", "checkpoint_mac", "审计检查点文件校验失败",
+                                   "audit checkpoint MAC mismatch");
+  if (j.is_discarded() || !j.is_object() || !j["last_id"].is_number_integer() ||
+      !j["last_hash"].is_string() || !j["at"].is_string() || !j["mac"].is_string()) {
     return bad;
   }
   Head h{j["last_id"].get<int64_t>(), j["last_hash"].get<std::string>(), j["at"].get<std::string>()};
@@ -284,18 +298,22 @@ core::Status Checkpoint::Write(store::Database& db, const core::Clock& clock) co
   }
   if (stored && now.last_id == stored->last_id) return core::Ok();
   now.at = core::FormatTimestamp(clock.Now());
-  nlohmann::json j = {{"last_id", now.last_id}, {"last_hash", now.last_hash}, {"at", now.at},
+  nlohmann::json j = {{"last_id", now.last_id},
+                      {"last_hash", now.last_hash},
+                      {"at", now.at},
                       {"mac", keys_.Mac(CheckpointText(now), kCheckpointPurpose)}};
   std::filesystem::path tmp = path_;
   tmp += ".tmp";
   std::string text = j.dump() + "\n";
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  bool ok = fd >= 0 && ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
+  bool ok = fd >= 0 && ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
+            ::fsync(fd) == 0;
   if (fd >= 0) ::close(fd);
   std::error_code ec;
   if (ok) std::filesystem::rename(tmp, path_, ec);
   if (!ok || ec) {
-    return core::MakeError(core::ErrorKind::kUnavailable, "checkpoint_write", "无法写入审计检查点 " + path_.string(),
+    return core::MakeError(core::ErrorKind::kUnavailable, "checkpoint_write",
+                           "无法写入审计检查点 " + path_.string(),
                            "cannot write the audit checkpoint " + path_.string());
   }
   return core::Ok();

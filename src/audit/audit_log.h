@@ -5,16 +5,15 @@
 // or reordering a row breaks the chain and Verify() finds the first broken row. A change-log
 // row is written beside each audit row: the feed the in-memory indexes of every node follow.
 
-#include <cstdint>
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/date.h"
 #include "secrets/keys.h"
@@ -50,7 +49,8 @@ struct VerifyReport {
 //! it cannot see rows lost after it, nor a restore of both the database and this file.
 class Checkpoint {
  public:
-  Checkpoint(std::filesystem::path path, const secrets::KeyRing& keys) : path_(std::move(path)), keys_(keys) {}
+  Checkpoint(std::filesystem::path path, const secrets::KeyRing& keys)
+      : path_(std::move(path)), keys_(keys) {}
   const std::filesystem::path& path() const { return path_; }
 
   struct Head {
@@ -119,7 +119,8 @@ core::Result<int64_t> LatestChangeId(store::Database& db);
 //! idempotent. Not thread-safe.
 class ChangeWatermark {
  public:
-  explicit ChangeWatermark(std::chrono::steady_clock::duration grace = std::chrono::seconds(10)) : grace_(grace) {}
+  explicit ChangeWatermark(std::chrono::steady_clock::duration grace = std::chrono::seconds(10))
+      : grace_(grace) {}
   //! The new watermark after `rows` (ids > `last`, ascending, as ChangesSince returns them).
   int64_t Advance(int64_t last, const std::vector<Change>& rows);
   //! Forgets the holes seen (after a rebuild from scratch).

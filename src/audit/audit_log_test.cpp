@@ -5,13 +5,14 @@
 #include <atomic>
 #include <thread>
 
-#include "support/test_db.h"
 #include "secrets/keys.h"
+#include "support/test_db.h"
 
 namespace huiqi::audit {
 namespace {
 
-constexpr store::Statement kTamper{"test.tamper", "UPDATE audit_log SET after_json = '{\"name\":\"改过\"}' WHERE id = 2"};
+constexpr store::Statement kTamper{"test.tamper",
+                                   "UPDATE audit_log SET after_json = '{\"name\":\"改过\"}' WHERE id = 2"};
 constexpr store::Statement kDeleteMiddle{"test.delete_middle", "DELETE FROM audit_log WHERE id = 2"};
 constexpr store::Statement kDeleteLast{"test.delete_last", "DELETE FROM audit_log WHERE id = 3"};
 // Rows 1 and 2 trade places: each keeps its own hash, but the chain order no longer holds.
@@ -27,22 +28,26 @@ class AuditLogTest : public ::testing::TestWithParam<store::Kind> {
     db_ = testing::FreshDatabase(GetParam());
     for (int i = 1; i <= 3; ++i) {
       ASSERT_TRUE(db_->Write([&](store::Session& s) {
-        return Record(s, clock_, {7, "admin"}, "department.create", "department", std::to_string(i), nullptr,
-                      {{"name", "部门" + std::to_string(i)}});
-      }).ok());
+                       return Record(s, clock_, {7, "admin"}, "department.create", "department",
+                                     std::to_string(i), nullptr, {{"name", "部门" + std::to_string(i)}});
+                     })
+                      .ok());
     }
   }
   int64_t CountOf(const store::Statement& st) {
-    return db_->ReadValue<int64_t>([&](store::Session& s) -> core::Result<int64_t> {
-      HQ_ASSIGN_OR_RETURN(auto r, s.QueryOne(st, {}, "", ""));
-      return r.Int("n");
-    }).value();
+    return db_
+        ->ReadValue<int64_t>([&](store::Session& s) -> core::Result<int64_t> {
+          HQ_ASSIGN_OR_RETURN(auto r, s.QueryOne(st, {}, "", ""));
+          return r.Int("n");
+        })
+        .value();
   }
   void Mutate(const store::Statement& st) {
     ASSERT_TRUE(db_->Write([&](store::Session& s) -> core::Status {
-      HQ_RETURN_IF_ERROR(s.Exec(st));
-      return core::Ok();
-    }).ok());
+                     HQ_RETURN_IF_ERROR(s.Exec(st));
+                     return core::Ok();
+                   })
+                    .ok());
   }
   std::unique_ptr<store::Database> db_;
   core::FixedClock clock_{core::ShanghaiMidnight(core::Date::FromYmd(2026, 11, 22))};
@@ -56,10 +61,10 @@ TEST(ChangeWatermarkTest, AHoleHoldsTheWatermarkUntilItFillsOrExpires) {
   };
   ChangeWatermark patient(std::chrono::hours(1));
   EXPECT_EQ(patient.Advance(0, rows({1, 2, 3})), 3);
-  EXPECT_EQ(patient.Advance(3, rows({4, 6, 7})), 4);     // 5 may still commit: stay at 4
-  EXPECT_EQ(patient.Advance(4, rows({5, 6, 7})), 7);     // it did
+  EXPECT_EQ(patient.Advance(3, rows({4, 6, 7})), 4);  // 5 may still commit: stay at 4
+  EXPECT_EQ(patient.Advance(4, rows({5, 6, 7})), 7);  // it did
   ChangeWatermark hasty(std::chrono::seconds(0));
-  EXPECT_EQ(hasty.Advance(0, rows({1, 3})), 3);          // a hole past its grace is a rollback
+  EXPECT_EQ(hasty.Advance(0, rows({1, 3})), 3);  // a hole past its grace is a rollback
   EXPECT_EQ(hasty.Advance(3, rows({})), 3);
 }
 
@@ -106,7 +111,8 @@ TEST_P(AuditLogTest, ATruncatedTailIsFoundAgainstTheCheckpoint) {
   ASSERT_TRUE(cp.Write(*db_, clock_).ok());
   ASSERT_EQ((*cp.Read())->last_id, 3);
   Mutate(kDeleteLast);
-  Mutate({"test.rewind_head", "UPDATE audit_head SET last_id = 2, last_hash = (SELECT hash FROM audit_log WHERE id = 2)"});
+  Mutate({"test.rewind_head",
+          "UPDATE audit_head SET last_id = 2, last_hash = (SELECT hash FROM audit_log WHERE id = 2)"});
   EXPECT_TRUE(Verify(*db_).value().ok) << "the chain alone cannot tell";
   auto rep = Verify(*db_, &cp).value();
   EXPECT_FALSE(rep.ok);
@@ -131,8 +137,10 @@ TEST_P(AuditLogTest, ACheckpointIsValidOnlyWithItsKey) {
   EXPECT_FALSE(Verify(*db_, &other).value().ok) << "a checkpoint edited without the key is refused";
   // Later writes move it forward.
   ASSERT_TRUE(db_->Write([&](store::Session& s) {
-    return Record(s, clock_, {7, "admin"}, "department.create", "department", "4", nullptr, {{"name", "部门4"}});
-  }).ok());
+                   return Record(s, clock_, {7, "admin"}, "department.create", "department", "4", nullptr,
+                                 {{"name", "部门4"}});
+                 })
+                  .ok());
   ASSERT_TRUE(cp.Write(*db_, clock_).ok());
   EXPECT_EQ((*cp.Read())->last_id, 4);
   EXPECT_TRUE(Verify(*db_, &cp).value().ok);
@@ -172,8 +180,10 @@ TEST_P(AuditLogTest, ConcurrentWritersKeepOneUnbrokenChain) {
 
 TEST_P(AuditLogTest, ListFiltersByEntityAndActor) {
   ASSERT_TRUE(db_->Write([&](store::Session& s) {
-    return Record(s, clock_, {std::nullopt, "cli"}, "user.create", "user", "1", nullptr, {{"login", "a"}});
-  }).ok());
+                   return Record(s, clock_, {std::nullopt, "cli"}, "user.create", "user", "1", nullptr,
+                                 {{"login", "a"}});
+                 })
+                  .ok());
   auto users = List(*db_, {1, 20, "user", "", ""}).value();
   EXPECT_EQ(users.total, 1);
   ASSERT_EQ(users.items.size(), 1u);
@@ -191,7 +201,8 @@ TEST_P(AuditLogTest, ListFiltersByEntityAndActor) {
 
 TEST_P(AuditLogTest, AFailedTransactionLeavesNeitherAuditNorChangeRow) {
   auto st = db_->Write([&](store::Session& s) -> core::Status {
-    HQ_RETURN_IF_ERROR(Record(s, clock_, {7, "admin"}, "department.create", "department", "9", nullptr, {{"x", 1}}));
+    HQ_RETURN_IF_ERROR(
+        Record(s, clock_, {7, "admin"}, "department.create", "department", "9", nullptr, {{"x", 1}}));
     return core::InvalidArgument("name", "required", "名称必填", "name required");
   });
   EXPECT_FALSE(st.ok());
@@ -200,7 +211,8 @@ TEST_P(AuditLogTest, AFailedTransactionLeavesNeitherAuditNorChangeRow) {
   EXPECT_TRUE(Verify(*db_).value().ok);
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, AuditLogTest, ::testing::ValuesIn(testing::Backends()), testing::PrintBackend{});
+INSTANTIATE_TEST_SUITE_P(Backends, AuditLogTest, ::testing::ValuesIn(testing::Backends()),
+                         testing::PrintBackend{});
 
 TEST(Sm3, MatchesTheStandardsExample) {
   // GB/T 32905-2016 附录 A 示例 1: SM3("abc").

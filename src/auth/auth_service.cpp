@@ -2,7 +2,6 @@
 #include "auth/auth_service.h"
 
 #include <algorithm>
-
 #include <nlohmann/json.hpp>
 
 #include "audit/audit_log.h"
@@ -21,10 +20,10 @@ namespace {
 
 Status CheckRange(int value, int lo, int hi, const char* name) {
   if (value >= lo && value <= hi) return core::Ok();
-  return core::InvalidArgument(std::string("auth.") + name, "out_of_range",
-                               std::string("auth.") + name + " 应在 " + std::to_string(lo) + "–" +
-                                   std::to_string(hi) + " 之间",
-                               std::string("auth.") + name + " out of range");
+  return core::InvalidArgument(
+      std::string("auth.") + name, "out_of_range",
+      std::string("auth.") + name + " 应在 " + std::to_string(lo) + "–" + std::to_string(hi) + " 之间",
+      std::string("auth.") + name + " out of range");
 }
 
 //! A unique-key violation on insert becomes a conflict naming the field the user typed.
@@ -59,20 +58,28 @@ Status AuthOptions::Validate() const {
 
 std::string_view DepartmentLevelCode(DepartmentLevel l) {
   switch (l) {
-    case DepartmentLevel::kNational: return "national";
-    case DepartmentLevel::kProvincial: return "provincial";
-    case DepartmentLevel::kMunicipal: return "municipal";
-    case DepartmentLevel::kCounty: return "county";
+    case DepartmentLevel::kNational:
+      return "national";
+    case DepartmentLevel::kProvincial:
+      return "provincial";
+    case DepartmentLevel::kMunicipal:
+      return "municipal";
+    case DepartmentLevel::kCounty:
+      return "county";
   }
   return "municipal";
 }
 
 std::string_view DepartmentLevelLabel(DepartmentLevel l) {
   switch (l) {
-    case DepartmentLevel::kNational: return "国家级";
-    case DepartmentLevel::kProvincial: return "省级";
-    case DepartmentLevel::kMunicipal: return "市级";
-    case DepartmentLevel::kCounty: return "县区级";
+    case DepartmentLevel::kNational:
+      return "国家级";
+    case DepartmentLevel::kProvincial:
+      return "省级";
+    case DepartmentLevel::kMunicipal:
+      return "市级";
+    case DepartmentLevel::kCounty:
+      return "县区级";
   }
   return "市级";
 }
@@ -82,7 +89,8 @@ Result<DepartmentLevel> ParseDepartmentLevel(std::string_view code) {
                  DepartmentLevel::kCounty}) {
     if (DepartmentLevelCode(l) == code) return l;
   }
-  return core::InvalidArgument("level", "invalid_enum", "层级应为 national、provincial、municipal、county 之一",
+  return core::InvalidArgument("level", "invalid_enum",
+                               "层级应为 national、provincial、municipal、county 之一",
                                "level must be national, provincial, municipal or county");
 }
 
@@ -94,20 +102,25 @@ AuthService::AuthService(store::Database& db, const core::Clock& clock, AuthDeps
 Result<Department> AuthService::CreateDepartment(const Principal* actor, const Department& d) {
   HQ_RETURN_IF_ERROR(RequireAdmin(actor, "创建部门"));
   if (d.code.empty() || d.code.size() > 32) {
-    return core::InvalidArgument("code", "required", "请填写部门代码（不超过 32 个字符）", "code is required");
+    return core::InvalidArgument("code", "required", "请填写部门代码（不超过 32 个字符）",
+                                 "code is required");
   }
   if (d.name.empty() || d.name.size() > 200) {
-    return core::InvalidArgument("name", "required", "请填写部门名称（不超过 200 个字符）", "name is required");
+    return core::InvalidArgument("name", "required", "请填写部门名称（不超过 200 个字符）",
+                                 "name is required");
   }
   return db_.WriteValue<Department>([&](store::Session& s) -> Result<Department> {
     if (d.parent_id) {
       HQ_ASSIGN_OR_RETURN(auto parent, s.QueryOptional(kDepartmentById, {*d.parent_id}));
-      if (!parent) return core::InvalidArgument("parent_id", "not_found", "上级部门不存在", "parent department not found");
+      if (!parent)
+        return core::InvalidArgument("parent_id", "not_found", "上级部门不存在",
+                                     "parent department not found");
     }
     Department out = d;
     out.created_at = core::FormatTimestamp(clock_.Now());
-    auto row = s.QueryOne(kInsertDepartment, {d.code, d.name, std::string(DepartmentLevelCode(d.level)),
-                                              store::OptionalInt(d.parent_id), d.phone, out.created_at},
+    auto row = s.QueryOne(kInsertDepartment,
+                          {d.code, d.name, std::string(DepartmentLevelCode(d.level)),
+                           store::OptionalInt(d.parent_id), d.phone, out.created_at},
                           "", "");
     if (!row.ok()) return NameDuplicate(row.error(), "code", "部门代码“" + d.code + "”已存在");
     out.id = row->Int("id");
@@ -172,31 +185,35 @@ Result<User> AuthService::Insert(const Principal* actor, const NewUser& u, const
       out.roles = {binding->role};
     }
     out.created_at = core::FormatTimestamp(clock_.Now());
-    auto row = s.QueryOne(kInsertUser,
-                          {u.login, u.display_name, std::string(UserKindCode(u.kind)),
-                           store::OptionalInt(out.department_id), JoinRoles(out.roles), store::OptionalText(out.uscc),
-                           sealed_phone, phone_hash.empty() ? store::Null() : store::Value{phone_hash},
-                           hash, out.created_at, out.created_at},
-                          "", "");
+    auto row = s.QueryOne(
+        kInsertUser,
+        {u.login, u.display_name, std::string(UserKindCode(u.kind)), store::OptionalInt(out.department_id),
+         JoinRoles(out.roles), store::OptionalText(out.uscc), sealed_phone,
+         phone_hash.empty() ? store::Null() : store::Value{phone_hash}, hash, out.created_at, out.created_at},
+        "", "");
     if (!row.ok()) return NameDuplicate(row.error(), "login", "登录名“" + u.login + "”已被使用，请换一个");
     out.id = row->Int("id");
     if (bind_now) {
-      std::string by = binding->mode == Binding::Mode::kByAdmin ? (actor ? "platform_admin" : "cli") : binding->verified_by;
-      auto st = s.Exec(kInsertBinding, {u.uscc, out.id, by, binding->reference, binding->legal_person, out.created_at});
+      std::string by = binding->mode == Binding::Mode::kByAdmin ? (actor ? "platform_admin" : "cli")
+                                                                : binding->verified_by;
+      auto st = s.Exec(kInsertBinding,
+                       {u.uscc, out.id, by, binding->reference, binding->legal_person, out.created_at});
       if (!st.ok()) {
         if (st.error().code != "duplicate") return st.error();
-        return core::MakeError(core::ErrorKind::kConflict, "uscc_bound",
-                               "该企业已有管理员账号，请联系贵企业的管理员在“企业成员”中邀请您加入",
-                               "the enterprise is already bound to an account; ask its admin for an invitation",
-                               "uscc");
+        return core::MakeError(
+            core::ErrorKind::kConflict, "uscc_bound",
+            "该企业已有管理员账号，请联系贵企业的管理员在“企业成员”中邀请您加入",
+            "the enterprise is already bound to an account; ask its admin for an invitation", "uscc");
       }
     }
     if (binding && binding->phone_code_id != 0) {
       HQ_ASSIGN_OR_RETURN(int64_t used, s.Exec(kUseCode, {binding->phone_code_id}));
-      if (used != 1) return core::InvalidArgument("phone_code", "phone_code", "短信验证码已使用，请重新获取", "code used");
+      if (used != 1)
+        return core::InvalidArgument("phone_code", "phone_code", "短信验证码已使用，请重新获取", "code used");
     }
     if (binding && binding->mode == Binding::Mode::kJoin) {
-      HQ_ASSIGN_OR_RETURN(int64_t used, s.Exec(kUseInvitation, {out.id, out.created_at, binding->invitation_id}));
+      HQ_ASSIGN_OR_RETURN(int64_t used,
+                          s.Exec(kUseInvitation, {out.id, out.created_at, binding->invitation_id}));
       if (used != 1) {
         return core::MakeError(core::ErrorKind::kConflict, "invitation_used", "该邀请码已被使用或已撤销",
                                "the invitation was used or revoked meanwhile", "invite_code");
@@ -209,8 +226,8 @@ Result<User> AuthService::Insert(const Principal* actor, const NewUser& u, const
                           {"invitation_id", binding->invitation_id}};
     }
     HQ_RETURN_IF_ERROR(audit::Record(s, clock_, self ? audit::Actor{out.id, u.login} : ActorOf(actor),
-                                     self ? "user.register" : "user.create", "user", std::to_string(out.id), nullptr,
-                                     after));
+                                     self ? "user.register" : "user.create", "user", std::to_string(out.id),
+                                     nullptr, after));
     return out;
   });
 }
@@ -232,22 +249,25 @@ Result<User> AuthService::Register(const Registration& r) {
   // 江阴办法 第十三条: the platform's own users are individuals and enterprises; department
   // accounts are allocated (第十五条), never self-registered.
   if (u.kind != UserKind::kEnterprise && u.kind != UserKind::kIndividual) {
-    return core::InvalidArgument("kind", "not_self_service", "只能自行注册企业用户或个人用户，部门账号由平台统一分配",
+    return core::InvalidArgument("kind", "not_self_service",
+                                 "只能自行注册企业用户或个人用户，部门账号由平台统一分配",
                                  "only enterprise and individual users may register themselves");
   }
   if (!u.roles.empty()) {
-    return core::InvalidArgument("roles", "not_applicable", "注册时不能自选角色", "roles are not chosen at registration");
+    return core::InvalidArgument("roles", "not_applicable", "注册时不能自选角色",
+                                 "roles are not chosen at registration");
   }
   HQ_RETURN_IF_ERROR(ValidateNewUser(u, /*need_uscc=*/false));
   HQ_RETURN_IF_ERROR(ValidatePhone(u.phone, /*required=*/true));
   if (u.kind == UserKind::kEnterprise && r.identity_ticket.empty() && r.invite_code.empty()) {
-    return core::InvalidArgument("identity_ticket", "identity_required",
-                                 "企业注册须先通过江苏政务服务网法人身份认证，或填写本企业管理员发出的邀请码",
-                                 "an enterprise registers through the identity provider or with an invitation");
+    return core::InvalidArgument(
+        "identity_ticket", "identity_required",
+        "企业注册须先通过江苏政务服务网法人身份认证，或填写本企业管理员发出的邀请码",
+        "an enterprise registers through the identity provider or with an invitation");
   }
   // Each registration costs an Argon2 hash: limited per address and platform-wide.
-  HQ_RETURN_IF_ERROR(CountEvent("register:" + AddressKey(r.remote_addr), options_.max_registrations_per_address,
-                                3600, "注册"));
+  HQ_RETURN_IF_ERROR(CountEvent("register:" + AddressKey(r.remote_addr),
+                                options_.max_registrations_per_address, 3600, "注册"));
   HQ_RETURN_IF_ERROR(CountEvent("register:*", options_.max_registrations_per_minute, 60, "注册"));
   HQ_ASSIGN_OR_RETURN(int64_t code_id, CheckPhoneCode(u.phone, r.phone_code));
   NewUser n = u;
@@ -307,11 +327,11 @@ Result<User> AuthService::UpdateUser(const Principal* actor, int64_t user_id, co
     if (changes.phone) after.phone = *changes.phone;
     if (after.display_name == before.display_name && after.phone == before.phone) return after;
     auto [sealed, hash] = SealPhone(deps_.keys, after.phone);
-    HQ_RETURN_IF_ERROR(s.Exec(kUpdateContact, {after.display_name, sealed,
-                                               hash.empty() ? store::Null() : store::Value{hash},
-                                               core::FormatTimestamp(clock_.Now()), user_id}));
-    HQ_RETURN_IF_ERROR(audit::Record(s, clock_, ActorOf(actor), "user.update", "user", std::to_string(user_id),
-                                     AuditJson(before), AuditJson(after)));
+    HQ_RETURN_IF_ERROR(
+        s.Exec(kUpdateContact, {after.display_name, sealed, hash.empty() ? store::Null() : store::Value{hash},
+                                core::FormatTimestamp(clock_.Now()), user_id}));
+    HQ_RETURN_IF_ERROR(audit::Record(s, clock_, ActorOf(actor), "user.update", "user",
+                                     std::to_string(user_id), AuditJson(before), AuditJson(after)));
     return after;
   });
 }
@@ -329,8 +349,8 @@ Result<User> AuthService::SetActive(const Principal* actor, int64_t user_id, boo
     after.active = active;
     HQ_RETURN_IF_ERROR(s.Exec(kSetActive, {int64_t{active}, core::FormatTimestamp(clock_.Now()), user_id}));
     if (!active) HQ_RETURN_IF_ERROR(s.Exec(kRevokeUserSessions, {user_id, int64_t{0}}));
-    HQ_RETURN_IF_ERROR(audit::Record(s, clock_, ActorOf(actor), active ? "user.enable" : "user.disable", "user",
-                                     std::to_string(user_id), AuditJson(before), AuditJson(after)));
+    HQ_RETURN_IF_ERROR(audit::Record(s, clock_, ActorOf(actor), active ? "user.enable" : "user.disable",
+                                     "user", std::to_string(user_id), AuditJson(before), AuditJson(after)));
     return after;
   });
 }

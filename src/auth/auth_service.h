@@ -26,23 +26,23 @@
 namespace huiqi::auth {
 
 struct AuthOptions {
-  int session_idle_minutes = 2 * 60;   // sliding: a session ends after this long without a request
-  int session_max_hours = 12;          // absolute: and this long after login, however active
-  int session_refresh_minutes = 5;     // the sliding expiry is written at most this often
-  int max_failures_per_pair = 5;       // failures of one account from one address: that pair locks
-  int account_backoff_after = 10;      // failures of one account from anywhere before delays start
+  int session_idle_minutes = 2 * 60;      // sliding: a session ends after this long without a request
+  int session_max_hours = 12;             // absolute: and this long after login, however active
+  int session_refresh_minutes = 5;        // the sliding expiry is written at most this often
+  int max_failures_per_pair = 5;          // failures of one account from one address: that pair locks
+  int account_backoff_after = 10;         // failures of one account from anywhere before delays start
   int account_backoff_max_seconds = 300;  // the delay doubles per further failure up to this
-  int max_failures_per_address = 100;  // failures from one address (any accounts): password spraying
+  int max_failures_per_address = 100;     // failures from one address (any accounts): password spraying
   int failure_window_minutes = 15;
-  int trusted_device_days = 180;       // a browser that logged in skips the account-wide delay
+  int trusted_device_days = 180;           // a browser that logged in skips the account-wide delay
   int max_registrations_per_address = 10;  // per hour
   int max_registrations_per_minute = 30;   // platform-wide: each costs an Argon2 hash
-  int phone_code_minutes = 10;         // a registration code's lifetime
-  int phone_code_attempts = 3;         // registrations one code may be tried for
-  int max_codes_per_phone = 5;         // per hour, at most one a minute
-  int max_codes_per_address = 20;      // per hour
-  int invitation_days = 7;             // an enterprise invitation's lifetime
-  bool echo_codes = false;             // demo/tests only: the code is returned instead of texted
+  int phone_code_minutes = 10;             // a registration code's lifetime
+  int phone_code_attempts = 3;             // registrations one code may be tried for
+  int max_codes_per_phone = 5;             // per hour, at most one a minute
+  int max_codes_per_address = 20;          // per hour
+  int invitation_days = 7;                 // an enterprise invitation's lifetime
+  bool echo_codes = false;                 // demo/tests only: the code is returned instead of texted
 
   //! kInvalidArgument naming the first field out of range (field "auth.<name>").
   core::Status Validate() const;
@@ -219,15 +219,15 @@ class AuthService final : public SessionResolver {
   //! with `device_token` from an earlier login of this account) or a spraying address;
   //! kUnauthenticated "bad_credentials" without saying whether the account exists (an unknown
   //! login costs the same Argon2 work).
-  core::Result<LoginResult> Login(std::string_view login, std::string_view password, std::string_view remote_addr,
-                                  std::string_view device_token = "");
+  core::Result<LoginResult> Login(std::string_view login, std::string_view password,
+                                  std::string_view remote_addr, std::string_view device_token = "");
   //! Ends the principal's session. Ok when it had already ended.
   core::Status Logout(const Principal& p);
   //! The user's own change: the old password must match (field "old_password", counted as a
   //! failed login); the new one must pass the policy (field "new_password"). Ends the user's
   //! other sessions.
-  core::Status ChangePassword(const Principal& p, std::string_view old_password, std::string_view new_password,
-                              std::string_view remote_addr);
+  core::Status ChangePassword(const Principal& p, std::string_view old_password,
+                              std::string_view new_password, std::string_view remote_addr);
   //! Extends the sliding expiry (at most every session_refresh_minutes).
   core::Result<std::optional<Principal>> Resolve(std::string_view token) override;
 
@@ -238,8 +238,10 @@ class AuthService final : public SessionResolver {
   core::Result<Attempt> ReserveAttempt(std::string_view login, std::string_view remote_addr,
                                        std::string_view device_token);
   core::Status RecordFailure(std::string_view login, std::string_view remote_addr);
-  core::Result<LoginResult> OpenSession(const User& user, const Attempt& attempt, std::string_view remote_addr);
-  core::Status CountEvent(const std::string& subject, int limit, int window_seconds, std::string_view what_zh);
+  core::Result<LoginResult> OpenSession(const User& user, const Attempt& attempt,
+                                        std::string_view remote_addr);
+  core::Status CountEvent(const std::string& subject, int limit, int window_seconds,
+                          std::string_view what_zh);
   //! The id of the phone's open code after counting one try; kInvalidArgument "phone_code".
   core::Result<int64_t> CheckPhoneCode(std::string_view phone, std::string_view code);
   core::Result<Binding> BindingFor(const Registration& r);

@@ -14,11 +14,12 @@ namespace {
 using core::ErrorKind;
 
 constexpr store::Statement kAuditCount{"test.audit_count", "SELECT COUNT(*) AS n FROM audit_log"};
-constexpr store::Statement kLastAction{"test.last_action",
-                                       "SELECT action, before_json, after_json FROM audit_log ORDER BY id DESC LIMIT 1"};
+constexpr store::Statement kLastAction{
+    "test.last_action", "SELECT action, before_json, after_json FROM audit_log ORDER BY id DESC LIMIT 1"};
 constexpr store::Statement kHashes{"test.hashes", "SELECT token_hash, csrf_token FROM sessions"};
 
-Department Dept(std::string code, std::string name, DepartmentLevel level, std::optional<int64_t> parent = {}) {
+Department Dept(std::string code, std::string name, DepartmentLevel level,
+                std::optional<int64_t> parent = {}) {
   Department d;
   d.code = std::move(code);
   d.name = std::move(name);
@@ -27,8 +28,8 @@ Department Dept(std::string code, std::string name, DepartmentLevel level, std::
   return d;
 }
 
-NewUser Account(UserKind kind, std::string login, std::string name, std::string password, std::string dept = "",
-                std::vector<Role> roles = {}) {
+NewUser Account(UserKind kind, std::string login, std::string name, std::string password,
+                std::string dept = "", std::vector<Role> roles = {}) {
   NewUser u;
   u.kind = kind;
   u.login = std::move(login);
@@ -47,8 +48,10 @@ class AuthServiceTest : public ::testing::TestWithParam<store::Kind> {
     Reconfigure(options_);
     auto d = svc_->CreateDepartment(nullptr, Dept("CZ-KJJ", "常州市科学技术局", DepartmentLevel::kMunicipal));
     ASSERT_TRUE(d.ok()) << d.error().ToString();
-    ASSERT_TRUE(svc_->CreateDepartment(nullptr, Dept("CZ-SWJ", "常州市商务局", DepartmentLevel::kMunicipal)).ok());
-    NewUser staff = Account(UserKind::kDepartmentStaff, "kjj_officer", "张敏", "Officer2026", "CZ-KJJ", {Role::kPolicyOfficer});
+    ASSERT_TRUE(
+        svc_->CreateDepartment(nullptr, Dept("CZ-SWJ", "常州市商务局", DepartmentLevel::kMunicipal)).ok());
+    NewUser staff = Account(UserKind::kDepartmentStaff, "kjj_officer", "张敏", "Officer2026", "CZ-KJJ",
+                            {Role::kPolicyOfficer});
     auto created = svc_->CreateUser(nullptr, staff);
     ASSERT_TRUE(created.ok()) << created.error().ToString();
     NewUser admin = Account(UserKind::kPlatformAdmin, "admin", "平台管理员", "Platform#2026");
@@ -58,8 +61,8 @@ class AuthServiceTest : public ::testing::TestWithParam<store::Kind> {
     options_ = o;
     svc_ = std::make_unique<AuthService>(*db_, clock_, AuthDeps{keys_, &idp_, nullptr}, options_);
   }
-  core::Result<LoginResult> Login(const std::string& login, const char* pw, const std::string& addr = "10.0.0.1",
-                                  const std::string& device = "") {
+  core::Result<LoginResult> Login(const std::string& login, const char* pw,
+                                  const std::string& addr = "10.0.0.1", const std::string& device = "") {
     return svc_->Login(login, pw, addr, device);
   }
   //! A registration with a freshly texted code; `ticket` for an enterprise (or `invite`).
@@ -78,16 +81,20 @@ class AuthServiceTest : public ::testing::TestWithParam<store::Kind> {
   }
   Principal AdminPrincipal() { return Login("admin", "Platform#2026", "10.0.0.9").value().principal; }
   int64_t AuditCount() {
-    return db_->ReadValue<int64_t>([](store::Session& s) -> core::Result<int64_t> {
-      HQ_ASSIGN_OR_RETURN(auto r, s.QueryOne(kAuditCount, {}, "", ""));
-      return r.Int("n");
-    }).value();
+    return db_
+        ->ReadValue<int64_t>([](store::Session& s) -> core::Result<int64_t> {
+          HQ_ASSIGN_OR_RETURN(auto r, s.QueryOne(kAuditCount, {}, "", ""));
+          return r.Int("n");
+        })
+        .value();
   }
   std::string LastAction() {
-    return db_->ReadValue<std::string>([](store::Session& s) -> core::Result<std::string> {
-      HQ_ASSIGN_OR_RETURN(auto r, s.QueryOne(kLastAction, {}, "", ""));
-      return r.Text("action");
-    }).value();
+    return db_
+        ->ReadValue<std::string>([](store::Session& s) -> core::Result<std::string> {
+          HQ_ASSIGN_OR_RETURN(auto r, s.QueryOne(kLastAction, {}, "", ""));
+          return r.Text("action");
+        })
+        .value();
   }
   bool Alive(const std::string& token) { return svc_->Resolve(token).value().has_value(); }
 
@@ -145,7 +152,8 @@ TEST_P(AuthServiceTest, WrongPasswordAndUnknownUserLookTheSame) {
 
 // Issue 10 finding 6: five wrong passwords locked the account against its correct password.
 TEST_P(AuthServiceTest, FailuresElsewhereDoNotLockTheRightfulUserOut) {
-  for (int i = 0; i < 5; ++i) EXPECT_FALSE(Login("kjj_officer", "Wrong2026", "10.0.1." + std::to_string(i)).ok());
+  for (int i = 0; i < 5; ++i)
+    EXPECT_FALSE(Login("kjj_officer", "Wrong2026", "10.0.1." + std::to_string(i)).ok());
   auto mine = Login("kjj_officer", "Officer2026", "10.0.2.1");
   ASSERT_TRUE(mine.ok()) << mine.error().ToString();
   // …and the user is told what happened meanwhile.
@@ -156,7 +164,8 @@ TEST_P(AuthServiceTest, FailuresElsewhereDoNotLockTheRightfulUserOut) {
 
 TEST_P(AuthServiceTest, TheFailingPairLocksForTheWindow) {
   for (int i = 0; i < 5; ++i) EXPECT_FALSE(Login("kjj_officer", "Wrong2026", "10.0.1.1").ok());
-  auto locked = Login("kjj_officer", "Officer2026", "10.0.1.1");  // the right password, from the failing address
+  auto locked =
+      Login("kjj_officer", "Officer2026", "10.0.1.1");  // the right password, from the failing address
   ASSERT_FALSE(locked.ok());
   EXPECT_EQ(locked.error().kind, ErrorKind::kRateLimited);
   EXPECT_NE(locked.error().message.find("15 分钟"), std::string::npos) << locked.error().message;
@@ -176,7 +185,8 @@ TEST_P(AuthServiceTest, ADistributedAttackMeetsADelayThatAKnownBrowserSkips) {
       << "a known browser is not given a second cookie";
   // Ten failures from ten addresses (no pair reaches its limit): from now on, each attempt on the
   // account waits a delay after the last failure.
-  for (int i = 0; i < 10; ++i) EXPECT_FALSE(Login("kjj_officer", "Wrong2026", "10.3.0." + std::to_string(i)).ok());
+  for (int i = 0; i < 10; ++i)
+    EXPECT_FALSE(Login("kjj_officer", "Wrong2026", "10.3.0." + std::to_string(i)).ok());
   auto stranger = Login("kjj_officer", "Officer2026", "10.4.0.1");
   ASSERT_FALSE(stranger.ok());
   EXPECT_EQ(stranger.error().kind, ErrorKind::kRateLimited);
@@ -186,7 +196,8 @@ TEST_P(AuthServiceTest, ADistributedAttackMeetsADelayThatAKnownBrowserSkips) {
   EXPECT_EQ(user->notice.failed_attempts, 10);
   // Another account's device cookie does not help.
   auto admin = Login("admin", "Platform#2026", "10.0.0.9");
-  EXPECT_EQ(Login("kjj_officer", "Officer2026", "10.4.0.2", admin->device_token).error().kind, ErrorKind::kRateLimited);
+  EXPECT_EQ(Login("kjj_officer", "Officer2026", "10.4.0.2", admin->device_token).error().kind,
+            ErrorKind::kRateLimited);
   clock_.Advance(std::chrono::seconds(3));
   EXPECT_TRUE(Login("kjj_officer", "Officer2026", "10.4.0.3").ok()) << "the delay is a delay, not a lock";
 }
@@ -194,7 +205,8 @@ TEST_P(AuthServiceTest, ADistributedAttackMeetsADelayThatAKnownBrowserSkips) {
 TEST_P(AuthServiceTest, ASuccessClearsThePairsFailures) {
   for (int i = 0; i < 4; ++i) EXPECT_FALSE(Login("kjj_officer", "Wrong2026").ok());
   ASSERT_TRUE(Login("kjj_officer", "Officer2026").ok());
-  for (int i = 0; i < 4; ++i) EXPECT_EQ(Login("kjj_officer", "Wrong2026").error().kind, ErrorKind::kUnauthenticated);
+  for (int i = 0; i < 4; ++i)
+    EXPECT_EQ(Login("kjj_officer", "Wrong2026").error().kind, ErrorKind::kUnauthenticated);
   EXPECT_TRUE(Login("kjj_officer", "Officer2026").ok());
 }
 
@@ -233,7 +245,9 @@ TEST_P(AuthServiceTest, RateLimitHoldsUnderConcurrentAttempts) {
   // Refused attempts are not counted (a burst may be refused whole), so exactly the rest of
   // the five failures remain before the lock.
   int more = 0;
-  while (more < 10 && Login("kjj_officer", "Wrong2026", "10.1.0.1").error().kind == ErrorKind::kUnauthenticated) ++more;
+  while (more < 10 &&
+         Login("kjj_officer", "Wrong2026", "10.1.0.1").error().kind == ErrorKind::kUnauthenticated)
+    ++more;
   EXPECT_EQ(judged.load() + more, 5);
   auto locked = Login("kjj_officer", "Officer2026", "10.1.0.1");
   ASSERT_FALSE(locked.ok());
@@ -278,7 +292,8 @@ TEST_P(AuthServiceTest, SelfRegistrationValidatesNamingTheField) {
   EXPECT_EQ(no_proof.error().field, "identity_ticket") << "typing a USCC binds nothing";
   auto forged = svc_->Register(Reg(ent, "13800000001", Ticket("91350100M000100Y43") + "0"));
   EXPECT_EQ(forged.error().field, "identity_ticket");
-  auto ok = svc_->Register(Reg(ent, "13800000001", Ticket(" 91350100m000100y43 ")));  // trimmed and upper-cased
+  auto ok =
+      svc_->Register(Reg(ent, "13800000001", Ticket(" 91350100m000100y43 ")));  // trimmed and upper-cased
   ASSERT_TRUE(ok.ok()) << ok.error().ToString();
   EXPECT_EQ(*ok->uscc, "91350100M000100Y43");
   EXPECT_EQ(ok->roles, std::vector<Role>{Role::kEnterpriseAdmin});
@@ -338,7 +353,8 @@ TEST_P(AuthServiceTest, TheEnterpriseAdminInvitesPreparersAndRemovesThem) {
   EXPECT_EQ(*joined->uscc, "91350100M000100Y43");
   EXPECT_EQ(joined->roles, std::vector<Role>{Role::kEnterprisePreparer});
   NewUser third = Account(UserKind::kEnterprise, "ent_third", "小李", "Third@Pass2026");
-  EXPECT_EQ(svc_->Register(Reg(third, "13800000023", "", inv->code)).error().field, "invite_code") << "single use";
+  EXPECT_EQ(svc_->Register(Reg(third, "13800000023", "", inv->code)).error().field, "invite_code")
+      << "single use";
   Principal preparer = Login("ent_staff", "Staff@Pass2026")->principal;
   EXPECT_EQ(svc_->Invite(preparer, Role::kEnterpriseAdmin, "").error().kind, ErrorKind::kPermissionDenied);
   auto members = svc_->ListMembers(preparer).value();
@@ -371,7 +387,8 @@ TEST_P(AuthServiceTest, PhoneCodesAreLimitedAndEachAllowsThreeTries) {
   auto first = svc_->RequestPhoneCode("13800000031", "10.0.0.1");
   ASSERT_TRUE(first.ok());
   EXPECT_EQ(first->phone_masked, "138****0031");
-  EXPECT_EQ(svc_->RequestPhoneCode("13800000031", "10.0.0.1").error().kind, ErrorKind::kRateLimited) << "one a minute";
+  EXPECT_EQ(svc_->RequestPhoneCode("13800000031", "10.0.0.1").error().kind, ErrorKind::kRateLimited)
+      << "one a minute";
   EXPECT_EQ(svc_->RequestPhoneCode("138000", "10.0.0.1").error().field, "phone");
   // A taken login is told only to a registrant holding a code, and each code allows three tries.
   NewUser u = Account(UserKind::kIndividual, "kjj_officer", "重名", "Person@Pass2026");
@@ -393,28 +410,34 @@ TEST_P(AuthServiceTest, RegistrationsAreRateLimitedPerAddress) {
   o.max_registrations_per_address = 2;
   Reconfigure(o);
   for (int i = 0; i < 2; ++i) {
-    auto r = svc_->Register(Reg(Account(UserKind::kIndividual, "p" + std::to_string(i) + "_x", "个人", "Person@Pass2026"),
-                                "1380000004" + std::to_string(i)));
+    auto r = svc_->Register(
+        Reg(Account(UserKind::kIndividual, "p" + std::to_string(i) + "_x", "个人", "Person@Pass2026"),
+            "1380000004" + std::to_string(i)));
     ASSERT_TRUE(r.ok()) << r.error().ToString();
   }
-  auto third = svc_->Register(Reg(Account(UserKind::kIndividual, "p9_x", "个人", "Person@Pass2026"), "13800000049"));
+  auto third =
+      svc_->Register(Reg(Account(UserKind::kIndividual, "p9_x", "个人", "Person@Pass2026"), "13800000049"));
   ASSERT_FALSE(third.ok());
   EXPECT_EQ(third.error().kind, ErrorKind::kRateLimited);
 }
 
 TEST_P(AuthServiceTest, PhonesAreSealedAtRestAndMaskedInTheAuditLog) {
-  auto p = svc_->Register(Reg(Account(UserKind::kIndividual, "li_phone", "李", "Person@Pass2026"), "13912345678"));
+  auto p =
+      svc_->Register(Reg(Account(UserKind::kIndividual, "li_phone", "李", "Person@Pass2026"), "13912345678"));
   ASSERT_TRUE(p.ok()) << p.error().ToString();
-  auto stored = db_->ReadValue<store::Rows>([](store::Session& s) {
-    return s.Query({"test.phones", "SELECT phone, phone_hash FROM users WHERE login = 'li_phone'"});
-  }).value();
+  auto stored =
+      db_->ReadValue<store::Rows>([](store::Session& s) {
+           return s.Query({"test.phones", "SELECT phone, phone_hash FROM users WHERE login = 'li_phone'"});
+         })
+          .value();
   ASSERT_EQ(stored.size(), 1u);
   EXPECT_EQ(stored[0].Text("phone").find("13912345678"), std::string::npos);
   EXPECT_TRUE(secrets::KeyRing::IsSealed(stored[0].Text("phone")));
   EXPECT_EQ(svc_->GetUser(p->id)->phone, "13912345678");
   auto audit_rows = db_->ReadValue<store::Rows>([](store::Session& s) {
-    return s.Query({"test.audit_text", "SELECT after_json FROM audit_log"});
-  }).value();
+                         return s.Query({"test.audit_text", "SELECT after_json FROM audit_log"});
+                       })
+                        .value();
   for (const auto& r : audit_rows) EXPECT_EQ(r.Text("after_json").find("13912345678"), std::string::npos);
   bool masked = false;
   for (const auto& r : audit_rows) masked |= r.Text("after_json").find("139****5678") != std::string::npos;
@@ -472,7 +495,8 @@ TEST_P(AuthServiceTest, DepartmentsHaveUniqueCodesAndParents) {
                 .error()
                 .field,
             "parent_id");
-  auto child = svc_->CreateDepartment(nullptr, Dept("WJ-KJJ", "武进区科技局", DepartmentLevel::kCounty, kjj.id));
+  auto child =
+      svc_->CreateDepartment(nullptr, Dept("WJ-KJJ", "武进区科技局", DepartmentLevel::kCounty, kjj.id));
   ASSERT_TRUE(child.ok());
   auto got = svc_->GetDepartment(child->id).value();
   EXPECT_EQ(got.parent_id, kjj.id);
@@ -503,7 +527,8 @@ TEST_P(AuthServiceTest, AdminsDisableEnableResetAndReassign) {
   auto staff = Login("kjj_officer", "Officer2026");
   ASSERT_TRUE(staff.ok());
   int64_t id = staff->principal.user_id;
-  EXPECT_EQ(svc_->SetActive(&staff->principal, admin.user_id, false).error().kind, ErrorKind::kPermissionDenied);
+  EXPECT_EQ(svc_->SetActive(&staff->principal, admin.user_id, false).error().kind,
+            ErrorKind::kPermissionDenied);
   EXPECT_EQ(svc_->SetActive(&admin, admin.user_id, false).error().kind, ErrorKind::kFailedPrecondition);
 
   auto off = svc_->SetActive(&admin, id, false);
@@ -529,12 +554,14 @@ TEST_P(AuthServiceTest, AdminsDisableEnableResetAndReassign) {
   EXPECT_EQ(moved->display_name, "李娜");
   EXPECT_EQ(LastAction(), "user.update");
   EXPECT_EQ(svc_->UpdateUser(&admin, id, {std::string(""), std::nullopt}).error().field, "display_name");
-  EXPECT_EQ(svc_->UpdateUser(&admin, 9999, {std::string("x"), std::nullopt}).error().kind, ErrorKind::kNotFound);
+  EXPECT_EQ(svc_->UpdateUser(&admin, 9999, {std::string("x"), std::nullopt}).error().kind,
+            ErrorKind::kNotFound);
 }
 
 TEST_P(AuthServiceTest, ListUsersPages) {
   for (int i = 0; i < 5; ++i) {
-    ASSERT_TRUE(svc_->Register(Reg(Account(UserKind::kIndividual, "person" + std::to_string(i), "个人", "Person@Pass2026"),
+    ASSERT_TRUE(svc_->Register(Reg(Account(UserKind::kIndividual, "person" + std::to_string(i), "个人",
+                                           "Person@Pass2026"),
                                    "1390000000" + std::to_string(i)))
                     .ok());
   }
@@ -556,7 +583,8 @@ TEST_P(AuthServiceTest, EveryChangeIsAuditedAndAFailedOneLeavesNothing) {
   ASSERT_TRUE(Login("kjj_officer", "Officer2026").ok());
   int64_t before = AuditCount();
   EXPECT_EQ(before, 5);  // two departments, two users, one login
-  NewUser u = Account(UserKind::kDepartmentStaff, "nobody_dept", "无部门", "Officer2026", "NO-SUCH", {Role::kReviewer});
+  NewUser u = Account(UserKind::kDepartmentStaff, "nobody_dept", "无部门", "Officer2026", "NO-SUCH",
+                      {Role::kReviewer});
   EXPECT_FALSE(svc_->CreateUser(nullptr, u).ok());
   EXPECT_FALSE(svc_->CreateDepartment(nullptr, Dept("CZ-KJJ", "重复", DepartmentLevel::kMunicipal)).ok());
   EXPECT_EQ(AuditCount(), before);
@@ -572,7 +600,8 @@ TEST(AuthOptions, DefaultsAreValidAndNonsenseIsNamed) {
   EXPECT_EQ(o.Validate().error().field, "auth.max_failures_per_pair");
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, AuthServiceTest, ::testing::ValuesIn(testing::Backends()), testing::PrintBackend{});
+INSTANTIATE_TEST_SUITE_P(Backends, AuthServiceTest, ::testing::ValuesIn(testing::Backends()),
+                         testing::PrintBackend{});
 
 }  // namespace
 }  // namespace huiqi::auth

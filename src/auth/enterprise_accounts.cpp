@@ -47,7 +47,7 @@ Member MemberOf(const store::Row& r, const secrets::KeyRing& keys) {
   m.display_name = r.Text("display_name");
   auto roles = SplitRoles(r.Text("roles"));
   m.role = !roles.empty() && roles.front() == Role::kEnterpriseAdmin ? Role::kEnterpriseAdmin
-                                                                       : Role::kEnterprisePreparer;
+                                                                     : Role::kEnterprisePreparer;
   std::string phone = r.Text("phone");
   if (secrets::KeyRing::IsSealed(phone)) {
     auto open = keys.Open(phone, "phone");
@@ -63,7 +63,8 @@ Member MemberOf(const store::Row& r, const secrets::KeyRing& keys) {
 
 // "Insert, commit, then count" (as for logins in sessions.cpp): however many requests race, at
 // most `limit` of them see a count within it. A refused event is removed again.
-Status AuthService::CountEvent(const std::string& subject, int limit, int window_seconds, std::string_view what_zh) {
+Status AuthService::CountEvent(const std::string& subject, int limit, int window_seconds,
+                               std::string_view what_zh) {
   int64_t now = core::UnixSeconds(clock_.Now());
   HQ_ASSIGN_OR_RETURN(int64_t id, db_.WriteValue<int64_t>([&](store::Session& s) -> Result<int64_t> {
     HQ_RETURN_IF_ERROR(s.Exec(kPruneEvents, {now - kLongestWindow}));
@@ -75,9 +76,12 @@ Status AuthService::CountEvent(const std::string& subject, int limit, int window
     return row.Int("n");
   }));
   if (n <= limit) return core::Ok();
-  HQ_RETURN_IF_ERROR(db_.Write([&](store::Session& s) -> Status { HQ_RETURN_IF_ERROR(s.Exec(kDeleteEvent, {id}));
-    return core::Ok(); }));
-  std::string wait = window_seconds >= 3600 ? "1 小时" : std::to_string(std::max(1, window_seconds / 60)) + " 分钟";
+  HQ_RETURN_IF_ERROR(db_.Write([&](store::Session& s) -> Status {
+    HQ_RETURN_IF_ERROR(s.Exec(kDeleteEvent, {id}));
+    return core::Ok();
+  }));
+  std::string wait =
+      window_seconds >= 3600 ? "1 小时" : std::to_string(std::max(1, window_seconds / 60)) + " 分钟";
   return core::MakeError(core::ErrorKind::kRateLimited, "too_many_requests",
                          std::string(what_zh) + "过于频繁，请 " + wait + "后再试",
                          "too many requests; try again later");
@@ -92,14 +96,15 @@ Result<PhoneCodeSent> AuthService::RequestPhoneCode(std::string_view phone, std:
   std::string phone_hash = deps_.keys.LookupHash(phone, "phone");
   HQ_RETURN_IF_ERROR(CountEvent("code-minute:" + phone_hash, 1, 60, "获取验证码"));
   HQ_RETURN_IF_ERROR(CountEvent("code:" + phone_hash, options_.max_codes_per_phone, 3600, "获取验证码"));
-  HQ_RETURN_IF_ERROR(CountEvent("code-address:" + AddressKey(remote_addr), options_.max_codes_per_address, 3600,
-                                "获取验证码"));
+  HQ_RETURN_IF_ERROR(CountEvent("code-address:" + AddressKey(remote_addr), options_.max_codes_per_address,
+                                3600, "获取验证码"));
   std::string code = SixDigits();
   int64_t now = core::UnixSeconds(clock_.Now());
   int64_t ttl = int64_t{options_.phone_code_minutes} * 60;
   HQ_RETURN_IF_ERROR(db_.Write([&](store::Session& s) -> Status {
     HQ_RETURN_IF_ERROR(s.Exec(kPruneCodes, {now}));
-    HQ_RETURN_IF_ERROR(s.Exec(kInsertCode, {phone_hash, std::string("register"), Sha256Hex(phone_hash + ":" + code), now, now + ttl}));
+    HQ_RETURN_IF_ERROR(s.Exec(kInsertCode, {phone_hash, std::string("register"),
+                                            Sha256Hex(phone_hash + ":" + code), now, now + ttl}));
     return core::Ok();
   }));
   if (deps_.texts != nullptr) {
@@ -125,7 +130,8 @@ Result<int64_t> AuthService::CheckPhoneCode(std::string_view phone, std::string_
   HQ_ASSIGN_OR_RETURN(Found found, db_.WriteValue<Found>([&](store::Session& s) -> Result<Found> {
     HQ_ASSIGN_OR_RETURN(auto row, s.QueryOptional(kOpenCode, {phone_hash, std::string("register"), now}));
     if (!row) return Found{};
-    HQ_ASSIGN_OR_RETURN(int64_t tried, s.Exec(kTryCode, {row->Int("id"), int64_t{options_.phone_code_attempts}}));
+    HQ_ASSIGN_OR_RETURN(int64_t tried,
+                        s.Exec(kTryCode, {row->Int("id"), int64_t{options_.phone_code_attempts}}));
     if (tried != 1) return Found{};
     return Found{{row->Int("id"), row->Text("code_hash")}};
   }));
@@ -169,13 +175,15 @@ Status AuthService::RequireEnterpriseAdmin(const Principal& p) const {
     return core::PermissionDenied("只有企业用户可以管理本企业的账号", "enterprise users only");
   }
   if (!p.HasRole(Role::kEnterpriseAdmin)) {
-    return core::PermissionDenied("只有本企业的管理员可以管理企业成员", "only the enterprise's admin may do this");
+    return core::PermissionDenied("只有本企业的管理员可以管理企业成员",
+                                  "only the enterprise's admin may do this");
   }
   return core::Ok();
 }
 
 Result<std::vector<Member>> AuthService::ListMembers(const Principal& p) {
-  if (!p.Is(UserKind::kEnterprise) || !p.uscc) return core::PermissionDenied("只有企业用户可以查看企业成员", "enterprise users only");
+  if (!p.Is(UserKind::kEnterprise) || !p.uscc)
+    return core::PermissionDenied("只有企业用户可以查看企业成员", "enterprise users only");
   return db_.ReadValue<std::vector<Member>>([&](store::Session& s) -> Result<std::vector<Member>> {
     HQ_ASSIGN_OR_RETURN(auto rows, s.Query(kMembersOf, {*p.uscc}));
     std::vector<Member> out;
@@ -187,9 +195,11 @@ Result<std::vector<Member>> AuthService::ListMembers(const Principal& p) {
 Result<Invitation> AuthService::Invite(const Principal& p, Role role, std::string_view note) {
   HQ_RETURN_IF_ERROR(RequireEnterpriseAdmin(p));
   if (!IsEnterpriseRole(role)) {
-    return core::InvalidArgument("role", "invalid_enum", "角色应为企业管理员或企业经办人", "role must be an enterprise role");
+    return core::InvalidArgument("role", "invalid_enum", "角色应为企业管理员或企业经办人",
+                                 "role must be an enterprise role");
   }
-  if (note.size() > 200) return core::InvalidArgument("note", "too_long", "备注不能超过 200 字节", "note is too long");
+  if (note.size() > 200)
+    return core::InvalidArgument("note", "too_long", "备注不能超过 200 字节", "note is too long");
   Invitation inv;
   inv.code = RandomHex(12);
   inv.uscc = *p.uscc;
@@ -200,13 +210,14 @@ Result<Invitation> AuthService::Invite(const Principal& p, Role role, std::strin
   inv.created_at = core::FormatTimestamp(clock_.Now());
   inv.expires_at = core::UnixSeconds(clock_.Now()) + int64_t{options_.invitation_days} * 86400;
   return db_.WriteValue<Invitation>([&](store::Session& s) -> Result<Invitation> {
-    HQ_ASSIGN_OR_RETURN(auto row, s.QueryOne(kInsertInvitation, {inv.uscc, Sha256Hex(inv.code), std::string(RoleCode(role)),
-                                                                 p.user_id, inv.note, inv.created_at, inv.expires_at},
+    HQ_ASSIGN_OR_RETURN(auto row, s.QueryOne(kInsertInvitation,
+                                             {inv.uscc, Sha256Hex(inv.code), std::string(RoleCode(role)),
+                                              p.user_id, inv.note, inv.created_at, inv.expires_at},
                                              "", ""));
     inv.id = row.Int("id");
-    HQ_RETURN_IF_ERROR(audit::Record(s, clock_, {p.user_id, p.login}, "enterprise.invite", "enterprise_invitation",
-                                     std::to_string(inv.id), nullptr,
-                                     {{"uscc", inv.uscc}, {"role", RoleCode(role)}, {"expires_at", inv.expires_at}}));
+    HQ_RETURN_IF_ERROR(audit::Record(
+        s, clock_, {p.user_id, p.login}, "enterprise.invite", "enterprise_invitation", std::to_string(inv.id),
+        nullptr, {{"uscc", inv.uscc}, {"role", RoleCode(role)}, {"expires_at", inv.expires_at}}));
     return inv;
   });
 }
@@ -258,8 +269,8 @@ Status AuthService::RemoveMember(const Principal& p, int64_t user_id) {
     HQ_ASSIGN_OR_RETURN(int64_t n, s.Exec(kDisableMember, {now, user_id, *p.uscc}));
     if (n != 1) return core::NotFound("本企业的该成员", "member of this enterprise");
     HQ_RETURN_IF_ERROR(s.Exec(kRevokeUserSessions, {user_id, int64_t{0}}));
-    return audit::Record(s, clock_, {p.user_id, p.login}, "enterprise.member_remove", "user", std::to_string(user_id),
-                         {{"active", true}}, {{"active", false}});
+    return audit::Record(s, clock_, {p.user_id, p.login}, "enterprise.member_remove", "user",
+                         std::to_string(user_id), {{"active", true}}, {{"active", false}});
   });
 }
 

@@ -47,7 +47,8 @@ core::Result<std::string> DemoIdentityProvider::IssueTicket(const LegalPersonCla
     return core::InvalidArgument("person_name", "required", "请填写登录人姓名", "person_name is required");
   }
   if (claim.enterprise_name.size() > 200) {
-    return core::InvalidArgument("enterprise_name", "too_long", "企业名称过长", "enterprise_name is too long");
+    return core::InvalidArgument("enterprise_name", "too_long", "企业名称过长",
+                                 "enterprise_name is too long");
   }
   nlohmann::json payload = {{"uscc", uscc},
                             {"enterprise_name", claim.enterprise_name},
@@ -65,7 +66,8 @@ core::Result<LegalPersonClaim> DemoIdentityProvider::Verify(std::string_view tic
     return BadTicket("身份认证凭据无效，请重新进行法人身份认证");
   }
   std::string_view body = ticket.substr(0, dot);
-  if (!keys_.VerifyMac(body, ticket.substr(dot + 1), kPurpose)) return BadTicket("身份认证凭据无效或已被改动");
+  if (!keys_.VerifyMac(body, ticket.substr(dot + 1), kPurpose))
+    return BadTicket("身份认证凭据无效或已被改动");
   std::string text;
   if (!FromHex(body, text)) return BadTicket("身份认证凭据无效");
   auto j = nlohmann::json::parse(text, nullptr, false);

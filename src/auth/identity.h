@@ -18,7 +18,7 @@ namespace huiqi::auth {
 
 //! What the provider vouches for: this person acts for this enterprise.
 struct LegalPersonClaim {
-  std::string uscc;                 // normalised (GB 32100-2015)
+  std::string uscc;  // normalised (GB 32100-2015)
   std::string enterprise_name;
   std::string person_name;
   bool legal_representative = true;  // the 法定代表人 (else a person the enterprise authorised)

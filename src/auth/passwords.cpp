@@ -1,7 +1,5 @@
 #include "auth/passwords.h"
 
-#include "auth/detail/common_passwords.h"
-
 #include <argon2.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
@@ -10,6 +8,8 @@
 #include <cctype>
 #include <stdexcept>
 #include <vector>
+
+#include "auth/detail/common_passwords.h"
 
 namespace huiqi::auth {
 
@@ -42,7 +42,8 @@ std::string Lower(std::string_view s) {
 }
 
 core::Error Weak(std::string reason_zh, std::string reason_en) {
-  return core::InvalidArgument("password", "weak_password", "密码不符合要求：" + reason_zh, "weak password: " + reason_en);
+  return core::InvalidArgument("password", "weak_password", "密码不符合要求：" + reason_zh,
+                               "weak password: " + reason_en);
 }
 
 //! The password without the digits and symbols people put around a word ("!Qwerty2026" → "qwerty").
@@ -82,7 +83,8 @@ core::Status CheckPasswordPolicy(std::string_view password, std::string_view log
   // "aaaaaaaa11", "1212121212ab": long, but a handful of characters repeated.
   std::string distinct = lower;
   std::sort(distinct.begin(), distinct.end());
-  if (std::unique(distinct.begin(), distinct.end()) - distinct.begin() < 5) return Weak("不同的字符太少", "too few distinct characters");
+  if (std::unique(distinct.begin(), distinct.end()) - distinct.begin() < 5)
+    return Weak("不同的字符太少", "too few distinct characters");
   return core::Ok();
 }
 
@@ -106,8 +108,8 @@ core::Result<std::string> HashPassword(std::string_view password) {
   if (RAND_bytes(salt, kSaltLen) != 1) return core::Internal("RAND_bytes failed");
   size_t encoded_len = argon2_encodedlen(kTimeCost, kMemoryKiB, kLanes, kSaltLen, kHashLen, Argon2_id);
   std::string encoded(encoded_len, '\0');
-  int rc = argon2id_hash_encoded(kTimeCost, kMemoryKiB, kLanes, password.data(), password.size(), salt, kSaltLen,
-                                 kHashLen, encoded.data(), encoded.size());
+  int rc = argon2id_hash_encoded(kTimeCost, kMemoryKiB, kLanes, password.data(), password.size(), salt,
+                                 kSaltLen, kHashLen, encoded.data(), encoded.size());
   if (rc != ARGON2_OK) return core::Internal(std::string("argon2: ") + argon2_error_message(rc));
   encoded.resize(encoded.find('\0') == std::string::npos ? encoded.size() : encoded.find('\0'));
   return encoded;

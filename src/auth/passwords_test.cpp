@@ -1,8 +1,8 @@
 #include "auth/passwords.h"
 
-#include "auth/detail/records.h"
-
 #include <gtest/gtest.h>
+
+#include "auth/detail/records.h"
 
 namespace huiqi::auth {
 namespace {
@@ -34,14 +34,16 @@ TEST(Passwords, PolicyWantsTenCharactersWithLettersAndDigits) {
 
 // Issue 10 finding 7: password1, qwerty12 and a password equal to the login were accepted.
 TEST(Passwords, CommonPasswordsAndTheLoginAreRefused) {
-  for (const char* common : {"password1", "Password123", "Password123!", "qwerty1234", "Qwerty2026", "1qaz2wsx3edc",
-                             "woaini1314", "5201314abc", "admin12345", "P@ssw0rd2026", "aaaaaaaa11", "1212121212ab"}) {
+  for (const char* common :
+       {"password1", "Password123", "Password123!", "qwerty1234", "Qwerty2026", "1qaz2wsx3edc", "woaini1314",
+        "5201314abc", "admin12345", "P@ssw0rd2026", "aaaaaaaa11", "1212121212ab"}) {
     auto st = CheckPasswordPolicy(common);
     EXPECT_FALSE(st.ok()) << common;
   }
   EXPECT_FALSE(CheckPasswordPolicy("zhangsan2026", "zhangsan").ok());
   EXPECT_FALSE(CheckPasswordPolicy("ZhangSan@2026x", "zhangsan").ok()) << "case does not hide the login";
-  EXPECT_NE(CheckPasswordPolicy("zhangsan2026", "zhangsan").error().message.find("登录名"), std::string::npos);
+  EXPECT_NE(CheckPasswordPolicy("zhangsan2026", "zhangsan").error().message.find("登录名"),
+            std::string::npos);
   EXPECT_TRUE(CheckPasswordPolicy("Lanting#Xu2026", "zhangsan").ok());
 }
 

@@ -21,10 +21,12 @@ enum class UserKind { kPlatformAdmin, kDepartmentStaff, kFinance, kEnterprise, k
 //! and accepts offers; preparers fill in applications).
 enum class Role { kPolicyOfficer, kReviewer, kDepartmentAdmin, kEnterpriseAdmin, kEnterprisePreparer };
 
-std::string_view UserKindCode(UserKind k);   // "platform_admin", "department_staff", "finance", "enterprise", "individual"
+std::string_view UserKindCode(
+    UserKind k);  // "platform_admin", "department_staff", "finance", "enterprise", "individual"
 std::string_view UserKindLabel(UserKind k);  // 平台管理员, 部门工作人员, 财政人员, 企业用户, 个人用户
 core::Result<UserKind> ParseUserKind(std::string_view code, std::string_view field = "kind");
-std::string_view RoleCode(Role r);   // policy_officer, reviewer, department_admin, enterprise_admin, enterprise_preparer
+std::string_view RoleCode(
+    Role r);  // policy_officer, reviewer, department_admin, enterprise_admin, enterprise_preparer
 std::string_view RoleLabel(Role r);  // 政策专员, 审核人员, 部门管理员, 企业管理员, 企业经办人
 bool IsDepartmentRole(Role r);
 bool IsEnterpriseRole(Role r);

@@ -1,6 +1,5 @@
 // AuthService: login with limits, sessions (sliding expiry, database-held), password changes.
 #include <algorithm>
-
 #include <nlohmann/json.hpp>
 
 #include "audit/audit_log.h"
@@ -75,7 +74,8 @@ Result<AuthService::Attempt> AuthService::ReserveAttempt(std::string_view login,
   int64_t device_cutoff = now - int64_t{options_.trusted_device_days} * 86400;
   HQ_ASSIGN_OR_RETURN(Attempt a, db_.WriteValue<Attempt>([&](store::Session& s) -> Result<Attempt> {
     HQ_RETURN_IF_ERROR(s.Exec(kPruneFailures, {now - window}));
-    HQ_ASSIGN_OR_RETURN(auto pair, s.QueryOne(kInsertFailure, {PairSubject(login, remote_addr), now}, "", ""));
+    HQ_ASSIGN_OR_RETURN(auto pair,
+                        s.QueryOne(kInsertFailure, {PairSubject(login, remote_addr), now}, "", ""));
     HQ_ASSIGN_OR_RETURN(auto acc, s.QueryOne(kInsertFailure, {AccountSubject(login), now}, "", ""));
     HQ_ASSIGN_OR_RETURN(auto addr, s.QueryOne(kInsertFailure, {AddressSubject(remote_addr), now}, "", ""));
     Attempt out{pair.Int("id"), acc.Int("id"), addr.Int("id"), std::nullopt};
@@ -91,9 +91,11 @@ Result<AuthService::Attempt> AuthService::ReserveAttempt(std::string_view login,
   };
   HQ_ASSIGN_OR_RETURN(Counts n, db_.ReadValue<Counts>([&](store::Session& s) -> Result<Counts> {
     Counts c;
-    HQ_ASSIGN_OR_RETURN(auto p, s.QueryOne(kCountFailures, {PairSubject(login, remote_addr), now - window}, "", ""));
+    HQ_ASSIGN_OR_RETURN(auto p,
+                        s.QueryOne(kCountFailures, {PairSubject(login, remote_addr), now - window}, "", ""));
     HQ_ASSIGN_OR_RETURN(auto acc, s.QueryOne(kCountFailures, {AccountSubject(login), now - window}, "", ""));
-    HQ_ASSIGN_OR_RETURN(auto addr, s.QueryOne(kCountFailures, {AddressSubject(remote_addr), now - window}, "", ""));
+    HQ_ASSIGN_OR_RETURN(auto addr,
+                        s.QueryOne(kCountFailures, {AddressSubject(remote_addr), now - window}, "", ""));
     HQ_ASSIGN_OR_RETURN(auto last, s.QueryOne(kLastFailure, {AccountSubject(login), a.account_row}, "", ""));
     HQ_ASSIGN_OR_RETURN(auto user, s.QueryOptional(kUserByLogin, {std::string(login)}));
     c.pair = p.Int("n");
@@ -114,17 +116,20 @@ Result<AuthService::Attempt> AuthService::ReserveAttempt(std::string_view login,
   } else if (!trusted && n.account > options_.account_backoff_after) {
     // Counting this attempt, n.account - 1 earlier failures; the delay doubles per failure.
     int64_t over = std::min<int64_t>(n.account - 1 - options_.account_backoff_after, 20);
-    int64_t delay = std::min<int64_t>(int64_t{1} << std::max<int64_t>(over, 0), options_.account_backoff_max_seconds);
+    int64_t delay =
+        std::min<int64_t>(int64_t{1} << std::max<int64_t>(over, 0), options_.account_backoff_max_seconds);
     int64_t wait = n.last_account_failure + delay - now;
     if (wait > 0) {
-      refusal = Limited("此账号近期登录失败次数较多，请 " + std::to_string(wait) + " 秒后再试（常用设备不受此限制）", wait);
+      refusal = Limited(
+          "此账号近期登录失败次数较多，请 " + std::to_string(wait) + " 秒后再试（常用设备不受此限制）", wait);
     }
   }
   if (!refusal) return a;
   // Refused before the password is looked at, so a locked account reveals nothing; the refused
   // attempt is not counted, so a lock ends one window after the last real failure.
   HQ_RETURN_IF_ERROR(db_.Write([&](store::Session& s) -> Status {
-    for (int64_t row : {a.pair_row, a.account_row, a.address_row}) HQ_RETURN_IF_ERROR(s.Exec(kDeleteFailure, {row}));
+    for (int64_t row : {a.pair_row, a.account_row, a.address_row})
+      HQ_RETURN_IF_ERROR(s.Exec(kDeleteFailure, {row}));
     return core::Ok();
   }));
   return *refusal;
@@ -134,8 +139,8 @@ Status AuthService::RecordFailure(std::string_view login, std::string_view remot
   // The failure rows were written by ReserveAttempt; what is left is the note the rightful user
   // sees at the next login, and the audit row.
   return db_.Write([&](store::Session& s) -> Status {
-    HQ_RETURN_IF_ERROR(s.Exec(kNoteUserFailure, {core::FormatTimestamp(clock_.Now()), std::string(remote_addr),
-                                                 std::string(login)}));
+    HQ_RETURN_IF_ERROR(s.Exec(kNoteUserFailure, {core::FormatTimestamp(clock_.Now()),
+                                                 std::string(remote_addr), std::string(login)}));
     return audit::Record(s, clock_, {std::nullopt, std::string(login)}, "auth.login_failed", "login",
                          std::string(login), nullptr, {{"remote_addr", remote_addr}});
   });
@@ -170,15 +175,17 @@ Result<LoginResult> AuthService::Login(std::string_view login, std::string_view 
       return core::Ok();
     }
     out.device_token = RandomHex(32);
-    HQ_RETURN_IF_ERROR(s.Exec(kPruneDevices, {out.principal.user_id, now - int64_t{options_.trusted_device_days} * 86400}));
-    HQ_RETURN_IF_ERROR(s.Exec(kInsertDevice, {out.principal.user_id, Sha256Hex(out.device_token), core::FormatTimestamp(clock_.Now()),
-                                  now}));
+    HQ_RETURN_IF_ERROR(
+        s.Exec(kPruneDevices, {out.principal.user_id, now - int64_t{options_.trusted_device_days} * 86400}));
+    HQ_RETURN_IF_ERROR(s.Exec(kInsertDevice, {out.principal.user_id, Sha256Hex(out.device_token),
+                                              core::FormatTimestamp(clock_.Now()), now}));
     return core::Ok();
   }));
   return out;
 }
 
-Result<LoginResult> AuthService::OpenSession(const User& user, const Attempt& attempt, std::string_view remote_addr) {
+Result<LoginResult> AuthService::OpenSession(const User& user, const Attempt& attempt,
+                                             std::string_view remote_addr) {
   LoginResult out;
   out.token = RandomHex(32);
   std::string csrf = RandomHex(16);
@@ -193,9 +200,9 @@ Result<LoginResult> AuthService::OpenSession(const User& user, const Attempt& at
     HQ_RETURN_IF_ERROR(s.Exec(kDeleteFailure, {attempt.account_row}));
     HQ_RETURN_IF_ERROR(s.Exec(kDeleteFailure, {attempt.address_row}));
     HQ_RETURN_IF_ERROR(s.Exec(kPruneSessions, {user.id, now_s - 86400}));
-    HQ_ASSIGN_OR_RETURN(auto row, s.QueryOne(kInsertSession, {Sha256Hex(out.token), user.id, csrf,
-                                                              std::string(remote_addr), core::FormatTimestamp(now),
-                                                              expires},
+    HQ_ASSIGN_OR_RETURN(auto row, s.QueryOne(kInsertSession,
+                                             {Sha256Hex(out.token), user.id, csrf, std::string(remote_addr),
+                                              core::FormatTimestamp(now), expires},
                                              "", ""));
     HQ_RETURN_IF_ERROR(audit::Record(s, clock_, {user.id, user.login}, "auth.login", "session",
                                      std::to_string(row.Int("id")), nullptr, {{"remote_addr", remote_addr}}));
@@ -209,13 +216,13 @@ Status AuthService::Logout(const Principal& p) {
   return db_.Write([&](store::Session& s) -> Status {
     HQ_ASSIGN_OR_RETURN(int64_t n, s.Exec(kRevoke, {p.session_id}));
     if (n == 0) return core::Ok();
-    return audit::Record(s, clock_, {p.user_id, p.login}, "auth.logout", "session", std::to_string(p.session_id),
-                         {{"revoked", false}}, {{"revoked", true}});
+    return audit::Record(s, clock_, {p.user_id, p.login}, "auth.logout", "session",
+                         std::to_string(p.session_id), {{"revoked", false}}, {{"revoked", true}});
   });
 }
 
-Status AuthService::ChangePassword(const Principal& p, std::string_view old_password, std::string_view new_password,
-                                   std::string_view remote_addr) {
+Status AuthService::ChangePassword(const Principal& p, std::string_view old_password,
+                                   std::string_view new_password, std::string_view remote_addr) {
   if (old_password.empty()) {
     return core::InvalidArgument("old_password", "required", "请输入原密码", "old_password is required");
   }
@@ -235,7 +242,8 @@ Status AuthService::ChangePassword(const Principal& p, std::string_view old_pass
   }));
   if (!CheckCredentials(user_row, old_password)) {
     HQ_RETURN_IF_ERROR(RecordFailure(p.login, remote_addr));
-    return core::InvalidArgument("old_password", "wrong_password", "原密码不正确", "the old password is wrong");
+    return core::InvalidArgument("old_password", "wrong_password", "原密码不正确",
+                                 "the old password is wrong");
   }
   HQ_ASSIGN_OR_RETURN(std::string hash, HashPassword(new_password));
   return db_.Write([&](store::Session& s) -> Status {
@@ -244,8 +252,9 @@ Status AuthService::ChangePassword(const Principal& p, std::string_view old_pass
     HQ_RETURN_IF_ERROR(s.Exec(kClearFailures, {PairSubject(p.login, remote_addr)}));
     HQ_RETURN_IF_ERROR(s.Exec(kDeleteFailure, {attempt.account_row}));
     HQ_RETURN_IF_ERROR(s.Exec(kDeleteFailure, {attempt.address_row}));
-    return audit::Record(s, clock_, {p.user_id, p.login}, "user.password_change", "user", std::to_string(p.user_id),
-                         {{"login", p.login}}, {{"login", p.login}, {"other_sessions_ended", ended}});
+    return audit::Record(s, clock_, {p.user_id, p.login}, "user.password_change", "user",
+                         std::to_string(p.user_id), {{"login", p.login}},
+                         {{"login", p.login}, {"other_sessions_ended", ended}});
   });
 }
 
@@ -263,7 +272,8 @@ Result<std::optional<Principal>> AuthService::Resolve(std::string_view token) {
   int64_t cap = core::UnixSeconds(*created) + int64_t{options_.session_max_hours} * 3600;
   int64_t want = std::min(now + int64_t{options_.session_idle_minutes} * 60, cap);
   int64_t session_id = row->Int("session_id");
-  if (want - row->Int("expires_at") >= int64_t{options_.session_refresh_minutes} * 60 && want > row->Int("expires_at")) {
+  if (want - row->Int("expires_at") >= int64_t{options_.session_refresh_minutes} * 60 &&
+      want > row->Int("expires_at")) {
     HQ_RETURN_IF_ERROR(db_.Write([&](store::Session& s) -> Status {
       HQ_RETURN_IF_ERROR(s.Exec(kExtendSession, {want, session_id, want}));
       return core::Ok();

@@ -17,7 +17,8 @@ constexpr Statement kGetDay{"calendar.get_day",
                             "SELECT day, working, name, source FROM calendar_days WHERE day = ?"};
 constexpr Statement kUpsertDay{
     "calendar.upsert_day",
-    "INSERT INTO calendar_days (day, working, name, source, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?) "
+    "INSERT INTO calendar_days (day, working, name, source, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, "
+    "?) "
     "ON CONFLICT (day) DO UPDATE SET working = excluded.working, name = excluded.name, "
     "source = excluded.source, updated_at = excluded.updated_at, updated_by = excluded.updated_by"};
 constexpr Statement kDeleteDay{"calendar.delete_day", "DELETE FROM calendar_days WHERE day = ?"};
@@ -26,13 +27,16 @@ constexpr Statement kUpsertYear{"calendar.upsert_year",
                                 "ON CONFLICT (year) DO UPDATE SET updated_at = excluded.updated_at"};
 
 nlohmann::json DayJson(const store::Row& r) {
-  return {{"date", r.Text("day")}, {"working", r.Bool("working")}, {"name", r.Text("name")},
+  return {{"date", r.Text("day")},
+          {"working", r.Bool("working")},
+          {"name", r.Text("name")},
           {"source", r.Text("source")}};
 }
 
 Status RequireAdmin(const auth::Principal& p) {
   if (!p.Is(auth::UserKind::kPlatformAdmin)) {
-    return core::PermissionDenied("只有平台管理员可以维护节假日", "only a platform admin may edit the calendar");
+    return core::PermissionDenied("只有平台管理员可以维护节假日",
+                                  "only a platform admin may edit the calendar");
   }
   return core::Ok();
 }

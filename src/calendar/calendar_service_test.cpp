@@ -23,10 +23,12 @@ class CalendarServiceTest : public ::testing::TestWithParam<store::Kind> {
     staff_.kind = auth::UserKind::kDepartmentStaff;
   }
   int64_t AuditRows() {
-    return db_->ReadValue<int64_t>([](store::Session& s) -> core::Result<int64_t> {
-      HQ_ASSIGN_OR_RETURN(auto r, s.QueryOne(kAuditCount, {}, "", ""));
-      return r.Int("n");
-    }).value();
+    return db_
+        ->ReadValue<int64_t>([](store::Session& s) -> core::Result<int64_t> {
+          HQ_ASSIGN_OR_RETURN(auto r, s.QueryOne(kAuditCount, {}, "", ""));
+          return r.Int("n");
+        })
+        .value();
   }
   std::unique_ptr<store::Database> db_;
   core::FixedClock clock_{core::ShanghaiMidnight(Date::FromYmd(2026, 11, 22))};

@@ -10,20 +10,28 @@ namespace huiqi::core {
 
 std::string_view DayKindCode(DayKind k) {
   switch (k) {
-    case DayKind::kWorkday: return "workday";
-    case DayKind::kWeekend: return "weekend";
-    case DayKind::kHoliday: return "holiday";
-    case DayKind::kAdjustedWorkday: return "adjusted_workday";
+    case DayKind::kWorkday:
+      return "workday";
+    case DayKind::kWeekend:
+      return "weekend";
+    case DayKind::kHoliday:
+      return "holiday";
+    case DayKind::kAdjustedWorkday:
+      return "adjusted_workday";
   }
   return "workday";
 }
 
 std::string_view DayKindLabel(DayKind k) {
   switch (k) {
-    case DayKind::kWorkday: return "工作日";
-    case DayKind::kWeekend: return "周末";
-    case DayKind::kHoliday: return "法定节假日";
-    case DayKind::kAdjustedWorkday: return "调休工作日";
+    case DayKind::kWorkday:
+      return "工作日";
+    case DayKind::kWeekend:
+      return "周末";
+    case DayKind::kHoliday:
+      return "法定节假日";
+    case DayKind::kAdjustedWorkday:
+      return "调休工作日";
   }
   return "工作日";
 }
@@ -78,8 +86,8 @@ Status WorkCalendar::LoadTsv(std::string_view text, std::string_view origin, int
                              where + ": bad date");
     }
     if (cols[1] != "holiday" && cols[1] != "workday") {
-      return InvalidArgument("calendar", "calendar_format",
-                             where + " kind 应为 holiday 或 workday", where + ": bad kind");
+      return InvalidArgument("calendar", "calendar_format", where + " kind 应为 holiday 或 workday",
+                             where + ": bad kind");
     }
     parsed.push_back(CalendarDay{*date, cols[1] == "workday", std::string(cols[2]),
                                  cols.size() > 3 ? std::string(cols[3]) : std::string()});
@@ -93,8 +101,8 @@ Result<WorkCalendar> WorkCalendar::LoadDirectory(const std::filesystem::path& di
   WorkCalendar cal;
   std::error_code ec;
   if (!std::filesystem::is_directory(dir, ec)) {
-    return MakeError(ErrorKind::kNotFound, "calendar_dir_missing",
-                     "节假日数据目录不存在：" + dir.string(), "holiday directory missing: " + dir.string());
+    return MakeError(ErrorKind::kNotFound, "calendar_dir_missing", "节假日数据目录不存在：" + dir.string(),
+                     "holiday directory missing: " + dir.string());
   }
   std::vector<std::filesystem::path> files;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
@@ -199,8 +207,8 @@ std::vector<CalendarDay> WorkCalendar::DaysOfYear(int year) const {
 std::string FormatCalendarTsv(const std::vector<CalendarDay>& days) {
   std::string out = "date\tkind\tname\tsource\n";
   for (const auto& d : days) {
-    out += d.date.ToString() + "\t" + (d.working ? "workday" : "holiday") + "\t" + d.name + "\t" +
-           d.source + "\n";
+    out += d.date.ToString() + "\t" + (d.working ? "workday" : "holiday") + "\t" + d.name + "\t" + d.source +
+           "\n";
   }
   return out;
 }

@@ -1,8 +1,8 @@
 #include "core/calendar.h"
 
-#include <cstdlib>
-
 #include <gtest/gtest.h>
+
+#include <cstdlib>
 
 namespace huiqi::core {
 namespace {

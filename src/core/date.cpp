@@ -37,9 +37,7 @@ int Date::year() const { return static_cast<int>(Ymd(days_).year()); }
 unsigned Date::month() const { return static_cast<unsigned>(Ymd(days_).month()); }
 unsigned Date::day() const { return static_cast<unsigned>(Ymd(days_).day()); }
 
-unsigned Date::Weekday() const {
-  return chr::weekday{chr::sys_days{chr::days{days_}}}.iso_encoding();
-}
+unsigned Date::Weekday() const { return chr::weekday{chr::sys_days{chr::days{days_}}}.iso_encoding(); }
 
 std::string Date::ToString() const {
   char buf[16];
@@ -65,9 +63,7 @@ Date ShanghaiDate(TimePoint t) {
   return Date::FromDays(static_cast<int32_t>(local.time_since_epoch().count()));
 }
 
-TimePoint ShanghaiMidnight(Date d) {
-  return TimePoint{chr::days{d.days()}} - kShanghaiOffset;
-}
+TimePoint ShanghaiMidnight(Date d) { return TimePoint{chr::days{d.days()}} - kShanghaiOffset; }
 
 std::string FormatTimestamp(TimePoint t) {
   auto local = chr::floor<chr::seconds>(t + kShanghaiOffset);
@@ -83,8 +79,7 @@ std::string FormatTimestamp(TimePoint t) {
 
 Result<TimePoint> ParseTimestamp(std::string_view text, std::string_view field) {
   auto bad = [&]() {
-    return InvalidArgument(std::string(field), "invalid_timestamp",
-                           "时间格式应为 YYYY-MM-DDTHH:MM:SS+08:00",
+    return InvalidArgument(std::string(field), "invalid_timestamp", "时间格式应为 YYYY-MM-DDTHH:MM:SS+08:00",
                            "timestamp must be ISO-8601 with offset");
   };
   if (text.size() < 19 || text[10] != 'T' || text[13] != ':' || text[16] != ':') return bad();
@@ -107,14 +102,12 @@ Result<TimePoint> ParseTimestamp(std::string_view text, std::string_view field) 
   } else {
     return bad();
   }
-  TimePoint t = TimePoint{chr::days{date->days()}} + chr::hours{h} + chr::minutes{mi} +
-                chr::seconds{s} - chr::minutes{offset_min};
+  TimePoint t = TimePoint{chr::days{date->days()}} + chr::hours{h} + chr::minutes{mi} + chr::seconds{s} -
+                chr::minutes{offset_min};
   return t;
 }
 
-int64_t UnixSeconds(TimePoint t) {
-  return chr::duration_cast<chr::seconds>(t.time_since_epoch()).count();
-}
+int64_t UnixSeconds(TimePoint t) { return chr::duration_cast<chr::seconds>(t.time_since_epoch()).count(); }
 TimePoint FromUnixSeconds(int64_t s) { return TimePoint{chr::seconds{s}}; }
 
 }  // namespace huiqi::core

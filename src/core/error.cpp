@@ -4,17 +4,28 @@ namespace huiqi::core {
 
 std::string_view KindName(ErrorKind kind) {
   switch (kind) {
-    case ErrorKind::kInvalidArgument: return "invalid_argument";
-    case ErrorKind::kUnauthenticated: return "unauthenticated";
-    case ErrorKind::kPermissionDenied: return "permission_denied";
-    case ErrorKind::kNotFound: return "not_found";
-    case ErrorKind::kConflict: return "conflict";
-    case ErrorKind::kFailedPrecondition: return "failed_precondition";
-    case ErrorKind::kPayloadTooLarge: return "payload_too_large";
-    case ErrorKind::kUnsupportedMedia: return "unsupported_media_type";
-    case ErrorKind::kRateLimited: return "rate_limited";
-    case ErrorKind::kUnavailable: return "unavailable";
-    case ErrorKind::kInternal: return "internal";
+    case ErrorKind::kInvalidArgument:
+      return "invalid_argument";
+    case ErrorKind::kUnauthenticated:
+      return "unauthenticated";
+    case ErrorKind::kPermissionDenied:
+      return "permission_denied";
+    case ErrorKind::kNotFound:
+      return "not_found";
+    case ErrorKind::kConflict:
+      return "conflict";
+    case ErrorKind::kFailedPrecondition:
+      return "failed_precondition";
+    case ErrorKind::kPayloadTooLarge:
+      return "payload_too_large";
+    case ErrorKind::kUnsupportedMedia:
+      return "unsupported_media_type";
+    case ErrorKind::kRateLimited:
+      return "rate_limited";
+    case ErrorKind::kUnavailable:
+      return "unavailable";
+    case ErrorKind::kInternal:
+      return "internal";
   }
   return "internal";
 }
@@ -33,10 +44,9 @@ Error MakeError(ErrorKind kind, std::string code, std::string message, std::stri
   return Error{kind, std::move(code), std::move(message), std::move(message_en), std::move(field)};
 }
 
-Error InvalidArgument(std::string field, std::string code, std::string message,
-                      std::string message_en) {
-  return MakeError(ErrorKind::kInvalidArgument, std::move(code), std::move(message),
-                   std::move(message_en), std::move(field));
+Error InvalidArgument(std::string field, std::string code, std::string message, std::string message_en) {
+  return MakeError(ErrorKind::kInvalidArgument, std::move(code), std::move(message), std::move(message_en),
+                   std::move(field));
 }
 
 Error NotFound(std::string what_zh, std::string what_en) {

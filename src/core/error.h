@@ -44,18 +44,16 @@ struct Error {
 
 Error MakeError(ErrorKind kind, std::string code, std::string message, std::string message_en,
                 std::string field = {});
-Error InvalidArgument(std::string field, std::string code, std::string message,
-                      std::string message_en);
+Error InvalidArgument(std::string field, std::string code, std::string message, std::string message_en);
 Error NotFound(std::string what_zh, std::string what_en);
-Error PermissionDenied(std::string message = "无权执行此操作",
-                       std::string message_en = "permission denied");
+Error PermissionDenied(std::string message = "无权执行此操作", std::string message_en = "permission denied");
 Error Internal(std::string message_en);
 
 //! Result<T> holds either a T or an Error. [[nodiscard]] so a failure cannot be dropped.
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::in_place_index<0>, std::move(value)) {}  // NOLINT implicit
+  Result(T value) : v_(std::in_place_index<0>, std::move(value)) {}      // NOLINT implicit
   Result(Error error) : v_(std::in_place_index<1>, std::move(error)) {}  // NOLINT implicit
 
   bool ok() const { return v_.index() == 0; }
@@ -93,17 +91,16 @@ inline Status Ok() { return {}; }
 }  // namespace huiqi::core
 
 // Propagate an error from an expression returning Result/Status.
-#define HQ_RETURN_IF_ERROR(expr)                   \
-  do {                                             \
-    auto&& hq_status_ = (expr);                    \
+#define HQ_RETURN_IF_ERROR(expr)                     \
+  do {                                               \
+    auto&& hq_status_ = (expr);                      \
     if (!hq_status_.ok()) return hq_status_.error(); \
   } while (0)
 
 #define HQ_CONCAT_INNER(a, b) a##b
 #define HQ_CONCAT(a, b) HQ_CONCAT_INNER(a, b)
 // HQ_ASSIGN_OR_RETURN(auto x, Foo()); — declares x from a Result or returns its error.
-#define HQ_ASSIGN_OR_RETURN(decl, expr) \
-  HQ_ASSIGN_OR_RETURN_IMPL(HQ_CONCAT(hq_result_, __LINE__), decl, expr)
+#define HQ_ASSIGN_OR_RETURN(decl, expr) HQ_ASSIGN_OR_RETURN_IMPL(HQ_CONCAT(hq_result_, __LINE__), decl, expr)
 #define HQ_ASSIGN_OR_RETURN_IMPL(tmp, decl, expr) \
   auto tmp = (expr);                              \
   if (!tmp.ok()) return tmp.error();              \

@@ -6,8 +6,7 @@ namespace huiqi::core {
 
 namespace {
 
-Error BadMoney(std::string_view field, std::string_view text, std::string reason_zh,
-               std::string reason_en) {
+Error BadMoney(std::string_view field, std::string_view text, std::string reason_zh, std::string reason_en) {
   return InvalidArgument(std::string(field), "invalid_money",
                          "金额“" + std::string(text) + "”无效：" + reason_zh,
                          "invalid amount '" + std::string(text) + "': " + reason_en);

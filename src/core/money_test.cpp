@@ -10,10 +10,12 @@ TEST(Money, ParsesPolicyStyleAmounts) {
     const char* text;
     Fen fen;
   } cases[] = {
-      {"30万元", 30'0000'00LL},    {"1.5亿", 1'5000'0000'00LL}, {"2,000元", 2000'00LL},
-      {"500", 500'00LL},          {"12.34元", 1234LL},         {"¥1,234,567.89", 123456789LL},
-      {"0.5万", 5000'00LL},       {"3亿元", 3'0000'0000'00LL}, {" 20 万元 ", 20'0000'00LL},
-      {"0.01", 1LL},              {"1.23456万", 12345'60LL},
+      {"30万元", 30'0000'00LL},    {"1.5亿", 1'5000'0000'00LL},
+      {"2,000元", 2000'00LL},      {"500", 500'00LL},
+      {"12.34元", 1234LL},         {"¥1,234,567.89", 123456789LL},
+      {"0.5万", 5000'00LL},        {"3亿元", 3'0000'0000'00LL},
+      {" 20 万元 ", 20'0000'00LL}, {"0.01", 1LL},
+      {"1.23456万", 12345'60LL},
   };
   for (const auto& c : cases) {
     auto r = ParseMoney(c.text);
@@ -23,8 +25,8 @@ TEST(Money, ParsesPolicyStyleAmounts) {
 }
 
 TEST(Money, RejectsMalformedAmountsNamingTheField) {
-  for (const char* bad : {"", "-5", "1.234", "abc", "1,00", "12,3456", "1..2", "万元", "1.",
-                          "99999999999999999999"}) {
+  for (const char* bad :
+       {"", "-5", "1.234", "abc", "1,00", "12,3456", "1..2", "万元", "1.", "99999999999999999999"}) {
     auto r = ParseMoney(bad, "subsidy_cap");
     ASSERT_FALSE(r.ok()) << bad;
     EXPECT_EQ(r.error().field, "subsidy_cap") << bad;

@@ -1,8 +1,8 @@
 #include "core/reference_data.h"
 
-#include <cstdlib>
-
 #include <gtest/gtest.h>
+
+#include <cstdlib>
 
 namespace huiqi::core {
 namespace {
@@ -32,8 +32,8 @@ TEST(ReferenceData, HasAllIndustrySectionsAndDivisions) {
   for (const auto* e : ref.industries().All()) {
     (e->level == "section" ? sections : divisions)++;
   }
-  EXPECT_EQ(sections, 20);  // 门类 A–T
-  EXPECT_EQ(divisions, 97); // 大类 01–97
+  EXPECT_EQ(sections, 20);   // 门类 A–T
+  EXPECT_EQ(divisions, 97);  // 大类 01–97
   EXPECT_TRUE(ref.industries().IsUnder("39", "C"));
   EXPECT_FALSE(ref.industries().IsUnder("39", "I"));
 }

@@ -19,27 +19,39 @@ int CharValue(char c) {
 // GB 32100-2015 表1: the categories each registration authority may use.
 std::string_view CategoriesOf(char authority) {
   switch (authority) {
-    case '1': return "1239";    // 机构编制: 机关, 事业单位, 群众团体, 其他
-    case '2': return "19";      // 外交
-    case '3': return "1234559"; // 司法行政: 律师执业机构, 公证处, 基层法律服务所, 司法鉴定机构, 仲裁委员会
-    case '4': return "19";      // 文化
-    case '5': return "1239";    // 民政: 社会团体, 民办非企业单位, 基金会, 其他
-    case '6': return "129";     // 旅游
-    case '7': return "129";     // 宗教
-    case '8': return "19";      // 工会
-    case '9': return "123";     // 工商: 企业, 个体工商户, 农民专业合作社
-    case 'A': return "19";      // 中央军委改革和编制办公室
-    case 'N': return "1239";    // 农业: 农村集体经济组织
-    case 'Y': return "1";       // 其他
-    default: return "";
+    case '1':
+      return "1239";  // 机构编制: 机关, 事业单位, 群众团体, 其他
+    case '2':
+      return "19";  // 外交
+    case '3':
+      return "1234559";  // 司法行政: 律师执业机构, 公证处, 基层法律服务所, 司法鉴定机构, 仲裁委员会
+    case '4':
+      return "19";  // 文化
+    case '5':
+      return "1239";  // 民政: 社会团体, 民办非企业单位, 基金会, 其他
+    case '6':
+      return "129";  // 旅游
+    case '7':
+      return "129";  // 宗教
+    case '8':
+      return "19";  // 工会
+    case '9':
+      return "123";  // 工商: 企业, 个体工商户, 农民专业合作社
+    case 'A':
+      return "19";  // 中央军委改革和编制办公室
+    case 'N':
+      return "1239";  // 农业: 农村集体经济组织
+    case 'Y':
+      return "1";  // 其他
+    default:
+      return "";
   }
 }
 
 // Province-level prefixes of GB/T 2260 division codes, plus 10 (national organs).
 bool KnownProvince(int p) {
-  static constexpr int kProvinces[] = {10, 11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37,
-                                       41, 42, 43, 44, 45, 46, 50, 51, 52, 53, 54, 61, 62, 63, 64, 65,
-                                       71, 81, 82};
+  static constexpr int kProvinces[] = {10, 11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42,
+                                       43, 44, 45, 46, 50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82};
   for (int k : kProvinces) {
     if (k == p) return true;
   }

@@ -13,13 +13,22 @@ struct Column {
   const char* key;
   enum { kText, kNumber, kDate } kind;
 };
-constexpr Column kColumns[] = {
-    {"region", Column::kText},           {"industry", Column::kText},         {"registration_type", Column::kText},
-    {"established_on", Column::kDate},   {"registered_capital", Column::kNumber}, {"employees", Column::kNumber},
-    {"revenue", Column::kNumber},        {"revenue_growth", Column::kNumber}, {"total_assets", Column::kNumber},
-    {"rd_expense", Column::kNumber},     {"rd_ratio", Column::kNumber},       {"tax_paid", Column::kNumber},
-    {"export_value", Column::kNumber},   {"tax_credit_grade", Column::kText}, {"dishonest", Column::kNumber},
-    {"scale", Column::kText}};
+constexpr Column kColumns[] = {{"region", Column::kText},
+                               {"industry", Column::kText},
+                               {"registration_type", Column::kText},
+                               {"established_on", Column::kDate},
+                               {"registered_capital", Column::kNumber},
+                               {"employees", Column::kNumber},
+                               {"revenue", Column::kNumber},
+                               {"revenue_growth", Column::kNumber},
+                               {"total_assets", Column::kNumber},
+                               {"rd_expense", Column::kNumber},
+                               {"rd_ratio", Column::kNumber},
+                               {"tax_paid", Column::kNumber},
+                               {"export_value", Column::kNumber},
+                               {"tax_credit_grade", Column::kText},
+                               {"dishonest", Column::kNumber},
+                               {"scale", Column::kText}};
 
 // INSERT … VALUES (…), (…) for `rows` rows: built once per size, a constant thereafter.
 std::string MultiRowInsert(int rows) {
@@ -56,14 +65,16 @@ constexpr store::Statement kCount{"enterprise.count", "SELECT COUNT(*) AS n FROM
 constexpr store::Statement kAll{
     "enterprise.all",
     "SELECT id, region, industry, registration_type, established_on, registered_capital, employees, revenue, "
-    "revenue_growth, total_assets, rd_expense, rd_ratio, tax_paid, export_value, tax_credit_grade, dishonest, scale, "
+    "revenue_growth, total_assets, rd_expense, rd_ratio, tax_paid, export_value, tax_credit_grade, "
+    "dishonest, scale, "
     "tags_known FROM enterprises ORDER BY id"};
 constexpr store::Statement kAllCustom{
     "enterprise.all_custom",
     "SELECT v.enterprise_id, v.attribute, v.num_value, v.text_value, d.type FROM enterprise_values v "
     "JOIN attribute_defs d ON d.key = v.attribute ORDER BY v.enterprise_id"};
-constexpr store::Statement kAllTags{"enterprise.all_tags",
-                                    "SELECT enterprise_id, tag, acquired_on FROM enterprise_tags ORDER BY enterprise_id"};
+constexpr store::Statement kAllTags{
+    "enterprise.all_tags",
+    "SELECT enterprise_id, tag, acquired_on FROM enterprise_tags ORDER BY enterprise_id"};
 
 }  // namespace
 
@@ -118,7 +129,8 @@ core::Status Archive::InsertBatch(const std::vector<EnterpriseRecord>& batch) {
         p.push_back(now);
         p.push_back(now);
         for (const auto& [tag, date] : rec.facts.tags) {
-          tags.emplace_back(id, tag, date ? store::Value(core::Date::FromDays(*date).ToString()) : store::Null());
+          tags.emplace_back(id, tag,
+                            date ? store::Value(core::Date::FromDays(*date).ToString()) : store::Null());
         }
       }
       const std::string& sql = CachedSql(insert_cache, rows, MultiRowInsert);
@@ -133,7 +145,8 @@ core::Status Archive::InsertBatch(const std::vector<EnterpriseRecord>& batch) {
         p.push_back(tag);
         p.push_back(date);
       }
-      HQ_RETURN_IF_ERROR(s.Exec({"enterprise.insert_tags", CachedSql(tag_cache, rows, MultiRowTagInsert)}, p));
+      HQ_RETURN_IF_ERROR(
+          s.Exec({"enterprise.insert_tags", CachedSql(tag_cache, rows, MultiRowTagInsert)}, p));
     }
     if (s.kind() == store::Kind::kPostgres) HQ_RETURN_IF_ERROR(s.Query(kSyncSequence));
     return core::Ok();

@@ -47,7 +47,8 @@ TEST_P(ArchiveTest, GeneratedEnterprisesRoundTripThroughTheDatabase) {
   EXPECT_EQ(archive.Count().value(), 250);
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, ArchiveTest, ::testing::ValuesIn(testing::Backends()), testing::PrintBackend{});
+INSTANTIATE_TEST_SUITE_P(Backends, ArchiveTest, ::testing::ValuesIn(testing::Backends()),
+                         testing::PrintBackend{});
 
 }  // namespace
 }  // namespace huiqi::enterprise

@@ -30,7 +30,8 @@ core::Result<rules::Schema> LoadSchema(store::Database& db);
 
 //! Platform admin only. Types: int, decimal, money, percent, date, enum (needs enum_values), bool.
 //! Errors name the field: key (not an identifier, or taken), label (taken), type, enum_values.
-core::Result<CustomAttribute> AddAttribute(store::Database& db, const core::Clock& clock, const auth::Principal& actor,
-                                           const rules::AttributeDef& def, std::optional<core::Date> as_of);
+core::Result<CustomAttribute> AddAttribute(store::Database& db, const core::Clock& clock,
+                                           const auth::Principal& actor, const rules::AttributeDef& def,
+                                           std::optional<core::Date> as_of);
 
 }  // namespace huiqi::enterprise

@@ -1,7 +1,6 @@
 #include "enterprise/data_sources.h"
 
 #include <map>
-
 #include <nlohmann/json.hpp>
 
 namespace huiqi::enterprise {
@@ -19,11 +18,13 @@ constexpr store::Statement kDepartmentByCode{"data_sources.department_by_code",
 constexpr store::Statement kUpsert{
     "data_sources.upsert",
     "INSERT INTO data_source_owners (source, department_id, updated_at) VALUES (?, ?, ?) "
-    "ON CONFLICT (source) DO UPDATE SET department_id = excluded.department_id, updated_at = excluded.updated_at"};
+    "ON CONFLICT (source) DO UPDATE SET department_id = excluded.department_id, updated_at = "
+    "excluded.updated_at"};
 
 }  // namespace
 
-core::Result<std::vector<DataSourceOwner>> ListDataSourceOwners(store::Database& db, const rules::Schema& schema) {
+core::Result<std::vector<DataSourceOwner>> ListDataSourceOwners(store::Database& db,
+                                                                const rules::Schema& schema) {
   std::map<std::string, DataSourceOwner> by_source;
   for (const auto& a : schema.attributes()) {
     if (a.derived || a.source.empty()) continue;
@@ -31,7 +32,8 @@ core::Result<std::vector<DataSourceOwner>> ListDataSourceOwners(store::Database&
     o.source = a.source;
     ++o.attributes;
   }
-  HQ_ASSIGN_OR_RETURN(auto rows, db.ReadValue<store::Rows>([](store::Session& s) { return s.Query(kOwners); }));
+  HQ_ASSIGN_OR_RETURN(auto rows,
+                      db.ReadValue<store::Rows>([](store::Session& s) { return s.Query(kOwners); }));
   for (const auto& r : rows) {
     auto& o = by_source[r.Text("source")];
     o.source = r.Text("source");
@@ -48,7 +50,8 @@ core::Result<std::vector<DataSourceOwner>> ListDataSourceOwners(store::Database&
 core::Status SetDataSourceOwner(store::Database& db, const core::Clock& clock, const audit::Actor& actor,
                                 const std::string& source, const std::string& department_code) {
   if (source.empty() || source.size() > 100) {
-    return core::InvalidArgument("source", "required", "请填写数据来源（不超过 100 字节）", "source is required");
+    return core::InvalidArgument("source", "required", "请填写数据来源（不超过 100 字节）",
+                                 "source is required");
   }
   return db.Write([&](store::Session& s) -> core::Status {
     HQ_ASSIGN_OR_RETURN(auto dept, s.QueryOptional(kDepartmentByCode, {department_code}));
@@ -60,9 +63,10 @@ core::Status SetDataSourceOwner(store::Database& db, const core::Clock& clock, c
     int64_t id = dept->Int("id");
     if (before && before->Int("department_id") == id) return core::Ok();
     HQ_RETURN_IF_ERROR(s.Exec(kUpsert, {source, id, core::FormatTimestamp(clock.Now())}));
-    return audit::Record(s, clock, actor, "data_source.owner", "data_source", source,
-                         before ? nlohmann::json{{"department_id", before->Int("department_id")}} : nlohmann::json(),
-                         {{"department_id", id}, {"department_code", department_code}});
+    return audit::Record(
+        s, clock, actor, "data_source.owner", "data_source", source,
+        before ? nlohmann::json{{"department_id", before->Int("department_id")}} : nlohmann::json(),
+        {{"department_id", id}, {"department_code", department_code}});
   });
 }
 

@@ -17,14 +17,15 @@
 namespace huiqi::enterprise {
 
 struct DataSourceOwner {
-  std::string source;             // "税务"
+  std::string source;                    // "税务"
   std::optional<int64_t> department_id;  // none: the platform office handles it
   std::string department_code, department_name, updated_at;
-  int attributes = 0;             // archive attributes with this source
+  int attributes = 0;  // archive attributes with this source
 };
 
 //! Every source the schema's attributes name (derived ones excluded), with its owner if any.
-core::Result<std::vector<DataSourceOwner>> ListDataSourceOwners(store::Database& db, const rules::Schema& schema);
+core::Result<std::vector<DataSourceOwner>> ListDataSourceOwners(store::Database& db,
+                                                                const rules::Schema& schema);
 //! Sets (or replaces) the owner of `source`, audited. kInvalidArgument (field "department") for
 //! an unknown department code, (field "source") for an empty source.
 core::Status SetDataSourceOwner(store::Database& db, const core::Clock& clock, const audit::Actor& actor,

@@ -10,23 +10,29 @@ namespace {
 
 // Weight of each prefecture by its share of Jiangsu's enterprises (rounded, for realism only).
 const std::map<std::string, double> kCityWeight = {
-    {"320100", 13}, {"320200", 10}, {"320300", 7}, {"320400", 8}, {"320500", 20}, {"320600", 9}, {"320700", 4},
-    {"320800", 5},  {"320900", 6},  {"321000", 5}, {"321100", 4}, {"321200", 5},  {"321300", 4}};
+    {"320100", 13}, {"320200", 10}, {"320300", 7}, {"320400", 8}, {"320500", 20},
+    {"320600", 9},  {"320700", 4},  {"320800", 5}, {"320900", 6}, {"321000", 5},
+    {"321100", 4},  {"321200", 5},  {"321300", 4}};
 
 // Share of enterprises by GB/T 4754 section (rounded from economic census proportions).
 const std::map<std::string, double> kSectionWeight = {
-    {"A", 2}, {"B", 0.3}, {"C", 16}, {"D", 0.5}, {"E", 6}, {"F", 30}, {"G", 4}, {"H", 3}, {"I", 6}, {"J", 1},
-    {"K", 3}, {"L", 12},  {"M", 8},  {"N", 1},   {"O", 3}, {"P", 1},  {"Q", 0.5}, {"R", 2}, {"S", 0.2}, {"T", 0.1}};
+    {"A", 2}, {"B", 0.3}, {"C", 16},  {"D", 0.5}, {"E", 6},   {"F", 30}, {"G", 4},
+    {"H", 3}, {"I", 6},   {"J", 1},   {"K", 3},   {"L", 12},  {"M", 8},  {"N", 1},
+    {"O", 3}, {"P", 1},   {"Q", 0.5}, {"R", 2},   {"S", 0.2}, {"T", 0.1}};
 
-const char* kNameParts1[] = {"恒", "新", "华", "瑞", "盛", "宏", "泰", "嘉", "博", "远", "安", "捷", "卓", "鼎", "润", "星"};
-const char* kNameParts2[] = {"达", "源", "科", "信", "通", "丰", "创", "汇", "德", "越", "航", "晟", "锐", "澜", "辰", "和"};
-const char* kNameKinds[] = {"科技", "机械", "电子", "贸易", "新材料", "信息技术", "装备制造", "生物科技", "物流", "建设"};
+const char* kNameParts1[] = {"恒", "新", "华", "瑞", "盛", "宏", "泰", "嘉",
+                             "博", "远", "安", "捷", "卓", "鼎", "润", "星"};
+const char* kNameParts2[] = {"达", "源", "科", "信", "通", "丰", "创", "汇",
+                             "德", "越", "航", "晟", "锐", "澜", "辰", "和"};
+const char* kNameKinds[] = {"科技",     "机械",     "电子",     "贸易", "新材料",
+                            "信息技术", "装备制造", "生物科技", "物流", "建设"};
 
 constexpr int64_t kYuan = 100;
 
 }  // namespace
 
-Generator::Generator(const core::ReferenceData& ref, uint64_t seed, core::Date today) : rng_(seed), today_(today) {
+Generator::Generator(const core::ReferenceData& ref, uint64_t seed, core::Date today)
+    : rng_(seed), today_(today) {
   std::vector<double> weights;
   for (const auto* e : ref.regions().All()) {
     if (e->level != "county") continue;
@@ -56,7 +62,8 @@ EnterpriseRecord Generator::Next(int64_t n) {
   std::string region = counties_[county_pick_(rng_)];
   std::string section = sections_[section_pick_(rng_)];
   const auto& divs = divisions_[section];
-  std::string division = divs.empty() ? "" : divs[std::uniform_int_distribution<size_t>(0, divs.size() - 1)(rng_)];
+  std::string division =
+      divs.empty() ? "" : divs[std::uniform_int_distribution<size_t>(0, divs.size() - 1)(rng_)];
   bool tech = section == "C" || section == "I" || section == "M";
 
   // A valid USCC: 9 (工商) 1 (企业), the county, an organisation code derived from n.
@@ -64,14 +71,17 @@ EnterpriseRecord Generator::Next(int64_t n) {
   std::snprintf(body, sizeof body, "%08lld", static_cast<long long>(n % 100000000));
   std::string first17 = "91" + region + body + core::OrgCodeCheckChar(body);
   rec.uscc = first17 + core::UsccCheckChar(first17);
-  rec.name = std::string(kNameParts1[rng_() % 16]) + kNameParts2[rng_() % 16] + kNameKinds[rng_() % 10] + "有限公司";
+  rec.name =
+      std::string(kNameParts1[rng_() % 16]) + kNameParts2[rng_() % 16] + kNameKinds[rng_() % 10] + "有限公司";
 
   auto maybe = [&](const char* key, int64_t v) {
     if (!chance(0.05)) f.numbers[key] = v;
   };
   f.texts["region"] = region;
   if (!chance(0.03)) f.texts["industry"] = section + division;
-  f.texts["registration_type"] = chance(0.85) ? "有限责任公司" : chance(0.5) ? "个人独资企业" : "股份有限公司";
+  f.texts["registration_type"] = chance(0.85)  ? "有限责任公司"
+                                 : chance(0.5) ? "个人独资企业"
+                                               : "股份有限公司";
   int age_days = static_cast<int>(std::min(11000.0, lognormal(2200, 0.9)));
   maybe("established_on", today_.days() - age_days);
   double employees = std::max(1.0, std::round(lognormal(8, 1.4)));

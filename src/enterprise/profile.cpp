@@ -1,12 +1,11 @@
 #include "enterprise/profile.h"
 
-#include <algorithm>
-#include <map>
-#include <set>
-
 #include <iconv.h>
 
+#include <algorithm>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "core/money.h"
 #include "core/uscc.h"
@@ -38,7 +37,8 @@ std::optional<int64_t> ParseScaled(std::string s, int places) {
   std::string whole = s.substr(0, dot), frac = dot == std::string::npos ? "" : s.substr(dot + 1);
   if (whole.empty() && frac.empty()) return std::nullopt;
   if (static_cast<int>(frac.size()) > places) return std::nullopt;
-  if ((whole + frac).find_first_not_of("0123456789") != std::string::npos || whole.size() > 15) return std::nullopt;
+  if ((whole + frac).find_first_not_of("0123456789") != std::string::npos || whole.size() > 15)
+    return std::nullopt;
   frac.append(static_cast<size_t>(places) - frac.size(), '0');
   int64_t v = (whole.empty() ? 0 : std::stoll(whole));
   for (int i = 0; i < places; ++i) v *= 10;
@@ -57,7 +57,8 @@ Status CheckCode(const rules::AttributeDef& attr, const std::string& code, const
                  const std::string& field) {
   if (attr.code_table == "region") {
     if (code.size() != 6 || code.find_first_not_of("0123456789") != std::string::npos) {
-      return Bad(field, attr.label + "应为 6 位行政区划代码（GB/T 2260），如 320412", "region must be a 6-digit code");
+      return Bad(field, attr.label + "应为 6 位行政区划代码（GB/T 2260），如 320412",
+                 "region must be a 6-digit code");
     }
     if (ref && !ref->regions().Find(code)) {
       return Bad(field, "行政区划代码 " + code + " 不在江苏省区划表中", "unknown region code " + code);
@@ -74,7 +75,8 @@ Status CheckCode(const rules::AttributeDef& attr, const std::string& code, const
     if (ref && code.size() >= 3) {
       const core::CodeEntry* d = ref->industries().Find(code.substr(1, 2));
       if (!d || d->parent != code.substr(0, 1)) {
-        return Bad(field, "行业代码 " + code + " 的大类 " + code.substr(1, 2) + " 不属于门类 " + code.substr(0, 1),
+        return Bad(field,
+                   "行业代码 " + code + " 的大类 " + code.substr(1, 2) + " 不属于门类 " + code.substr(0, 1),
                    "industry division does not belong to the section");
       }
     }
@@ -87,9 +89,9 @@ Status CheckCode(const rules::AttributeDef& attr, const std::string& code, const
 
 const std::vector<std::string>& StoredAttributes() {
   static const std::vector<std::string> keys = {
-      "region",        "industry",     "registration_type", "established_on", "registered_capital",
-      "employees",     "revenue",      "revenue_growth",    "total_assets",   "rd_expense",
-      "rd_ratio",      "tax_paid",     "export_value",      "tax_credit_grade", "dishonest"};
+      "region",    "industry", "registration_type", "established_on",   "registered_capital",
+      "employees", "revenue",  "revenue_growth",    "total_assets",     "rd_expense",
+      "rd_ratio",  "tax_paid", "export_value",      "tax_credit_grade", "dishonest"};
   return keys;
 }
 
@@ -147,7 +149,9 @@ Status SetFact(rules::Facts& facts, const rules::AttributeDef& attr, const json&
       std::string t = text;
       if (!t.empty() && (t.back() == '%')) t.pop_back();
       auto v = ParseScaled(t, 2);
-      if (!v) return Bad(field, attr.label + "应为百分数，最多两位小数，如 12.5%", attr.key + " must be a percentage");
+      if (!v)
+        return Bad(field, attr.label + "应为百分数，最多两位小数，如 12.5%",
+                   attr.key + " must be a percentage");
       facts.numbers[attr.key] = *v;
       return core::Ok();
     }
@@ -159,9 +163,11 @@ Status SetFact(rules::Facts& facts, const rules::AttributeDef& attr, const json&
     }
     case AttrType::kInt: {
       std::string t = text;
-      if (!attr.unit.empty() && t.size() > attr.unit.size() && t.ends_with(attr.unit)) t.resize(t.size() - attr.unit.size());
+      if (!attr.unit.empty() && t.size() > attr.unit.size() && t.ends_with(attr.unit))
+        t.resize(t.size() - attr.unit.size());
       auto v = ParseScaled(t, 0);
-      if (!v || *v < 0) return Bad(field, attr.label + "应为非负整数", attr.key + " must be a non-negative integer");
+      if (!v || *v < 0)
+        return Bad(field, attr.label + "应为非负整数", attr.key + " must be a non-negative integer");
       facts.numbers[attr.key] = *v;
       return core::Ok();
     }
@@ -192,7 +198,8 @@ Status SetTags(rules::Facts& facts, std::string_view text, const std::string& fi
     std::optional<int32_t> day;
     if (auto at = part.rfind('@'); at != std::string::npos) {
       auto d = core::Date::Parse(Trim(part.substr(at + 1)), field);
-      if (!d.ok()) return Bad(field, "标签“" + part + "”的取得日期应为 YYYY-MM-DD", "bad tag date in " + part);
+      if (!d.ok())
+        return Bad(field, "标签“" + part + "”的取得日期应为 YYYY-MM-DD", "bad tag date in " + part);
       day = d->days();
       part = Trim(part.substr(0, at));
     }
@@ -235,44 +242,47 @@ namespace {
 
 constexpr store::Statement kByUscc{
     "profile.by_uscc",
-    "SELECT id, uscc, name, region, industry, registration_type, established_on, registered_capital, employees, "
+    "SELECT id, uscc, name, region, industry, registration_type, established_on, registered_capital, "
+    "employees, "
     "revenue, revenue_growth, total_assets, rd_expense, rd_ratio, tax_paid, export_value, tax_credit_grade, "
     "dishonest, scale, tags_known, created_at, updated_at FROM enterprises WHERE uscc = ?"};
 constexpr store::Statement kUsccById{"profile.uscc_by_id", "SELECT uscc FROM enterprises WHERE id = ?"};
-constexpr store::Statement kTagsOf{"profile.tags_of",
-                                   "SELECT tag, acquired_on FROM enterprise_tags WHERE enterprise_id = ? ORDER BY tag"};
-constexpr store::Statement kInsert{
-    "profile.insert",
-    "INSERT INTO enterprises (uscc, name, tags_known, created_at, updated_at) VALUES (?, ?, 0, ?, ?) RETURNING id"};
-constexpr store::Statement kDeleteTags{"profile.delete_tags", "DELETE FROM enterprise_tags WHERE enterprise_id = ?"};
-constexpr store::Statement kInsertTag{"profile.insert_tag",
-                                      "INSERT INTO enterprise_tags (enterprise_id, tag, acquired_on) VALUES (?, ?, ?)"};
-constexpr store::Statement kHistoryInsert{
-    "profile.history_insert",
-    "INSERT INTO enterprise_history (enterprise_id, attribute, old_value, new_value, changed_at, source, actor_login) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?)"};
+constexpr store::Statement kTagsOf{
+    "profile.tags_of", "SELECT tag, acquired_on FROM enterprise_tags WHERE enterprise_id = ? ORDER BY tag"};
+constexpr store::Statement kInsert{"profile.insert",
+                                   "INSERT INTO enterprises (uscc, name, tags_known, created_at, updated_at) "
+                                   "VALUES (?, ?, 0, ?, ?) RETURNING id"};
+constexpr store::Statement kDeleteTags{"profile.delete_tags",
+                                       "DELETE FROM enterprise_tags WHERE enterprise_id = ?"};
+constexpr store::Statement kInsertTag{
+    "profile.insert_tag", "INSERT INTO enterprise_tags (enterprise_id, tag, acquired_on) VALUES (?, ?, ?)"};
+constexpr store::Statement kHistoryInsert{"profile.history_insert",
+                                          "INSERT INTO enterprise_history (enterprise_id, attribute, "
+                                          "old_value, new_value, changed_at, source, actor_login) "
+                                          "VALUES (?, ?, ?, ?, ?, ?, ?)"};
 constexpr store::Statement kHistory{
     "profile.history",
     "SELECT attribute, old_value, new_value, changed_at, source, actor_login FROM enterprise_history "
     "WHERE enterprise_id = ? ORDER BY id DESC LIMIT ?"};
-constexpr store::Statement kCorrectionInsert{
-    "profile.correction_insert",
-    "INSERT INTO enterprise_corrections (enterprise_id, attribute, current_value, proposed_value, note, data_source, "
-    "status, created_by, created_at, department_id) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?) RETURNING id"};
-#define HQ_CORRECTION_SELECT \
-    "SELECT c.id, c.enterprise_id, e.uscc, e.name, c.attribute, c.current_value, c.proposed_value, c.note, " \
-    "c.data_source, c.status, c.created_at, c.resolved_at, c.resolution_note, c.department_id, " \
-    "d.name AS department_name FROM enterprise_corrections c JOIN enterprises e ON e.id = c.enterprise_id " \
-    "LEFT JOIN departments d ON d.id = c.department_id "
+constexpr store::Statement kCorrectionInsert{"profile.correction_insert",
+                                             "INSERT INTO enterprise_corrections (enterprise_id, attribute, "
+                                             "current_value, proposed_value, note, data_source, "
+                                             "status, created_by, created_at, department_id) VALUES (?, ?, "
+                                             "?, ?, ?, ?, 'pending', ?, ?, ?) RETURNING id"};
+#define HQ_CORRECTION_SELECT                                                                               \
+  "SELECT c.id, c.enterprise_id, e.uscc, e.name, c.attribute, c.current_value, c.proposed_value, c.note, " \
+  "c.data_source, c.status, c.created_at, c.resolved_at, c.resolution_note, c.department_id, "             \
+  "d.name AS department_name FROM enterprise_corrections c JOIN enterprises e ON e.id = c.enterprise_id "  \
+  "LEFT JOIN departments d ON d.id = c.department_id "
 constexpr store::Statement kCorrectionById{"profile.correction_by_id", HQ_CORRECTION_SELECT "WHERE c.id = ?"};
-constexpr store::Statement kCorrectionsOf{"profile.corrections_of",
-                                          HQ_CORRECTION_SELECT "WHERE e.uscc = ? ORDER BY c.id DESC LIMIT 200"};
-constexpr store::Statement kCorrectionsAll{
-    "profile.corrections_all", HQ_CORRECTION_SELECT "WHERE (? = '' OR c.status = ?) ORDER BY c.id DESC LIMIT 200"};
+constexpr store::Statement kCorrectionsOf{
+    "profile.corrections_of", HQ_CORRECTION_SELECT "WHERE e.uscc = ? ORDER BY c.id DESC LIMIT 200"};
+constexpr store::Statement kCorrectionsAll{"profile.corrections_all", HQ_CORRECTION_SELECT
+                                           "WHERE (? = '' OR c.status = ?) ORDER BY c.id DESC LIMIT 200"};
 //! A department sees the corrections of the data it owns (issue 10 finding 5).
 constexpr store::Statement kCorrectionsOfDepartment{
-    "profile.corrections_of_department",
-    HQ_CORRECTION_SELECT "WHERE c.department_id = ? AND (? = '' OR c.status = ?) ORDER BY c.id DESC LIMIT 200"};
+    "profile.corrections_of_department", HQ_CORRECTION_SELECT
+    "WHERE c.department_id = ? AND (? = '' OR c.status = ?) ORDER BY c.id DESC LIMIT 200"};
 #undef HQ_CORRECTION_SELECT
 constexpr store::Statement kSourceOwner{"profile.source_owner",
                                         "SELECT department_id FROM data_source_owners WHERE source = ?"};
@@ -282,16 +292,18 @@ constexpr store::Statement kCorrectionResolve{
     "WHERE id = ? AND status = 'pending'"};
 
 constexpr store::Statement kCustomOf{
-    "profile.custom_of", "SELECT attribute, num_value, text_value FROM enterprise_values WHERE enterprise_id = ?"};
-constexpr store::Statement kCustomDelete{"profile.custom_delete",
-                                         "DELETE FROM enterprise_values WHERE enterprise_id = ? AND attribute = ?"};
+    "profile.custom_of",
+    "SELECT attribute, num_value, text_value FROM enterprise_values WHERE enterprise_id = ?"};
+constexpr store::Statement kCustomDelete{
+    "profile.custom_delete", "DELETE FROM enterprise_values WHERE enterprise_id = ? AND attribute = ?"};
 constexpr store::Statement kCustomInsert{
     "profile.custom_insert",
     "INSERT INTO enterprise_values (enterprise_id, attribute, num_value, text_value) VALUES (?, ?, ?, ?)"};
 
 bool IsBuiltinKey(const std::string& key) {
   const auto& stored = StoredAttributes();
-  return key == "tags" || key == "scale" || key == "age" || std::find(stored.begin(), stored.end(), key) != stored.end();
+  return key == "tags" || key == "scale" || key == "age" ||
+         std::find(stored.begin(), stored.end(), key) != stored.end();
 }
 
 Result<std::optional<Profile>> Load(Session& s, std::string_view uscc, const rules::Schema& custom_schema) {
@@ -398,8 +410,10 @@ Result<UpsertResult> UpsertIn(Session& s, const core::Clock& clock, const rules:
     if (!a || a->derived) continue;
     after.facts.texts.erase(key);
     after.facts.numbers.erase(key);
-    if (auto it = record.facts.texts.find(key); it != record.facts.texts.end()) after.facts.texts[key] = it->second;
-    if (auto it = record.facts.numbers.find(key); it != record.facts.numbers.end()) after.facts.numbers[key] = it->second;
+    if (auto it = record.facts.texts.find(key); it != record.facts.texts.end())
+      after.facts.texts[key] = it->second;
+    if (auto it = record.facts.numbers.find(key); it != record.facts.numbers.end())
+      after.facts.numbers[key] = it->second;
   }
   DeriveScale(after.facts);
 
@@ -409,8 +423,8 @@ Result<UpsertResult> UpsertIn(Session& s, const core::Clock& clock, const rules:
                            const std::optional<std::string>& new_v) -> Status {
     if (old_v == new_v) return core::Ok();
     ++out.changed;
-    HQ_RETURN_IF_ERROR(s.Exec(kHistoryInsert, {before.id, key, store::OptionalText(old_v), store::OptionalText(new_v),
-                                               now, source, actor.login}));
+    HQ_RETURN_IF_ERROR(s.Exec(kHistoryInsert, {before.id, key, store::OptionalText(old_v),
+                                               store::OptionalText(new_v), now, source, actor.login}));
     return core::Ok();
   };
   for (const auto& key : StoredAttributes()) {
@@ -431,7 +445,8 @@ Result<UpsertResult> UpsertIn(Session& s, const core::Clock& clock, const rules:
     if (new_v) {
       bool text = a->type == AttrType::kEnum || a->type == AttrType::kDate;
       store::Value num = text ? store::Null() : store::Value(after.facts.numbers.at(key));
-      HQ_RETURN_IF_ERROR(s.Exec(kCustomInsert, {before.id, key, num, text ? store::Value(*new_v) : store::Null()}));
+      HQ_RETURN_IF_ERROR(
+          s.Exec(kCustomInsert, {before.id, key, num, text ? store::Value(*new_v) : store::Null()}));
     }
   }
   auto old_tags = before.facts.tags_known ? std::optional<std::string>(TagsText(before.facts)) : std::nullopt;
@@ -441,7 +456,8 @@ Result<UpsertResult> UpsertIn(Session& s, const core::Clock& clock, const rules:
   bool name_changed = after.name != before.name;
   if (name_changed) {
     ++out.changed;
-    HQ_RETURN_IF_ERROR(s.Exec(kHistoryInsert, {before.id, std::string("name"), before.name, after.name, now, source, actor.login}));
+    HQ_RETURN_IF_ERROR(s.Exec(
+        kHistoryInsert, {before.id, std::string("name"), before.name, after.name, now, source, actor.login}));
   }
   auto scale_of = [](const Profile& p) {
     auto it = p.facts.texts.find("scale");
@@ -452,7 +468,8 @@ Result<UpsertResult> UpsertIn(Session& s, const core::Clock& clock, const rules:
 
   // Column names come from the fixed list above, never from input.
   std::string sql = "UPDATE enterprises SET name = ?, scale = ?, tags_known = ?, updated_at = ?";
-  store::Params params = {after.name, store::OptionalText(scale_of(after)), int64_t{after.facts.tags_known ? 1 : 0}, now};
+  store::Params params = {after.name, store::OptionalText(scale_of(after)),
+                          int64_t{after.facts.tags_known ? 1 : 0}, now};
   for (const auto& key : changed_cols) {
     sql += ", " + key + " = ?";
     params.push_back(ColumnValue(*schema.Find(key), after.facts));
@@ -463,12 +480,14 @@ Result<UpsertResult> UpsertIn(Session& s, const core::Clock& clock, const rules:
   if (tags_changed) {
     HQ_RETURN_IF_ERROR(s.Exec(kDeleteTags, {before.id}));
     for (const auto& [tag, day] : after.facts.tags) {
-      HQ_RETURN_IF_ERROR(s.Exec(kInsertTag, {before.id, tag,
-                                             day ? store::Value(core::Date::FromDays(*day).ToString()) : store::Null()}));
+      HQ_RETURN_IF_ERROR(s.Exec(
+          kInsertTag,
+          {before.id, tag, day ? store::Value(core::Date::FromDays(*day).ToString()) : store::Null()}));
     }
   }
-  HQ_RETURN_IF_ERROR(audit::Record(s, clock, actor, out.created ? "enterprise.create" : "enterprise.update", "enterprise",
-                                   std::to_string(before.id), out.created ? json() : ProfileAuditJson(before, schema),
+  HQ_RETURN_IF_ERROR(audit::Record(s, clock, actor, out.created ? "enterprise.create" : "enterprise.update",
+                                   "enterprise", std::to_string(before.id),
+                                   out.created ? json() : ProfileAuditJson(before, schema),
                                    ProfileAuditJson(after, schema)));
   return out;
 }
@@ -502,7 +521,8 @@ Result<std::string> AsUtf8(std::string data) {
   size_t r = iconv(cd, &in_p, &in_left, &out_p, &out_left);
   iconv_close(cd);
   if (r == static_cast<size_t>(-1) || in_left != 0) {
-    return Bad("file", "文件编码无法识别：请将 CSV 保存为 UTF-8 或 GBK 编码", "the file is neither UTF-8 nor GBK");
+    return Bad("file", "文件编码无法识别：请将 CSV 保存为 UTF-8 或 GBK 编码",
+               "the file is neither UTF-8 nor GBK");
   }
   out.resize(out.size() - out_left);
   return out;
@@ -570,7 +590,7 @@ Correction CorrectionFrom(const store::Row& r) {
   c.note = r.Text("note");
   c.data_source = r.Text("data_source");
   std::string st = r.Text("status");
-  c.status = st == "accepted" ? CorrectionStatus::kAccepted
+  c.status = st == "accepted"   ? CorrectionStatus::kAccepted
              : st == "rejected" ? CorrectionStatus::kRejected
                                 : CorrectionStatus::kPending;
   c.created_at = r.Text("created_at");
@@ -585,7 +605,9 @@ audit::Actor ActorOf(const auth::Principal& p) {
   return audit::Actor{p.user_id > 0 ? std::optional<int64_t>(p.user_id) : std::nullopt, p.login};
 }
 
-store::Value UserValue(const auth::Principal& p) { return p.user_id > 0 ? store::Value(p.user_id) : store::Null(); }
+store::Value UserValue(const auth::Principal& p) {
+  return p.user_id > 0 ? store::Value(p.user_id) : store::Null();
+}
 
 bool IsStaffOrAdmin(const auth::Principal& p) {
   return p.Is(auth::UserKind::kPlatformAdmin) || p.Is(auth::UserKind::kDepartmentStaff);
@@ -595,18 +617,24 @@ bool IsStaffOrAdmin(const auth::Principal& p) {
 
 std::string_view CorrectionStatusCode(CorrectionStatus s) {
   switch (s) {
-    case CorrectionStatus::kPending: return "pending";
-    case CorrectionStatus::kAccepted: return "accepted";
-    case CorrectionStatus::kRejected: return "rejected";
+    case CorrectionStatus::kPending:
+      return "pending";
+    case CorrectionStatus::kAccepted:
+      return "accepted";
+    case CorrectionStatus::kRejected:
+      return "rejected";
   }
   return "";
 }
 
 std::string_view CorrectionStatusLabel(CorrectionStatus s) {
   switch (s) {
-    case CorrectionStatus::kPending: return "待核实";
-    case CorrectionStatus::kAccepted: return "已采纳";
-    case CorrectionStatus::kRejected: return "未采纳";
+    case CorrectionStatus::kPending:
+      return "待核实";
+    case CorrectionStatus::kAccepted:
+      return "已采纳";
+    case CorrectionStatus::kRejected:
+      return "未采纳";
   }
   return "";
 }
@@ -614,7 +642,9 @@ std::string_view CorrectionStatusLabel(CorrectionStatus s) {
 Result<Profile> ProfileService::Get(std::string_view uscc) {
   return db_.ReadValue<Profile>([&](Session& s) -> Result<Profile> {
     HQ_ASSIGN_OR_RETURN(auto p, Load(s, uscc, schema_));
-    if (!p) return core::NotFound("企业档案（统一社会信用代码 " + std::string(uscc) + "）", "enterprise " + std::string(uscc));
+    if (!p)
+      return core::NotFound("企业档案（统一社会信用代码 " + std::string(uscc) + "）",
+                            "enterprise " + std::string(uscc));
     return std::move(*p);
   });
 }
@@ -634,15 +664,17 @@ Result<Profile> ProfileService::GetFor(const auth::Principal& viewer, std::strin
 }
 
 Result<UpsertResult> ProfileService::Upsert(const audit::Actor& actor, const EnterpriseRecord& record,
-                                            const std::vector<std::string>& touched, const std::string& source) {
+                                            const std::vector<std::string>& touched,
+                                            const std::string& source) {
   HQ_RETURN_IF_ERROR(core::ValidateUscc(record.uscc));
   return db_.WriteValue<UpsertResult>(
       [&](Session& s) { return UpsertIn(s, clock_, schema_, actor, record, touched, source); });
 }
 
-Result<ImportReport> ProfileService::ImportCsv(const audit::Actor& actor, std::istream& csv, const ImportOptions& opts) {
-  HQ_ASSIGN_OR_RETURN(std::string text,
-                      AsUtf8(std::string((std::istreambuf_iterator<char>(csv)), std::istreambuf_iterator<char>())));
+Result<ImportReport> ProfileService::ImportCsv(const audit::Actor& actor, std::istream& csv,
+                                               const ImportOptions& opts) {
+  HQ_ASSIGN_OR_RETURN(std::string text, AsUtf8(std::string((std::istreambuf_iterator<char>(csv)),
+                                                           std::istreambuf_iterator<char>())));
   auto rows = ReadCsv(text);
   ImportReport report;
   if (rows.empty() || rows[0].empty()) return Bad("file", "CSV 文件为空或缺少表头", "the CSV has no header");
@@ -664,7 +696,8 @@ Result<ImportReport> ProfileService::ImportCsv(const audit::Actor& actor, std::i
       keys.push_back(a->key);
     } else {
       std::string hint;
-      if (auto s = schema_.Suggest(h, 1); !s.empty()) hint = "，是否应为“" + s[0]->label + "”（" + s[0]->key + "）？";
+      if (auto s = schema_.Suggest(h, 1); !s.empty())
+        hint = "，是否应为“" + s[0]->label + "”（" + s[0]->key + "）？";
       if (h.size() > 60) {  // quote a long header in part, cut at a character boundary
         size_t cut = 60;
         while (cut > 0 && (static_cast<unsigned char>(h[cut]) & 0xC0) == 0x80) --cut;
@@ -674,7 +707,8 @@ Result<ImportReport> ProfileService::ImportCsv(const audit::Actor& actor, std::i
                  "unknown column " + h);
     }
   }
-  if (uscc_col < 0) return Bad("header", "表头缺少“统一社会信用代码”（uscc）列", "the header needs a uscc column");
+  if (uscc_col < 0)
+    return Bad("header", "表头缺少“统一社会信用代码”（uscc）列", "the header needs a uscc column");
 
   struct Parsed {
     EnterpriseRecord rec;
@@ -691,8 +725,10 @@ Result<ImportReport> ProfileService::ImportCsv(const audit::Actor& actor, std::i
       report.errors.push_back({line, field, e.code, e.message});
     };
     if (row.size() != keys.size()) {
-      fail("row", Bad("row", "第 " + std::to_string(line) + " 行有 " + std::to_string(row.size()) + " 列，表头有 " +
-                                 std::to_string(keys.size()) + " 列", "wrong number of columns"));
+      fail("row", Bad("row",
+                      "第 " + std::to_string(line) + " 行有 " + std::to_string(row.size()) + " 列，表头有 " +
+                          std::to_string(keys.size()) + " 列",
+                      "wrong number of columns"));
       ++report.invalid;
       continue;
     }
@@ -750,7 +786,8 @@ Result<ImportReport> ProfileService::ImportCsv(const audit::Actor& actor, std::i
   return report;
 }
 
-Result<std::vector<HistoryEntry>> ProfileService::History(const auth::Principal& viewer, std::string_view uscc, int limit) {
+Result<std::vector<HistoryEntry>> ProfileService::History(const auth::Principal& viewer,
+                                                          std::string_view uscc, int limit) {
   if (!IsStaffOrAdmin(viewer)) HQ_RETURN_IF_ERROR(auth::RequireEnterprise(viewer, uscc));
   limit = std::clamp(limit, 1, 1000);
   return db_.ReadValue<std::vector<HistoryEntry>>([&](Session& s) -> Result<std::vector<HistoryEntry>> {
@@ -774,8 +811,9 @@ Result<std::vector<HistoryEntry>> ProfileService::History(const auth::Principal&
   });
 }
 
-Result<Correction> ProfileService::ProposeCorrection(const auth::Principal& actor, const std::string& attribute,
-                                                     const json& value, const std::string& note) {
+Result<Correction> ProfileService::ProposeCorrection(const auth::Principal& actor,
+                                                     const std::string& attribute, const json& value,
+                                                     const std::string& note) {
   if (!actor.Is(auth::UserKind::kEnterprise) || !actor.uscc) {
     return core::PermissionDenied("只有企业用户可以更正本企业档案", "enterprise users only");
   }
@@ -797,21 +835,23 @@ Result<Correction> ProfileService::ProposeCorrection(const auth::Principal& acto
     // The correction goes to the department that owns the attribute's source (the platform
     // office sees those whose source has no owner on record).
     HQ_ASSIGN_OR_RETURN(auto owner, s.QueryOptional(kSourceOwner, {a->source}));
-    HQ_ASSIGN_OR_RETURN(auto row, s.QueryOne(kCorrectionInsert,
-                                             {p->id, a->key, store::OptionalText(current), *proposed_text, note, a->source,
-                                              UserValue(actor), now,
-                                              owner ? store::Value(owner->Int("department_id")) : store::Null()},
-                                             "", ""));
+    HQ_ASSIGN_OR_RETURN(
+        auto row,
+        s.QueryOne(kCorrectionInsert,
+                   {p->id, a->key, store::OptionalText(current), *proposed_text, note, a->source,
+                    UserValue(actor), now, owner ? store::Value(owner->Int("department_id")) : store::Null()},
+                   "", ""));
     int64_t id = row.Int("id");
     HQ_ASSIGN_OR_RETURN(auto created, s.QueryOne(kCorrectionById, {id}, "", ""));
     Correction c = CorrectionFrom(created);
-    HQ_RETURN_IF_ERROR(audit::Record(s, clock_, ActorOf(actor), "enterprise.correction.propose", "enterprise_correction",
-                                     std::to_string(id), json(), CorrectionJson(c)));
+    HQ_RETURN_IF_ERROR(audit::Record(s, clock_, ActorOf(actor), "enterprise.correction.propose",
+                                     "enterprise_correction", std::to_string(id), json(), CorrectionJson(c)));
     return c;
   });
 }
 
-Result<std::vector<Correction>> ProfileService::ListCorrections(const auth::Principal& viewer, const std::string& status) {
+Result<std::vector<Correction>> ProfileService::ListCorrections(const auth::Principal& viewer,
+                                                                const std::string& status) {
   if (!status.empty() && status != "pending" && status != "accepted" && status != "rejected") {
     return Bad("status", "状态应为 pending、accepted 或 rejected", "bad status");
   }
@@ -831,7 +871,8 @@ Result<std::vector<Correction>> ProfileService::ListCorrections(const auth::Prin
       for (const auto& r : rows) out.push_back(CorrectionFrom(r));
     } else {
       if (!viewer.department_id) return out;
-      HQ_ASSIGN_OR_RETURN(auto rows, s.Query(kCorrectionsOfDepartment, {*viewer.department_id, status, status}));
+      HQ_ASSIGN_OR_RETURN(auto rows,
+                          s.Query(kCorrectionsOfDepartment, {*viewer.department_id, status, status}));
       for (const auto& r : rows) out.push_back(CorrectionFrom(r));
     }
     return out;
@@ -852,20 +893,22 @@ Result<Correction> ProfileService::ResolveCorrection(const auth::Principal& acto
     // Only the department that owns the data decides on it (or the platform office).
     if (!actor.Is(auth::UserKind::kPlatformAdmin) &&
         (!before.department_id || !actor.department_id || *before.department_id != *actor.department_id)) {
-      return core::PermissionDenied("该更正涉及" + (before.department_name.empty() ? std::string("平台")
-                                                                                  : before.department_name) +
-                                        "负责的数据，只能由该部门处理",
-                                    "only the department owning the data source may resolve this correction");
+      return core::PermissionDenied(
+          "该更正涉及" + (before.department_name.empty() ? std::string("平台") : before.department_name) +
+              "负责的数据，只能由该部门处理",
+          "only the department owning the data source may resolve this correction");
     }
     if (before.status != CorrectionStatus::kPending) {
       return core::MakeError(core::ErrorKind::kFailedPrecondition, "already_resolved", "该更正已处理",
                              "the correction was already resolved");
     }
-    HQ_ASSIGN_OR_RETURN(int64_t changed, s.Exec(kCorrectionResolve, {std::string(accept ? "accepted" : "rejected"),
-                                                                     UserValue(actor), now, note, id}));
+    HQ_ASSIGN_OR_RETURN(int64_t changed,
+                        s.Exec(kCorrectionResolve, {std::string(accept ? "accepted" : "rejected"),
+                                                    UserValue(actor), now, note, id}));
     // The status is in the UPDATE's WHERE: a reviewer who lost the race changes nothing.
     if (changed != 1) {
-      return core::MakeError(core::ErrorKind::kConflict, "already_resolved", "该更正刚被他人处理", "resolved concurrently");
+      return core::MakeError(core::ErrorKind::kConflict, "already_resolved", "该更正刚被他人处理",
+                             "resolved concurrently");
     }
     if (accept) {
       EnterpriseRecord rec;
@@ -876,10 +919,9 @@ Result<Correction> ProfileService::ResolveCorrection(const auth::Principal& acto
     }
     HQ_ASSIGN_OR_RETURN(auto after_row, s.QueryOne(kCorrectionById, {id}, "", ""));
     Correction after = CorrectionFrom(after_row);
-    HQ_RETURN_IF_ERROR(audit::Record(s, clock_, ActorOf(actor), accept ? "enterprise.correction.accept"
-                                                                       : "enterprise.correction.reject",
-                                     "enterprise_correction", std::to_string(id), CorrectionJson(before),
-                                     CorrectionJson(after)));
+    HQ_RETURN_IF_ERROR(audit::Record(
+        s, clock_, ActorOf(actor), accept ? "enterprise.correction.accept" : "enterprise.correction.reject",
+        "enterprise_correction", std::to_string(id), CorrectionJson(before), CorrectionJson(after)));
     return after;
   });
 }
@@ -907,15 +949,26 @@ json ProfileJson(const Profile& p, const rules::Schema& schema, core::Date today
         display = *text;
       }
     }
-    attrs.push_back({{"key", a.key}, {"label", a.label}, {"type", rules::AttrTypeCode(a.type)}, {"unit", a.unit},
-                     {"source", a.source}, {"derived", a.derived}, {"value", v}, {"display", display}});
+    attrs.push_back({{"key", a.key},
+                     {"label", a.label},
+                     {"type", rules::AttrTypeCode(a.type)},
+                     {"unit", a.unit},
+                     {"source", a.source},
+                     {"derived", a.derived},
+                     {"value", v},
+                     {"display", display}});
   }
   json tags = json::array();
   for (const auto& [name, day] : p.facts.tags) {
-    tags.push_back({{"name", name}, {"acquired_on", day ? json(core::Date::FromDays(*day).ToString()) : json()}});
+    tags.push_back(
+        {{"name", name}, {"acquired_on", day ? json(core::Date::FromDays(*day).ToString()) : json()}});
   }
-  return {{"id", p.id},          {"uscc", p.uscc},           {"name", p.name},
-          {"attributes", attrs}, {"tags", tags},             {"tags_known", p.facts.tags_known},
+  return {{"id", p.id},
+          {"uscc", p.uscc},
+          {"name", p.name},
+          {"attributes", attrs},
+          {"tags", tags},
+          {"tags_known", p.facts.tags_known},
           {"updated_at", p.updated_at}};
 }
 
@@ -951,8 +1004,9 @@ json ImportReportJson(const ImportReport& r) {
   for (const auto& e : r.errors) {
     errors.push_back({{"row", e.row}, {"field", e.field}, {"code", e.code}, {"message", e.message}});
   }
-  return {{"rows", r.rows},       {"valid", r.valid},         {"invalid", r.invalid},     {"created", r.created},
-          {"updated", r.updated}, {"unchanged", r.unchanged}, {"committed", r.committed}, {"errors", errors}};
+  return {{"rows", r.rows},           {"valid", r.valid},     {"invalid", r.invalid},
+          {"created", r.created},     {"updated", r.updated}, {"unchanged", r.unchanged},
+          {"committed", r.committed}, {"errors", errors}};
 }
 
 }  // namespace huiqi::enterprise

@@ -9,11 +9,10 @@
 
 #include <cstdint>
 #include <istream>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json_fwd.hpp>
 
 #include "audit/audit_log.h"
 #include "auth/principal.h"
@@ -110,16 +109,19 @@ class ProfileService {
                                     const std::vector<std::string>& touched, const std::string& source);
 
   //! CSV with a header: uscc, name, then attribute keys or Chinese labels, and optionally tags.
-  core::Result<ImportReport> ImportCsv(const audit::Actor& actor, std::istream& csv, const ImportOptions& options);
+  core::Result<ImportReport> ImportCsv(const audit::Actor& actor, std::istream& csv,
+                                       const ImportOptions& options);
 
-  core::Result<std::vector<HistoryEntry>> History(const auth::Principal& viewer, std::string_view uscc, int limit = 100);
+  core::Result<std::vector<HistoryEntry>> History(const auth::Principal& viewer, std::string_view uscc,
+                                                  int limit = 100);
 
   //! An enterprise user proposes a value for one attribute of its own archive.
   core::Result<Correction> ProposeCorrection(const auth::Principal& actor, const std::string& attribute,
                                              const nlohmann::json& value, const std::string& note);
   //! Enterprise users: their own; department staff: those routed to their department (the
   //! owner of the attribute's data source); platform admins: all. Optionally by status code.
-  core::Result<std::vector<Correction>> ListCorrections(const auth::Principal& viewer, const std::string& status);
+  core::Result<std::vector<Correction>> ListCorrections(const auth::Principal& viewer,
+                                                        const std::string& status);
   //! A reviewer or department admin of the owning department, or a platform admin: accepting
   //! writes the value (source "企业更正"). kConflict when another reviewer resolved it first.
   core::Result<Correction> ResolveCorrection(const auth::Principal& actor, int64_t id, bool accept,

@@ -1,9 +1,9 @@
 #include "enterprise/profile.h"
 
-#include <sstream>
-
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "enterprise/attributes.h"
 #include "support/test_db.h"
@@ -142,7 +142,8 @@ TEST_P(ProfileTest, CsvImportIsAllOrNothingUnlessAskedToSkip) {
   EXPECT_EQ(rerun->unchanged, 2);
 
   // Excel in a Chinese locale writes GBK: converted, not stored as mojibake. Junk is refused.
-  std::string gbk = "uscc,\xC6\xF3\xD2\xB5\xC3\xFB\xB3\xC6\n" + std::string(kLvyuan) + ",\xC2\xCC\xD4\xB4\xD0\xC2\xC4\xDC\xD4\xB4\n";  // 企业名称 / 绿源新能源
+  std::string gbk = "uscc,\xC6\xF3\xD2\xB5\xC3\xFB\xB3\xC6\n" + std::string(kLvyuan) +
+                    ",\xC2\xCC\xD4\xB4\xD0\xC2\xC4\xDC\xD4\xB4\n";  // 企业名称 / 绿源新能源
   std::istringstream gbk_in(gbk);
   auto converted = svc_->ImportCsv(cli_, gbk_in, {});
   ASSERT_TRUE(converted.ok()) << converted.error().ToString();
@@ -196,8 +197,10 @@ TEST_P(ProfileTest, RegisteredAttributesAreStoredLoadedAndValidated) {
   admin.kind = auth::UserKind::kPlatformAdmin;
   auth::Principal staff;
   staff.kind = auth::UserKind::kDepartmentStaff;
-  rules::AttributeDef patents{"patents", "有效发明专利数", rules::AttrType::kInt, "件", "", {}, {"发明专利"}, "市场监管"};
-  EXPECT_EQ(AddAttribute(*db_, clock_, staff, patents, std::nullopt).error().kind, core::ErrorKind::kPermissionDenied);
+  rules::AttributeDef patents{"patents",    "有效发明专利数", rules::AttrType::kInt, "件", "", {},
+                              {"发明专利"}, "市场监管"};
+  EXPECT_EQ(AddAttribute(*db_, clock_, staff, patents, std::nullopt).error().kind,
+            core::ErrorKind::kPermissionDenied);
   rules::AttributeDef bad_key = patents;
   bad_key.key = "9patents";
   EXPECT_EQ(AddAttribute(*db_, clock_, admin, bad_key, std::nullopt).error().field, "key");
@@ -207,13 +210,15 @@ TEST_P(ProfileTest, RegisteredAttributesAreStoredLoadedAndValidated) {
   rules::AttributeDef no_values{"level", "园区等级", rules::AttrType::kEnum};
   EXPECT_EQ(AddAttribute(*db_, clock_, admin, no_values, std::nullopt).error().field, "enum_values");
   ASSERT_TRUE(AddAttribute(*db_, clock_, admin, patents, core::Date::FromYmd(2026, 6, 30)).ok());
-  rules::AttributeDef park{"park_level", "园区等级", rules::AttrType::kEnum, "", "", {"国家级", "省级"}, {}, "发改"};
+  rules::AttributeDef park{"park_level", "园区等级", rules::AttrType::kEnum, "", "", {"国家级", "省级"},
+                           {},           "发改"};
   ASSERT_TRUE(AddAttribute(*db_, clock_, admin, park, std::nullopt).ok());
 
   rules::Schema schema = LoadSchema(*db_).value();
   ASSERT_NE(schema.Find("发明专利"), nullptr);
   ProfileService svc(*db_, clock_, schema, &ref_);
-  std::istringstream csv("统一社会信用代码,企业名称,有效发明专利数,园区等级\n" + std::string(kXingchen) + ",星辰,12,国家级\n");
+  std::istringstream csv("统一社会信用代码,企业名称,有效发明专利数,园区等级\n" + std::string(kXingchen) +
+                         ",星辰,12,国家级\n");
   auto report = svc.ImportCsv(cli_, csv, {});
   ASSERT_TRUE(report.ok()) << report.error().ToString();
   ASSERT_TRUE(report->committed) << (report->errors.empty() ? "" : report->errors[0].message);
@@ -233,7 +238,8 @@ TEST_P(ProfileTest, RegisteredAttributesAreStoredLoadedAndValidated) {
   EXPECT_EQ(all[0].second.texts.at("park_level"), "国家级");
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, ProfileTest, ::testing::ValuesIn(testing::Backends()), testing::PrintBackend{});
+INSTANTIATE_TEST_SUITE_P(Backends, ProfileTest, ::testing::ValuesIn(testing::Backends()),
+                         testing::PrintBackend{});
 
 }  // namespace
 }  // namespace huiqi::enterprise

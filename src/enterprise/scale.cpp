@@ -24,20 +24,37 @@ constexpr int64_t W = kWanFen;
 
 // 工信部联企业〔2011〕300号 第四条 (一)–(十六).
 constexpr Standard kAgriculture{"农、林、牧、渔业", I::kRevenue, I::kNone, {20000 * W, 500 * W, 50 * W}, {}};
-constexpr Standard kIndustry{"工业", I::kEmployees, I::kRevenue, {1000, 300, 20}, {40000 * W, 2000 * W, 300 * W}};
-constexpr Standard kConstruction{"建筑业", I::kRevenue, I::kAssets, {80000 * W, 6000 * W, 300 * W}, {80000 * W, 5000 * W, 300 * W}};
-constexpr Standard kWholesale{"批发业", I::kEmployees, I::kRevenue, {200, 20, 5}, {40000 * W, 5000 * W, 1000 * W}};
-constexpr Standard kRetail{"零售业", I::kEmployees, I::kRevenue, {300, 50, 10}, {20000 * W, 500 * W, 100 * W}};
-constexpr Standard kTransport{"交通运输业", I::kEmployees, I::kRevenue, {1000, 300, 20}, {30000 * W, 3000 * W, 200 * W}};
-constexpr Standard kWarehousing{"仓储业", I::kEmployees, I::kRevenue, {200, 100, 20}, {30000 * W, 1000 * W, 100 * W}};
-constexpr Standard kPostal{"邮政业", I::kEmployees, I::kRevenue, {1000, 300, 20}, {30000 * W, 2000 * W, 100 * W}};
-constexpr Standard kLodging{"住宿业", I::kEmployees, I::kRevenue, {300, 100, 10}, {10000 * W, 2000 * W, 100 * W}};
-constexpr Standard kCatering{"餐饮业", I::kEmployees, I::kRevenue, {300, 100, 10}, {10000 * W, 2000 * W, 100 * W}};
-constexpr Standard kTelecom{"信息传输业", I::kEmployees, I::kRevenue, {2000, 100, 10}, {100000 * W, 1000 * W, 100 * W}};
-constexpr Standard kSoftware{"软件和信息技术服务业", I::kEmployees, I::kRevenue, {300, 100, 10}, {10000 * W, 1000 * W, 50 * W}};
-constexpr Standard kRealEstate{"房地产开发经营", I::kRevenue, I::kAssets, {200000 * W, 1000 * W, 100 * W}, {10000 * W, 5000 * W, 2000 * W}};
-constexpr Standard kProperty{"物业管理", I::kEmployees, I::kRevenue, {1000, 300, 100}, {5000 * W, 1000 * W, 500 * W}};
-constexpr Standard kLeasing{"租赁和商务服务业", I::kEmployees, I::kAssets, {300, 100, 10}, {120000 * W, 8000 * W, 100 * W}};
+constexpr Standard kIndustry{
+    "工业", I::kEmployees, I::kRevenue, {1000, 300, 20}, {40000 * W, 2000 * W, 300 * W}};
+constexpr Standard kConstruction{
+    "建筑业", I::kRevenue, I::kAssets, {80000 * W, 6000 * W, 300 * W}, {80000 * W, 5000 * W, 300 * W}};
+constexpr Standard kWholesale{
+    "批发业", I::kEmployees, I::kRevenue, {200, 20, 5}, {40000 * W, 5000 * W, 1000 * W}};
+constexpr Standard kRetail{
+    "零售业", I::kEmployees, I::kRevenue, {300, 50, 10}, {20000 * W, 500 * W, 100 * W}};
+constexpr Standard kTransport{
+    "交通运输业", I::kEmployees, I::kRevenue, {1000, 300, 20}, {30000 * W, 3000 * W, 200 * W}};
+constexpr Standard kWarehousing{
+    "仓储业", I::kEmployees, I::kRevenue, {200, 100, 20}, {30000 * W, 1000 * W, 100 * W}};
+constexpr Standard kPostal{
+    "邮政业", I::kEmployees, I::kRevenue, {1000, 300, 20}, {30000 * W, 2000 * W, 100 * W}};
+constexpr Standard kLodging{
+    "住宿业", I::kEmployees, I::kRevenue, {300, 100, 10}, {10000 * W, 2000 * W, 100 * W}};
+constexpr Standard kCatering{
+    "餐饮业", I::kEmployees, I::kRevenue, {300, 100, 10}, {10000 * W, 2000 * W, 100 * W}};
+constexpr Standard kTelecom{
+    "信息传输业", I::kEmployees, I::kRevenue, {2000, 100, 10}, {100000 * W, 1000 * W, 100 * W}};
+constexpr Standard kSoftware{
+    "软件和信息技术服务业", I::kEmployees, I::kRevenue, {300, 100, 10}, {10000 * W, 1000 * W, 50 * W}};
+constexpr Standard kRealEstate{"房地产开发经营",
+                               I::kRevenue,
+                               I::kAssets,
+                               {200000 * W, 1000 * W, 100 * W},
+                               {10000 * W, 5000 * W, 2000 * W}};
+constexpr Standard kProperty{
+    "物业管理", I::kEmployees, I::kRevenue, {1000, 300, 100}, {5000 * W, 1000 * W, 500 * W}};
+constexpr Standard kLeasing{
+    "租赁和商务服务业", I::kEmployees, I::kAssets, {300, 100, 10}, {120000 * W, 8000 * W, 100 * W}};
 constexpr Standard kOther{"其他未列明行业", I::kEmployees, I::kNone, {300, 100, 10}, {}};
 
 const Standard& StandardFor(std::string_view code) {
@@ -52,11 +69,18 @@ const Standard& StandardFor(std::string_view code) {
                      : -1;
   if (division < 0) {
     switch (section) {
-      case 'A': return kAgriculture;
-      case 'B': case 'C': case 'D': return kIndustry;
-      case 'E': return kConstruction;
-      case 'L': return kLeasing;
-      default: return kOther;
+      case 'A':
+        return kAgriculture;
+      case 'B':
+      case 'C':
+      case 'D':
+        return kIndustry;
+      case 'E':
+        return kConstruction;
+      case 'L':
+        return kLeasing;
+      default:
+        return kOther;
     }
   }
   if (division <= 5) return kAgriculture;
@@ -82,10 +106,14 @@ const Standard& StandardFor(std::string_view code) {
 
 std::optional<int64_t> ValueOf(Indicator i, const ScaleInputs& in) {
   switch (i) {
-    case I::kEmployees: return in.employees;
-    case I::kRevenue: return in.revenue_fen;
-    case I::kAssets: return in.assets_fen;
-    case I::kNone: return std::nullopt;
+    case I::kEmployees:
+      return in.employees;
+    case I::kRevenue:
+      return in.revenue_fen;
+    case I::kAssets:
+      return in.assets_fen;
+    case I::kNone:
+      return std::nullopt;
   }
   return std::nullopt;
 }
@@ -94,10 +122,14 @@ std::optional<int64_t> ValueOf(Indicator i, const ScaleInputs& in) {
 
 std::string_view ScaleLabel(Scale s) {
   switch (s) {
-    case Scale::kLarge: return "大型";
-    case Scale::kMedium: return "中型";
-    case Scale::kSmall: return "小型";
-    case Scale::kMicro: return "微型";
+    case Scale::kLarge:
+      return "大型";
+    case Scale::kMedium:
+      return "中型";
+    case Scale::kSmall:
+      return "小型";
+    case Scale::kMicro:
+      return "微型";
   }
   return "微型";
 }

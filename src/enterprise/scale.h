@@ -16,10 +16,10 @@ enum class Scale { kLarge, kMedium, kSmall, kMicro };
 std::string_view ScaleLabel(Scale s);  // 大型, 中型, 小型, 微型
 
 struct ScaleInputs {
-  std::string industry;                 // section letter + digits ("C3911", "F5191", "K7010"), or digits only
-  std::optional<int64_t> employees;     // 从业人员
-  std::optional<int64_t> revenue_fen;   // 营业收入
-  std::optional<int64_t> assets_fen;    // 资产总额
+  std::string industry;                // section letter + digits ("C3911", "F5191", "K7010"), or digits only
+  std::optional<int64_t> employees;    // 从业人员
+  std::optional<int64_t> revenue_fen;  // 营业收入
+  std::optional<int64_t> assets_fen;   // 资产总额
 };
 
 //! The scale, or nullopt when an indicator the industry's standard needs is missing.

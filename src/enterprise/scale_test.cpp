@@ -14,7 +14,9 @@ struct Case {
   const char* why;
 };
 
-std::optional<int64_t> Wan(std::optional<int64_t> v) { return v ? std::optional<int64_t>(*v * kWan) : std::nullopt; }
+std::optional<int64_t> Wan(std::optional<int64_t> v) {
+  return v ? std::optional<int64_t>(*v * kWan) : std::nullopt;
+}
 
 TEST(Scale, ClassifiesByTheIndustrysOwnStandard) {
   const Case cases[] = {

@@ -6,7 +6,6 @@
 #include <array>
 #include <cctype>
 #include <cstring>
-
 #include <nlohmann/json.hpp>
 
 namespace huiqi::http {
@@ -55,13 +54,18 @@ size_t JsonNestingDepth(std::string_view text) {
   for (size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
     if (in_string) {
-      if (c == '\\') ++i;
-      else if (c == '"') in_string = false;
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        in_string = false;
       continue;
     }
-    if (c == '"') in_string = true;
-    else if (c == '[' || c == '{') deepest = std::max(deepest, ++depth);
-    else if ((c == ']' || c == '}') && depth > 0) --depth;
+    if (c == '"')
+      in_string = true;
+    else if (c == '[' || c == '{')
+      deepest = std::max(deepest, ++depth);
+    else if ((c == ']' || c == '}') && depth > 0)
+      --depth;
   }
   return deepest;
 }
@@ -77,9 +81,9 @@ core::Result<nlohmann::json> Request::JsonBody() const {
   // nlohmann's copies, comparisons and dumps recurse: a body nested 100,000 deep would end the
   // process on a stack overflow long after parsing succeeded.
   if (JsonNestingDepth(body) > kMaxJsonDepth) {
-    return core::InvalidArgument("body", "json_too_deep",
-                                 "请求体嵌套层数超过上限 " + std::to_string(kMaxJsonDepth) + " 层",
-                                 "request body nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+    return core::InvalidArgument(
+        "body", "json_too_deep", "请求体嵌套层数超过上限 " + std::to_string(kMaxJsonDepth) + " 层",
+        "request body nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
   }
   auto j = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !j.is_object()) {
@@ -119,17 +123,28 @@ Response Response::NoContent() {
 int StatusFor(core::ErrorKind kind) {
   using K = core::ErrorKind;
   switch (kind) {
-    case K::kInvalidArgument: return 400;
-    case K::kUnauthenticated: return 401;
-    case K::kPermissionDenied: return 403;
-    case K::kNotFound: return 404;
-    case K::kConflict: return 409;
-    case K::kFailedPrecondition: return 409;
-    case K::kPayloadTooLarge: return 413;
-    case K::kUnsupportedMedia: return 415;
-    case K::kRateLimited: return 429;
-    case K::kUnavailable: return 503;
-    case K::kInternal: return 500;
+    case K::kInvalidArgument:
+      return 400;
+    case K::kUnauthenticated:
+      return 401;
+    case K::kPermissionDenied:
+      return 403;
+    case K::kNotFound:
+      return 404;
+    case K::kConflict:
+      return 409;
+    case K::kFailedPrecondition:
+      return 409;
+    case K::kPayloadTooLarge:
+      return 413;
+    case K::kUnsupportedMedia:
+      return 415;
+    case K::kRateLimited:
+      return 429;
+    case K::kUnavailable:
+      return 503;
+    case K::kInternal:
+      return 500;
   }
   return 500;
 }

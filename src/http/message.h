@@ -5,12 +5,11 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json_fwd.hpp>
 
 #include "auth/principal.h"
 #include "core/error.h"
@@ -23,18 +22,18 @@ inline constexpr size_t kMaxJsonDepth = 64;
 size_t JsonNestingDepth(std::string_view text);
 
 struct Request {
-  std::string method;                             // upper case: "GET", "POST", …
-  std::string path;                               // percent-decoded, without the query string
-  std::map<std::string, std::string> query;       // decoded query parameters (last one wins)
-  std::map<std::string, std::string> headers;     // names in lower case
+  std::string method;                          // upper case: "GET", "POST", …
+  std::string path;                            // percent-decoded, without the query string
+  std::map<std::string, std::string> query;    // decoded query parameters (last one wins)
+  std::map<std::string, std::string> headers;  // names in lower case
   std::string body;
-  std::string remote_addr;                        // client IP (X-Forwarded-For only from trusted proxies)
-  std::string request_id;                         // set by the server; in the access log and in 5xx bodies
-  std::map<std::string, std::string> path_params; // filled by the router: {id} → value
-  const auth::Principal* principal = nullptr;     // set by the auth middleware; null = anonymous
+  std::string remote_addr;                         // client IP (X-Forwarded-For only from trusted proxies)
+  std::string request_id;                          // set by the server; in the access log and in 5xx bodies
+  std::map<std::string, std::string> path_params;  // filled by the router: {id} → value
+  const auth::Principal* principal = nullptr;      // set by the auth middleware; null = anonymous
 
-  std::string Header(std::string_view lower_name) const;   // "" when absent
-  std::string Cookie(std::string_view name) const;         // "" when absent
+  std::string Header(std::string_view lower_name) const;  // "" when absent
+  std::string Cookie(std::string_view name) const;        // "" when absent
   std::string Query(std::string_view name, std::string_view fallback = "") const;
   //! Parses the body as a JSON object. Errors: 415 "unsupported_media_type" unless the
   //! Content-Type is application/json; "json_too_deep" beyond kMaxJsonDepth levels;

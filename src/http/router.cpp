@@ -1,9 +1,9 @@
 #include "http/router.h"
 
-#include <algorithm>
-
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
 
 namespace huiqi::http {
 
@@ -60,13 +60,16 @@ struct Route {
 core::Status CheckAccess(const Access& access, const auth::Principal* p) {
   if (!access.login_required) return core::Ok();
   if (p == nullptr) {
-    return core::MakeError(core::ErrorKind::kUnauthenticated, "unauthenticated", "请先登录", "login required");
+    return core::MakeError(core::ErrorKind::kUnauthenticated, "unauthenticated", "请先登录",
+                           "login required");
   }
-  if (!access.kinds.empty() && std::find(access.kinds.begin(), access.kinds.end(), p->kind) == access.kinds.end()) {
+  if (!access.kinds.empty() &&
+      std::find(access.kinds.begin(), access.kinds.end(), p->kind) == access.kinds.end()) {
     return core::PermissionDenied();
   }
   if (!access.roles.empty() && p->Is(auth::UserKind::kDepartmentStaff)) {
-    bool any = std::any_of(access.roles.begin(), access.roles.end(), [&](auth::Role r) { return p->HasRole(r); });
+    bool any =
+        std::any_of(access.roles.begin(), access.roles.end(), [&](auth::Role r) { return p->HasRole(r); });
     if (!any) return core::PermissionDenied("您的角色无权执行此操作", "your role may not do this");
   }
   return core::Ok();
@@ -90,7 +93,8 @@ void Router::Add(std::string method, std::string pattern, Access access, Handler
 
 bool Router::Matches(const std::string& path) const {
   auto segs = Segments(path);
-  return std::any_of(impl_->routes.begin(), impl_->routes.end(), [&](const Route& r) { return r.Match(segs, nullptr); });
+  return std::any_of(impl_->routes.begin(), impl_->routes.end(),
+                     [&](const Route& r) { return r.Match(segs, nullptr); });
 }
 
 namespace {
@@ -99,11 +103,13 @@ namespace {
 //! message, an exception's what()) goes to the log under the same request id.
 Response Generic5xx(const Request& request, Response resp) {
   if (resp.status < 500) return resp;
-  spdlog::error("{} {} [{}] answered {}: {}", request.method, request.path, request.request_id, resp.status, resp.body);
+  spdlog::error("{} {} [{}] answered {}: {}", request.method, request.path, request.request_id, resp.status,
+                resp.body);
   std::string id = request.request_id.empty() ? "-" : request.request_id;
   bool unavailable = resp.status == 503;
   Response out = Response::FromError(core::MakeError(
-      unavailable ? core::ErrorKind::kUnavailable : core::ErrorKind::kInternal, unavailable ? "unavailable" : "internal",
+      unavailable ? core::ErrorKind::kUnavailable : core::ErrorKind::kInternal,
+      unavailable ? "unavailable" : "internal",
       (unavailable ? "服务暂时不可用，请稍后重试（请求编号 " : "内部错误，请稍后重试（请求编号 ") + id + "）",
       (unavailable ? "service unavailable (request " : "internal error (request ") + id + ")"));
   nlohmann::json body = nlohmann::json::parse(out.body);
@@ -123,11 +129,14 @@ Response Router::Dispatch(Request& request) const {
     resp = DispatchUnchecked(request);
   } catch (const nlohmann::json::type_error& e) {
     // A handler read a body member as the wrong type ({"uscc": {"a": 1}}): the client's mistake.
-    spdlog::info("{} {} [{}]: wrong type in body: {}", request.method, request.path, request.request_id, e.what());
-    resp = Response::FromError(core::InvalidArgument("body", "invalid_type", "请求体中有字段的类型不正确（如应为字符串却是对象）",
+    spdlog::info("{} {} [{}]: wrong type in body: {}", request.method, request.path, request.request_id,
+                 e.what());
+    resp = Response::FromError(core::InvalidArgument("body", "invalid_type",
+                                                     "请求体中有字段的类型不正确（如应为字符串却是对象）",
                                                      "a body member has the wrong type"));
   } catch (const std::exception& e) {
-    spdlog::error("handler for {} {} [{}] threw: {}", request.method, request.path, request.request_id, e.what());
+    spdlog::error("handler for {} {} [{}] threw: {}", request.method, request.path, request.request_id,
+                  e.what());
     resp = Response::FromError(core::Internal("exception"));
   }
   return Generic5xx(request, std::move(resp));
@@ -152,15 +161,16 @@ Response Router::DispatchUnchecked(Request& request) const {
     }
     if (found == nullptr) {
       if (!allow.empty()) {
-        Response resp = Response::FromError(core::MakeError(core::ErrorKind::kFailedPrecondition, "method_not_allowed",
-                                                            "该接口不支持 " + request.method + " 方法",
-                                                            "method not allowed"));
+        Response resp = Response::FromError(
+            core::MakeError(core::ErrorKind::kFailedPrecondition, "method_not_allowed",
+                            "该接口不支持 " + request.method + " 方法", "method not allowed"));
         resp.status = 405;
         resp.SetHeader("Allow", allow);
         return resp;
       }
-      return Response::FromError(core::MakeError(core::ErrorKind::kNotFound, "not_found", "接口不存在：" + request.path,
-                                                  "no such endpoint: " + request.path));
+      return Response::FromError(core::MakeError(core::ErrorKind::kNotFound, "not_found",
+                                                 "接口不存在：" + request.path,
+                                                 "no such endpoint: " + request.path));
     }
     // The principal lives on this frame for the whole handler call.
     std::optional<auth::Principal> principal;

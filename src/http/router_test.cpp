@@ -1,7 +1,8 @@
 #include "http/router.h"
 
-#include <nlohmann/json.hpp>
 #include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
 
 namespace huiqi::http {
 namespace {
@@ -16,7 +17,9 @@ class FakeSessions : public auth::SessionResolver {
     return std::optional<auth::Principal>{};
   }
   auth::Principal admin{1, "admin", "管理员", auth::UserKind::kPlatformAdmin, {}, {}, {}, 10, "csrf-admin"};
-  auth::Principal staff{2, "officer", "专员", auth::UserKind::kDepartmentStaff, 5, {auth::Role::kReviewer}, {}, 11, "csrf-staff"};
+  auth::Principal staff{
+      2,  "officer", "专员",      auth::UserKind::kDepartmentStaff, 5, {auth::Role::kReviewer},
+      {}, 11,        "csrf-staff"};
 };
 
 Request Make(std::string method, std::string path, std::string token = "", std::string csrf = "") {
@@ -39,9 +42,11 @@ class RouterTest : public ::testing::Test {
     router_.Add("POST", "/api/v1/admin/things", Access::Admin(), [](Request& r) {
       return Response::Created({{"by", r.User().login}});
     });
-    router_.Add("POST", "/api/v1/policies/{id}/publish", Access::DepartmentRoles({auth::Role::kPolicyOfficer}),
+    router_.Add("POST", "/api/v1/policies/{id}/publish",
+                Access::DepartmentRoles({auth::Role::kPolicyOfficer}),
                 [](Request&) { return Response::Ok({}); });
-    router_.Add("GET", "/api/v1/boom", Access::Public(), [](Request&) -> Response { throw std::runtime_error("boom"); });
+    router_.Add("GET", "/api/v1/boom", Access::Public(),
+                [](Request&) -> Response { throw std::runtime_error("boom"); });
   }
   FakeSessions sessions_;
   Router router_{&sessions_};
@@ -55,7 +60,9 @@ TEST_F(RouterTest, MatchesPathParameters) {
 }
 
 TEST_F(RouterTest, LiteralSegmentsOutrankParameters) {
-  router_.Add("GET", "/api/v1/items/featured", Access::Public(), [](Request&) { return Response::Ok({{"featured", true}}); });
+  router_.Add("GET", "/api/v1/items/featured", Access::Public(), [](Request&) {
+    return Response::Ok({{"featured", true}});
+  });
   auto req = Make("GET", "/api/v1/items/featured");
   EXPECT_EQ(Body(router_.Dispatch(req))["featured"], true);
   auto other = Make("GET", "/api/v1/items/7");
@@ -157,7 +164,8 @@ TEST(Request, DeeplyNestedBodiesAreRefusedBeforeParsing) {
 
 TEST(ClientAddress, ForwardedForIsBelievedOnlyFromTrustedProxies) {
   std::vector<std::string> trusted = {"127.0.0.1", "10.0.0.0/8", "fd00::/8"};
-  EXPECT_EQ(ClientAddress("203.0.113.9", "1.2.3.4", trusted), "203.0.113.9") << "an untrusted peer's header is ignored";
+  EXPECT_EQ(ClientAddress("203.0.113.9", "1.2.3.4", trusted), "203.0.113.9")
+      << "an untrusted peer's header is ignored";
   EXPECT_EQ(ClientAddress("127.0.0.1", "198.51.100.7", trusted), "198.51.100.7");
   // The client may prepend anything; the right-most untrusted hop is the one our proxy saw.
   EXPECT_EQ(ClientAddress("127.0.0.1", "6.6.6.6, 198.51.100.7, 10.1.2.3", trusted), "198.51.100.7");

@@ -2,22 +2,22 @@
 
 #include "http/server.h"
 
-#include "http/static_files.h"
+#include <spdlog/spdlog.h>
 
 #include <atomic>
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <sstream>
 #include <thread>
 
-#include <boost/asio.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-#include <nlohmann/json.hpp>
-#include <spdlog/spdlog.h>
+#include "http/static_files.h"
 
 namespace huiqi::http {
 
@@ -136,12 +136,14 @@ class Connection : public std::enable_shared_from_this<Connection> {
     parser_->body_limit(server_.options.body_limit);
     parser_->header_limit(static_cast<std::uint32_t>(server_.options.header_limit));
     stream_.expires_after(server_.options.read_timeout);
-    bhttp::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Connection::OnRead, shared_from_this()));
+    bhttp::async_read(stream_, buffer_, *parser_,
+                      beast::bind_front_handler(&Connection::OnRead, shared_from_this()));
   }
 
   void OnRead(beast::error_code ec, std::size_t) {
-    if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::operation_aborted ||
-        ec == asio::error::connection_reset || ec == asio::error::eof) {
+    if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||
+        ec == asio::error::operation_aborted || ec == asio::error::connection_reset ||
+        ec == asio::error::eof) {
       return Close();
     }
     started_ = std::chrono::steady_clock::now();
@@ -149,10 +151,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
     client_ = remote_;
     if (ec == bhttp::error::body_limit) {
       method_ = "?";
-      return Send(Response::FromError(core::MakeError(core::ErrorKind::kPayloadTooLarge, "payload_too_large",
-                                                      "请求体过大（上限 " +
-                                                          std::to_string(server_.options.body_limit / 1024) + " KB）",
-                                                      "request body too large")),
+      return Send(Response::FromError(core::MakeError(
+                      core::ErrorKind::kPayloadTooLarge, "payload_too_large",
+                      "请求体过大（上限 " + std::to_string(server_.options.body_limit / 1024) + " KB）",
+                      "request body too large")),
                   false);
     }
     if (ec) {
@@ -175,7 +177,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
       req->headers[name] = std::string(f.value());
     }
     req->body = std::move(msg.body());
-    req->remote_addr = ClientAddress(remote_, req->Header("x-forwarded-for"), server_.options.trusted_proxies);
+    req->remote_addr =
+        ClientAddress(remote_, req->Header("x-forwarded-for"), server_.options.trusted_proxies);
     req->request_id = server_.NextRequestId();
     request_id_ = req->request_id;
     client_ = req->remote_addr;
@@ -192,7 +195,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
   void Send(Response resp, bool keep_alive, bool counted = false) {
-    auto res = std::make_shared<bhttp::response<bhttp::string_body>>(static_cast<bhttp::status>(resp.status), 11);
+    auto res =
+        std::make_shared<bhttp::response<bhttp::string_body>>(static_cast<bhttp::status>(resp.status), 11);
     res->set(bhttp::field::server, "huiqi/" HUIQI_VERSION);
     // insert, not set: a response may carry several Set-Cookie headers.
     for (auto& [k, v] : resp.headers) res->insert(k, v);
@@ -204,13 +208,13 @@ class Connection : public std::enable_shared_from_this<Connection> {
     res->prepare_payload();
     bytes_ = res->body().size();
     bhttp::async_write(stream_, *res,
-                       [self = shared_from_this(), res, keep_alive, counted](beast::error_code ec, std::size_t) {
-                         self->OnWrite(ec, keep_alive, counted);
-                       });
+                       [self = shared_from_this(), res, keep_alive, counted](
+                           beast::error_code ec, std::size_t) { self->OnWrite(ec, keep_alive, counted); });
   }
 
   void OnWrite(beast::error_code ec, bool keep_alive, bool counted) {
-    double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started_).count();
+    double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started_).count();
     spdlog::info("{} {} {} {}B {:.1f}ms {} {}", method_, target_, status_, bytes_, ms, client_, request_id_);
     if (counted) --server_.in_flight;
     if (ec || !keep_alive) return Close();
@@ -247,7 +251,8 @@ void Server::Impl::Accept() {
   });
 }
 
-Server::Server(ServerOptions options, const Router& router) : impl_(std::make_unique<Impl>(std::move(options), router)) {}
+Server::Server(ServerOptions options, const Router& router)
+    : impl_(std::make_unique<Impl>(std::move(options), router)) {}
 
 Server::~Server() { Stop(); }
 

@@ -19,23 +19,23 @@ namespace huiqi::http {
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
-  uint16_t port = 8080;                            // 0: pick a free port (tests)
+  uint16_t port = 8080;  // 0: pick a free port (tests)
   int io_threads = 2;
-  int worker_threads = 4;                          // handlers: database and search work
-  size_t body_limit = 8u << 20;                    // bytes; larger bodies get 413
-  size_t header_limit = 16u << 10;                 // bytes
-  std::chrono::seconds read_timeout{30};           // a request must arrive within this
-  std::chrono::seconds shutdown_grace{10};         // in-flight requests may finish within this
-  std::string static_dir;                          // the built web app (web/dist); empty: none
+  int worker_threads = 4;                   // handlers: database and search work
+  size_t body_limit = 8u << 20;             // bytes; larger bodies get 413
+  size_t header_limit = 16u << 10;          // bytes
+  std::chrono::seconds read_timeout{30};    // a request must arrive within this
+  std::chrono::seconds shutdown_grace{10};  // in-flight requests may finish within this
+  std::string static_dir;                   // the built web app (web/dist); empty: none
   //! Peers whose X-Forwarded-For is believed (IPs or CIDR blocks, e.g. "127.0.0.1", "10.0.0.0/8");
   //! from anyone else the header is ignored and the peer address is the client.
   std::vector<std::string> trusted_proxies;
-  bool security_headers = true;                    // CSP, nosniff, frame and referrer policies
+  bool security_headers = true;  // CSP, nosniff, frame and referrer policies
   std::string content_security_policy =
       "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
       "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
       "frame-ancestors 'none'";
-  bool tls_behind_proxy = false;                   // HTTPS terminates in front: send HSTS
+  bool tls_behind_proxy = false;  // HTTPS terminates in front: send HSTS
 };
 
 class Server {

@@ -2,17 +2,17 @@
 
 #include "http/server.h"
 
-#include <filesystem>
-#include <fstream>
-#include <future>
-#include <map>
-#include <thread>
+#include <gtest/gtest.h>
 
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <gtest/gtest.h>
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 namespace huiqi::http {
 namespace {
@@ -30,7 +30,9 @@ struct Reply {
 
 class Client {
  public:
-  explicit Client(uint16_t port) : stream_(ioc_) { stream_.connect(tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port)); }
+  explicit Client(uint16_t port) : stream_(ioc_) {
+    stream_.connect(tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port));
+  }
   Reply Send(bhttp::verb verb, const std::string& target, const std::string& body = "",
              const std::string& content_type = "application/json") {
     bhttp::request<bhttp::string_body> req{verb, target, 11};
@@ -44,7 +46,8 @@ class Client {
     parser.body_limit(64u << 20);
     bhttp::read(stream_, buf, parser);
     auto res = parser.release();
-    Reply out{static_cast<int>(res.result_int()), res.body(), std::string(res[bhttp::field::content_type]), {}};
+    Reply out{
+        static_cast<int>(res.result_int()), res.body(), std::string(res[bhttp::field::content_type]), {}};
     for (const auto& f : res) out.headers[std::string(f.name_string())] = std::string(f.value());
     return out;
   }
@@ -126,15 +129,17 @@ TEST_F(ServerTest, ServesTheWebAppWithDeepLinkFallback) {
 // Issue 10 finding 1: an absolute path joined to the web directory replaced it, so any file on the
 // server could be read (the SQLite database included).
 TEST_F(ServerTest, NoPathLeavesTheWebDirectory) {
-  std::ofstream(static_dir_.parent_path() / (static_dir_.filename().string() + "-secret")) << "SECRET-SIBLING";
+  std::ofstream(static_dir_.parent_path() / (static_dir_.filename().string() + "-secret"))
+      << "SECRET-SIBLING";
   std::ofstream(static_dir_ / ".env") << "SECRET-DOTFILE";
   std::filesystem::create_symlink("/etc/passwd", static_dir_ / "assets" / "link.js");
   std::string sibling = "/../" + static_dir_.filename().string() + "-secret";
-  for (const std::string& target : std::vector<std::string>{"//etc/passwd", "/%2fetc/passwd", "/%2Fetc/passwd", "//proc/self/cmdline",
-                             "/assets/..%2f..%2f..%2f..%2fetc/passwd", "/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
-                             "/assets/%5c..%5c..%5cetc/passwd", "/assets/app.js%00.png", "/.env", "/assets/link.js",
-                             "/\\etc/passwd", sibling, "//" + static_dir_.string() + "/../" +
-                             static_dir_.filename().string() + "-secret"}) {
+  for (const std::string& target : std::vector<std::string>{
+           "//etc/passwd", "/%2fetc/passwd", "/%2Fetc/passwd", "//proc/self/cmdline",
+           "/assets/..%2f..%2f..%2f..%2fetc/passwd", "/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+           "/assets/%5c..%5c..%5cetc/passwd", "/assets/app.js%00.png", "/.env", "/assets/link.js",
+           "/\\etc/passwd", sibling,
+           "//" + static_dir_.string() + "/../" + static_dir_.filename().string() + "-secret"}) {
     Reply r = Client(port_).Send(bhttp::verb::get, target);
     EXPECT_EQ(r.body.find("root:"), std::string::npos) << target;
     EXPECT_EQ(r.body.find("SECRET"), std::string::npos) << target;
@@ -145,13 +150,15 @@ TEST_F(ServerTest, NoPathLeavesTheWebDirectory) {
 }
 
 TEST_F(ServerTest, EveryAnswerCarriesSecurityHeadersAndARequestId) {
-  for (auto [verb, target] : {std::pair{bhttp::verb::get, "/"}, {bhttp::verb::get, "/api/v1/none"},
+  for (auto [verb, target] : {std::pair{bhttp::verb::get, "/"},
+                              {bhttp::verb::get, "/api/v1/none"},
                               {bhttp::verb::post, "/api/v1/echo"}}) {
     Reply r = Client(port_).Send(verb, target, verb == bhttp::verb::post ? "{}" : "");
     EXPECT_EQ(r.headers["X-Content-Type-Options"], "nosniff") << target;
     EXPECT_EQ(r.headers["X-Frame-Options"], "DENY") << target;
     EXPECT_EQ(r.headers["Referrer-Policy"], "same-origin") << target;
-    EXPECT_NE(r.headers["Content-Security-Policy"].find("frame-ancestors 'none'"), std::string::npos) << target;
+    EXPECT_NE(r.headers["Content-Security-Policy"].find("frame-ancestors 'none'"), std::string::npos)
+        << target;
     EXPECT_NE(r.headers["Content-Security-Policy"].find("script-src 'self'"), std::string::npos) << target;
     EXPECT_FALSE(r.headers["X-Request-Id"].empty()) << target;
   }
@@ -166,15 +173,18 @@ TEST_F(ServerTest, AFormPostIsNotTakenAsJson) {
 TEST_F(ServerTest, DeepNestingIsA400AndTheServerStaysUp) {
   Reply r = Client(port_).Send(bhttp::verb::post, "/api/v1/echo", std::string(900, '['));
   EXPECT_EQ(r.status, 400);
-  EXPECT_EQ(nlohmann::json::parse(r.body)["error"]["code"], "json_too_deep") << "unbalanced, refused before parsing";
-  r = Client(port_).Send(bhttp::verb::post, "/api/v1/echo", "{\"v\":" + std::string(200, '[') + std::string(200, ']') + "}");
+  EXPECT_EQ(nlohmann::json::parse(r.body)["error"]["code"], "json_too_deep")
+      << "unbalanced, refused before parsing";
+  r = Client(port_).Send(bhttp::verb::post, "/api/v1/echo",
+                         "{\"v\":" + std::string(200, '[') + std::string(200, ']') + "}");
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(nlohmann::json::parse(r.body)["error"]["code"], "json_too_deep");
   EXPECT_EQ(Client(port_).Send(bhttp::verb::post, "/api/v1/echo", "{\"ok\":1}").status, 200);
 }
 
 TEST_F(ServerTest, StopLetsAnInFlightRequestFinish) {
-  auto pending = std::async(std::launch::async, [&] { return Client(port_).Send(bhttp::verb::get, "/api/v1/slow"); });
+  auto pending =
+      std::async(std::launch::async, [&] { return Client(port_).Send(bhttp::verb::get, "/api/v1/slow"); });
   std::this_thread::sleep_for(std::chrono::milliseconds(100));  // let the request reach the handler
   server_->Stop();
   Reply r = pending.get();

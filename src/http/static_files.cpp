@@ -11,13 +11,21 @@ namespace fs = std::filesystem;
 namespace {
 
 std::string_view ContentType(const fs::path& p) {
-  static const std::map<std::string, std::string_view> kTypes = {
-      {".html", "text/html; charset=utf-8"}, {".js", "text/javascript; charset=utf-8"},
-      {".mjs", "text/javascript; charset=utf-8"}, {".css", "text/css; charset=utf-8"},
-      {".json", "application/json; charset=utf-8"}, {".svg", "image/svg+xml"}, {".png", "image/png"},
-      {".jpg", "image/jpeg"}, {".jpeg", "image/jpeg"}, {".ico", "image/x-icon"}, {".woff2", "font/woff2"},
-      {".woff", "font/woff"}, {".ttf", "font/ttf"}, {".txt", "text/plain; charset=utf-8"},
-      {".map", "application/json"}};
+  static const std::map<std::string, std::string_view> kTypes = {{".html", "text/html; charset=utf-8"},
+                                                                 {".js", "text/javascript; charset=utf-8"},
+                                                                 {".mjs", "text/javascript; charset=utf-8"},
+                                                                 {".css", "text/css; charset=utf-8"},
+                                                                 {".json", "application/json; charset=utf-8"},
+                                                                 {".svg", "image/svg+xml"},
+                                                                 {".png", "image/png"},
+                                                                 {".jpg", "image/jpeg"},
+                                                                 {".jpeg", "image/jpeg"},
+                                                                 {".ico", "image/x-icon"},
+                                                                 {".woff2", "font/woff2"},
+                                                                 {".woff", "font/woff"},
+                                                                 {".ttf", "font/ttf"},
+                                                                 {".txt", "text/plain; charset=utf-8"},
+                                                                 {".map", "application/json"}};
   auto it = kTypes.find(p.extension().string());
   return it == kTypes.end() ? "application/octet-stream" : it->second;
 }

@@ -1,12 +1,11 @@
 #include "match/bitmap_engine.h"
 
-#include <roaring/roaring.hh>
-
 #include <algorithm>
 #include <cctype>
 #include <limits>
 #include <map>
 #include <mutex>
+#include <roaring/roaring.hh>
 #include <unordered_map>
 
 namespace huiqi::match {
@@ -74,7 +73,7 @@ struct NumColumn {
   std::vector<int32_t> v32;
   std::vector<int64_t> v64;
   Roaring present;
-  RowSet absent;  // indexed rows without a value (all − present): a condition's Unknown rows
+  RowSet absent;              // indexed rows without a value (all − present): a condition's Unknown rows
   std::vector<int64_t> cuts;  // bin i: cuts[i] <= v < cuts[i+1]; cuts[0] = kMin
   std::vector<Roaring> bins;
   // at_least[j]: rows in bins >= j * kStride, so a run of whole bins costs one ANDNOT.
@@ -119,7 +118,8 @@ struct NumColumn {
     for (size_t j = 0; j < rows.size(); ++j) {
       if (j + kAhead < rows.size()) {
         uint32_t ahead = rows[j + kAhead];
-        __builtin_prefetch(wide ? static_cast<const void*>(&v64[ahead]) : static_cast<const void*>(&v32[ahead]));
+        __builtin_prefetch(wide ? static_cast<const void*>(&v64[ahead])
+                                : static_cast<const void*>(&v32[ahead]));
       }
       uint32_t row = rows[j];
       int64_t v = Get(row);
@@ -130,7 +130,9 @@ struct NumColumn {
   }
 
   // Rows in bins >= mark, for a mark on a stride boundary (or bins.size(): none).
-  const Roaring* AtLeastMark(size_t mark) const { return mark < bins.size() ? &at_least[mark / kStride] : nullptr; }
+  const Roaring* AtLeastMark(size_t mark) const {
+    return mark < bins.size() ? &at_least[mark / kStride] : nullptr;
+  }
 
   uint64_t CardOf(size_t from, size_t to) const {  // rows in bins [from, to)
     uint64_t n = 0;
@@ -144,15 +146,18 @@ struct NumColumn {
   // a row each, adding or removing a listed row about one).
   Roaring WholeBins(size_t first, size_t last) const {
     size_t end = last + 1;
-    size_t a_down = first / kStride * kStride, a_up = std::min(bins.size(), a_down + (first % kStride ? kStride : 0));
-    size_t b_down = end / kStride * kStride, b_up = std::min(bins.size(), b_down + (end % kStride ? kStride : 0));
+    size_t a_down = first / kStride * kStride,
+           a_up = std::min(bins.size(), a_down + (first % kStride ? kStride : 0));
+    size_t b_down = end / kStride * kStride,
+           b_up = std::min(bins.size(), b_down + (end % kStride ? kStride : 0));
     uint64_t a_sub = CardOf(a_down, first), a_add = CardOf(first, a_up);
     uint64_t b_add = CardOf(b_down, end), b_sub = CardOf(end, b_up);
     size_t a = a_sub < a_add ? a_down : a_up;
     size_t b = b_add <= b_sub ? b_down : b_up;
     std::vector<const Roaring*> add;
     uint64_t direct = CardOf(first, end);
-    uint64_t marked = std::min(a_sub, a_add) + std::min(b_add, b_sub) + (a < bins.size() ? at_least[a / kStride].cardinality() / 16 : 0);
+    uint64_t marked = std::min(a_sub, a_add) + std::min(b_add, b_sub) +
+                      (a < bins.size() ? at_least[a / kStride].cardinality() / 16 : 0);
     if (first == last) return bins[first];
     if (a >= b || direct <= marked) {
       for (size_t i = first; i <= last; ++i) add.push_back(&bins[i]);
@@ -245,7 +250,8 @@ struct NumColumn {
     at_least.assign((bins.size() + kStride - 1) / kStride, Roaring());
     for (size_t j = at_least.size(); j-- > 0;) {
       std::vector<const Roaring*> parts;
-      for (size_t i = j * kStride; i < std::min(bins.size(), (j + 1) * kStride); ++i) parts.push_back(&bins[i]);
+      for (size_t i = j * kStride; i < std::min(bins.size(), (j + 1) * kStride); ++i)
+        parts.push_back(&bins[i]);
       at_least[j] = Roaring::fastunion(parts.size(), parts.data());
       if (j + 1 < at_least.size()) at_least[j] |= at_least[j + 1];
       at_least[j].runOptimize();
@@ -274,10 +280,13 @@ std::vector<std::string> IndexedPrefixes(std::string_view table, std::string_vie
 
 // Whether `prefix` has the shape IndexedPrefixes gives for `table`.
 bool IsIndexedPrefix(std::string_view table, std::string_view prefix) {
-  auto digits = [&] { return std::all_of(prefix.begin(), prefix.end(), [](char c) { return c >= '0' && c <= '9'; }); };
+  auto digits = [&] {
+    return std::all_of(prefix.begin(), prefix.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
   if (table == "region") return (prefix.size() == 2 || prefix.size() == 4) && digits();
   if (table == "industry") {
-    return (prefix.size() == 1 && std::isalpha(static_cast<unsigned char>(prefix[0]))) || (prefix.size() == 2 && digits());
+    return (prefix.size() == 1 && std::isalpha(static_cast<unsigned char>(prefix[0]))) ||
+           (prefix.size() == 2 && digits());
   }
   return false;
 }
@@ -288,8 +297,8 @@ struct TextColumn {
   std::unordered_map<std::string, Roaring> by_prefix;  // see IndexedPrefixes
   std::unordered_map<std::string, uint32_t> id_of;     // dictionary: value → id
   std::vector<const std::string*> value_of_id;
-  std::vector<std::vector<Roaring*>> rows_of_id;       // per id: its by_value and by_prefix bitmaps
-  std::vector<uint32_t> id_of_row;                     // per row: dictionary id (valid where present)
+  std::vector<std::vector<Roaring*>> rows_of_id;  // per id: its by_value and by_prefix bitmaps
+  std::vector<uint32_t> id_of_row;                // per row: dictionary id (valid where present)
   Roaring present;
   RowSet absent;  // indexed rows without a value
 
@@ -354,7 +363,9 @@ const Roaring& NotFalse(const TF& a, Roaring& scratch) {
 }
 
 // Whether probing p's Unknown bits row by row beats intersecting with its Unknown bitmap.
-bool ProbeU(const Roaring& acc, const TF& p) { return p.u_set && acc.cardinality() * 16 < p.U().cardinality(); }
+bool ProbeU(const Roaring& acc, const TF& p) {
+  return p.u_set && acc.cardinality() * 16 < p.U().cardinality();
+}
 
 std::vector<uint32_t> RowsOf(const Roaring& r) {
   std::vector<uint32_t> rows(r.cardinality());
@@ -490,9 +501,12 @@ struct BitmapEngine::Impl {
 
   TF Leaf(const rules::Node& n, core::Date today) const {
     switch (n.kind) {
-      case rules::NodeKind::kHas: return Has(n, today);
-      case rules::NodeKind::kUnder: return Text(n);
-      default: return n.is_text ? Text(n) : Numeric(n);
+      case rules::NodeKind::kHas:
+        return Has(n, today);
+      case rules::NodeKind::kUnder:
+        return Text(n);
+      default:
+        return n.is_text ? Text(n) : Numeric(n);
     }
   }
 
@@ -539,18 +553,32 @@ struct BitmapEngine::Impl {
     if (it == nums.end()) return Shared(Roaring(), all);  // never indexed: unknown everywhere
     const NumColumn& col = it->second;
     switch (n.kind) {
-      case rules::NodeKind::kBetween: out.t = col.Range(n.number, n.number2); break;
+      case rules::NodeKind::kBetween:
+        out.t = col.Range(n.number, n.number2);
+        break;
       case rules::NodeKind::kIn:
         for (int64_t v : n.numbers) out.t |= col.Range(v, v);
         break;
       default:
         switch (n.cmp) {
-          case rules::CmpOp::kEq: out.t = col.Range(n.number, n.number); break;
-          case rules::CmpOp::kNe: out.t = col.present - col.Range(n.number, n.number); break;
-          case rules::CmpOp::kGe: out.t = col.Range(n.number, kMax); break;
-          case rules::CmpOp::kGt: out.t = n.number == kMax ? Roaring() : col.Range(n.number + 1, kMax); break;
-          case rules::CmpOp::kLe: out.t = col.Range(kMin, n.number); break;
-          case rules::CmpOp::kLt: out.t = n.number == kMin ? Roaring() : col.Range(kMin, n.number - 1); break;
+          case rules::CmpOp::kEq:
+            out.t = col.Range(n.number, n.number);
+            break;
+          case rules::CmpOp::kNe:
+            out.t = col.present - col.Range(n.number, n.number);
+            break;
+          case rules::CmpOp::kGe:
+            out.t = col.Range(n.number, kMax);
+            break;
+          case rules::CmpOp::kGt:
+            out.t = n.number == kMax ? Roaring() : col.Range(n.number + 1, kMax);
+            break;
+          case rules::CmpOp::kLe:
+            out.t = col.Range(kMin, n.number);
+            break;
+          case rules::CmpOp::kLt:
+            out.t = n.number == kMin ? Roaring() : col.Range(kMin, n.number - 1);
+            break;
         }
     }
     return Shared(std::move(out.t), col.absent, col.present);
@@ -584,7 +612,8 @@ struct BitmapEngine::Impl {
       parts.push_back(r);
     }
     if (!parts.empty()) out.t = Roaring::fastunion(parts.size(), parts.data());
-    bool ne = n.kind != rules::NodeKind::kUnder && n.kind != rules::NodeKind::kIn && n.cmp == rules::CmpOp::kNe;
+    bool ne =
+        n.kind != rules::NodeKind::kUnder && n.kind != rules::NodeKind::kIn && n.cmp == rules::CmpOp::kNe;
     if (ne) out.t = col.present - out.t;
     return Shared(std::move(out.t), col.absent, col.present);
   }
@@ -592,7 +621,8 @@ struct BitmapEngine::Impl {
   TF Has(const rules::Node& n, core::Date today) const {
     TF out;
     auto it = tags.find(n.text);
-    if (it == tags.end()) return Shared(Roaring(), tags_unknown, tags_known);  // nobody has it: False where tags are known
+    if (it == tags.end())
+      return Shared(Roaring(), tags_unknown, tags_known);  // nobody has it: False where tags are known
     const TagIndex& ti = it->second;
     if (n.within_years == 0) return Shared(ti.rows, tags_unknown, tags_known);
     core::Date cutoff = rules::YearsBefore(today, n.within_years);
@@ -613,13 +643,17 @@ struct BitmapEngine::Impl {
   static TFPtr AndOf(std::vector<TFPtr> parts) {
     if (parts.size() == 1) return parts[0];
     // Smallest first, so the running intersection is small from the start.
-    std::sort(parts.begin(), parts.end(), [](const TFPtr& a, const TFPtr& b) { return a->t.cardinality() < b->t.cardinality(); });
+    std::sort(parts.begin(), parts.end(),
+              [](const TFPtr& a, const TFPtr& b) { return a->t.cardinality() < b->t.cardinality(); });
     TF acc;
     acc.t = parts[0]->t & parts[1]->t;
     for (size_t i = 2; i < parts.size() && !acc.t.isEmpty(); ++i) acc.t &= parts[i]->t;
     // The not-False side in its own order, smallest not-False set first (t and u are disjoint).
-    auto nf_size = [](const TFPtr& p) { return p->has_nf ? p->nf.cardinality() : p->t.cardinality() + p->U().cardinality(); };
-    std::sort(parts.begin(), parts.end(), [&](const TFPtr& a, const TFPtr& b) { return nf_size(a) < nf_size(b); });
+    auto nf_size = [](const TFPtr& p) {
+      return p->has_nf ? p->nf.cardinality() : p->t.cardinality() + p->U().cardinality();
+    };
+    std::sort(parts.begin(), parts.end(),
+              [&](const TFPtr& a, const TFPtr& b) { return nf_size(a) < nf_size(b); });
     Roaring scratch;
     Roaring nf = AndNotFalse(NotFalse(*parts[0], scratch), *parts[1]);
     for (size_t i = 2; i < parts.size(); ++i) nf = AndNotFalse(nf, *parts[i]);
@@ -706,10 +740,13 @@ struct BitmapEngine::Impl {
   }
 
   Evaluated Eval(const rules::Node& n, core::Date today) const {
-    if (n.IsLeaf() || (n.kind == rules::NodeKind::kNot && n.children[0].IsLeaf())) return CachedLeaf(n, today);
+    if (n.IsLeaf() || (n.kind == rules::NodeKind::kNot && n.children[0].IsLeaf()))
+      return CachedLeaf(n, today);
     Evaluated e;
     switch (n.kind) {
-      case rules::NodeKind::kAnd: e.tf = Join(SplitAnd(n, today, e.key, e.fresh)); break;
+      case rules::NodeKind::kAnd:
+        e.tf = Join(SplitAnd(n, today, e.key, e.fresh));
+        break;
       case rules::NodeKind::kOr: {
         std::vector<TFPtr> parts;
         e.key = "|(";
@@ -823,10 +860,11 @@ rules::Truth BitmapEngine::VerdictOf(const rules::Node& rule, core::Date today, 
 }
 
 size_t BitmapEngine::MemoryBytes() const {
-  size_t bytes = impl_->all.getSizeInBytes() + impl_->tags_known.getSizeInBytes() + impl_->tags_unknown.Bytes();
+  size_t bytes =
+      impl_->all.getSizeInBytes() + impl_->tags_known.getSizeInBytes() + impl_->tags_unknown.Bytes();
   for (const auto& [k, col] : impl_->nums) {
-    bytes += col.v32.capacity() * sizeof(int32_t) + col.v64.capacity() * sizeof(int64_t) + col.present.getSizeInBytes() +
-             col.absent.Bytes();
+    bytes += col.v32.capacity() * sizeof(int32_t) + col.v64.capacity() * sizeof(int64_t) +
+             col.present.getSizeInBytes() + col.absent.Bytes();
     for (const auto& b : col.bins) bytes += b.getSizeInBytes();
     for (const auto& b : col.at_least) bytes += b.getSizeInBytes();
   }

@@ -63,7 +63,8 @@ TEST_P(BitmapEngineTest, SweepOverOneConditionCountsExactly) {
         std::string text;
         for (size_t i = 0; i <= fixed.size(); ++i) {
           if (!text.empty()) text += " and ";
-          text += i == moving ? "employees >= " + std::to_string(k) : (i < fixed.size() ? fixed[i] : fixed[0]);
+          text +=
+              i == moving ? "employees >= " + std::to_string(k) : (i < fixed.size() ? fixed[i] : fixed[0]);
         }
         ExpectAgrees(text);
       }
@@ -74,8 +75,10 @@ TEST_P(BitmapEngineTest, SweepOverOneConditionCountsExactly) {
 }
 
 TEST_P(BitmapEngineTest, NestedConjunctionsDisjunctionsAndNegations) {
-  ExpectAgrees(R"(not (employees >= 50 and revenue >= 1000万 and has "瞪羚企业") or (scale = "小型" and not has "高新技术企业"))");
-  ExpectAgrees(R"((employees >= 50 or rd_ratio > 3%) and (region under "3202" or industry under "C") and not dishonest)");
+  ExpectAgrees(
+      R"(not (employees >= 50 and revenue >= 1000万 and has "瞪羚企业") or (scale = "小型" and not has "高新技术企业"))");
+  ExpectAgrees(
+      R"((employees >= 50 or rd_ratio > 3%) and (region under "3202" or industry under "C") and not dishonest)");
   ExpectAgrees(R"(employees between 10 and 200 and has "科技型中小企业" within 3 years and age < 8)");
   ExpectAgrees(R"(employees between 10 and 200 and has "科技型中小企业" within 2 years and age < 8)");
 }

@@ -14,7 +14,9 @@ namespace {
 // Truth values ranked so that and = min, or = max, not = 2 - x (Kleene logic).
 constexpr uint8_t kF = 0, kU = 1, kT = 2;
 uint8_t Rank(bool b) { return b ? kT : kF; }
-rules::Truth TruthOf(uint8_t k) { return k == kT ? rules::Truth::kTrue : k == kF ? rules::Truth::kFalse : rules::Truth::kUnknown; }
+rules::Truth TruthOf(uint8_t k) {
+  return k == kT ? rules::Truth::kTrue : k == kF ? rules::Truth::kFalse : rules::Truth::kUnknown;
+}
 
 // An item's rule as postfix code: the top two bits are the operation, the rest its operand.
 constexpr uint32_t kOpLeaf = 0u << 30, kOpAnd = 1u << 30, kOpOr = 2u << 30, kOpNot = 3u << 30;
@@ -51,14 +53,14 @@ struct ItemCode {
   int32_t amount = -1;  // index into amounts, -1: no formula
   int32_t group = -1;   // index into groups, -1: none
   bool has_rule = false;
-  bool live = true;     // false: withdrawn (its code stays until the next compile)
+  bool live = true;  // false: withdrawn (its code stays until the next compile)
 };
 
 struct AmountSlot {
   rules::Amount amount;
-  bool fixed = false;      // does not depend on the enterprise: estimated once, here
+  bool fixed = false;        // does not depend on the enterprise: estimated once, here
   rules::Estimate estimate;  // fixed formulas
-  uint32_t dynamic = 0;    // otherwise: index among the per-enterprise estimates
+  uint32_t dynamic = 0;      // otherwise: index among the per-enterprise estimates
 };
 
 // The enterprise's value of an attribute, in words, as rules::Explain writes it.
@@ -77,8 +79,8 @@ struct NumValue {
 std::string TagSlotKey(std::string_view tag) { return "\x01" + std::string(tag); }
 
 std::string AmountKey(const rules::Amount& a, const rules::Schema& schema) {
-  std::string key = std::to_string(static_cast<int>(a.kind)) + "|" + std::to_string(a.fen) + "|" + a.base + "|" +
-                    std::to_string(a.rate_ppm) + "|" + (a.cap_fen ? std::to_string(*a.cap_fen) : "-");
+  std::string key = std::to_string(static_cast<int>(a.kind)) + "|" + std::to_string(a.fen) + "|" + a.base +
+                    "|" + std::to_string(a.rate_ppm) + "|" + (a.cap_fen ? std::to_string(*a.cap_fen) : "-");
   for (const auto& t : a.tiers) key += "|" + rules::Print(t.when, schema) + "=" + std::to_string(t.fen);
   return key;
 }
@@ -88,7 +90,7 @@ const rules::Estimate kNoEstimate;
 }  // namespace
 
 struct CompiledCatalogue::Impl {
-  std::vector<const CatalogueItem*> items;     // in catalogue order; withdrawn ones stay, not live
+  std::vector<const CatalogueItem*> items;  // in catalogue order; withdrawn ones stay, not live
   size_t live_items = 0;
   std::unordered_map<int64_t, uint32_t> index_of_id;
   const rules::Schema& schema;
@@ -100,7 +102,7 @@ struct CompiledCatalogue::Impl {
   std::vector<Occurrence> occurrences;
   std::vector<uint32_t> code;
   std::vector<ItemCode> item_code;
-  std::deque<AmountSlot> amounts;              // never moved: estimates point into it
+  std::deque<AmountSlot> amounts;  // never moved: estimates point into it
   uint32_t dynamic_amounts = 0;
   std::vector<std::string> num_slots, text_slots, tag_slots;
   std::vector<ActualSlot> actual_slots;
@@ -139,15 +141,20 @@ struct CompiledCatalogue::Impl {
         c.industry = n.attr == "industry";
         c.slot = SlotOf(text_ids, text_slots, n.attr);
         return;
-      default: break;
+      default:
+        break;
     }
     // As rules::EvaluateLeaf reads kCompare, kIn and kBetween.
     if (n.is_text) {
-      c.op = n.kind == rules::NodeKind::kIn ? LeafOp::kTextIn : n.cmp == rules::CmpOp::kNe ? LeafOp::kTextNe : LeafOp::kTextEq;
+      c.op = n.kind == rules::NodeKind::kIn ? LeafOp::kTextIn
+             : n.cmp == rules::CmpOp::kNe   ? LeafOp::kTextNe
+                                            : LeafOp::kTextEq;
       c.slot = SlotOf(text_ids, text_slots, n.attr);
       return;
     }
-    c.op = n.kind == rules::NodeKind::kIn ? LeafOp::kNumIn : n.kind == rules::NodeKind::kBetween ? LeafOp::kNumBetween : LeafOp::kNumCmp;
+    c.op = n.kind == rules::NodeKind::kIn        ? LeafOp::kNumIn
+           : n.kind == rules::NodeKind::kBetween ? LeafOp::kNumBetween
+                                                 : LeafOp::kNumCmp;
     c.slot = SlotOf(num_ids, num_slots, n.attr);
   }
 
@@ -178,9 +185,15 @@ struct CompiledCatalogue::Impl {
     }
     for (size_t i = 0; i < n.children.size(); ++i) Emit(n.children[i], depth + i);
     switch (n.kind) {
-      case rules::NodeKind::kAnd: code.push_back(kOpAnd | static_cast<uint32_t>(n.children.size())); break;
-      case rules::NodeKind::kOr: code.push_back(kOpOr | static_cast<uint32_t>(n.children.size())); break;
-      default: code.push_back(kOpNot); break;
+      case rules::NodeKind::kAnd:
+        code.push_back(kOpAnd | static_cast<uint32_t>(n.children.size()));
+        break;
+      case rules::NodeKind::kOr:
+        code.push_back(kOpOr | static_cast<uint32_t>(n.children.size()));
+        break;
+      default:
+        code.push_back(kOpNot);
+        break;
     }
   }
 
@@ -273,12 +286,18 @@ NumValue NumberOf(const std::string& attr, const rules::Facts& f, core::Date tod
 
 bool Compare(int64_t a, rules::CmpOp op, int64_t b) {
   switch (op) {
-    case rules::CmpOp::kEq: return a == b;
-    case rules::CmpOp::kNe: return a != b;
-    case rules::CmpOp::kLt: return a < b;
-    case rules::CmpOp::kLe: return a <= b;
-    case rules::CmpOp::kGt: return a > b;
-    case rules::CmpOp::kGe: return a >= b;
+    case rules::CmpOp::kEq:
+      return a == b;
+    case rules::CmpOp::kNe:
+      return a != b;
+    case rules::CmpOp::kLt:
+      return a < b;
+    case rules::CmpOp::kLe:
+      return a <= b;
+    case rules::CmpOp::kGt:
+      return a > b;
+    case rules::CmpOp::kGe:
+      return a >= b;
   }
   return false;
 }
@@ -316,26 +335,31 @@ uint8_t EvaluateInner(const Condition& c, const Resolved& r, Cutoffs& cutoffs) {
     case LeafOp::kTextIn: {
       const std::string* v = r.texts[c.slot];
       if (v == nullptr) return kU;
-      if (c.op == LeafOp::kUnder) return Rank(rules::CodeUnder(c.industry ? "industry" : "region", *v, n.text));
-      if (c.op == LeafOp::kTextIn) return Rank(std::find(n.texts.begin(), n.texts.end(), *v) != n.texts.end());
+      if (c.op == LeafOp::kUnder)
+        return Rank(rules::CodeUnder(c.industry ? "industry" : "region", *v, n.text));
+      if (c.op == LeafOp::kTextIn)
+        return Rank(std::find(n.texts.begin(), n.texts.end(), *v) != n.texts.end());
       return Rank((*v == n.text) != (c.op == LeafOp::kTextNe));
     }
     default: {
       const NumValue& v = r.nums[c.slot];
       if (!v.present) return kU;
-      if (c.op == LeafOp::kNumIn) return Rank(std::find(n.numbers.begin(), n.numbers.end(), v.v) != n.numbers.end());
+      if (c.op == LeafOp::kNumIn)
+        return Rank(std::find(n.numbers.begin(), n.numbers.end(), v.v) != n.numbers.end());
       if (c.op == LeafOp::kNumBetween) return Rank(v.v >= n.number && v.v <= n.number2);
       return Rank(Compare(v.v, n.cmp, n.number));
     }
   }
 }
 
-std::string ActualText(const ActualSlot& s, const rules::Facts& f, core::Date today, const rules::CodeNamer& namer) {
+std::string ActualText(const ActualSlot& s, const rules::Facts& f, core::Date today,
+                       const rules::CodeNamer& namer) {
   if (s.tag) {
     if (!f.tags_known) return "未提供";
     auto it = f.tags.find(s.key);
     if (it == f.tags.end()) return "无";
-    return it->second ? "已取得（" + core::Date::FromDays(*it->second).ToString() + "）" : "已取得（日期未知）";
+    return it->second ? "已取得（" + core::Date::FromDays(*it->second).ToString() + "）"
+                      : "已取得（日期未知）";
   }
   if (s.def == nullptr) return "";
   if (auto it = f.texts.find(s.key); it != f.texts.end()) {
@@ -347,7 +371,8 @@ std::string ActualText(const ActualSlot& s, const rules::Facts& f, core::Date to
 }
 
 // Runs one item's postfix code; counts the False and Unknown leaves as it goes.
-uint8_t Run(const uint32_t* op, const uint32_t* end, const uint8_t* truth, uint8_t* stack, int& failed, int& unknown) {
+uint8_t Run(const uint32_t* op, const uint32_t* end, const uint8_t* truth, uint8_t* stack, int& failed,
+            int& unknown) {
   size_t sp = 0;
   for (; op != end; ++op) {
     uint32_t operand = *op & kOperand;
@@ -371,7 +396,9 @@ uint8_t Run(const uint32_t* op, const uint32_t* end, const uint8_t* truth, uint8
         stack[sp++] = acc;
         break;
       }
-      default: stack[sp - 1] = static_cast<uint8_t>(kT - stack[sp - 1]); break;
+      default:
+        stack[sp - 1] = static_cast<uint8_t>(kT - stack[sp - 1]);
+        break;
     }
   }
   return stack[0];
@@ -423,8 +450,8 @@ void EvaluateConditions(const CompiledCatalogue::Impl& c, const Resolved& r, cor
 }
 
 // Fixed sums were estimated at compile time; the others once per formula per enterprise.
-const rules::Estimate* EstimateFor(const CompiledCatalogue::Impl& c, const ItemCode& ic, const rules::Facts& facts,
-                                   core::Date today, CompiledMatch::State& st) {
+const rules::Estimate* EstimateFor(const CompiledCatalogue::Impl& c, const ItemCode& ic,
+                                   const rules::Facts& facts, core::Date today, CompiledMatch::State& st) {
   if (ic.amount < 0) return &kNoEstimate;
   const AmountSlot& a = c.amounts[ic.amount];
   if (a.fixed) return &a.estimate;
@@ -455,7 +482,8 @@ void SortByAmount(const CompiledCatalogue::Impl& c, std::vector<ItemRef>& refs) 
   if (distinct.size() < 2) return;
   std::vector<uint32_t> start(distinct.size() + 1, 0);
   for (auto& fen : fen_of) {  // the sum → its rank
-    if (fen != kUnseen) fen = std::lower_bound(distinct.begin(), distinct.end(), fen, std::greater<>()) - distinct.begin();
+    if (fen != kUnseen)
+      fen = std::lower_bound(distinct.begin(), distinct.end(), fen, std::greater<>()) - distinct.begin();
   }
   for (uint32_t s : slot) ++start[fen_of[s] + 1];
   for (size_t k = 1; k < start.size(); ++k) start[k] += start[k - 1];
@@ -561,8 +589,9 @@ TraceRef CompiledMatch::TraceAt(const ItemRef& ref, size_t i) const {
   const auto& c = *catalogue_->impl_;
   const Occurrence& occ = c.occurrences[c.item_code[ref.index].occ_begin + i];
   const ConditionText& text = c.condition_texts[occ.condition];
-  return {occ.node, text.description, text.canonical, state_->actual[text.actual_slot], text.attr,
-          TruthOf(state_->truth[occ.condition])};
+  return {occ.node,       text.description,
+          text.canonical, state_->actual[text.actual_slot],
+          text.attr,      TruthOf(state_->truth[occ.condition])};
 }
 
 ItemVerdict CompiledMatch::Materialize(const ItemRef& ref) const {
@@ -598,7 +627,8 @@ EnterpriseMatch CompiledMatch::ToEnterpriseMatch() const {
   return m;
 }
 
-EnterpriseMatch MatchEnterprise(const CompiledCatalogue& catalogue, const rules::Facts& facts, core::Date today) {
+EnterpriseMatch MatchEnterprise(const CompiledCatalogue& catalogue, const rules::Facts& facts,
+                                core::Date today) {
   return catalogue.Match(facts, today).ToEnterpriseMatch();
 }
 

@@ -101,6 +101,7 @@ class CompiledCatalogue {
 };
 
 //! MatchEnterprise over a catalogue compiled once (e.g. per catalogue snapshot).
-EnterpriseMatch MatchEnterprise(const CompiledCatalogue& catalogue, const rules::Facts& facts, core::Date today);
+EnterpriseMatch MatchEnterprise(const CompiledCatalogue& catalogue, const rules::Facts& facts,
+                                core::Date today);
 
 }  // namespace huiqi::match

@@ -1,11 +1,11 @@
 #include "match/compiled_catalogue.h"
 
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <deque>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <random>
 
 #include "match/random_rules.h"
@@ -37,7 +37,8 @@ EnterpriseMatch ReferenceMatch(const std::vector<CatalogueItem>& items, const ru
     }
   }
   auto fen = [](const ItemVerdict& v) { return v.estimate.fen.value_or(-1); };
-  std::stable_sort(out.eligible.begin(), out.eligible.end(), [&](auto& a, auto& b) { return fen(a) > fen(b); });
+  std::stable_sort(out.eligible.begin(), out.eligible.end(),
+                   [&](auto& a, auto& b) { return fen(a) > fen(b); });
   std::stable_sort(out.near_misses.begin(), out.near_misses.end(),
                    [](auto& a, auto& b) { return a.evaluation.failed < b.evaluation.failed; });
   std::stable_sort(out.unknown.begin(), out.unknown.end(),
@@ -60,7 +61,8 @@ EnterpriseMatch ReferenceMatch(const std::vector<CatalogueItem>& items, const ru
   return out;
 }
 
-void ExpectSameVerdicts(const std::vector<ItemVerdict>& got, const std::vector<ItemVerdict>& want, const char* list) {
+void ExpectSameVerdicts(const std::vector<ItemVerdict>& got, const std::vector<ItemVerdict>& want,
+                        const char* list) {
   ASSERT_EQ(got.size(), want.size()) << list;
   for (size_t i = 0; i < got.size(); ++i) {
     const auto &g = got[i], &w = want[i];
@@ -241,7 +243,8 @@ TEST(CompiledCatalogue, PublishingOneItemAtATimeEqualsCompilingAfresh) {
       for (size_t j = 0; j < got.eligible[i].evaluation.conditions.size(); ++j) {
         EXPECT_EQ(got.eligible[i].evaluation.conditions[j].description,
                   want.eligible[i].evaluation.conditions[j].description);
-        EXPECT_EQ(got.eligible[i].evaluation.conditions[j].actual, want.eligible[i].evaluation.conditions[j].actual);
+        EXPECT_EQ(got.eligible[i].evaluation.conditions[j].actual,
+                  want.eligible[i].evaluation.conditions[j].actual);
       }
     }
   }

@@ -1,9 +1,9 @@
 // Property test: the bitmap engine and the row evaluator give identical three-valued verdicts
 // on random schema-valid rules over random enterprises with missing values (fixed seeds).
 
-#include <random>
-
 #include <gtest/gtest.h>
+
+#include <random>
 
 #include "match/bitmap_engine.h"
 #include "match/random_rules.h"

@@ -23,8 +23,8 @@ struct CatalogueItem {
   std::string name, policy_title, department, exclusive_group, subsidy_standard;
   std::string period_type, window_start, window_end;  // codes and dates as text, for display
   bool no_application = false;
-  std::optional<rules::Node> rule;     // nullopt: no machine rule (needs a person to judge)
-  std::optional<rules::Amount> amount; // nullopt: not money, or not computable
+  std::optional<rules::Node> rule;      // nullopt: no machine rule (needs a person to judge)
+  std::optional<rules::Amount> amount;  // nullopt: not money, or not computable
 };
 
 struct ItemVerdict {
@@ -44,8 +44,8 @@ struct EnterpriseMatch {
   std::vector<ItemVerdict> unknown;      // may qualify once the missing data is provided
   std::vector<ItemVerdict> near_misses;  // not eligible, failing at most kNearMissLimit conditions
   std::vector<ExclusivityAdvice> exclusivity;
-  int not_eligible = 0;   // failing more conditions (not listed)
-  int without_rule = 0;   // items with no machine rule
+  int not_eligible = 0;            // failing more conditions (not listed)
+  int without_rule = 0;            // items with no machine rule
   int64_t eligible_total_fen = 0;  // sum over eligible items, one per exclusivity group
 };
 
@@ -55,7 +55,8 @@ constexpr int kNearMissLimit = 2;
 //! enterprises against the same items keeps a CompiledCatalogue and calls its overload instead:
 //! compiling 10,000 items costs ~10 ms, matching one enterprise against them ~0.5 ms.
 EnterpriseMatch MatchEnterprise(const std::vector<CatalogueItem>& items, const rules::Schema& schema,
-                                const rules::Facts& facts, core::Date today, const rules::CodeNamer& namer = {});
+                                const rules::Facts& facts, core::Date today,
+                                const rules::CodeNamer& namer = {});
 
 //! One item's verdict with its trace (the 自测 button).
 ItemVerdict SelfTest(const CatalogueItem& item, const rules::Schema& schema, const rules::Facts& facts,

@@ -1,6 +1,7 @@
 #include "match/item_matcher.h"
 
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
 
 namespace huiqi::match {
@@ -54,8 +55,9 @@ TEST_F(ItemMatcherTest, SortsEligibleByAmountAndExplainsNearMissesAndUnknowns) {
   EXPECT_EQ(m.near_misses[0].item->id, 2);
   EXPECT_EQ(m.near_misses[0].evaluation.failed, 1);
   const auto& trace = m.near_misses[0].evaluation.conditions;
-  auto failing = std::find_if(trace.begin(), trace.end(),
-                              [](const rules::ConditionTrace& t) { return t.outcome == rules::Truth::kFalse; });
+  auto failing = std::find_if(trace.begin(), trace.end(), [](const rules::ConditionTrace& t) {
+    return t.outcome == rules::Truth::kFalse;
+  });
   ASSERT_NE(failing, trace.end());
   EXPECT_EQ(failing->attr, "rd_ratio");
   EXPECT_EQ(failing->actual, "2.9%");
@@ -81,7 +83,8 @@ TEST_F(ItemMatcherTest, ExclusiveItemsAreAdvisedAndCountedOnce) {
 
 TEST_F(ItemMatcherTest, MissingDataNeverCountsAsFailure) {
   rules::Facts empty;
-  CatalogueItem it = Item(1, R"(revenue >= 2000万 and employees >= 10)", R"({"kind":"fixed","value":"1万元"})");
+  CatalogueItem it =
+      Item(1, R"(revenue >= 2000万 and employees >= 10)", R"({"kind":"fixed","value":"1万元"})");
   ItemVerdict v = SelfTest(it, schema_, empty, today_);
   EXPECT_EQ(v.evaluation.verdict, rules::Truth::kUnknown);
   EXPECT_EQ(v.evaluation.unknown, 2);

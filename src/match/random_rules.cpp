@@ -25,18 +25,37 @@ std::string Leaf(std::mt19937_64& rng) {
       static const std::array<const char*, 6> ops = {">=", ">", "<=", "<", "=", "!="};
       return std::string("age ") + Pick(rng, ops) + " " + std::to_string(Uniform(rng, 0, 12));
     }
-    case 0: return "employees >= " + std::to_string(Uniform(rng, 0, 300));
-    case 1: return "employees between " + std::to_string(Uniform(rng, 0, 100)) + " and " + std::to_string(Uniform(rng, 100, 400));
-    case 2: return "revenue >= " + std::to_string(Uniform(rng, 1, 5000)) + "万";
-    case 3: return std::string("region under \"") + Pick(rng, std::array<const char*, 4>{"3204", "320412", "3202", "32"}) + "\"";
-    case 4: return std::string("industry under \"") + Pick(rng, std::array<const char*, 4>{"C", "I", "39", "27"}) + "\"";
-    case 5: return std::string("has \"") + Pick(rng, kTags) + "\"";
-    case 6: return std::string("has \"") + Pick(rng, kTags) + "\" within " + std::to_string(Uniform(rng, 1, 5)) + " years";
-    case 7: return "dishonest";
-    case 8: return std::string("tax_credit_grade in [\"") + Pick(rng, kGrades) + "\", \"" + Pick(rng, kGrades) + "\"]";
-    case 9: return std::string("scale ") + (Uniform(rng, 0, 1) ? "=" : "!=") + " \"" + Pick(rng, kScales) + "\"";
-    case 10: return "rd_ratio " + std::string(Uniform(rng, 0, 1) ? ">" : "<=") + " " + std::to_string(Uniform(rng, 0, 800) / 100.0).substr(0, 4) + "%";
-    default: return "established_on >= \"20" + std::to_string(Uniform(rng, 10, 25)) + "-0" + std::to_string(Uniform(rng, 1, 9)) + "-15\"";
+    case 0:
+      return "employees >= " + std::to_string(Uniform(rng, 0, 300));
+    case 1:
+      return "employees between " + std::to_string(Uniform(rng, 0, 100)) + " and " +
+             std::to_string(Uniform(rng, 100, 400));
+    case 2:
+      return "revenue >= " + std::to_string(Uniform(rng, 1, 5000)) + "万";
+    case 3:
+      return std::string("region under \"") +
+             Pick(rng, std::array<const char*, 4>{"3204", "320412", "3202", "32"}) + "\"";
+    case 4:
+      return std::string("industry under \"") + Pick(rng, std::array<const char*, 4>{"C", "I", "39", "27"}) +
+             "\"";
+    case 5:
+      return std::string("has \"") + Pick(rng, kTags) + "\"";
+    case 6:
+      return std::string("has \"") + Pick(rng, kTags) + "\" within " + std::to_string(Uniform(rng, 1, 5)) +
+             " years";
+    case 7:
+      return "dishonest";
+    case 8:
+      return std::string("tax_credit_grade in [\"") + Pick(rng, kGrades) + "\", \"" + Pick(rng, kGrades) +
+             "\"]";
+    case 9:
+      return std::string("scale ") + (Uniform(rng, 0, 1) ? "=" : "!=") + " \"" + Pick(rng, kScales) + "\"";
+    case 10:
+      return "rd_ratio " + std::string(Uniform(rng, 0, 1) ? ">" : "<=") + " " +
+             std::to_string(Uniform(rng, 0, 800) / 100.0).substr(0, 4) + "%";
+    default:
+      return "established_on >= \"20" + std::to_string(Uniform(rng, 10, 25)) + "-0" +
+             std::to_string(Uniform(rng, 1, 9)) + "-15\"";
   }
 }
 
@@ -45,9 +64,12 @@ std::string Leaf(std::mt19937_64& rng) {
 std::string RandomRuleText(std::mt19937_64& rng, int depth) {
   if (depth <= 0 || Uniform(rng, 0, 2) == 0) return Leaf(rng);
   switch (Uniform(rng, 0, 2)) {
-    case 0: return "not (" + RandomRuleText(rng, depth - 1) + ")";
-    case 1: return "(" + RandomRuleText(rng, depth - 1) + " and " + RandomRuleText(rng, depth - 1) + ")";
-    default: return "(" + RandomRuleText(rng, depth - 1) + " or " + RandomRuleText(rng, depth - 1) + ")";
+    case 0:
+      return "not (" + RandomRuleText(rng, depth - 1) + ")";
+    case 1:
+      return "(" + RandomRuleText(rng, depth - 1) + " and " + RandomRuleText(rng, depth - 1) + ")";
+    default:
+      return "(" + RandomRuleText(rng, depth - 1) + " or " + RandomRuleText(rng, depth - 1) + ")";
   }
 }
 

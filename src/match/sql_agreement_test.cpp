@@ -1,10 +1,10 @@
 // Property test: rules compiled to SQL give the same three-valued verdicts as the row
 // evaluator, on SQLite and on PostgreSQL, over random enterprises with missing values.
 
+#include <gtest/gtest.h>
+
 #include <random>
 #include <set>
-
-#include <gtest/gtest.h>
 
 #include "match/random_rules.h"
 #include "match/sql_compiler.h"
@@ -15,14 +15,16 @@ namespace {
 
 using rules::Truth;
 
-constexpr store::Statement kInsert{
-    "test.insert_enterprise",
-    "INSERT INTO enterprises (id, uscc, name, region, industry, registration_type, established_on, registered_capital, "
-    "employees, revenue, revenue_growth, total_assets, rd_expense, rd_ratio, tax_paid, export_value, tax_credit_grade, "
-    "dishonest, scale, tags_known, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-    "?, ?, '2026-11-22T00:00:00+08:00', '2026-11-22T00:00:00+08:00')"};
-constexpr store::Statement kInsertTag{"test.insert_tag",
-                                      "INSERT INTO enterprise_tags (enterprise_id, tag, acquired_on) VALUES (?, ?, ?)"};
+constexpr store::Statement kInsert{"test.insert_enterprise",
+                                   "INSERT INTO enterprises (id, uscc, name, region, industry, "
+                                   "registration_type, established_on, registered_capital, "
+                                   "employees, revenue, revenue_growth, total_assets, rd_expense, rd_ratio, "
+                                   "tax_paid, export_value, tax_credit_grade, "
+                                   "dishonest, scale, tags_known, created_at, updated_at) VALUES (?, ?, ?, "
+                                   "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                                   "?, ?, '2026-11-22T00:00:00+08:00', '2026-11-22T00:00:00+08:00')"};
+constexpr store::Statement kInsertTag{
+    "test.insert_tag", "INSERT INTO enterprise_tags (enterprise_id, tag, acquired_on) VALUES (?, ?, ?)"};
 
 store::Value Num(const rules::Facts& f, const char* key) {
   auto it = f.numbers.find(key);
@@ -39,16 +41,29 @@ store::Value DateOf(const rules::Facts& f, const char* key) {
 }
 
 core::Status Insert(store::Session& s, int64_t id, const rules::Facts& f) {
-  HQ_RETURN_IF_ERROR(s.Exec(kInsert, {id, "U" + std::to_string(id), "企业" + std::to_string(id), Text(f, "region"),
-                                      Text(f, "industry"), Text(f, "registration_type"), DateOf(f, "established_on"),
-                                      Num(f, "registered_capital"), Num(f, "employees"), Num(f, "revenue"),
-                                      Num(f, "revenue_growth"), Num(f, "total_assets"), Num(f, "rd_expense"),
-                                      Num(f, "rd_ratio"), Num(f, "tax_paid"), Num(f, "export_value"),
-                                      Text(f, "tax_credit_grade"), Num(f, "dishonest"), Text(f, "scale"),
+  HQ_RETURN_IF_ERROR(s.Exec(kInsert, {id,
+                                      "U" + std::to_string(id),
+                                      "企业" + std::to_string(id),
+                                      Text(f, "region"),
+                                      Text(f, "industry"),
+                                      Text(f, "registration_type"),
+                                      DateOf(f, "established_on"),
+                                      Num(f, "registered_capital"),
+                                      Num(f, "employees"),
+                                      Num(f, "revenue"),
+                                      Num(f, "revenue_growth"),
+                                      Num(f, "total_assets"),
+                                      Num(f, "rd_expense"),
+                                      Num(f, "rd_ratio"),
+                                      Num(f, "tax_paid"),
+                                      Num(f, "export_value"),
+                                      Text(f, "tax_credit_grade"),
+                                      Num(f, "dishonest"),
+                                      Text(f, "scale"),
                                       int64_t{f.tags_known ? 1 : 0}}));
   for (const auto& [tag, date] : f.tags) {
-    HQ_RETURN_IF_ERROR(s.Exec(kInsertTag, {id, tag,
-                                           date ? store::Value(core::Date::FromDays(*date).ToString()) : store::Null()}));
+    HQ_RETURN_IF_ERROR(s.Exec(
+        kInsertTag, {id, tag, date ? store::Value(core::Date::FromDays(*date).ToString()) : store::Null()}));
   }
   return core::Ok();
 }
@@ -74,12 +89,12 @@ TEST_P(SqlAgreement, SqlMatchesRowEvaluatorOnRandomRules) {
   constexpr int kEnterprises = 400;
   std::vector<rules::Facts> facts;
   ASSERT_TRUE(db->Write([&](store::Session& s) -> core::Status {
-    for (int i = 1; i <= kEnterprises; ++i) {
-      facts.push_back(RandomFacts(rng, today));
-      HQ_RETURN_IF_ERROR(Insert(s, i, facts.back()));
-    }
-    return core::Ok();
-  }).ok());
+                  for (int i = 1; i <= kEnterprises; ++i) {
+                    facts.push_back(RandomFacts(rng, today));
+                    HQ_RETURN_IF_ERROR(Insert(s, i, facts.back()));
+                  }
+                  return core::Ok();
+                }).ok());
   int rules_with_unknown = 0;
   for (int r = 0; r < 150; ++r) {
     std::string text = RandomRuleText(rng, 3);
@@ -95,14 +110,16 @@ TEST_P(SqlAgreement, SqlMatchesRowEvaluatorOnRandomRules) {
     }
     auto eligible = Ids(*db, "SELECT e.id FROM enterprises e WHERE " + sql->condition, sql->params);
     ASSERT_EQ(eligible, expected_true) << text << "\n" << sql->condition;
-    auto unknown = Ids(*db, "SELECT e.id FROM enterprises e WHERE (" + sql->condition + ") IS NULL", sql->params);
+    auto unknown =
+        Ids(*db, "SELECT e.id FROM enterprises e WHERE (" + sql->condition + ") IS NULL", sql->params);
     ASSERT_EQ(unknown, expected_unknown) << text << "\n" << sql->condition;
     rules_with_unknown += !expected_unknown.empty();
   }
   EXPECT_GT(rules_with_unknown, 50);
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, SqlAgreement, ::testing::ValuesIn(testing::Backends()), testing::PrintBackend{});
+INSTANTIATE_TEST_SUITE_P(Backends, SqlAgreement, ::testing::ValuesIn(testing::Backends()),
+                         testing::PrintBackend{});
 
 TEST(SqlCompiler, BindsValuesAndNeverSplicesThem) {
   rules::Schema schema = rules::BuiltinSchema();

@@ -11,9 +11,10 @@ namespace {
 // Attributes stored as columns of `enterprises` (migration 0020_enterprise.sql).
 const std::set<std::string>& Columns() {
   static const std::set<std::string> cols = {
-      "region",       "industry",   "registration_type", "established_on", "registered_capital", "employees",
-      "revenue",      "revenue_growth", "total_assets",  "rd_expense",     "rd_ratio",           "tax_paid",
-      "export_value", "tax_credit_grade", "dishonest",   "scale"};
+      "region",    "industry", "registration_type", "established_on",   "registered_capital",
+      "employees", "revenue",  "revenue_growth",    "total_assets",     "rd_expense",
+      "rd_ratio",  "tax_paid", "export_value",      "tax_credit_grade", "dishonest",
+      "scale"};
   return cols;
 }
 
@@ -37,8 +38,10 @@ class Compiler {
         HQ_ASSIGN_OR_RETURN(std::string inner, Node(n.children[0]));
         return "NOT (" + inner + ")";
       }
-      case rules::NodeKind::kHas: return Has(n);
-      default: return Leaf(n);
+      case rules::NodeKind::kHas:
+        return Has(n);
+      default:
+        return Leaf(n);
     }
   }
 
@@ -77,7 +80,8 @@ class Compiler {
     }
     switch (n.kind) {
       case rules::NodeKind::kUnder: {
-        if (a->code_table == "industry" && !n.text.empty() && std::isalpha(static_cast<unsigned char>(n.text[0]))) {
+        if (a->code_table == "industry" && !n.text.empty() &&
+            std::isalpha(static_cast<unsigned char>(n.text[0]))) {
           return "substr(" + col + ", 1, 1) = " + Bind(n.text);
         }
         if (a->code_table == "industry") {

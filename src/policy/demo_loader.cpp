@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <fstream>
-
 #include <nlohmann/json.hpp>
 
 #include "audit/audit_log.h"
@@ -129,7 +128,8 @@ Status SeedItem(Session& s, const detail::Ctx& ctx, const Policy& policy, const 
   auth::Principal actor = SeedActor();
   HQ_ASSIGN_OR_RETURN(int64_t id, detail::CreateItemTx(s, ctx, actor, policy.id, in, key));
   ++report.items_added;
-  if (policy.status != PolicyStatus::kPublished || j.value("status", "published") == "draft") return core::Ok();
+  if (policy.status != PolicyStatus::kPublished || j.value("status", "published") == "draft")
+    return core::Ok();
   PublishOptions when{DateOf(j, "guide_published_on")};
   if (!when.published_on) when.published_on = policy.publish.published_on;
   Status published = detail::PublishItemTx(s, ctx, actor, id, when);
@@ -142,7 +142,8 @@ Status SeedItem(Session& s, const detail::Ctx& ctx, const Policy& policy, const 
 
 Status SeedPolicy(Session& s, const detail::Ctx& ctx, const json& j, SeedReport& report) {
   std::string key = j.value("key", "");
-  if (key.empty()) return core::InvalidArgument("key", "required", "演示政策缺少 key", "policy key is required");
+  if (key.empty())
+    return core::InvalidArgument("key", "required", "演示政策缺少 key", "policy key is required");
   auth::Principal actor = SeedActor();
   HQ_ASSIGN_OR_RETURN(auto existing, detail::PolicyIdByKey(s, key));
   int64_t id = 0;
@@ -158,7 +159,8 @@ Status SeedPolicy(Session& s, const detail::Ctx& ctx, const json& j, SeedReport&
     std::string status = j.value("status", "published");
     if (status != "draft") {
       HQ_RETURN_IF_ERROR(detail::SubmitPolicyTx(s, ctx, actor, id));
-      HQ_RETURN_IF_ERROR(detail::PublishPolicyTx(s, ctx, actor, id, PublishOptions{DateOf(j, "published_on")}));
+      HQ_RETURN_IF_ERROR(
+          detail::PublishPolicyTx(s, ctx, actor, id, PublishOptions{DateOf(j, "published_on")}));
     }
   }
   HQ_ASSIGN_OR_RETURN(Policy policy, detail::LoadPolicy(s, id));
@@ -169,7 +171,8 @@ Status SeedPolicy(Session& s, const detail::Ctx& ctx, const json& j, SeedReport&
   }
   if (!existing && j.value("status", "published") == "repealed") {
     core::Date on = DateOf(j, "repealed_on").value_or(ctx.Today());
-    HQ_RETURN_IF_ERROR(detail::RepealPolicyTx(s, ctx, actor, id, on, j.value("repeal_reason", "已废止（演示数据）")));
+    HQ_RETURN_IF_ERROR(
+        detail::RepealPolicyTx(s, ctx, actor, id, on, j.value("repeal_reason", "已废止（演示数据）")));
   }
   return core::Ok();
 }
@@ -196,9 +199,10 @@ Status SeedLinks(Session& s, const detail::Ctx& ctx, const json& j, SeedReport& 
       HQ_ASSIGN_OR_RETURN(Policy old, detail::LoadPolicy(s, *target));
       if (old.status == PolicyStatus::kPublished) {
         core::Date on = p.publish.published_on.value_or(ctx.Today());
-        HQ_RETURN_IF_ERROR(detail::RepealPolicyTx(s, ctx, SeedActor(), old.id, on,
-                                                  std::string(kind == LinkKind::kSupersedes ? "已被" : "已由") + "《" +
-                                                      p.title + "》" + (kind == LinkKind::kSupersedes ? "替代" : "废止")));
+        HQ_RETURN_IF_ERROR(
+            detail::RepealPolicyTx(s, ctx, SeedActor(), old.id, on,
+                                   std::string(kind == LinkKind::kSupersedes ? "已被" : "已由") + "《" +
+                                       p.title + "》" + (kind == LinkKind::kSupersedes ? "替代" : "废止")));
       }
     }
   }
@@ -242,7 +246,8 @@ Result<SeedReport> SeedDemo(PolicyService& service, const fs::path& demo_dir) {
   try {
     return SeedAll(service, demo_dir);
   } catch (const json::exception& e) {
-    return core::InvalidArgument("demo", "invalid_demo", std::string("演示数据格式错误：") + e.what(), e.what());
+    return core::InvalidArgument("demo", "invalid_demo", std::string("演示数据格式错误：") + e.what(),
+                                 e.what());
   }
 }
 

@@ -74,10 +74,12 @@ class DemoLoaderTest : public testing_support::PolicyFixture {
     static constexpr store::Statement kItems{"test.count_items", "SELECT COUNT(*) AS n FROM items"};
     static constexpr store::Statement kAudit{"test.count_all_audit", "SELECT COUNT(*) AS n FROM audit_log"};
     const store::Statement& st = table == "policies" ? kPolicies : table == "items" ? kItems : kAudit;
-    return db_->ReadValue<int64_t>([&](store::Session& s) -> core::Result<int64_t> {
-      HQ_ASSIGN_OR_RETURN(auto r, s.QueryOne(st, {}, "", ""));
-      return r.Int("n");
-    }).value();
+    return db_
+        ->ReadValue<int64_t>([&](store::Session& s) -> core::Result<int64_t> {
+          HQ_ASSIGN_OR_RETURN(auto r, s.QueryOne(st, {}, "", ""));
+          return r.Int("n");
+        })
+        .value();
   }
 };
 

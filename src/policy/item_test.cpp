@@ -11,7 +11,9 @@ using core::ErrorKind;
 
 class ItemTest : public testing_support::PolicyFixture {
  protected:
-  Policy KjjPolicy() { return Publish(Input("科技政策", Date::FromYmd(2026, 11, 18)), kjj_officer_, kjj_reviewer_); }
+  Policy KjjPolicy() {
+    return Publish(Input("科技政策", Date::FromYmd(2026, 11, 18)), kjj_officer_, kjj_reviewer_);
+  }
   Policy GxjPolicy() {
     PolicyInput in = Input("工信政策", Date::FromYmd(2026, 11, 18));
     in.departments = {"CZ-GXJ"};
@@ -32,7 +34,8 @@ TEST_P(ItemTest, NearDuplicateNamesAcrossDepartmentsAskToReuseTheCatalogueEntry)
   EXPECT_EQ(similar.error().kind, ErrorKind::kConflict);
   EXPECT_EQ(similar.error().code, "similar_item_name");
   EXPECT_EQ(similar.error().field, "name");
-  EXPECT_NE(similar.error().message.find("高新技术企业认定奖励"), std::string::npos) << similar.error().message;
+  EXPECT_NE(similar.error().message.find("高新技术企业认定奖励"), std::string::npos)
+      << similar.error().message;
   auto listed = svc_->SimilarItemNames("高新技术企业认定奖补");
   ASSERT_TRUE(listed.ok());
   ASSERT_EQ(listed->size(), 1u);
@@ -60,13 +63,15 @@ TEST_P(ItemTest, NearDuplicateNamesAcrossDepartmentsAskToReuseTheCatalogueEntry)
 
 TEST_P(ItemTest, ItemsBelongToTheirDepartment) {
   Policy kjj = KjjPolicy();
-  EXPECT_EQ(svc_->CreateItem(gxj_officer_, kjj.id, Guide("科技奖励")).error().kind, ErrorKind::kPermissionDenied);
+  EXPECT_EQ(svc_->CreateItem(gxj_officer_, kjj.id, Guide("科技奖励")).error().kind,
+            ErrorKind::kPermissionDenied);
   ItemInput other = Guide("科技奖励");
   other.department = "CZ-GXJ";  // not an issuing department of this policy
   EXPECT_EQ(svc_->CreateItem(admin_, kjj.id, other).error().field, "department");
   auto item = svc_->CreateItem(kjj_officer_, kjj.id, Guide("科技奖励"));
   ASSERT_TRUE(item.ok());
-  EXPECT_EQ(svc_->UpdateItem(gxj_officer_, item->id, Guide("科技奖励")).error().kind, ErrorKind::kPermissionDenied);
+  EXPECT_EQ(svc_->UpdateItem(gxj_officer_, item->id, Guide("科技奖励")).error().kind,
+            ErrorKind::kPermissionDenied);
   EXPECT_EQ(svc_->PublishItem(gxj_officer_, item->id).error().kind, ErrorKind::kPermissionDenied);
   EXPECT_TRUE(svc_->PublishItem(kjj_officer_, item->id).ok());
 }
@@ -81,7 +86,8 @@ TEST_P(ItemTest, PublishingAnIncompleteGuideListsEverythingMissing) {
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().code, "guide_incomplete");
   for (const char* gap : {"所属政策尚未发布", "申报条件", "申报材料", "办理流程"}) {
-    EXPECT_NE(refused.error().message.find(gap), std::string::npos) << gap << " in " << refused.error().message;
+    EXPECT_NE(refused.error().message.find(gap), std::string::npos)
+        << gap << " in " << refused.error().message;
   }
   // 免申即享 items need no materials.
   Policy published = KjjPolicy();
@@ -157,9 +163,12 @@ TEST_P(ItemTest, PublicItemListFiltersByPeriodDepartmentAndName) {
     return it->id;
   };
   add(kjj_officer_, kjj, "常年科技奖励", PeriodType::kYearRound, std::nullopt, std::nullopt);
-  add(kjj_officer_, kjj, "秋季研发补助", PeriodType::kFixed, Date::FromYmd(2026, 11, 1), Date::FromYmd(2026, 11, 30));
-  add(gxj_officer_, gxj, "冬季技改补助", PeriodType::kFixed, Date::FromYmd(2026, 12, 10), Date::FromYmd(2026, 12, 31));
-  add(gxj_officer_, gxj, "春季智改数转奖励", PeriodType::kFixed, Date::FromYmd(2026, 3, 1), Date::FromYmd(2026, 3, 31));
+  add(kjj_officer_, kjj, "秋季研发补助", PeriodType::kFixed, Date::FromYmd(2026, 11, 1),
+      Date::FromYmd(2026, 11, 30));
+  add(gxj_officer_, gxj, "冬季技改补助", PeriodType::kFixed, Date::FromYmd(2026, 12, 10),
+      Date::FromYmd(2026, 12, 31));
+  add(gxj_officer_, gxj, "春季智改数转奖励", PeriodType::kFixed, Date::FromYmd(2026, 3, 1),
+      Date::FromYmd(2026, 3, 31));
   add(gxj_officer_, gxj, "待定首台套奖励", PeriodType::kPending, std::nullopt, std::nullopt);
   auto unpublished = svc_->CreateItem(kjj_officer_, kjj.id, Guide("未发布的奖励事项"));
   ASSERT_TRUE(unpublished.ok());
@@ -182,7 +191,8 @@ TEST_P(ItemTest, PublicItemListFiltersByPeriodDepartmentAndName) {
   EXPECT_EQ(of_policy->size(), 2u);
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, ItemTest, ::testing::ValuesIn(testing::Backends()), testing::PrintBackend{});
+INSTANTIATE_TEST_SUITE_P(Backends, ItemTest, ::testing::ValuesIn(testing::Backends()),
+                         testing::PrintBackend{});
 
 }  // namespace
 }  // namespace huiqi::policy

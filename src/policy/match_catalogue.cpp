@@ -6,7 +6,8 @@
 
 namespace huiqi::policy {
 
-core::Result<MatchCatalogue> LoadMatchCatalogue(PolicyService& policies, const rules::Schema& schema, core::Date today) {
+core::Result<MatchCatalogue> LoadMatchCatalogue(PolicyService& policies, const rules::Schema& schema,
+                                                core::Date today) {
   MatchCatalogue out;
   ListFilter f;
   f.page_size = 100;

@@ -4,9 +4,8 @@
 //! (/me/matches, cached per change-log position) and `huiqi match enterprise`.
 
 #include <map>
-#include <vector>
-
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "match/item_matcher.h"
 #include "policy/policy_service.h"
@@ -19,6 +18,7 @@ struct MatchCatalogue {
   std::map<int64_t, size_t> index;              // item id → position in items
 };
 
-core::Result<MatchCatalogue> LoadMatchCatalogue(PolicyService& policies, const rules::Schema& schema, core::Date today);
+core::Result<MatchCatalogue> LoadMatchCatalogue(PolicyService& policies, const rules::Schema& schema,
+                                                core::Date today);
 
 }  // namespace huiqi::policy

@@ -28,29 +28,29 @@ enum class ItemStatus { kDraft, kPublished, kWithdrawn };
 enum class Period { kAny, kOpen, kUpcoming, kClosed };
 
 // Codes (stored and on the API) and Chinese labels. Parse* errors name `field`.
-std::string_view LevelCode(Level v);            // national | provincial | municipal | county
-std::string_view LevelLabel(Level v);           // 国家级 | 省级 | 市级 | 县区级
+std::string_view LevelCode(Level v);   // national | provincial | municipal | county
+std::string_view LevelLabel(Level v);  // 国家级 | 省级 | 市级 | 县区级
 core::Result<Level> ParseLevel(std::string_view code, std::string_view field = "level");
-std::string_view StatusCode(PolicyStatus v);    // draft | in_review | published | superseded | repealed
-std::string_view StatusLabel(PolicyStatus v);   // 草稿 | 审核中 | 已发布 | 已被修订 | 已废止
+std::string_view StatusCode(PolicyStatus v);   // draft | in_review | published | superseded | repealed
+std::string_view StatusLabel(PolicyStatus v);  // 草稿 | 审核中 | 已发布 | 已被修订 | 已废止
 core::Result<PolicyStatus> ParseStatus(std::string_view code, std::string_view field = "status");
-std::string_view LinkKindCode(LinkKind v);      // supersedes | amends | repeals
-std::string_view LinkKindLabel(LinkKind v);     // 替代 | 修改 | 废止
+std::string_view LinkKindCode(LinkKind v);   // supersedes | amends | repeals
+std::string_view LinkKindLabel(LinkKind v);  // 替代 | 修改 | 废止
 core::Result<LinkKind> ParseLinkKind(std::string_view code, std::string_view field = "links");
 std::string_view ServiceModeCode(ServiceMode v);   // online | offline | online_offline
 std::string_view ServiceModeLabel(ServiceMode v);  // 网上办理 | 线下办理 | 线上线下均可
 core::Result<ServiceMode> ParseServiceMode(std::string_view code, std::string_view field = "service_mode");
-std::string_view TargetCode(Target v);          // enterprise | individual | both
-std::string_view TargetLabel(Target v);         // 企业 | 个人 | 企业和个人
+std::string_view TargetCode(Target v);   // enterprise | individual | both
+std::string_view TargetLabel(Target v);  // 企业 | 个人 | 企业和个人
 core::Result<Target> ParseTarget(std::string_view code, std::string_view field = "target");
-std::string_view PeriodTypeCode(PeriodType v);  // year_round | fixed | pending
-std::string_view PeriodTypeLabel(PeriodType v); // 常年申报 | 固定期限 | 期限待定
+std::string_view PeriodTypeCode(PeriodType v);   // year_round | fixed | pending
+std::string_view PeriodTypeLabel(PeriodType v);  // 常年申报 | 固定期限 | 期限待定
 core::Result<PeriodType> ParsePeriodType(std::string_view code, std::string_view field = "period_type");
-std::string_view ItemStatusCode(ItemStatus v);  // draft | published | withdrawn
-std::string_view ItemStatusLabel(ItemStatus v); // 草稿 | 已发布 | 已撤回
+std::string_view ItemStatusCode(ItemStatus v);   // draft | published | withdrawn
+std::string_view ItemStatusLabel(ItemStatus v);  // 草稿 | 已发布 | 已撤回
 core::Result<ItemStatus> ParseItemStatus(std::string_view code, std::string_view field = "status");
-std::string_view PeriodCode(Period v);          // "" | open | upcoming | closed
-std::string_view PeriodLabel(Period v);         // 全部 | 申报中 | 未开始 | 已截止
+std::string_view PeriodCode(Period v);   // "" | open | upcoming | closed
+std::string_view PeriodLabel(Period v);  // 全部 | 申报中 | 未开始 | 已截止
 core::Result<Period> ParsePeriod(std::string_view code, std::string_view field = "period");
 
 struct DepartmentRef {
@@ -91,18 +91,18 @@ struct PolicyInput {
   std::optional<core::Date> valid_from;
   std::optional<core::Date> valid_to;
   std::string full_text;
-  std::string interpretation_text;            // 解读
-  std::string interpretation_department;      // code; empty = the lead department
-  std::vector<std::string> highlights;        // 干货
+  std::string interpretation_text;        // 解读
+  std::string interpretation_department;  // code; empty = the lead department
+  std::vector<std::string> highlights;    // 干货
   std::vector<Attachment> attachments;
-  std::vector<std::string> tags;              // existing tag names
-  std::vector<PolicyLink> links;              // kind + target_id
+  std::vector<std::string> tags;  // existing tag names
+  std::vector<PolicyLink> links;  // kind + target_id
 };
 
 //! The publication record (常州办法 第十条; 江阴办法 第十二条).
 struct PublishRecord {
-  std::optional<core::Date> basis_on;   // signed_on, or upstream_released_on above municipal level
-  std::optional<core::Date> deadline;   // AddWorkingDays(basis_on, 3)
+  std::optional<core::Date> basis_on;  // signed_on, or upstream_released_on above municipal level
+  std::optional<core::Date> deadline;  // AddWorkingDays(basis_on, 3)
   std::optional<core::Date> published_on;
   bool late = false;
   int working_days_late = 0;
@@ -149,11 +149,11 @@ struct PolicyVersion {
 
 struct Material {
   std::string name;
-  std::string form;      // 原件 / 复印件 / 电子件 …
+  std::string form;  // 原件 / 复印件 / 电子件 …
   bool required = true;
-  std::string type;      // 证照类 / 表格类 …
-  std::string source;    // 申请人自备 / 部门共享 …
-  bool exempt = false;   // 免提交: obtained by data sharing
+  std::string type;          // 证照类 / 表格类 …
+  std::string source;        // 申请人自备 / 部门共享 …
+  bool exempt = false;       // 免提交: obtained by data sharing
   std::string template_url;  // blank template
   std::string sample_url;    // filled sample
 };
@@ -198,7 +198,7 @@ struct GuideTiming {
   std::optional<core::Date> published_on;
   bool late = false;
   std::optional<core::Date> window_set_on;
-  std::optional<core::Date> golive_deadline;     // AddWorkingDays(window_set_on, 3)
+  std::optional<core::Date> golive_deadline;  // AddWorkingDays(window_set_on, 3)
   bool golive_late = false;
 };
 
@@ -231,7 +231,7 @@ struct Item {
 struct RuleVersion {
   int version = 1;
   std::string rule_text;
-  std::string ast_json;     // rules/rule_json.h; "null" when the version cleared the rule
+  std::string ast_json;  // rules/rule_json.h; "null" when the version cleared the rule
   std::string amount_json;
   core::Date effective_from;
   std::optional<core::Date> effective_to;  // nullopt: in force now

@@ -37,7 +37,9 @@ json PublishJson(const PublishRecord& r) {
 json LinksJson(const std::vector<PolicyLink>& links) {
   json out = json::array();
   for (const auto& l : links) {
-    out.push_back({{"type", LinkKindCode(l.kind)}, {"type_label", LinkKindLabel(l.kind)}, {"target_id", l.target_id},
+    out.push_back({{"type", LinkKindCode(l.kind)},
+                   {"type_label", LinkKindLabel(l.kind)},
+                   {"target_id", l.target_id},
                    {"target_title", l.target_title}});
   }
   return out;
@@ -46,7 +48,10 @@ json LinksJson(const std::vector<PolicyLink>& links) {
 json AttachmentsJson(const std::vector<Attachment>& list) {
   json out = json::array();
   for (const auto& a : list) {
-    out.push_back({{"name", a.name}, {"url", a.url}, {"sha256", a.sha256}, {"size", a.size},
+    out.push_back({{"name", a.name},
+                   {"url", a.url},
+                   {"sha256", a.sha256},
+                   {"size", a.size},
                    {"content_type", a.content_type}});
   }
   return out;
@@ -233,7 +238,8 @@ json PolicyToJson(const Policy& p) {
   j["full_text"] = p.full_text;
   j["interpretation"] = {
       {"text", p.interpretation_text},
-      {"author_department", p.interpretation_department ? DepartmentJson(*p.interpretation_department) : json()}};
+      {"author_department",
+       p.interpretation_department ? DepartmentJson(*p.interpretation_department) : json()}};
   j["attachments"] = AttachmentsJson(p.attachments);
   j["links"] = LinksJson(p.links);
   j["submitted_at"] = p.submitted_at;
@@ -245,8 +251,11 @@ json PolicyToJson(const Policy& p) {
 }
 
 json VersionJson(const PolicyVersion& v) {
-  return {{"id", v.id}, {"version", v.version}, {"status", StatusCode(v.status)},
-          {"status_label", StatusLabel(v.status)}, {"published_on", DateJson(v.published_on)}};
+  return {{"id", v.id},
+          {"version", v.version},
+          {"status", StatusCode(v.status)},
+          {"status_label", StatusLabel(v.status)},
+          {"published_on", DateJson(v.published_on)}};
 }
 
 json ItemSummaryJson(const Item& it) {
@@ -287,13 +296,19 @@ json ItemToJson(const Item& it) {
   j["supervise_phone"] = it.supervise_phone;
   json materials = json::array();
   for (const auto& m : it.materials) {
-    materials.push_back({{"name", m.name}, {"form", m.form}, {"required", m.required}, {"type", m.type},
-                         {"source", m.source}, {"exempt", m.exempt}, {"template", m.template_url},
+    materials.push_back({{"name", m.name},
+                         {"form", m.form},
+                         {"required", m.required},
+                         {"type", m.type},
+                         {"source", m.source},
+                         {"exempt", m.exempt},
+                         {"template", m.template_url},
                          {"sample", m.sample_url}});
   }
   j["materials"] = materials;
   json process = json::array();
-  for (const auto& s : it.process) process.push_back({{"stage", s.stage}, {"department", s.department}, {"days", s.days}});
+  for (const auto& s : it.process)
+    process.push_back({{"stage", s.stage}, {"department", s.department}, {"days", s.days}});
   j["process"] = process;
   j["created_at"] = it.created_at;
   j["updated_at"] = it.updated_at;
@@ -301,7 +316,9 @@ json ItemToJson(const Item& it) {
 }
 
 json CatalogueEntryJson(const CatalogueEntry& e) {
-  return {{"catalogue_id", e.id}, {"name", e.name}, {"department", DepartmentJson(e.department)},
+  return {{"catalogue_id", e.id},
+          {"name", e.name},
+          {"department", DepartmentJson(e.department)},
           {"similarity", static_cast<double>(static_cast<int>(e.similarity * 100 + 0.5)) / 100}};
 }
 
@@ -323,9 +340,15 @@ json SupervisionJson(const SupervisionReport& r) {
   json j = SupervisionCountsJson(r);
   json findings = json::array();
   for (const auto& f : r.findings) {
-    findings.push_back({{"kind", f.kind}, {"kind_label", f.kind_label}, {"department", DepartmentJson(f.department)},
-                        {"entity", f.entity}, {"entity_id", f.entity_id}, {"title", f.title}, {"detail", f.detail},
-                        {"due_on", DateJson(f.due_on)}, {"done_on", DateJson(f.done_on)},
+    findings.push_back({{"kind", f.kind},
+                        {"kind_label", f.kind_label},
+                        {"department", DepartmentJson(f.department)},
+                        {"entity", f.entity},
+                        {"entity_id", f.entity_id},
+                        {"title", f.title},
+                        {"detail", f.detail},
+                        {"due_on", DateJson(f.due_on)},
+                        {"done_on", DateJson(f.done_on)},
                         {"working_days_late", f.working_days_late}});
   }
   j["findings"] = findings;

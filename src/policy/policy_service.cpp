@@ -1,7 +1,6 @@
 #include "policy/policy_service.h"
 
 #include <algorithm>
-
 #include <nlohmann/json.hpp>
 
 #include "audit/audit_log.h"
@@ -23,7 +22,8 @@ bool PubliclyVisible(PolicyStatus s) {
 }
 
 Status ValidatePaging(int page, int page_size) {
-  if (page < 1) return core::InvalidArgument("page", "invalid_number", "page 应为正整数", "page must be >= 1");
+  if (page < 1)
+    return core::InvalidArgument("page", "invalid_number", "page 应为正整数", "page must be >= 1");
   if (page_size < 1 || page_size > 100) {
     return core::InvalidArgument("page_size", "invalid_number", "page_size 应为 1–100 的整数",
                                  "page_size must be 1..100");
@@ -83,7 +83,8 @@ Result<Policy> PolicyService::SubmitPolicy(const auth::Principal& actor, int64_t
   });
 }
 
-Result<Policy> PolicyService::RejectPolicy(const auth::Principal& actor, int64_t id, const std::string& reason) {
+Result<Policy> PolicyService::RejectPolicy(const auth::Principal& actor, int64_t id,
+                                           const std::string& reason) {
   detail::Ctx ctx{clock_, calendar_, schema_};
   return db_.WriteValue<Policy>([&](Session& s) -> Result<Policy> {
     HQ_RETURN_IF_ERROR(detail::RejectPolicyTx(s, ctx, actor, id, reason));
@@ -91,7 +92,8 @@ Result<Policy> PolicyService::RejectPolicy(const auth::Principal& actor, int64_t
   });
 }
 
-Result<Policy> PolicyService::PublishPolicy(const auth::Principal& actor, int64_t id, const PublishOptions& options) {
+Result<Policy> PolicyService::PublishPolicy(const auth::Principal& actor, int64_t id,
+                                            const PublishOptions& options) {
   detail::Ctx ctx{clock_, calendar_, schema_};
   return db_.WriteValue<Policy>([&](Session& s) -> Result<Policy> {
     HQ_RETURN_IF_ERROR(detail::PublishPolicyTx(s, ctx, actor, id, options));
@@ -147,8 +149,9 @@ Result<Page<Policy>> PolicyService::ListPublishedPolicies(const ListFilter& filt
       [&](Session& s) { return detail::QueryPublishedPolicies(s, filter, today); });
 }
 
-Result<Page<Policy>> PolicyService::ListDepartmentPolicies(const auth::Principal& actor, const std::string& status,
-                                                           int page, int page_size) {
+Result<Page<Policy>> PolicyService::ListDepartmentPolicies(const auth::Principal& actor,
+                                                           const std::string& status, int page,
+                                                           int page_size) {
   HQ_RETURN_IF_ERROR(RequireStaff(actor));
   HQ_RETURN_IF_ERROR(ValidatePaging(page, page_size));
   if (!status.empty()) HQ_RETURN_IF_ERROR(ParseStatus(status));
@@ -175,7 +178,8 @@ Result<Item> PolicyService::UpdateItem(const auth::Principal& actor, int64_t id,
   });
 }
 
-Result<Item> PolicyService::PublishItem(const auth::Principal& actor, int64_t id, const PublishOptions& options) {
+Result<Item> PolicyService::PublishItem(const auth::Principal& actor, int64_t id,
+                                        const PublishOptions& options) {
   detail::Ctx ctx{clock_, calendar_, schema_};
   return db_.WriteValue<Item>([&](Session& s) -> Result<Item> {
     HQ_RETURN_IF_ERROR(detail::PublishItemTx(s, ctx, actor, id, options));
@@ -193,10 +197,10 @@ Result<Item> PolicyService::WithdrawItem(const auth::Principal& actor, int64_t i
 
 Result<std::vector<RuleVersion>> PolicyService::RuleVersions(const auth::Principal* viewer, int64_t item_id) {
   HQ_RETURN_IF_ERROR(GetItem(viewer, item_id));
-  static constexpr store::Statement kVersions{
-      "item.rule_versions",
-      "SELECT version, rule_text, ast_json, amount_json, effective_from, effective_to, created_at FROM item_rules "
-      "WHERE item_id = ? ORDER BY version"};
+  static constexpr store::Statement kVersions{"item.rule_versions",
+                                              "SELECT version, rule_text, ast_json, amount_json, "
+                                              "effective_from, effective_to, created_at FROM item_rules "
+                                              "WHERE item_id = ? ORDER BY version"};
   return db_.ReadValue<std::vector<RuleVersion>>([&](Session& s) -> Result<std::vector<RuleVersion>> {
     HQ_ASSIGN_OR_RETURN(auto rows, s.Query(kVersions, {item_id}));
     std::vector<RuleVersion> out;
@@ -259,7 +263,8 @@ Result<Page<Item>> PolicyService::ListDepartmentItems(const auth::Principal& act
 }
 
 Result<std::vector<CatalogueEntry>> PolicyService::SimilarItemNames(const std::string& name) {
-  return db_.ReadValue<std::vector<CatalogueEntry>>([&](Session& s) { return detail::FindSimilarNames(s, name); });
+  return db_.ReadValue<std::vector<CatalogueEntry>>(
+      [&](Session& s) { return detail::FindSimilarNames(s, name); });
 }
 
 // --- taxonomy ---------------------------------------------------------------------------------
@@ -277,11 +282,12 @@ Result<CodeLabel> PolicyService::CreatePolicyType(const auth::Principal& actor, 
     return core::InvalidArgument("code", "invalid_code", "类型代码应为小写字母、数字或下划线",
                                  "code must be [a-z0-9_]+");
   }
-  if (type.label.empty()) return core::InvalidArgument("label", "required", "请填写类型名称", "label is required");
+  if (type.label.empty())
+    return core::InvalidArgument("label", "required", "请填写类型名称", "label is required");
   return db_.WriteValue<CodeLabel>([&](Session& s) -> Result<CodeLabel> {
     HQ_RETURN_IF_ERROR(detail::InsertPolicyType(s, type, core::FormatTimestamp(clock_.Now())));
-    HQ_RETURN_IF_ERROR(audit::Record(s, clock_, ActorOf(actor), "policy_type.create", "policy_type", type.code,
-                                     nullptr, {{"code", type.code}, {"label", type.label}}));
+    HQ_RETURN_IF_ERROR(audit::Record(s, clock_, ActorOf(actor), "policy_type.create", "policy_type",
+                                     type.code, nullptr, {{"code", type.code}, {"label", type.label}}));
     return type;
   });
 }
@@ -294,15 +300,16 @@ Result<std::vector<Tag>> PolicyService::ListTags(const std::string& group) {
   return db_.ReadValue<std::vector<Tag>>([&](Session& s) { return detail::LoadTags(s, group); });
 }
 
-Result<Tag> PolicyService::CreateTag(const auth::Principal& actor, const std::string& group, const std::string& name) {
+Result<Tag> PolicyService::CreateTag(const auth::Principal& actor, const std::string& group,
+                                     const std::string& name) {
   // 常州办法 第十八条: departments tag with the platform's taxonomy; only the platform adds to it.
   HQ_RETURN_IF_ERROR(detail::RequireAdmin(actor, "新增标签"));
   if (name.empty()) return core::InvalidArgument("name", "required", "请填写标签名称", "name is required");
   return db_.WriteValue<Tag>([&](Session& s) -> Result<Tag> {
     std::optional<int64_t> by = actor.user_id > 0 ? std::optional<int64_t>(actor.user_id) : std::nullopt;
     HQ_ASSIGN_OR_RETURN(Tag t, detail::InsertTag(s, group, name, by, core::FormatTimestamp(clock_.Now())));
-    HQ_RETURN_IF_ERROR(audit::Record(s, clock_, ActorOf(actor), "tag.create", "tag", std::to_string(t.id), nullptr,
-                                     TagJson(t)));
+    HQ_RETURN_IF_ERROR(audit::Record(s, clock_, ActorOf(actor), "tag.create", "tag", std::to_string(t.id),
+                                     nullptr, TagJson(t)));
     return t;
   });
 }

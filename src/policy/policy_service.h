@@ -61,7 +61,8 @@ class PolicyService {
   //! Reviewer or department admin: approves 原文, 解读 and 干货 together and publishes them
   //! (常州办法 第八条); refused (kFailedPrecondition "publish_incomplete", listing every gap) when
   //! the interpretation or the highlights are missing. Records the deadline and lateness.
-  core::Result<Policy> PublishPolicy(const auth::Principal& actor, int64_t id, const PublishOptions& options = {});
+  core::Result<Policy> PublishPolicy(const auth::Principal& actor, int64_t id,
+                                     const PublishOptions& options = {});
   //! Policy officer: a new draft version of a published policy (one open draft per lineage).
   core::Result<Policy> RevisePolicy(const auth::Principal& actor, int64_t id);
   //! Reviewer or department admin: published → repealed.
@@ -91,7 +92,8 @@ class PolicyService {
   core::Result<Item> UpdateItem(const auth::Principal& actor, int64_t id, const ItemInput& in);
   //! draft → published. Requires the policy published and a complete guide; the error
   //! (kFailedPrecondition "guide_incomplete") lists everything missing at once.
-  core::Result<Item> PublishItem(const auth::Principal& actor, int64_t id, const PublishOptions& options = {});
+  core::Result<Item> PublishItem(const auth::Principal& actor, int64_t id,
+                                 const PublishOptions& options = {});
   //! published → withdrawn.
   core::Result<Item> WithdrawItem(const auth::Principal& actor, int64_t id);
   //! Public: published items of a published policy; staff of the department and admins: any.
@@ -113,7 +115,8 @@ class PolicyService {
   //! `group` empty = every group.
   core::Result<std::vector<Tag>> ListTags(const std::string& group);
   //! Platform admin only; kConflict "duplicate" for an existing name.
-  core::Result<Tag> CreateTag(const auth::Principal& actor, const std::string& group, const std::string& name);
+  core::Result<Tag> CreateTag(const auth::Principal& actor, const std::string& group,
+                              const std::string& name);
 
   // --- supervision ------------------------------------------------------------------------
   //! Platform admin only: lateness and gaps per department as of today (from the clock).

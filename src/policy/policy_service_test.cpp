@@ -13,7 +13,8 @@ using core::ErrorKind;
 class PolicyServiceTest : public testing_support::PolicyFixture {};
 
 TEST_P(PolicyServiceTest, OfficerTakesAPolicyFromDraftToPublished) {
-  auto created = svc_->CreatePolicy(kjj_officer_, Input("常州市科技创新奖励办法", Date::FromYmd(2026, 11, 18)));
+  auto created =
+      svc_->CreatePolicy(kjj_officer_, Input("常州市科技创新奖励办法", Date::FromYmd(2026, 11, 18)));
   ASSERT_TRUE(created.ok()) << created.error().ToString();
   EXPECT_EQ(created->status, PolicyStatus::kDraft);
   EXPECT_EQ(created->version, 1);
@@ -69,7 +70,9 @@ TEST_P(PolicyServiceTest, RejectionReturnsToDraftWithItsReason) {
   ASSERT_TRUE(rejected.ok());
   EXPECT_EQ(rejected->status, PolicyStatus::kDraft);
   EXPECT_EQ(rejected->reject_reason, "解读需补充申报条件说明");
-  EXPECT_TRUE(svc_->UpdatePolicy(kjj_officer_, p->id, Input("常州市科技创新奖励办法（修改）", Date::FromYmd(2026, 11, 18))).ok());
+  EXPECT_TRUE(svc_->UpdatePolicy(kjj_officer_, p->id,
+                                 Input("常州市科技创新奖励办法（修改）", Date::FromYmd(2026, 11, 18)))
+                  .ok());
 }
 
 // 常州办法 第八条: 原文、解读、干货 are approved and released in the same step.
@@ -89,7 +92,9 @@ TEST_P(PolicyServiceTest, PublishingWithoutInterpretationAndHighlightsIsRefused)
   EXPECT_EQ(svc_->GetPolicy(nullptr, p->id).error().kind, ErrorKind::kNotFound);  // still not public
 
   ASSERT_TRUE(svc_->RejectPolicy(kjj_reviewer_, p->id, "请同步起草解读和干货").ok());
-  ASSERT_TRUE(svc_->UpdatePolicy(kjj_officer_, p->id, Input("常州市科技创新奖励办法", Date::FromYmd(2026, 11, 18))).ok());
+  ASSERT_TRUE(
+      svc_->UpdatePolicy(kjj_officer_, p->id, Input("常州市科技创新奖励办法", Date::FromYmd(2026, 11, 18)))
+          .ok());
   ASSERT_TRUE(svc_->SubmitPolicy(kjj_officer_, p->id).ok());
   auto published = svc_->PublishPolicy(kjj_reviewer_, p->id);
   ASSERT_TRUE(published.ok());
@@ -185,7 +190,8 @@ TEST_P(PolicyServiceTest, ValidationErrorsNameTheField) {
 }
 
 TEST_P(PolicyServiceTest, RevisionKeepsTheOldVersionReadable) {
-  Policy v1 = Publish(Input("常州市科技创新奖励办法", Date::FromYmd(2026, 11, 18)), kjj_officer_, kjj_reviewer_);
+  Policy v1 =
+      Publish(Input("常州市科技创新奖励办法", Date::FromYmd(2026, 11, 18)), kjj_officer_, kjj_reviewer_);
   auto v2 = svc_->RevisePolicy(kjj_officer_, v1.id);
   ASSERT_TRUE(v2.ok()) << v2.error().ToString();
   EXPECT_EQ(v2->version, 2);
@@ -218,7 +224,8 @@ TEST_P(PolicyServiceTest, RevisionKeepsTheOldVersionReadable) {
 }
 
 TEST_P(PolicyServiceTest, RepealHidesThePolicyAndItsItemsFromPublicLists) {
-  Policy p = Publish(Input("常州市科技创新奖励办法", Date::FromYmd(2026, 11, 18)), kjj_officer_, kjj_reviewer_);
+  Policy p =
+      Publish(Input("常州市科技创新奖励办法", Date::FromYmd(2026, 11, 18)), kjj_officer_, kjj_reviewer_);
   auto item = svc_->CreateItem(kjj_officer_, p.id, Guide("科技创新奖励"));
   ASSERT_TRUE(item.ok()) << item.error().ToString();
   ASSERT_TRUE(svc_->PublishItem(kjj_officer_, item->id).ok());
@@ -290,7 +297,8 @@ TEST_P(PolicyServiceTest, OnlyThePlatformAdminExtendsTheTaxonomy) {
   EXPECT_EQ(svc_->CreateTag(admin_, "colour", "红").error().field, "group");
   EXPECT_EQ(svc_->ListTagGroups()->size(), 6u);
   EXPECT_EQ(svc_->ListPolicyTypes()->size(), 9u);
-  EXPECT_EQ(svc_->CreatePolicyType(kjj_officer_, {"green", "绿色低碳"}).error().kind, ErrorKind::kPermissionDenied);
+  EXPECT_EQ(svc_->CreatePolicyType(kjj_officer_, {"green", "绿色低碳"}).error().kind,
+            ErrorKind::kPermissionDenied);
   ASSERT_TRUE(svc_->CreatePolicyType(admin_, {"green", "绿色低碳"}).ok());
   EXPECT_EQ(svc_->ListPolicyTypes()->size(), 10u);
   EXPECT_EQ(AuditRows("tag"), 1);

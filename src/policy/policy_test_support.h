@@ -1,6 +1,7 @@
 #pragma once
 // Shared fixture of the policy tests: a fresh database of each backend with three departments,
-// their staff and a platform admin, the real working-day calendar, and a clock on 2026-11-22 (a Sunday) 10:00.
+// their staff and a platform admin, the real working-day calendar, and a clock on 2026-11-22 (a Sunday)
+// 10:00.
 
 #include <gtest/gtest.h>
 
@@ -13,13 +14,14 @@
 
 namespace huiqi::policy::testing_support {
 
-inline constexpr store::Statement kInsertDepartment{
-    "test.insert_department",
-    "INSERT INTO departments (code, name, level, created_at) VALUES (?, ?, 'municipal', '2026-01-01T00:00:00+08:00') "
-    "RETURNING id"};
+inline constexpr store::Statement kInsertDepartment{"test.insert_department",
+                                                    "INSERT INTO departments (code, name, level, created_at) "
+                                                    "VALUES (?, ?, 'municipal', '2026-01-01T00:00:00+08:00') "
+                                                    "RETURNING id"};
 inline constexpr store::Statement kInsertUser{
     "test.insert_user",
-    "INSERT INTO users (login, display_name, kind, department_id, roles, password_hash, created_at, updated_at) "
+    "INSERT INTO users (login, display_name, kind, department_id, roles, password_hash, created_at, "
+    "updated_at) "
     "VALUES (?, ?, ?, ?, ?, 'x', '2026-01-01T00:00:00+08:00', '2026-01-01T00:00:00+08:00') RETURNING id"};
 inline constexpr store::Statement kCountAudit{"test.count_audit",
                                               "SELECT COUNT(*) AS n FROM audit_log WHERE entity = ?"};
@@ -35,31 +37,37 @@ class PolicyFixture : public ::testing::TestWithParam<store::Kind> {
     gxj_ = AddDepartment("CZ-GXJ", "常州市工业和信息化局");
     swj_ = AddDepartment("CZ-SWJ", "常州市商务局");
     admin_ = AddUser("admin", auth::UserKind::kPlatformAdmin, std::nullopt, {});
-    kjj_officer_ = AddUser("kjj_officer", auth::UserKind::kDepartmentStaff, kjj_, {auth::Role::kPolicyOfficer});
+    kjj_officer_ =
+        AddUser("kjj_officer", auth::UserKind::kDepartmentStaff, kjj_, {auth::Role::kPolicyOfficer});
     kjj_reviewer_ = AddUser("kjj_reviewer", auth::UserKind::kDepartmentStaff, kjj_, {auth::Role::kReviewer});
-    gxj_officer_ = AddUser("gxj_officer", auth::UserKind::kDepartmentStaff, gxj_, {auth::Role::kPolicyOfficer});
+    gxj_officer_ =
+        AddUser("gxj_officer", auth::UserKind::kDepartmentStaff, gxj_, {auth::Role::kPolicyOfficer});
     gxj_reviewer_ = AddUser("gxj_reviewer", auth::UserKind::kDepartmentStaff, gxj_, {auth::Role::kReviewer});
     svc_ = std::make_unique<PolicyService>(*db_, clock_, calendar_);
   }
 
   int64_t AddDepartment(const std::string& code, const std::string& name) {
-    return db_->WriteValue<int64_t>([&](store::Session& s) -> core::Result<int64_t> {
-      HQ_ASSIGN_OR_RETURN(auto r, s.QueryOne(kInsertDepartment, {code, name}, "", ""));
-      return r.Int("id");
-    }).value();
+    return db_
+        ->WriteValue<int64_t>([&](store::Session& s) -> core::Result<int64_t> {
+          HQ_ASSIGN_OR_RETURN(auto r, s.QueryOne(kInsertDepartment, {code, name}, "", ""));
+          return r.Int("id");
+        })
+        .value();
   }
 
   auth::Principal AddUser(const std::string& login, auth::UserKind kind, std::optional<int64_t> dept,
                           std::vector<auth::Role> roles) {
     std::string role_text;
     for (auto r : roles) role_text += (role_text.empty() ? "" : ",") + std::string(auth::RoleCode(r));
-    int64_t id = db_->WriteValue<int64_t>([&](store::Session& s) -> core::Result<int64_t> {
-      HQ_ASSIGN_OR_RETURN(auto r, s.QueryOne(kInsertUser,
-                                             {login, login, std::string(auth::UserKindCode(kind)),
-                                              dept ? store::Value(*dept) : store::Null(), role_text},
-                                             "", ""));
-      return r.Int("id");
-    }).value();
+    int64_t id =
+        db_->WriteValue<int64_t>([&](store::Session& s) -> core::Result<int64_t> {
+             HQ_ASSIGN_OR_RETURN(auto r, s.QueryOne(kInsertUser,
+                                                    {login, login, std::string(auth::UserKindCode(kind)),
+                                                     dept ? store::Value(*dept) : store::Null(), role_text},
+                                                    "", ""));
+             return r.Int("id");
+           })
+            .value();
     auth::Principal p;
     p.user_id = id;
     p.login = login;
@@ -71,13 +79,17 @@ class PolicyFixture : public ::testing::TestWithParam<store::Kind> {
   }
 
   int64_t AuditRows(const std::string& entity) {
-    return db_->ReadValue<int64_t>([&](store::Session& s) -> core::Result<int64_t> {
-      HQ_ASSIGN_OR_RETURN(auto r, s.QueryOne(kCountAudit, {entity}, "", ""));
-      return r.Int("n");
-    }).value();
+    return db_
+        ->ReadValue<int64_t>([&](store::Session& s) -> core::Result<int64_t> {
+          HQ_ASSIGN_OR_RETURN(auto r, s.QueryOne(kCountAudit, {entity}, "", ""));
+          return r.Int("n");
+        })
+        .value();
   }
 
-  void SetToday(int y, unsigned m, unsigned d) { clock_.Set(core::ShanghaiMidnight(core::Date::FromYmd(y, m, d)) + std::chrono::hours(10)); }
+  void SetToday(int y, unsigned m, unsigned d) {
+    clock_.Set(core::ShanghaiMidnight(core::Date::FromYmd(y, m, d)) + std::chrono::hours(10));
+  }
 
   //! A complete municipal policy of 科技局 signed on `signed_on`.
   static PolicyInput Input(const std::string& title, core::Date signed_on) {

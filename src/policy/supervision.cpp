@@ -19,9 +19,12 @@ struct KindInfo {
   const char* label;
 };
 constexpr KindInfo kKinds[] = {
-    {"policy_published_late", "政策超期发布"},      {"policy_overdue", "政策逾期未发布"},
-    {"policy_no_interpretation", "政策缺少解读"},   {"item_guide_late", "指南发布晚于申报前5个工作日"},
-    {"item_guide_overdue", "指南逾期未发布"},       {"item_golive_late", "期限待定事项未在3个工作日内上线"},
+    {"policy_published_late", "政策超期发布"},
+    {"policy_overdue", "政策逾期未发布"},
+    {"policy_no_interpretation", "政策缺少解读"},
+    {"item_guide_late", "指南发布晚于申报前5个工作日"},
+    {"item_guide_overdue", "指南逾期未发布"},
+    {"item_golive_late", "期限待定事项未在3个工作日内上线"},
     {"item_incomplete", "事项缺少申报材料或办理流程"},
 };
 
@@ -49,8 +52,9 @@ class Collector {
     f.done_on = done;
     if (due) f.working_days_late = std::max(0, cal_.WorkingDaysBetween(*due, done.value_or(today_)));
     f.detail = std::move(detail);
-    if (due) f.detail += "（期限 " + due->ToString() + "，" + (done ? "实际 " + done->ToString() + "，" : "") +
-                         "超期 " + std::to_string(f.working_days_late) + " 个工作日）";
+    if (due)
+      f.detail += "（期限 " + due->ToString() + "，" + (done ? "实际 " + done->ToString() + "，" : "") +
+                  "超期 " + std::to_string(f.working_days_late) + " 个工作日）";
     findings_.push_back(std::move(f));
   }
 
@@ -69,7 +73,9 @@ class Collector {
     }
     for (auto& [id, d] : by_dept) r.departments.push_back(std::move(d));
     std::sort(r.departments.begin(), r.departments.end(),
-              [](const DepartmentCounts& a, const DepartmentCounts& b) { return a.department.code < b.department.code; });
+              [](const DepartmentCounts& a, const DepartmentCounts& b) {
+                return a.department.code < b.department.code;
+              });
     r.findings = std::move(findings_);
     return r;
   }
@@ -88,20 +94,21 @@ void CheckPolicy(const Policy& p, Collector& c) {
   bool open = p.status == PolicyStatus::kDraft || p.status == PolicyStatus::kInReview;
   // 常州办法 第十条: published within 3 working days of signing / the upstream release.
   if (!open && p.publish.late) {
-    c.Add("policy_published_late", p.lead(), "policy", p.id, title, "政策发布超过3个工作日时限", p.publish.deadline,
-          p.publish.published_on);
+    c.Add("policy_published_late", p.lead(), "policy", p.id, title, "政策发布超过3个工作日时限",
+          p.publish.deadline, p.publish.published_on);
   }
   if (open) {
     PublishRecord due = detail::ComputePublishRecord(p, c.today(), c.cal());
     if (due.deadline && *due.deadline < c.today()) {
       c.Add("policy_overdue", p.lead(), "policy", p.id, title,
-            "政策已过3个工作日发布时限仍未发布（当前" + std::string(StatusLabel(p.status)) + "）", due.deadline,
-            std::nullopt);
+            "政策已过3个工作日发布时限仍未发布（当前" + std::string(StatusLabel(p.status)) + "）",
+            due.deadline, std::nullopt);
     }
   }
   // 常州办法 第八条: every current policy carries its interpretation.
   if ((open || p.status == PolicyStatus::kPublished) && p.interpretation_text.empty()) {
-    c.Add("policy_no_interpretation", p.lead(), "policy", p.id, title, "政策缺少解读", std::nullopt, std::nullopt);
+    c.Add("policy_no_interpretation", p.lead(), "policy", p.id, title, "政策缺少解读", std::nullopt,
+          std::nullopt);
   }
 }
 
@@ -118,16 +125,21 @@ void CheckItem(const Item& it, Collector& c) {
           t.latest_publication, std::nullopt);
   }
   // 江阴办法 第十一条: a 期限待定 item goes live within 3 working days of getting its window.
-  bool golive_overdue = it.status == ItemStatus::kDraft && t.golive_deadline && *t.golive_deadline < c.today();
+  bool golive_overdue =
+      it.status == ItemStatus::kDraft && t.golive_deadline && *t.golive_deadline < c.today();
   if (t.golive_late || golive_overdue) {
-    c.Add("item_golive_late", it.department, "item", it.id, it.name, "期限待定事项确定申报期后未在3个工作日内上线",
-          t.golive_deadline, it.status == ItemStatus::kPublished ? t.published_on : std::nullopt);
+    c.Add("item_golive_late", it.department, "item", it.id, it.name,
+          "期限待定事项确定申报期后未在3个工作日内上线", t.golive_deadline,
+          it.status == ItemStatus::kPublished ? t.published_on : std::nullopt);
   }
   // 常州办法 第十四条: materials and process are part of every guide.
   bool no_materials = it.materials.empty() && !it.no_application;
   if (no_materials || it.process.empty()) {
-    std::string what = no_materials && it.process.empty() ? "申报材料和办理流程" : no_materials ? "申报材料" : "办理流程";
-    c.Add("item_incomplete", it.department, "item", it.id, it.name, "事项指南缺少" + what, std::nullopt, std::nullopt);
+    std::string what = no_materials && it.process.empty() ? "申报材料和办理流程"
+                       : no_materials                     ? "申报材料"
+                                                          : "办理流程";
+    c.Add("item_incomplete", it.department, "item", it.id, it.name, "事项指南缺少" + what, std::nullopt,
+          std::nullopt);
   }
 }
 
@@ -157,7 +169,8 @@ Result<SupervisionReport> PolicyService::Collect(std::optional<int64_t> departme
   SupervisionReport report = c.Finish();
   if (department_id) {
     std::erase_if(report.findings, [&](const Finding& f) { return f.department.id != *department_id; });
-    std::erase_if(report.departments, [&](const DepartmentCounts& d) { return d.department.id != *department_id; });
+    std::erase_if(report.departments,
+                  [&](const DepartmentCounts& d) { return d.department.id != *department_id; });
   }
   return report;
 }

@@ -31,7 +31,8 @@ core::Result<int64_t> MoneyField(const json& j, const char* key, const std::stri
     if (yuan < 0) return Bad(field, "金额不能为负数", "amount must not be negative");
     return yuan * 100;
   }
-  if (!it->is_string()) return Bad(field, field + " 应为金额，如 \"30万元\"", field + " must be a money string");
+  if (!it->is_string())
+    return Bad(field, field + " 应为金额，如 \"30万元\"", field + " must be a money string");
   auto fen = core::ParseMoney(it->get<std::string>(), field);
   if (!fen.ok()) return fen.error();
   if (*fen < 0) return Bad(field, "金额不能为负数", "amount must not be negative");
@@ -54,7 +55,8 @@ core::Result<int64_t> PercentField(const json& j, const std::string& field) {
       pct = -1;
     }
   }
-  if (!(pct > 0 && pct <= 100)) return Bad(field, "比例应为 0 到 100 之间的百分数", "percent must be in (0, 100]");
+  if (!(pct > 0 && pct <= 100))
+    return Bad(field, "比例应为 0 到 100 之间的百分数", "percent must be in (0, 100]");
   return static_cast<int64_t>(pct * 10000 + 0.5);
 }
 
@@ -205,7 +207,8 @@ std::string DescribeAmount(const Amount& a, const Schema& schema) {
       for (size_t i = 0; i < a.tiers.size(); ++i) {
         if (i) out += "；";
         std::string cond;
-        for (const Node* leaf : Leaves(a.tiers[i].when)) cond += (cond.empty() ? "" : "且") + Describe(*leaf, schema);
+        for (const Node* leaf : Leaves(a.tiers[i].when))
+          cond += (cond.empty() ? "" : "且") + Describe(*leaf, schema);
         out += cond + "的，" + Money(a.tiers[i].fen);
       }
       return out;

@@ -8,11 +8,10 @@
 // Money is integer fen throughout; a rate is kept in millionths so "12.5%" stays exact.
 
 #include <cstdint>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json_fwd.hpp>
 
 #include "core/date.h"
 #include "core/error.h"
@@ -30,16 +29,17 @@ struct AmountTier {
 
 struct Amount {
   AmountKind kind = AmountKind::kFixed;
-  int64_t fen = 0;                  // kFixed
-  std::string base;                 // kRate: a money attribute key
-  int64_t rate_ppm = 0;             // kRate: parts per million (10% → 100000)
-  std::optional<int64_t> cap_fen;   // kRate
-  std::vector<AmountTier> tiers;    // kTiers, first match wins
+  int64_t fen = 0;                 // kFixed
+  std::string base;                // kRate: a money attribute key
+  int64_t rate_ppm = 0;            // kRate: parts per million (10% → 100000)
+  std::optional<int64_t> cap_fen;  // kRate
+  std::vector<AmountTier> tiers;   // kTiers, first match wins
 };
 
 //! Validates the formula against the schema. Errors name the field under `field`
 //! ("amount.base", "amount.tiers[1].when").
-core::Result<Amount> ParseAmount(const nlohmann::json& j, const Schema& schema, std::string_view field = "amount");
+core::Result<Amount> ParseAmount(const nlohmann::json& j, const Schema& schema,
+                                 std::string_view field = "amount");
 //! Parses stored JSON text ("" → nullopt: the item carries no money).
 core::Result<std::optional<Amount>> ParseAmountText(const std::string& text, const Schema& schema);
 
@@ -47,7 +47,7 @@ struct Estimate {
   std::optional<int64_t> fen;  // nullopt: cannot be estimated (missing data)
   bool capped = false;         // the cap applied
   std::string missing;         // the attribute key that would allow an estimate
-  std::string text;            // "预计 30万元", "预计 48.5万元（按研发费用的10%，上限100万元）"
+  std::string text;  // "预计 30万元", "预计 48.5万元（按研发费用的10%，上限100万元）"
 };
 
 //! What this enterprise would receive. A tier whose condition is Unknown stops the search

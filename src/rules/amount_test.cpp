@@ -1,6 +1,7 @@
 #include "rules/amount.h"
 
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
 
 namespace huiqi::rules {
@@ -70,7 +71,8 @@ TEST_F(AmountTest, ErrorsNameTheField) {
   auto bad_pct = ParseAmount(json::parse(R"({"kind":"rate","base":"revenue","percent":150})"), schema_);
   ASSERT_FALSE(bad_pct.ok());
   EXPECT_EQ(bad_pct.error().field, "amount.percent");
-  auto bad_tier = ParseAmount(json::parse(R"({"kind":"tiers","tiers":[{"when":"revenu >= 1","value":"1万元"}]})"), schema_);
+  auto bad_tier = ParseAmount(
+      json::parse(R"({"kind":"tiers","tiers":[{"when":"revenu >= 1","value":"1万元"}]})"), schema_);
   ASSERT_FALSE(bad_tier.ok());
   EXPECT_EQ(bad_tier.error().field, "amount.tiers[0].when");
   auto bad_money = ParseAmount(json::parse(R"({"kind":"fixed","value":"三十万"})"), schema_);

@@ -7,19 +7,23 @@ namespace huiqi::rules {
 
 namespace {
 
-Truth Not(Truth t) {
-  return t == Truth::kUnknown ? t : (t == Truth::kTrue ? Truth::kFalse : Truth::kTrue);
-}
+Truth Not(Truth t) { return t == Truth::kUnknown ? t : (t == Truth::kTrue ? Truth::kFalse : Truth::kTrue); }
 Truth FromBool(bool b) { return b ? Truth::kTrue : Truth::kFalse; }
 
 bool Compare(int64_t a, CmpOp op, int64_t b) {
   switch (op) {
-    case CmpOp::kEq: return a == b;
-    case CmpOp::kNe: return a != b;
-    case CmpOp::kLt: return a < b;
-    case CmpOp::kLe: return a <= b;
-    case CmpOp::kGt: return a > b;
-    case CmpOp::kGe: return a >= b;
+    case CmpOp::kEq:
+      return a == b;
+    case CmpOp::kNe:
+      return a != b;
+    case CmpOp::kLt:
+      return a < b;
+    case CmpOp::kLe:
+      return a <= b;
+    case CmpOp::kGt:
+      return a > b;
+    case CmpOp::kGe:
+      return a >= b;
   }
   return false;
 }
@@ -66,11 +70,13 @@ Truth LeafTruth(const Node& n, const Facts& f, core::Date today) {
       auto value = NumberOf(n.attr, f, today);
       if (!value) return Truth::kUnknown;
       int64_t v = *value;
-      if (n.kind == NodeKind::kIn) return FromBool(std::find(n.numbers.begin(), n.numbers.end(), v) != n.numbers.end());
+      if (n.kind == NodeKind::kIn)
+        return FromBool(std::find(n.numbers.begin(), n.numbers.end(), v) != n.numbers.end());
       if (n.kind == NodeKind::kBetween) return FromBool(v >= n.number && v <= n.number2);
       return FromBool(Compare(v, n.cmp, n.number));
     }
-    default: return Truth::kUnknown;
+    default:
+      return Truth::kUnknown;
   }
 }
 
@@ -81,7 +87,8 @@ std::string ActualText(const Node& leaf, const Schema& schema, const Facts& f, c
     if (!f.tags_known) return "未提供";
     auto it = f.tags.find(n.text);
     if (it == f.tags.end()) return "无";
-    return it->second ? "已取得（" + core::Date::FromDays(*it->second).ToString() + "）" : "已取得（日期未知）";
+    return it->second ? "已取得（" + core::Date::FromDays(*it->second).ToString() + "）"
+                      : "已取得（日期未知）";
   }
   const AttributeDef* a = schema.Find(n.attr);
   if (a == nullptr) return "";
@@ -97,7 +104,8 @@ std::string ActualText(const Node& leaf, const Schema& schema, const Facts& f, c
 
 int AgeInYears(core::Date established, core::Date today) {
   int years = today.year() - established.year();
-  if (today.month() < established.month() || (today.month() == established.month() && today.day() < established.day())) {
+  if (today.month() < established.month() ||
+      (today.month() == established.month() && today.day() < established.day())) {
     --years;
   }
   return years;
@@ -131,9 +139,12 @@ Node AllOf(std::vector<Node> children, NodeKind kind) {
 }
 
 Node ExpandAge(const Node& n, core::Date today) {
-  auto eq = [&](int64_t k) { return AllOf({AgeAtLeast(k, today), NotOf(AgeAtLeast(k + 1, today))}, NodeKind::kAnd); };
+  auto eq = [&](int64_t k) {
+    return AllOf({AgeAtLeast(k, today), NotOf(AgeAtLeast(k + 1, today))}, NodeKind::kAnd);
+  };
   switch (n.kind) {
-    case NodeKind::kBetween: return AllOf({AgeAtLeast(n.number, today), NotOf(AgeAtLeast(n.number2 + 1, today))}, NodeKind::kAnd);
+    case NodeKind::kBetween:
+      return AllOf({AgeAtLeast(n.number, today), NotOf(AgeAtLeast(n.number2 + 1, today))}, NodeKind::kAnd);
     case NodeKind::kIn: {
       std::vector<Node> parts;
       for (int64_t k : n.numbers) parts.push_back(eq(k));
@@ -141,12 +152,18 @@ Node ExpandAge(const Node& n, core::Date today) {
     }
     default:
       switch (n.cmp) {
-        case CmpOp::kGe: return AgeAtLeast(n.number, today);
-        case CmpOp::kGt: return AgeAtLeast(n.number + 1, today);
-        case CmpOp::kLe: return NotOf(AgeAtLeast(n.number + 1, today));
-        case CmpOp::kLt: return NotOf(AgeAtLeast(n.number, today));
-        case CmpOp::kEq: return eq(n.number);
-        case CmpOp::kNe: return NotOf(eq(n.number));
+        case CmpOp::kGe:
+          return AgeAtLeast(n.number, today);
+        case CmpOp::kGt:
+          return AgeAtLeast(n.number + 1, today);
+        case CmpOp::kLe:
+          return NotOf(AgeAtLeast(n.number + 1, today));
+        case CmpOp::kLt:
+          return NotOf(AgeAtLeast(n.number, today));
+        case CmpOp::kEq:
+          return eq(n.number);
+        case CmpOp::kNe:
+          return NotOf(eq(n.number));
       }
   }
   return n;
@@ -180,7 +197,8 @@ bool CodeUnder(std::string_view table, std::string_view code, std::string_view p
   if (table == "industry" && !prefix.empty() && std::isalpha(static_cast<unsigned char>(prefix[0]))) {
     return !code.empty() && code[0] == prefix[0];
   }
-  if (table == "industry" && !code.empty() && std::isalpha(static_cast<unsigned char>(code[0]))) code.remove_prefix(1);
+  if (table == "industry" && !code.empty() && std::isalpha(static_cast<unsigned char>(code[0])))
+    code.remove_prefix(1);
   return code.substr(0, prefix.size()) == prefix;
 }
 
@@ -209,8 +227,10 @@ Truth EvaluateRule(const Node& n, const Facts& facts, core::Date today) {
       }
       return out;
     }
-    case NodeKind::kNot: return Not(EvaluateRule(n.children[0], facts, today));
-    default: return LeafTruth(n, facts, today);
+    case NodeKind::kNot:
+      return Not(EvaluateRule(n.children[0], facts, today));
+    default:
+      return LeafTruth(n, facts, today);
   }
 }
 

@@ -26,7 +26,8 @@ std::string_view TruthLabel(Truth t);  // 不满足, 满足, 待补充
 struct Facts {
   std::map<std::string, int64_t, std::less<>> numbers;    // int, money, percent, decimal, date, bool
   std::map<std::string, std::string, std::less<>> texts;  // code, enum
-  std::map<std::string, std::optional<int32_t>, std::less<>> tags;  // tag → day acquired (nullopt: date unknown)
+  std::map<std::string, std::optional<int32_t>, std::less<>>
+      tags;                 // tag → day acquired (nullopt: date unknown)
   bool tags_known = false;  // false: the tag list itself was never collected
 };
 

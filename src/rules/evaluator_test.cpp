@@ -53,8 +53,9 @@ TEST_F(EvaluatorTest, CodesMatchByTreeAndTagsByDate) {
 
 TEST_F(EvaluatorTest, ExplainsEachConditionWithTheEnterprisesOwnValue) {
   Facts f = Company();
-  Evaluation ev = Explain(R("region under \"3204\" and revenue >= 2000万 and rd_ratio >= 3% and not dishonest"),
-                          schema_, f, today_);
+  Evaluation ev =
+      Explain(R("region under \"3204\" and revenue >= 2000万 and rd_ratio >= 3% and not dishonest"), schema_,
+              f, today_);
   EXPECT_EQ(ev.verdict, Truth::kFalse);
   ASSERT_EQ(ev.conditions.size(), 4u);
   EXPECT_EQ(ev.failed, 1);

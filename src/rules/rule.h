@@ -37,7 +37,7 @@ std::string_view CmpSymbol(CmpOp op);  // ">=", …
 struct Node {
   NodeKind kind = NodeKind::kAnd;
   std::vector<Node> children;
-  std::string attr;                // attribute key
+  std::string attr;  // attribute key
   CmpOp cmp = CmpOp::kEq;
   bool is_text = false;            // kCompare / kIn on text values
   int64_t number = 0;              // kCompare, kBetween low

@@ -9,7 +9,8 @@ using nlohmann::json;
 namespace {
 
 core::Error Bad(const std::string& path, const std::string& what) {
-  return core::InvalidArgument(path, "rule_json", "规则结构错误（" + path + "）：" + what, "bad rule JSON at " + path + ": " + what);
+  return core::InvalidArgument(path, "rule_json", "规则结构错误（" + path + "）：" + what,
+                               "bad rule JSON at " + path + ": " + what);
 }
 
 core::Result<CmpOp> OpOf(const std::string& op) {
@@ -28,9 +29,11 @@ core::Result<Node> From(const json& j, const Schema& schema, const std::string& 
   Node n;
   if (op == "and" || op == "or") {
     n.kind = op == "and" ? NodeKind::kAnd : NodeKind::kOr;
-    if (!j.contains("args") || !j["args"].is_array() || j["args"].size() < 2) return Bad(path + ".args", "至少两个条件");
+    if (!j.contains("args") || !j["args"].is_array() || j["args"].size() < 2)
+      return Bad(path + ".args", "至少两个条件");
     for (size_t i = 0; i < j["args"].size(); ++i) {
-      HQ_ASSIGN_OR_RETURN(Node c, From(j["args"][i], schema, path + ".args[" + std::to_string(i) + "]", depth + 1));
+      HQ_ASSIGN_OR_RETURN(Node c,
+                          From(j["args"][i], schema, path + ".args[" + std::to_string(i) + "]", depth + 1));
       n.children.push_back(std::move(c));
     }
     return n;
@@ -103,15 +106,18 @@ json RuleToJson(const Node& n) {
       for (const auto& c : n.children) args.push_back(RuleToJson(c));
       return {{"op", n.kind == NodeKind::kAnd ? "and" : "or"}, {"args", args}};
     }
-    case NodeKind::kNot: return {{"op", "not"}, {"arg", RuleToJson(n.children.at(0))}};
+    case NodeKind::kNot:
+      return {{"op", "not"}, {"arg", RuleToJson(n.children.at(0))}};
     case NodeKind::kCompare:
       if (n.is_text) return {{"op", CmpSymbol(n.cmp)}, {"attr", n.attr}, {"text", n.text}};
       return {{"op", CmpSymbol(n.cmp)}, {"attr", n.attr}, {"value", n.number}};
-    case NodeKind::kUnder: return {{"op", "under"}, {"attr", n.attr}, {"code", n.text}};
+    case NodeKind::kUnder:
+      return {{"op", "under"}, {"attr", n.attr}, {"code", n.text}};
     case NodeKind::kIn:
       if (n.is_text) return {{"op", "in"}, {"attr", n.attr}, {"texts", n.texts}};
       return {{"op", "in"}, {"attr", n.attr}, {"values", n.numbers}};
-    case NodeKind::kBetween: return {{"op", "between"}, {"attr", n.attr}, {"low", n.number}, {"high", n.number2}};
+    case NodeKind::kBetween:
+      return {{"op", "between"}, {"attr", n.attr}, {"low", n.number}, {"high", n.number2}};
     case NodeKind::kHas: {
       json j = {{"op", "has"}, {"tag", n.text}};
       if (n.within_years > 0) j["within_years"] = n.within_years;

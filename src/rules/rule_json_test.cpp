@@ -1,6 +1,7 @@
 #include "rules/rule_json.h"
 
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
 
 namespace huiqi::rules {
@@ -24,7 +25,9 @@ TEST(RuleJsonTest, EveryNodeKindRoundTrips) {
 
 TEST(DescribeLinesTest, AlternativesStayOnOneLine) {
   const Schema& schema = BuiltinSchemaRef();
-  Node rule = Parse(R"(region under "3204" and (industry under "C" or industry under "I") and not dishonest)", schema).value();
+  Node rule =
+      Parse(R"(region under "3204" and (industry under "C" or industry under "I") and not dishonest)", schema)
+          .value();
   auto lines = DescribeLines(rule, schema);
   ASSERT_EQ(lines.size(), 3u);
   EXPECT_NE(lines[1].find("，或"), std::string::npos) << lines[1];
@@ -35,10 +38,14 @@ TEST(DescribeLinesTest, AlternativesStayOnOneLine) {
 
 TEST(RuleJsonTest, BadShapesNameThePath) {
   const Schema& schema = BuiltinSchemaRef();
-  auto unknown = RuleFromJson(nlohmann::json::parse(R"({"op":"and","args":[{"op":">=","attr":"revenu","value":1},{"op":"has","tag":"x"}]})"), schema);
+  auto unknown = RuleFromJson(
+      nlohmann::json::parse(
+          R"({"op":"and","args":[{"op":">=","attr":"revenu","value":1},{"op":"has","tag":"x"}]})"),
+      schema);
   ASSERT_FALSE(unknown.ok());
   EXPECT_EQ(unknown.error().field, "rule.args[0].attr");
-  auto bad_value = RuleFromJson(nlohmann::json::parse(R"({"op":">=","attr":"revenue","value":"many"})"), schema);
+  auto bad_value =
+      RuleFromJson(nlohmann::json::parse(R"({"op":">=","attr":"revenue","value":"many"})"), schema);
   ASSERT_FALSE(bad_value.ok());
   EXPECT_EQ(bad_value.error().field, "rule.value");
   EXPECT_FALSE(RuleFromJson(nlohmann::json::parse(R"({"op":"~","attr":"revenue","value":1})"), schema).ok());

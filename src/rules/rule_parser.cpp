@@ -24,14 +24,18 @@ struct Token {
 // Chinese keywords and comparators; the lexer prefers the longest match.
 const std::vector<std::string>& ChineseWords() {
   static const std::vector<std::string> words = {
-      "且", "并且", "而且", "或", "或者", "非", "不", "不是", "拥有", "具有", "具备", "属于", "位于",
-      "介于", "之间", "和", "至", "到", "年内", "以内", "近", "年", "是", "否", "为", "大于", "小于",
-      "不低于", "不少于", "不高于", "不超过", "不多于", "大于等于", "小于等于", "等于", "不等于", "超过",
-      "达到", "高于", "低于", "在"};
+      "且",     "并且",   "而且",   "或",     "或者",   "非",       "不",       "不是", "拥有",
+      "具有",   "具备",   "属于",   "位于",   "介于",   "之间",     "和",       "至",   "到",
+      "年内",   "以内",   "近",     "年",     "是",     "否",       "为",       "大于", "小于",
+      "不低于", "不少于", "不高于", "不超过", "不多于", "大于等于", "小于等于", "等于", "不等于",
+      "超过",   "达到",   "高于",   "低于",   "在"};
   return words;
 }
 
-bool IsCjk(char32_t c) { return c >= 0x2E80 && !(c >= 0xFF00 && c <= 0xFF65) && c != 0x201C && c != 0x201D && c != 0x3001 && c != 0x3010 && c != 0x3011; }
+bool IsCjk(char32_t c) {
+  return c >= 0x2E80 && !(c >= 0xFF00 && c <= 0xFF65) && c != 0x201C && c != 0x201D && c != 0x3001 &&
+         c != 0x3010 && c != 0x3011;
+}
 
 class Lexer {
  public:
@@ -78,19 +82,21 @@ class Lexer {
 
   core::Result<Token> Next() {
     for (auto [s, kind, norm] : std::initializer_list<std::tuple<std::string_view, Tok, std::string_view>>{
-             {">=", Tok::kOp, ">="}, {"<=", Tok::kOp, "<="}, {"!=", Tok::kOp, "!="}, {"==", Tok::kOp, "="},
-             {"≥", Tok::kOp, ">="},  {"≤", Tok::kOp, "<="},  {"≠", Tok::kOp, "!="}, {"＞", Tok::kOp, ">"},
-             {"＜", Tok::kOp, "<"},  {"＝", Tok::kOp, "="},  {">", Tok::kOp, ">"},  {"<", Tok::kOp, "<"},
-             {"=", Tok::kOp, "="},   {"(", Tok::kLParen, "("}, {"（", Tok::kLParen, "("}, {")", Tok::kRParen, ")"},
-             {"）", Tok::kRParen, ")"}, {"[", Tok::kLBracket, "["}, {"【", Tok::kLBracket, "["},
-             {"]", Tok::kRBracket, "]"}, {"】", Tok::kRBracket, "]"}, {",", Tok::kComma, ","},
-             {"，", Tok::kComma, ","}, {"、", Tok::kComma, ","}}) {
+             {">=", Tok::kOp, ">="},      {"<=", Tok::kOp, "<="},     {"!=", Tok::kOp, "!="},
+             {"==", Tok::kOp, "="},       {"≥", Tok::kOp, ">="},      {"≤", Tok::kOp, "<="},
+             {"≠", Tok::kOp, "!="},       {"＞", Tok::kOp, ">"},      {"＜", Tok::kOp, "<"},
+             {"＝", Tok::kOp, "="},       {">", Tok::kOp, ">"},       {"<", Tok::kOp, "<"},
+             {"=", Tok::kOp, "="},        {"(", Tok::kLParen, "("},   {"（", Tok::kLParen, "("},
+             {")", Tok::kRParen, ")"},    {"）", Tok::kRParen, ")"},  {"[", Tok::kLBracket, "["},
+             {"【", Tok::kLBracket, "["}, {"]", Tok::kRBracket, "]"}, {"】", Tok::kRBracket, "]"},
+             {",", Tok::kComma, ","},     {"，", Tok::kComma, ","},   {"、", Tok::kComma, ","}}) {
       if (Take(s)) return Token{kind, std::string(norm), 0};
     }
     if (Take("\"")) return String("\"");
     if (Take("“")) return String("”");
     char c = src_[i_];
-    if (std::isdigit(static_cast<unsigned char>(c)) || (c == '.' && i_ + 1 < src_.size() && std::isdigit(static_cast<unsigned char>(src_[i_ + 1])))) {
+    if (std::isdigit(static_cast<unsigned char>(c)) ||
+        (c == '.' && i_ + 1 < src_.size() && std::isdigit(static_cast<unsigned char>(src_[i_ + 1])))) {
       return Number();
     }
     if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
@@ -102,8 +108,9 @@ class Lexer {
     }
     auto cps = DecodeUtf8(src_.substr(i_, 4));
     if (!cps.empty() && IsCjk(cps[0])) return ChineseWord();
-    return Error("无法识别的字符“" + std::string(src_.substr(i_, cps.empty() ? 1 : EncodeUtf8(cps[0]).size())) + "”",
-                 "unexpected character");
+    return Error(
+        "无法识别的字符“" + std::string(src_.substr(i_, cps.empty() ? 1 : EncodeUtf8(cps[0]).size())) + "”",
+        "unexpected character");
   }
 
   core::Result<Token> String(std::string_view close) {
@@ -116,7 +123,8 @@ class Lexer {
 
   core::Result<Token> Number() {
     std::string n;
-    while (i_ < src_.size() && (std::isdigit(static_cast<unsigned char>(src_[i_])) || src_[i_] == '.')) n += src_[i_++];
+    while (i_ < src_.size() && (std::isdigit(static_cast<unsigned char>(src_[i_])) || src_[i_] == '.'))
+      n += src_[i_++];
     for (std::string_view suffix : {"万元", "亿元", "万", "亿", "元", "%", "％"}) {
       if (Take(suffix)) {
         n += suffix == "％" ? std::string("%") : std::string(suffix);
@@ -142,8 +150,8 @@ class Lexer {
       auto cps = DecodeUtf8(src_.substr(i_, 4));
       if (cps.empty() || !IsCjk(cps[0])) break;
       bool known = i_ > start && std::any_of(words_.begin(), words_.end(), [&](const std::string& w) {
-        return src_.substr(i_, w.size()) == w;
-      });
+                     return src_.substr(i_, w.size()) == w;
+                   });
       if (known) break;
       i_ += EncodeUtf8(cps[0]).size();
     }
@@ -151,8 +159,8 @@ class Lexer {
   }
 
   core::Error Error(std::string zh, std::string en) {
-    core::Error e = core::InvalidArgument("rule", "rule_syntax",
-                                          "第 " + std::to_string(i_ + 1) + " 个字节处" + zh, en);
+    core::Error e =
+        core::InvalidArgument("rule", "rule_syntax", "第 " + std::to_string(i_ + 1) + " 个字节处" + zh, en);
     e.position = static_cast<int>(i_);
     return e;
   }
@@ -204,7 +212,8 @@ class Parser {
 
   core::Result<Node> Run() {
     HQ_ASSIGN_OR_RETURN(Node n, Or());
-    if (Peek().kind != Tok::kEnd) return Err(Peek(), "rule_syntax", "多余的内容“" + Peek().text + "”", "unexpected trailing input");
+    if (Peek().kind != Tok::kEnd)
+      return Err(Peek(), "rule_syntax", "多余的内容“" + Peek().text + "”", "unexpected trailing input");
     return n;
   }
 
@@ -214,7 +223,8 @@ class Parser {
 
   core::Error Err(const Token& at, std::string code, std::string zh, std::string en) {
     std::string where = at.kind == Tok::kEnd ? "规则末尾" : "第 " + std::to_string(at.pos + 1) + " 个字节处";
-    core::Error e = core::InvalidArgument("rule", std::move(code), where + "：" + zh, en + " at " + std::to_string(at.pos));
+    core::Error e = core::InvalidArgument("rule", std::move(code), where + "：" + zh,
+                                          en + " at " + std::to_string(at.pos));
     e.position = at.pos;
     return e;
   }
@@ -290,7 +300,8 @@ class Parser {
     int pos = Advance().pos;
     const Token& tag = Peek();
     if (tag.kind != Tok::kString || tag.text.empty()) {
-      return Err(tag, "rule_syntax", "“拥有/has”后应为带引号的标签名，如 \"高新技术企业\"", "expected a quoted tag after has");
+      return Err(tag, "rule_syntax", "“拥有/has”后应为带引号的标签名，如 \"高新技术企业\"",
+                 "expected a quoted tag after has");
     }
     Node n{NodeKind::kHas};
     n.attr = "tags";
@@ -324,9 +335,10 @@ class Parser {
       hint += (hint.empty() ? "" : "、") + std::string("“") + s->label + "”(" + s->key + ")";
       hint_en += (hint_en.empty() ? "" : ", ") + s->key;
     }
-    return Err(t, "rule_unknown_attribute",
-               "未知属性“" + t.text + "”" + (hint.empty() ? "" : "，是否指 " + hint + "？"),
-               "unknown attribute '" + t.text + "'" + (hint_en.empty() ? "" : "; did you mean " + hint_en + "?"));
+    return Err(
+        t, "rule_unknown_attribute",
+        "未知属性“" + t.text + "”" + (hint.empty() ? "" : "，是否指 " + hint + "？"),
+        "unknown attribute '" + t.text + "'" + (hint_en.empty() ? "" : "; did you mean " + hint_en + "?"));
   }
 
   std::optional<CmpOp> Comparator() {
@@ -354,13 +366,15 @@ class Parser {
     n.attr = attr->key;
     n.position = at.pos;
     if (attr->type == AttrType::kTagSet) {
-      return Err(at, "rule_type", "标签请用 has \"标签名\"（拥有 \"标签名\"）表达", "use has \"tag\" for tags");
+      return Err(at, "rule_type", "标签请用 has \"标签名\"（拥有 \"标签名\"）表达",
+                 "use has \"tag\" for tags");
     }
     const Token& next = Peek();
     if (IsWord(next, {"under", "属于", "位于", "在"}) && Peek(1).kind == Tok::kString) {
       Advance();
       if (attr->type != AttrType::kCode) {
-        return Err(next, "rule_type", "“" + attr->label + "”不是代码类属性，不能用 under/属于", "under needs a code attribute");
+        return Err(next, "rule_type", "“" + attr->label + "”不是代码类属性，不能用 under/属于",
+                   "under needs a code attribute");
       }
       n.kind = NodeKind::kUnder;
       HQ_ASSIGN_OR_RETURN(n.text, CodeValue(*attr, Advance()));
@@ -398,17 +412,20 @@ class Parser {
     bool ok = true;
     if (attr.code_table == "region") {
       ok = t.text.size() % 2 == 0 && t.text.size() <= 6 &&
-           std::all_of(t.text.begin(), t.text.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+           std::all_of(t.text.begin(), t.text.end(),
+                       [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
     } else if (attr.code_table == "industry") {
       bool section = t.text.size() == 1 && t.text[0] >= 'A' && t.text[0] <= 'T';
       bool digits = t.text.size() >= 2 && t.text.size() <= 4 &&
-                    std::all_of(t.text.begin(), t.text.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+                    std::all_of(t.text.begin(), t.text.end(),
+                                [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
       ok = section || digits;
     }
     if (!ok) {
       return Err(t, "rule_value",
-                 attr.code_table == "region" ? "行政区划代码应为 2、4 或 6 位数字（如 \"3204\" 或 \"320400\"）"
-                                             : "行业代码应为门类字母 A–T 或 2–4 位数字",
+                 attr.code_table == "region"
+                     ? "行政区划代码应为 2、4 或 6 位数字（如 \"3204\" 或 \"320400\"）"
+                     : "行业代码应为门类字母 A–T 或 2–4 位数字",
                  "malformed code");
     }
     return NormalizeCodePrefix(attr.code_table, t.text);
@@ -416,7 +433,8 @@ class Parser {
 
   core::Result<int64_t> NumberValue(const AttributeDef& attr, const Token& t) {
     auto bad = [&](std::string why) {
-      return Err(t, "rule_value", "“" + attr.label + "”的取值“" + t.text + "”无效：" + why, "bad value for " + attr.key);
+      return Err(t, "rule_value", "“" + attr.label + "”的取值“" + t.text + "”无效：" + why,
+                 "bad value for " + attr.key);
     };
     if (attr.type == AttrType::kDate) {
       if (t.kind != Tok::kString) return bad("日期应写成 \"YYYY-MM-DD\"");
@@ -470,7 +488,8 @@ class Parser {
     const Token& v = Advance();
     if (attr.type == AttrType::kEnum || attr.type == AttrType::kCode) {
       if (n.cmp != CmpOp::kEq && n.cmp != CmpOp::kNe) {
-        return Err(op_tok, "rule_type", "“" + attr.label + "”只能比较等于或不等于", "only = and != apply to " + attr.key);
+        return Err(op_tok, "rule_type", "“" + attr.label + "”只能比较等于或不等于",
+                   "only = and != apply to " + attr.key);
       }
       n.is_text = true;
       if (attr.type == AttrType::kCode) {
@@ -494,7 +513,8 @@ class Parser {
     if (std::find(attr.enum_values.begin(), attr.enum_values.end(), t.text) == attr.enum_values.end()) {
       std::string all;
       for (const auto& e : attr.enum_values) all += (all.empty() ? "" : "、") + e;
-      return Err(t, "rule_value", "“" + attr.label + "”没有取值“" + t.text + "”，可选：" + all, "unknown enum value");
+      return Err(t, "rule_value", "“" + attr.label + "”没有取值“" + t.text + "”，可选：" + all,
+                 "unknown enum value");
     }
     return t.text;
   }
@@ -531,7 +551,8 @@ class Parser {
   core::Result<Node> Between(const AttributeDef& attr, Node n) {
     n.kind = NodeKind::kBetween;
     if (attr.type == AttrType::kEnum || attr.type == AttrType::kCode || attr.type == AttrType::kBool) {
-      return Err(Peek(), "rule_type", "“" + attr.label + "”不能用 between", "between needs a numeric attribute");
+      return Err(Peek(), "rule_type", "“" + attr.label + "”不能用 between",
+                 "between needs a numeric attribute");
     }
     HQ_ASSIGN_OR_RETURN(n.number, NumberValue(attr, Advance()));
     if (!IsWord(Peek(), {"and", "和", "至", "到", "且"})) {

@@ -16,15 +16,17 @@ class RuleParserTest : public ::testing::Test {
 };
 
 TEST_F(RuleParserTest, ParsesTheEnglishFormAndPrintsItCanonically) {
-  Node n = MustParse(R"(region under "320400" and industry under "C" and employees >= 10 and revenue >= 2000万 and has "高新技术企业" within 3 years and not dishonest)");
+  Node n = MustParse(
+      R"(region under "320400" and industry under "C" and employees >= 10 and revenue >= 2000万 and has "高新技术企业" within 3 years and not dishonest)");
   ASSERT_EQ(n.kind, NodeKind::kAnd);
   ASSERT_EQ(n.children.size(), 6u);
-  EXPECT_EQ(n.children[0].text, "3204");              // region normalised to its prefix
-  EXPECT_EQ(n.children[3].number, 2000'0000'00LL);    // 2000万元 in fen
+  EXPECT_EQ(n.children[0].text, "3204");            // region normalised to its prefix
+  EXPECT_EQ(n.children[3].number, 2000'0000'00LL);  // 2000万元 in fen
   EXPECT_EQ(n.children[4].within_years, 3);
   EXPECT_EQ(n.children[5].kind, NodeKind::kNot);
-  EXPECT_EQ(Print(n, schema_),
-            R"(region under "3204" and industry under "C" and employees >= 10 and revenue >= 2000万 and has "高新技术企业" within 3 years and not dishonest)");
+  EXPECT_EQ(
+      Print(n, schema_),
+      R"(region under "3204" and industry under "C" and employees >= 10 and revenue >= 2000万 and has "高新技术企业" within 3 years and not dishonest)");
 }
 
 TEST_F(RuleParserTest, ChineseLabelsAndConnectivesMeanTheSame) {
@@ -112,7 +114,8 @@ TEST_F(RuleParserTest, SyntaxAndTypeErrorsSayWhere) {
 }
 
 TEST_F(RuleParserTest, DescribesEachConditionInPlainChinese) {
-  Node n = MustParse(R"(region under "320400" and revenue >= 2000万 and employees >= 10 and has "高新技术企业" within 3 years and not dishonest and rd_ratio >= 3.5%)");
+  Node n = MustParse(
+      R"(region under "320400" and revenue >= 2000万 and employees >= 10 and has "高新技术企业" within 3 years and not dishonest and rd_ratio >= 3.5%)");
   auto namer = [](std::string_view table, std::string_view code) -> std::string {
     return table == "region" && code == "3204" ? "常州市" : "";
   };

@@ -38,12 +38,18 @@ bool NeedsParens(const Node& child, NodeKind parent) {
 
 std::string CmpWords(CmpOp op) {
   switch (op) {
-    case CmpOp::kGe: return "不低于";
-    case CmpOp::kGt: return "高于";
-    case CmpOp::kLe: return "不高于";
-    case CmpOp::kLt: return "低于";
-    case CmpOp::kEq: return "为";
-    case CmpOp::kNe: return "不为";
+    case CmpOp::kGe:
+      return "不低于";
+    case CmpOp::kGt:
+      return "高于";
+    case CmpOp::kLe:
+      return "不高于";
+    case CmpOp::kLt:
+      return "低于";
+    case CmpOp::kEq:
+      return "为";
+    case CmpOp::kNe:
+      return "不为";
   }
   return "为";
 }
@@ -57,20 +63,26 @@ std::string CodeName(const AttributeDef& a, std::string_view code, const CodeNam
 
 std::string_view CmpSymbol(CmpOp op) {
   switch (op) {
-    case CmpOp::kEq: return "=";
-    case CmpOp::kNe: return "!=";
-    case CmpOp::kLt: return "<";
-    case CmpOp::kLe: return "<=";
-    case CmpOp::kGt: return ">";
-    case CmpOp::kGe: return ">=";
+    case CmpOp::kEq:
+      return "=";
+    case CmpOp::kNe:
+      return "!=";
+    case CmpOp::kLt:
+      return "<";
+    case CmpOp::kLe:
+      return "<=";
+    case CmpOp::kGt:
+      return ">";
+    case CmpOp::kGe:
+      return ">=";
   }
   return "=";
 }
 
 bool Node::operator==(const Node& o) const {
   return kind == o.kind && children == o.children && attr == o.attr && cmp == o.cmp && is_text == o.is_text &&
-         number == o.number && number2 == o.number2 && text == o.text && texts == o.texts && numbers == o.numbers &&
-         within_years == o.within_years;
+         number == o.number && number2 == o.number2 && text == o.text && texts == o.texts &&
+         numbers == o.numbers && within_years == o.within_years;
 }
 
 std::string FormatValue(AttrType type, int64_t v) {
@@ -82,22 +94,33 @@ std::string FormatValue(AttrType type, int64_t v) {
       if (yuan != 0 && yuan % 10000 == 0) return std::to_string(yuan / 10000) + "万";
       return std::to_string(yuan);
     }
-    case AttrType::kPercent: return Scaled(v, 2) + "%";
-    case AttrType::kDecimal: return Scaled(v, 4);
-    case AttrType::kDate: return Quote(core::Date::FromDays(static_cast<int32_t>(v)).ToString());
-    case AttrType::kBool: return v != 0 ? "true" : "false";
-    default: return std::to_string(v);
+    case AttrType::kPercent:
+      return Scaled(v, 2) + "%";
+    case AttrType::kDecimal:
+      return Scaled(v, 4);
+    case AttrType::kDate:
+      return Quote(core::Date::FromDays(static_cast<int32_t>(v)).ToString());
+    case AttrType::kBool:
+      return v != 0 ? "true" : "false";
+    default:
+      return std::to_string(v);
   }
 }
 
 std::string HumanValue(const AttributeDef& attr, int64_t v) {
   switch (attr.type) {
-    case AttrType::kMoney: return core::FormatMoneyCompact(v);
-    case AttrType::kPercent: return Scaled(v, 2) + "%";
-    case AttrType::kDecimal: return Scaled(v, 4) + attr.unit;
-    case AttrType::kDate: return core::Date::FromDays(static_cast<int32_t>(v)).ToString();
-    case AttrType::kBool: return v != 0 ? "是" : "否";
-    default: return std::to_string(v) + attr.unit;
+    case AttrType::kMoney:
+      return core::FormatMoneyCompact(v);
+    case AttrType::kPercent:
+      return Scaled(v, 2) + "%";
+    case AttrType::kDecimal:
+      return Scaled(v, 4) + attr.unit;
+    case AttrType::kDate:
+      return core::Date::FromDays(static_cast<int32_t>(v)).ToString();
+    case AttrType::kBool:
+      return v != 0 ? "是" : "否";
+    default:
+      return std::to_string(v) + attr.unit;
   }
 }
 
@@ -123,8 +146,10 @@ std::string Print(const Node& n, const Schema& schema) {
     }
     case NodeKind::kCompare:
       if (type == AttrType::kBool && n.cmp == CmpOp::kEq && n.number == 1) return n.attr;
-      return n.attr + " " + std::string(CmpSymbol(n.cmp)) + " " + (n.is_text ? Quote(n.text) : FormatValue(type, n.number));
-    case NodeKind::kUnder: return n.attr + " under " + Quote(n.text);
+      return n.attr + " " + std::string(CmpSymbol(n.cmp)) + " " +
+             (n.is_text ? Quote(n.text) : FormatValue(type, n.number));
+    case NodeKind::kUnder:
+      return n.attr + " under " + Quote(n.text);
     case NodeKind::kIn: {
       std::string out = n.attr + " in [";
       for (size_t i = 0; i < (n.is_text ? n.texts.size() : n.numbers.size()); ++i) {
@@ -136,7 +161,8 @@ std::string Print(const Node& n, const Schema& schema) {
     case NodeKind::kBetween:
       return n.attr + " between " + FormatValue(type, n.number) + " and " + FormatValue(type, n.number2);
     case NodeKind::kHas:
-      return "has " + Quote(n.text) + (n.within_years > 0 ? " within " + std::to_string(n.within_years) + " years" : "");
+      return "has " + Quote(n.text) +
+             (n.within_years > 0 ? " within " + std::to_string(n.within_years) + " years" : "");
   }
   return "";
 }
@@ -145,7 +171,8 @@ std::string Describe(const Node& n, const Schema& schema, const CodeNamer& namer
   if (n.kind == NodeKind::kNot) {
     const Node& c = n.children[0];
     const AttributeDef* a = schema.Find(c.attr);
-    if (c.kind == NodeKind::kCompare && a && a->type == AttrType::kBool && c.number == 1 && c.cmp == CmpOp::kEq) {
+    if (c.kind == NodeKind::kCompare && a && a->type == AttrType::kBool && c.number == 1 &&
+        c.cmp == CmpOp::kEq) {
       return "不是" + a->label;
     }
     if (c.kind == NodeKind::kHas) return "不具有“" + c.text + "”";
@@ -167,20 +194,23 @@ std::string Describe(const Node& n, const Schema& schema, const CodeNamer& namer
       if (a->type == AttrType::kCode) return a->label + CmpWords(n.cmp) + CodeName(*a, n.text, namer);
       if (n.is_text) return a->label + CmpWords(n.cmp) + "“" + n.text + "”";
       return a->label + CmpWords(n.cmp) + HumanValue(*a, n.number);
-    case NodeKind::kUnder: return a->label + "位于" + CodeName(*a, n.text, namer);
+    case NodeKind::kUnder:
+      return a->label + "位于" + CodeName(*a, n.text, namer);
     case NodeKind::kIn: {
       std::string items;
       size_t count = n.is_text ? n.texts.size() : n.numbers.size();
       for (size_t i = 0; i < count; ++i) {
         if (i > 0) items += (i + 1 == count) ? "或" : "、";
-        items += n.is_text ? (a->type == AttrType::kCode ? CodeName(*a, n.texts[i], namer) : "“" + n.texts[i] + "”")
-                           : HumanValue(*a, n.numbers[i]);
+        items += n.is_text
+                     ? (a->type == AttrType::kCode ? CodeName(*a, n.texts[i], namer) : "“" + n.texts[i] + "”")
+                     : HumanValue(*a, n.numbers[i]);
       }
       return a->label + "为" + items;
     }
     case NodeKind::kBetween:
       return a->label + "在" + HumanValue(*a, n.number) + "至" + HumanValue(*a, n.number2) + "之间";
-    default: return Print(n, schema);
+    default:
+      return Print(n, schema);
   }
 }
 
@@ -188,7 +218,8 @@ namespace {
 
 std::string DescribeGroup(const Node& n, const Schema& schema, const CodeNamer& namer, bool nested) {
   if (n.IsLeaf() || (n.kind == NodeKind::kNot && n.children[0].IsLeaf())) return Describe(n, schema, namer);
-  if (n.kind == NodeKind::kNot) return "不满足：（" + DescribeGroup(n.children[0], schema, namer, false) + "）";
+  if (n.kind == NodeKind::kNot)
+    return "不满足：（" + DescribeGroup(n.children[0], schema, namer, false) + "）";
   std::string sep = n.kind == NodeKind::kAnd ? "，且" : "，或";
   std::string out;
   for (const auto& c : n.children) {
@@ -232,8 +263,10 @@ CodeNamer ReferenceNamer(const core::ReferenceData& ref) {
       return e ? e->name : "";
     }
     std::string c(code);
-    if (c.size() >= 3 && std::isalpha(static_cast<unsigned char>(c[0]))) c = c.substr(1, 2);  // C3411 → 34
-    else if (c.size() > 2) return "";  // a group or class code in a rule: the tables stop at divisions
+    if (c.size() >= 3 && std::isalpha(static_cast<unsigned char>(c[0])))
+      c = c.substr(1, 2);  // C3411 → 34
+    else if (c.size() > 2)
+      return "";  // a group or class code in a rule: the tables stop at divisions
     const core::CodeEntry* e = ref.industries().Find(c);
     return e ? e->name : "";
   };

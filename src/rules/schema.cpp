@@ -6,27 +6,36 @@ namespace huiqi::rules {
 
 std::string_view AttrTypeCode(AttrType t) {
   switch (t) {
-    case AttrType::kInt: return "int";
-    case AttrType::kDecimal: return "decimal";
-    case AttrType::kMoney: return "money";
-    case AttrType::kPercent: return "percent";
-    case AttrType::kDate: return "date";
-    case AttrType::kCode: return "code";
-    case AttrType::kEnum: return "enum";
-    case AttrType::kBool: return "bool";
-    case AttrType::kTagSet: return "tags";
+    case AttrType::kInt:
+      return "int";
+    case AttrType::kDecimal:
+      return "decimal";
+    case AttrType::kMoney:
+      return "money";
+    case AttrType::kPercent:
+      return "percent";
+    case AttrType::kDate:
+      return "date";
+    case AttrType::kCode:
+      return "code";
+    case AttrType::kEnum:
+      return "enum";
+    case AttrType::kBool:
+      return "bool";
+    case AttrType::kTagSet:
+      return "tags";
   }
   return "int";
 }
 
 core::Result<AttrType> ParseAttrType(std::string_view code) {
-  for (AttrType t : {AttrType::kInt, AttrType::kDecimal, AttrType::kMoney, AttrType::kPercent, AttrType::kDate,
-                     AttrType::kCode, AttrType::kEnum, AttrType::kBool, AttrType::kTagSet}) {
+  for (AttrType t : {AttrType::kInt, AttrType::kDecimal, AttrType::kMoney, AttrType::kPercent,
+                     AttrType::kDate, AttrType::kCode, AttrType::kEnum, AttrType::kBool, AttrType::kTagSet}) {
     if (AttrTypeCode(t) == code) return t;
   }
-  return core::InvalidArgument("type", "invalid_enum",
-                               "类型应为 int、decimal、money、percent、date、code、enum、bool、tags 之一",
-                               "type must be one of int, decimal, money, percent, date, code, enum, bool, tags");
+  return core::InvalidArgument(
+      "type", "invalid_enum", "类型应为 int、decimal、money、percent、date、code、enum、bool、tags 之一",
+      "type must be one of int, decimal, money, percent, date, code, enum, bool, tags");
 }
 
 std::vector<char32_t> DecodeUtf8(std::string_view s) {
@@ -35,7 +44,8 @@ std::vector<char32_t> DecodeUtf8(std::string_view s) {
     unsigned char c = static_cast<unsigned char>(s[i]);
     int len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
     char32_t cp = len == 1 ? c : len == 2 ? (c & 0x1f) : len == 3 ? (c & 0x0f) : (c & 0x07);
-    for (int k = 1; k < len && i + k < s.size(); ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3f);
+    for (int k = 1; k < len && i + k < s.size(); ++k)
+      cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3f);
     out.push_back(cp);
     i += static_cast<size_t>(len);
   }
@@ -106,7 +116,8 @@ core::Status Schema::Add(AttributeDef def) {
   bool ident = !def.key.empty() && !std::isdigit(static_cast<unsigned char>(def.key[0]));
   for (char c : def.key) ident = ident && (std::isalnum(static_cast<unsigned char>(c)) || c == '_');
   if (!ident) {
-    return core::InvalidArgument("key", "invalid_attribute_key", "属性键只能包含字母、数字和下划线，且不能以数字开头",
+    return core::InvalidArgument("key", "invalid_attribute_key",
+                                 "属性键只能包含字母、数字和下划线，且不能以数字开头",
                                  "attribute key must be an ASCII identifier");
   }
   std::vector<std::string> names = def.aliases;
@@ -144,9 +155,11 @@ std::vector<const AttributeDef*> Schema::Suggest(std::string_view name, size_t m
     names.push_back(a.key);
     names.push_back(a.label);
     for (const auto& n : names) {
-      double d = static_cast<double>(EditDistance(name, n)) / static_cast<double>(std::max(len, DecodeUtf8(n).size()));
+      double d = static_cast<double>(EditDistance(name, n)) /
+                 static_cast<double>(std::max(len, DecodeUtf8(n).size()));
       // A name that contains the typed text (or the reverse) is a strong hint.
-      if (n.find(name) != std::string::npos || std::string_view(name).find(n) != std::string_view::npos) d *= 0.5;
+      if (n.find(name) != std::string::npos || std::string_view(name).find(n) != std::string_view::npos)
+        d *= 0.5;
       best = std::min(best, d);
     }
     if (best <= 0.6) scored.emplace_back(best, &a);
@@ -176,9 +189,15 @@ Schema BuiltinSchema() {
   };
   add({"region", "注册地", T::kCode, "", "region", {}, {"地区", "所在地", "区域"}, "市场监管"});
   add({"industry", "行业", T::kCode, "", "industry", {}, {"所属行业", "国民经济行业"}, "市场监管"});
-  add({"registration_type", "登记注册类型", T::kEnum, "", "",
-       {"有限责任公司", "股份有限公司", "个人独资企业", "合伙企业", "外商投资企业", "个体工商户", "农民专业合作社", "其他"},
-       {"企业类型"}, "市场监管"});
+  add({"registration_type",
+       "登记注册类型",
+       T::kEnum,
+       "",
+       "",
+       {"有限责任公司", "股份有限公司", "个人独资企业", "合伙企业", "外商投资企业", "个体工商户",
+        "农民专业合作社", "其他"},
+       {"企业类型"},
+       "市场监管"});
   add({"established_on", "成立日期", T::kDate, "", "", {}, {"注册日期"}, "市场监管"});
   add({"registered_capital", "注册资本", T::kMoney, "元", "", {}, {}, "市场监管"});
   add({"employees", "从业人数", T::kInt, "人", "", {}, {"职工人数", "员工人数", "参保人数"}, "人社"});
@@ -189,7 +208,14 @@ Schema BuiltinSchema() {
   add({"rd_ratio", "研发费用占比", T::kPercent, "%", "", {}, {"研发投入占比", "研发强度"}, "税务"});
   add({"tax_paid", "纳税额", T::kMoney, "元", "", {}, {"上年纳税额", "税收贡献"}, "税务"});
   add({"export_value", "出口额", T::kMoney, "元", "", {}, {"出口总额"}, "海关"});
-  add({"tax_credit_grade", "纳税信用等级", T::kEnum, "", "", {"A", "B", "M", "C", "D"}, {"纳税信用"}, "税务"});
+  add({"tax_credit_grade",
+       "纳税信用等级",
+       T::kEnum,
+       "",
+       "",
+       {"A", "B", "M", "C", "D"},
+       {"纳税信用"},
+       "税务"});
   add({"dishonest", "失信被执行人", T::kBool, "", "", {}, {"失信"}, "法院"});
   add({"tags", "资质标签", T::kTagSet, "", "", {}, {"标签", "资质"}, "各部门"});
   add({"age", "成立年限", T::kInt, "年", "", {}, {"企业年龄", "成立年数"}, "计算", true});

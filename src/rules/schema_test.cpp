@@ -1,8 +1,8 @@
 #include "rules/schema.h"
 
-#include <thread>
-
 #include <gtest/gtest.h>
+
+#include <thread>
 
 #include "rules/rule.h"
 

@@ -32,7 +32,8 @@ Truth Value(const Node& n, const std::vector<Truth>& outcomes, size_t first) {
   return out;
 }
 
-void Mark(const Node& n, const std::vector<Truth>& outcomes, size_t first, bool not_needed, std::vector<bool>& out) {
+void Mark(const Node& n, const std::vector<Truth>& outcomes, size_t first, bool not_needed,
+          std::vector<bool>& out) {
   if (IsLeafLike(n)) {
     if (first < out.size()) out[first] = not_needed;
     return;

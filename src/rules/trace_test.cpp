@@ -7,8 +7,11 @@ namespace {
 
 TEST(NotNeededTest, BranchesOfAHoldingOrAreNotNeeded) {
   const Schema& schema = BuiltinSchemaRef();
-  Node rule = Parse(R"(region under "3204" and (industry under "C" or industry under "I" or industry under "M") and not dishonest)",
-                    schema).value();
+  Node rule =
+      Parse(
+          R"(region under "3204" and (industry under "C" or industry under "I" or industry under "M") and not dishonest)",
+          schema)
+          .value();
   using T = Truth;
   auto marks = NotNeeded(rule, {T::kTrue, T::kTrue, T::kFalse, T::kFalse, T::kTrue});
   EXPECT_EQ(marks, (std::vector<bool>{false, false, true, true, false}));

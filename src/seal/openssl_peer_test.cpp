@@ -2,10 +2,10 @@
 // is taken apart by a small TLV walker written here, not by the module's ASN.1 templates.
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 
 #include <cstdio>
 #include <fstream>
-#include <sys/wait.h>
 
 #include "seal/seal_test_fixture.h"
 
@@ -14,7 +14,8 @@ namespace {
 
 using testing::SealTest;
 
-constexpr store::Statement kSealKey{"test.peer_seal_key", "SELECT private_key_pem FROM department_seals WHERE id = ?"};
+constexpr store::Statement kSealKey{"test.peer_seal_key",
+                                    "SELECT private_key_pem FROM department_seals WHERE id = ?"};
 
 struct Output {
   int status = -1;
@@ -122,12 +123,13 @@ TEST_P(OpenSslPeerTest, OpenSslVerifiesTheCertificatesSignaturesAndDigest) {
   Write(Path("tbs.sig"), BitStringOctets(sig_parts[3]));
   Write(Path("info.der"), seal_parts[0]);
   Write(Path("info.sig"), BitStringOctets(seal_parts[3]));
-  ASSERT_EQ(Shell("openssl x509 -pubkey -noout -in " + Path("dept.pem") + " -out " + Path("dept.pub")).status, 0);
+  ASSERT_EQ(Shell("openssl x509 -pubkey -noout -in " + Path("dept.pem") + " -out " + Path("dept.pub")).status,
+            0);
   ASSERT_EQ(Shell("openssl x509 -pubkey -noout -in " + Path("ca.pem") + " -out " + Path("ca.pub")).status, 0);
 
   auto dgst_verify = [&](const char* pub, const char* sig, const char* file, const std::string& distid) {
-    return Shell("openssl dgst -sm3 -verify " + Path(pub) + " -sigopt distid:" + distid + " -signature " + Path(sig) +
-               " " + Path(file));
+    return Shell("openssl dgst -sm3 -verify " + Path(pub) + " -sigopt distid:" + distid + " -signature " +
+                 Path(sig) + " " + Path(file));
   };
   Output tbs_ok = dgst_verify("dept.pub", "tbs.sig", "tbs.der", "1234567812345678");
   EXPECT_NE(tbs_ok.text.find("Verified OK"), std::string::npos) << tbs_ok.text;
@@ -156,19 +158,22 @@ TEST_P(OpenSslPeerTest, OpenSslVerifiesTheCertificatesSignaturesAndDigest) {
 TEST_P(OpenSslPeerTest, TheStoredKeyIsPbes2AndOpensOnlyWithThePassphrase) {
   DepartmentSeal seal = IssueKjj();
   std::string pem = db_->ReadValue<std::string>([&](store::Session& s) -> core::Result<std::string> {
-                          HQ_ASSIGN_OR_RETURN(auto r, s.QueryOne(kSealKey, {seal.id}, "", ""));
-                          return r.Text("private_key_pem");
-                        }).value();
+                         HQ_ASSIGN_OR_RETURN(auto r, s.QueryOne(kSealKey, {seal.id}, "", ""));
+                         return r.Text("private_key_pem");
+                       })
+                        .value();
   Write(Path("key.pem"), pem);
   Output params = Shell("openssl asn1parse -in " + Path("key.pem"));
   EXPECT_NE(params.text.find("PBES2"), std::string::npos) << params.text;
   EXPECT_NE(params.text.find("PBKDF2"), std::string::npos);
   EXPECT_NE(params.text.find("hmacWithSHA256"), std::string::npos);
   EXPECT_NE(params.text.find("aes-256-cbc"), std::string::npos);
-  Output right = Shell("openssl pkey -in " + Path("key.pem") + " -passin pass:" + testing::kPassphrase + " -pubout");
+  Output right =
+      Shell("openssl pkey -in " + Path("key.pem") + " -passin pass:" + testing::kPassphrase + " -pubout");
   EXPECT_EQ(right.status, 0) << right.text;
   // The key's public half is the certificate's.
-  Output cert_pub = Shell("openssl x509 -pubkey -noout -in /dev/stdin <<'EOF'\n" + seal.certificate_pem + "EOF");
+  Output cert_pub =
+      Shell("openssl x509 -pubkey -noout -in /dev/stdin <<'EOF'\n" + seal.certificate_pem + "EOF");
   EXPECT_EQ(right.text, cert_pub.text);
   Output wrong = Shell("openssl pkey -in " + Path("key.pem") + " -passin pass:not-the-passphrase -noout");
   EXPECT_NE(wrong.status, 0) << wrong.text;

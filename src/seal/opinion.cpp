@@ -50,7 +50,8 @@ std::string CanonicalOpinion(const ReviewOpinion& o) {
 }
 
 std::string OpinionPropertyInfo(const ReviewOpinion& o) {
-  return "huiqi-opinion-v1;application=" + std::to_string(o.application_id) + ";stage=" + PercentEncode(o.stage);
+  return "huiqi-opinion-v1;application=" + std::to_string(o.application_id) +
+         ";stage=" + PercentEncode(o.stage);
 }
 
 }  // namespace huiqi::seal

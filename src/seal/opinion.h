@@ -13,10 +13,10 @@ namespace huiqi::seal {
 
 struct ReviewOpinion {
   int64_t application_id = 0;
-  std::string stage;      // the workflow stage, e.g. "department_review"
-  std::string decision;   // e.g. "approve", "reject", "return"
-  std::string text;       // the opinion as written (UTF-8)
-  std::string reviewer;   // the reviewer's login
+  std::string stage;     // the workflow stage, e.g. "department_review"
+  std::string decision;  // e.g. "approve", "reject", "return"
+  std::string text;      // the opinion as written (UTF-8)
+  std::string reviewer;  // the reviewer's login
   core::TimePoint reviewed_at;
   std::vector<std::string> material_hashes;  // "sm3:<hex>" / "sha256:<hex>" of each material seen
 };

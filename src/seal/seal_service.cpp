@@ -49,17 +49,22 @@ Status SealOptions::Validate() const {
     return core::InvalidArgument(std::string("seal.") + field, "out_of_range", zh, en);
   };
   if (!key_passphrase.empty() && key_passphrase.size() < 12) {
-    return bad("key_passphrase", "印章私钥口令至少 12 个字符", "key passphrase must be at least 12 characters");
+    return bad("key_passphrase", "印章私钥口令至少 12 个字符",
+               "key passphrase must be at least 12 characters");
   }
-  if (kdf_iterations < 10000) return bad("kdf_iterations", "PBKDF2 迭代次数至少 10000", "kdf_iterations < 10000");
+  if (kdf_iterations < 10000)
+    return bad("kdf_iterations", "PBKDF2 迭代次数至少 10000", "kdf_iterations < 10000");
   if (ca_validity_days < 1 || ca_validity_days > 36500) {
     return bad("ca_validity_days", "CA 有效期应为 1–36500 天", "ca_validity_days out of 1..36500");
   }
   if (seal_validity_days < 1 || seal_validity_days > ca_validity_days) {
-    return bad("seal_validity_days", "印章有效期应为 1 天至 CA 有效期", "seal_validity_days out of 1..ca_validity_days");
+    return bad("seal_validity_days", "印章有效期应为 1 天至 CA 有效期",
+               "seal_validity_days out of 1..ca_validity_days");
   }
-  if (ca_name.empty() || ca_organization.empty()) return bad("ca_name", "CA 名称不能为空", "CA name is empty");
-  if (vendor_id.empty() || !IsAscii(vendor_id)) return bad("vendor_id", "厂商标识须为 ASCII", "vendor_id must be ASCII");
+  if (ca_name.empty() || ca_organization.empty())
+    return bad("ca_name", "CA 名称不能为空", "CA name is empty");
+  if (vendor_id.empty() || !IsAscii(vendor_id))
+    return bad("vendor_id", "厂商标识须为 ASCII", "vendor_id must be ASCII");
   return core::Ok();
 }
 
@@ -75,18 +80,26 @@ const VerifyStep* VerifyReport::FirstFailure() const {
 nlohmann::json ReportJson(const VerifyReport& r) {
   auto status = [](StepStatus s) -> std::pair<const char*, const char*> {
     switch (s) {
-      case StepStatus::kPassed: return {"passed", "通过"};
-      case StepStatus::kFailed: return {"failed", "未通过"};
-      case StepStatus::kSkipped: return {"skipped", "未执行"};
-      case StepStatus::kAbsent: return {"absent", "无此项"};
+      case StepStatus::kPassed:
+        return {"passed", "通过"};
+      case StepStatus::kFailed:
+        return {"failed", "未通过"};
+      case StepStatus::kSkipped:
+        return {"skipped", "未执行"};
+      case StepStatus::kAbsent:
+        return {"absent", "无此项"};
     }
     return {"skipped", "未执行"};
   };
   nlohmann::json steps = nlohmann::json::array();
   for (const auto& s : r.steps) {
     auto [code, label] = status(s.status);
-    steps.push_back({{"step", s.standard_step}, {"code", s.code}, {"title", s.title}, {"status", code},
-                     {"status_label", label}, {"message", s.message}});
+    steps.push_back({{"step", s.standard_step},
+                     {"code", s.code},
+                     {"title", s.title},
+                     {"status", code},
+                     {"status_label", label},
+                     {"message", s.message}});
   }
   const VerifyStep* failed = r.FirstFailure();
   return {{"ok", r.ok},
@@ -127,11 +140,13 @@ Result<std::optional<CaInfo>> ActiveCaInfo(store::Database& db) {
 }
 
 Result<LoadedCa> LoadCa(store::Database& db, std::string_view passphrase) {
-  auto row = db.ReadValue<std::optional<store::Row>>([](store::Session& s) { return s.QueryOptional(d::kActiveCa); });
+  auto row = db.ReadValue<std::optional<store::Row>>(
+      [](store::Session& s) { return s.QueryOptional(d::kActiveCa); });
   if (!row.ok()) return row.error();
   if (!row->has_value()) {
     return core::MakeError(core::ErrorKind::kFailedPrecondition, "seal_no_ca",
-                           "尚未建立电子印章 CA，请先运行 huiqi seal keygen", "no seal CA yet: run `huiqi seal keygen`");
+                           "尚未建立电子印章 CA，请先运行 huiqi seal keygen",
+                           "no seal CA yet: run `huiqi seal keygen`");
   }
   const store::Row& r = **row;
   HQ_ASSIGN_OR_RETURN(auto cert, d::CertFromPem(r.Text("certificate_pem")));
@@ -149,8 +164,10 @@ Result<CaInfo> SealService::EnsureCa(const audit::Actor& actor, bool* created) {
   HQ_ASSIGN_OR_RETURN(auto key, d::GenerateSm2Key());
   core::TimePoint now = d::TruncateToSeconds(clock_.Now());
   d::CertSubject subject{options_.ca_name, options_.ca_organization};
-  HQ_ASSIGN_OR_RETURN(auto cert, d::MakeCaCertificate(key.get(), subject, now, Days(now, options_.ca_validity_days)));
-  HQ_ASSIGN_OR_RETURN(auto key_pem, d::EncryptPrivateKey(key.get(), options_.key_passphrase, options_.kdf_iterations));
+  HQ_ASSIGN_OR_RETURN(auto cert,
+                      d::MakeCaCertificate(key.get(), subject, now, Days(now, options_.ca_validity_days)));
+  HQ_ASSIGN_OR_RETURN(auto key_pem,
+                      d::EncryptPrivateKey(key.get(), options_.key_passphrase, options_.kdf_iterations));
   CaInfo ca{0,
             "C=CN, O=" + subject.organization + ", CN=" + subject.common_name,
             d::SerialHex(cert.get()),
@@ -160,12 +177,15 @@ Result<CaInfo> SealService::EnsureCa(const audit::Actor& actor, bool* created) {
             core::FormatTimestamp(now)};
   auto inserted = db_.WriteValue<CaInfo>([&](store::Session& s) -> Result<CaInfo> {
     HQ_ASSIGN_OR_RETURN(auto row, s.QueryOne(d::kInsertCa,
-                                             {ca.subject, ca.serial, ca.certificate_pem, key_pem, ca.valid_from,
-                                              ca.valid_to, ca.created_at},
+                                             {ca.subject, ca.serial, ca.certificate_pem, key_pem,
+                                              ca.valid_from, ca.valid_to, ca.created_at},
                                              "电子印章 CA", "seal CA"));
     ca.id = row.Int("id");
-    HQ_RETURN_IF_ERROR(audit::Record(s, clock_, actor, "seal.ca_create", "seal_ca", std::to_string(ca.id), nullptr,
-                                     {{"subject", ca.subject}, {"serial", ca.serial}, {"valid_from", ca.valid_from},
+    HQ_RETURN_IF_ERROR(audit::Record(s, clock_, actor, "seal.ca_create", "seal_ca", std::to_string(ca.id),
+                                     nullptr,
+                                     {{"subject", ca.subject},
+                                      {"serial", ca.serial},
+                                      {"valid_from", ca.valid_from},
                                       {"valid_to", ca.valid_to}}));
     return ca;
   });
@@ -187,7 +207,8 @@ Status CheckNewSeal(const NewSeal& n) {
     return core::InvalidArgument("department_id", "required", "请指定部门", "department_id is required");
   }
   if (n.department_code.empty() || n.department_name.empty()) {
-    return core::InvalidArgument("department", "required", "部门编码和名称不能为空", "department code and name are required");
+    return core::InvalidArgument("department", "required", "部门编码和名称不能为空",
+                                 "department code and name are required");
   }
   if (!n.image_png.empty()) HQ_RETURN_IF_ERROR(d::CheckPng(n.image_png));
   return core::Ok();
@@ -207,11 +228,12 @@ Result<std::string> MakeSeal(const LoadedCa& ca, X509* cert, const NewSeal& n, c
   info.picture = std::move(image);
   HQ_ASSIGN_OR_RETURN(std::string info_der, d::EncodeSealInfo(info));
   HQ_ASSIGN_OR_RETURN(std::string signed_value, d::Sm2Sign(ca.key.get(), info_der));
-  return d::EncodeSeal(
-      d::Seal{std::move(info), d::CertToDer(ca.cert.get()), std::string(d::kSm2WithSm3Oid), std::move(signed_value), ""});
+  return d::EncodeSeal(d::Seal{std::move(info), d::CertToDer(ca.cert.get()), std::string(d::kSm2WithSm3Oid),
+                               std::move(signed_value), ""});
 }
 
-Result<SealMaterial> BuildSeal(const LoadedCa& ca, const NewSeal& n, const SealOptions& options, core::TimePoint now) {
+Result<SealMaterial> BuildSeal(const LoadedCa& ca, const NewSeal& n, const SealOptions& options,
+                               core::TimePoint now) {
   HQ_ASSIGN_OR_RETURN(auto key, d::GenerateSm2Key());
   core::TimePoint not_after = std::min(Days(now, options.seal_validity_days), d::NotAfter(ca.cert.get()));
   HQ_ASSIGN_OR_RETURN(auto cert, d::IssueCertificate(ca.cert.get(), ca.key.get(), key.get(),
@@ -229,12 +251,14 @@ Result<SealMaterial> BuildSeal(const LoadedCa& ca, const NewSeal& n, const SealO
   s.valid_from = core::FormatTimestamp(d::NotBefore(cert.get()));
   s.valid_to = core::FormatTimestamp(not_after);
   s.created_at = core::FormatTimestamp(now);
-  HQ_ASSIGN_OR_RETURN(m.private_key_pem, d::EncryptPrivateKey(key.get(), options.key_passphrase, options.kdf_iterations));
+  HQ_ASSIGN_OR_RETURN(m.private_key_pem,
+                      d::EncryptPrivateKey(key.get(), options.key_passphrase, options.kdf_iterations));
   return m;
 }
 
 core::Error AlreadyHasSeal() {
-  return core::MakeError(core::ErrorKind::kConflict, "seal_exists", "该部门已有有效的电子印章，请先吊销后再重新制发",
+  return core::MakeError(core::ErrorKind::kConflict, "seal_exists",
+                         "该部门已有有效的电子印章，请先吊销后再重新制发",
                          "the department already has an active seal; revoke it first", "department_id");
 }
 
@@ -249,15 +273,15 @@ Result<DepartmentSeal> SealService::IssueDepartmentSeal(const audit::Actor& acto
   auto out = db_.WriteValue<DepartmentSeal>([&](store::Session& tx) -> Result<DepartmentSeal> {
     HQ_ASSIGN_OR_RETURN(auto active, tx.QueryOptional(d::kActiveSealOf, {s.department_id}));
     if (active) return AlreadyHasSeal();
-    HQ_ASSIGN_OR_RETURN(auto row, tx.QueryOne(d::kInsertSeal,
-                                              {s.department_id, ca.info.id, s.department_code, s.department_name,
-                                               s.serial, s.es_id, s.certificate_pem, m.private_key_pem,
-                                               d::Base64(s.image_png), d::Base64(s.seal_der), s.valid_from,
-                                               s.valid_to, s.created_at},
-                                              "电子印章", "seal"));
+    HQ_ASSIGN_OR_RETURN(
+        auto row, tx.QueryOne(d::kInsertSeal,
+                              {s.department_id, ca.info.id, s.department_code, s.department_name, s.serial,
+                               s.es_id, s.certificate_pem, m.private_key_pem, d::Base64(s.image_png),
+                               d::Base64(s.seal_der), s.valid_from, s.valid_to, s.created_at},
+                              "电子印章", "seal"));
     s.id = row.Int("id");
-    HQ_RETURN_IF_ERROR(audit::Record(tx, clock_, actor, "seal.issue", "department_seal", std::to_string(s.id), nullptr,
-                                     d::SealAuditJson(s)));
+    HQ_RETURN_IF_ERROR(audit::Record(tx, clock_, actor, "seal.issue", "department_seal", std::to_string(s.id),
+                                     nullptr, d::SealAuditJson(s)));
     return s;
   });
   // A concurrent issue for the same department loses on the one-active-seal index.
@@ -274,7 +298,8 @@ Result<DepartmentSeal> SealService::ActiveSeal(int64_t department_id) {
   });
 }
 
-Result<DepartmentSeal> SealService::Revoke(const audit::Actor& actor, int64_t seal_id, std::string_view reason) {
+Result<DepartmentSeal> SealService::Revoke(const audit::Actor& actor, int64_t seal_id,
+                                           std::string_view reason) {
   if (reason.empty()) {
     return core::InvalidArgument("reason", "required", "请填写吊销原因", "a revocation reason is required");
   }
@@ -291,8 +316,9 @@ Result<DepartmentSeal> SealService::Revoke(const audit::Actor& actor, int64_t se
     after.status = SealStatus::kRevoked;
     after.revoked_at = at;
     after.revocation_reason = std::string(reason);
-    HQ_RETURN_IF_ERROR(audit::Record(tx, clock_, actor, "seal.revoke", "department_seal", std::to_string(seal_id),
-                                     d::SealAuditJson(before.seal), d::SealAuditJson(after)));
+    HQ_RETURN_IF_ERROR(audit::Record(tx, clock_, actor, "seal.revoke", "department_seal",
+                                     std::to_string(seal_id), d::SealAuditJson(before.seal),
+                                     d::SealAuditJson(after)));
     return after;
   });
 }
@@ -322,9 +348,11 @@ Status CheckUsable(const DepartmentSeal& s, core::TimePoint now) {
 
 }  // namespace
 
-Result<SignedData> SealService::Sign(int64_t department_id, std::string_view data, std::string_view property_info) {
+Result<SignedData> SealService::Sign(int64_t department_id, std::string_view data,
+                                     std::string_view property_info) {
   if (property_info.size() > kMaxPropertyInfo || !IsAscii(property_info)) {
-    return core::InvalidArgument("property_info", "bad_property_info", "签章属性信息须为不超过 512 字节的 ASCII 文本",
+    return core::InvalidArgument("property_info", "bad_property_info",
+                                 "签章属性信息须为不超过 512 字节的 ASCII 文本",
                                  "property_info must be printable ASCII, at most 512 bytes");
   }
   HQ_RETURN_IF_ERROR(RequirePassphrase());
@@ -344,8 +372,9 @@ Result<SignedData> SealService::Sign(int64_t department_id, std::string_view dat
   sig.cert = d::CertToDer(cert.get());
   sig.alg_oid = std::string(d::kSm2WithSm3Oid);
   HQ_ASSIGN_OR_RETURN(std::string der, d::EncodeSignature(sig));
-  return SignedData{std::move(der),  row.seal.id, department_id, row.seal.serial, row.seal.es_id,
-                    core::FormatTimestamp(now), audit::Sm3Hex(data)};
+  return SignedData{std::move(der),     row.seal.id,    department_id,
+                    row.seal.serial,    row.seal.es_id, core::FormatTimestamp(now),
+                    audit::Sm3Hex(data)};
 }
 
 Result<VerifyReport> SealService::Verify(std::string_view signature_der, std::string_view data) {
@@ -370,9 +399,10 @@ Result<VerifyReport> SealService::Verify(std::string_view signature_der, std::st
           if (!row) return std::optional<d::Registration>();
           HQ_ASSIGN_OR_RETURN(auto r, d::SealOf(*row));
           HQ_ASSIGN_OR_RETURN(auto cert, d::CertFromPem(r.seal.certificate_pem));
-          return std::optional<d::Registration>(d::Registration{
-              r.seal.id, r.seal.department_id, r.seal.status == SealStatus::kRevoked, r.seal.revoked_at.value_or(""),
-              r.seal.revocation_reason, d::CertToDer(cert.get()), r.seal.seal_der});
+          return std::optional<d::Registration>(
+              d::Registration{r.seal.id, r.seal.department_id, r.seal.status == SealStatus::kRevoked,
+                              r.seal.revoked_at.value_or(""), r.seal.revocation_reason,
+                              d::CertToDer(cert.get()), r.seal.seal_der});
         });
   };
   return d::VerifySignature(signature_der, data, anchors, lookup, clock_.Now());

@@ -10,12 +10,11 @@
 // SealOptions::key_passphrase. Authorization (who may issue, revoke or sign) is the caller's.
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "audit/audit_log.h"
 #include "core/date.h"
@@ -24,13 +23,13 @@
 namespace huiqi::seal {
 
 struct SealOptions {
-  std::string key_passphrase;             // encrypts every stored private key; "" = verify only
-  int kdf_iterations = 100000;            // PBKDF2 iterations for a key stored from now on (≥ 10000)
-  int ca_validity_days = 3650;            // the platform CA's certificate
-  int seal_validity_days = 730;           // a department seal and its certificate (≤ the CA's)
-  std::string ca_name = "惠企平台电子印章测试CA";  // CN of the CA (also the seal maker)
+  std::string key_passphrase;    // encrypts every stored private key; "" = verify only
+  int kdf_iterations = 100000;   // PBKDF2 iterations for a key stored from now on (≥ 10000)
+  int ca_validity_days = 3650;   // the platform CA's certificate
+  int seal_validity_days = 730;  // a department seal and its certificate (≤ the CA's)
+  std::string ca_name = "惠企平台电子印章测试CA";    // CN of the CA (also the seal maker)
   std::string ca_organization = "惠企政策直达平台";  // O of the CA
-  std::string vendor_id = "HUIQI";        // SES_Header.Vid (ASCII)
+  std::string vendor_id = "HUIQI";                   // SES_Header.Vid (ASCII)
 
   //! kInvalidArgument naming the first bad field ("seal.<name>").
   core::Status Validate() const;
@@ -38,9 +37,9 @@ struct SealOptions {
 
 struct CaInfo {
   int64_t id = 0;
-  std::string subject;          // one line, e.g. "C=CN, O=…, CN=…"
-  std::string serial;           // upper-case hex
-  std::string certificate_pem;  // the trust anchor; public
+  std::string subject;                           // one line, e.g. "C=CN, O=…, CN=…"
+  std::string serial;                            // upper-case hex
+  std::string certificate_pem;                   // the trust anchor; public
   std::string valid_from, valid_to, created_at;  // ISO-8601 +08:00
 };
 
@@ -51,11 +50,11 @@ struct DepartmentSeal {
   int64_t id = 0;
   int64_t department_id = 0;
   std::string department_code, department_name;  // as in the certificate (O, CN)
-  std::string serial;           // the certificate's serial, upper-case hex
-  std::string es_id;            // SES_SealInfo.esID
-  std::string certificate_pem;  // public
-  std::string image_png;        // SES_ESPictrueInfo.data
-  std::string seal_der;         // SESeal
+  std::string serial;                            // the certificate's serial, upper-case hex
+  std::string es_id;                             // SES_SealInfo.esID
+  std::string certificate_pem;                   // public
+  std::string image_png;                         // SES_ESPictrueInfo.data
+  std::string seal_der;                          // SESeal
   SealStatus status = SealStatus::kActive;
   std::string valid_from, valid_to, created_at;
   std::optional<std::string> revoked_at;
@@ -85,7 +84,7 @@ struct VerifyStep {
   int standard_step = 0;  // the GB/T 38540 verification step it belongs to, 1–8
   std::string title;      // 中文
   StepStatus status = StepStatus::kSkipped;
-  std::string message;    // 中文: what was found
+  std::string message;  // 中文: what was found
 };
 
 struct VerifyReport {
@@ -93,7 +92,7 @@ struct VerifyReport {
   std::vector<VerifyStep> steps;
   std::optional<int64_t> department_id;          // when the certificate is registered here
   std::string department_code, department_name;  // from the signer certificate
-  std::string signed_at;                          // timeInfo as the signer declared it
+  std::string signed_at;                         // timeInfo as the signer declared it
   std::string es_id, cert_serial;
   //! The first failed step, or null.
   const VerifyStep* FirstFailure() const;

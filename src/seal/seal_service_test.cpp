@@ -1,7 +1,6 @@
 #include "seal/seal_service.h"
 
 #include <gtest/gtest.h>
-
 #include <openssl/bio.h>
 #include <openssl/pem.h>
 
@@ -22,15 +21,17 @@ using testing::SealTest;
 constexpr store::Statement kStoredKeys{
     "test.stored_keys",
     "SELECT private_key_pem FROM seal_ca UNION ALL SELECT private_key_pem FROM department_seals"};
-constexpr store::Statement kSealKey{"test.seal_key", "SELECT private_key_pem FROM department_seals WHERE id = ?"};
+constexpr store::Statement kSealKey{"test.seal_key",
+                                    "SELECT private_key_pem FROM department_seals WHERE id = ?"};
 
 std::vector<std::string> StoredKeys(store::Database& db) {
-  return db.ReadValue<std::vector<std::string>>([](store::Session& s) -> core::Result<std::vector<std::string>> {
-             HQ_ASSIGN_OR_RETURN(auto rows, s.Query(kStoredKeys));
-             std::vector<std::string> out;
-             for (const auto& r : rows) out.push_back(r.Text("private_key_pem"));
-             return out;
-           })
+  return db
+      .ReadValue<std::vector<std::string>>([](store::Session& s) -> core::Result<std::vector<std::string>> {
+        HQ_ASSIGN_OR_RETURN(auto rows, s.Query(kStoredKeys));
+        std::vector<std::string> out;
+        for (const auto& r : rows) out.push_back(r.Text("private_key_pem"));
+        return out;
+      })
       .value();
 }
 
@@ -139,9 +140,10 @@ TEST_P(SealTest, AnotherDepartmentsKeyCannotUseThisSeal) {
   DepartmentSeal swj = Issue(swj_, "CZ-SWJ", "常州市商务局");
   // SWJ's key and certificate over KJJ's seal: the signature itself is sound, the seal is not theirs.
   std::string pem = db_->ReadValue<std::string>([&](store::Session& s) -> core::Result<std::string> {
-                          HQ_ASSIGN_OR_RETURN(auto r, s.QueryOne(kSealKey, {swj.id}, "", ""));
-                          return r.Text("private_key_pem");
-                        }).value();
+                         HQ_ASSIGN_OR_RETURN(auto r, s.QueryOne(kSealKey, {swj.id}, "", ""));
+                         return r.Text("private_key_pem");
+                       })
+                        .value();
   auto key = detail::DecryptPrivateKey(pem, testing::kPassphrase).value();
   auto cert = detail::CertFromPem(swj.certificate_pem).value();
   std::string bytes = "意见：同意";
@@ -208,8 +210,10 @@ TEST_P(SealTest, ConcurrentRevocationsHaveOneWinner) {
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&] {
       auto r = svc_->Revoke(actor_, seal.id, "并发吊销");
-      if (r.ok()) ++won;
-      else if (r.error().kind == ErrorKind::kConflict) ++conflict;
+      if (r.ok())
+        ++won;
+      else if (r.error().kind == ErrorKind::kConflict)
+        ++conflict;
     });
   }
   for (auto& t : threads) t.join();
@@ -265,7 +269,8 @@ TEST_P(SealTest, PrivateKeysAreStoredEncryptedAndNeedThePassphrase) {
     ASSERT_TRUE(key.ok());
     // No line of the plaintext key's PEM body appears in what is stored.
     std::string plain = PlainPem(key->get());
-    for (size_t pos = plain.find('\n') + 1, end; (end = plain.find('\n', pos)) != std::string::npos; pos = end + 1) {
+    for (size_t pos = plain.find('\n') + 1, end; (end = plain.find('\n', pos)) != std::string::npos;
+         pos = end + 1) {
       std::string line = plain.substr(pos, end - pos);
       if (line.rfind("-----", 0) == 0) continue;
       EXPECT_EQ(pem.find(line), std::string::npos);
@@ -306,7 +311,8 @@ TEST_P(SealTest, PropertyInfoMustBeAscii) {
   EXPECT_TRUE(svc_->Sign(kjj_, "x", "huiqi-opinion-v1;application=1").ok());
 }
 
-INSTANTIATE_TEST_SUITE_P(All, SealTest, ::testing::ValuesIn(huiqi::testing::Backends()), huiqi::testing::PrintBackend());
+INSTANTIATE_TEST_SUITE_P(All, SealTest, ::testing::ValuesIn(huiqi::testing::Backends()),
+                         huiqi::testing::PrintBackend());
 
 }  // namespace
 }  // namespace huiqi::seal

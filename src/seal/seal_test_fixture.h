@@ -14,10 +14,10 @@
 namespace huiqi::seal::testing {
 
 inline constexpr char kPassphrase[] = "test-seal-passphrase-2026";
-inline constexpr store::Statement kInsertDepartment{
-    "test.insert_department",
-    "INSERT INTO departments (code, name, level, created_at) VALUES (?, ?, 'municipal', '2026-01-01T00:00:00+08:00') "
-    "RETURNING id"};
+inline constexpr store::Statement kInsertDepartment{"test.insert_department",
+                                                    "INSERT INTO departments (code, name, level, created_at) "
+                                                    "VALUES (?, ?, 'municipal', '2026-01-01T00:00:00+08:00') "
+                                                    "RETURNING id"};
 
 inline SealOptions TestOptions(std::string passphrase = kPassphrase) {
   SealOptions o;

@@ -69,7 +69,9 @@ size_t Length(std::string_view s) {
 
 namespace {
 
-bool IsAsciiAlnum(char32_t c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool IsAsciiAlnum(char32_t c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
 
 // Full-width ASCII (U+FF01–FF5E) to ASCII, ideographic space to space, Latin to lower case.
 char32_t Fold(char32_t c) {
@@ -160,7 +162,8 @@ struct Analyzer::Impl {
 
   std::vector<std::string> IcuWords(std::string_view han) {
     std::vector<std::string> out;
-    icu::UnicodeString us = icu::UnicodeString::fromUTF8(icu::StringPiece(han.data(), static_cast<int32_t>(han.size())));
+    icu::UnicodeString us =
+        icu::UnicodeString::fromUTF8(icu::StringPiece(han.data(), static_cast<int32_t>(han.size())));
     std::lock_guard lock(icu_mu);
     words->setText(us);
     int32_t start = words->first();
@@ -195,7 +198,8 @@ struct Analyzer::Impl {
     size_t n = offs.size() - 1, gap = 0, i = 0;
     auto flush = [&](size_t to) {
       if (to > gap) {
-        for (auto& w : IcuWords(run.substr(offs[gap], offs[to] - offs[gap]))) out.push_back({std::move(w), true, false});
+        for (auto& w : IcuWords(run.substr(offs[gap], offs[to] - offs[gap])))
+          out.push_back({std::move(w), true, false});
       }
     };
     while (i < n) {
@@ -225,7 +229,8 @@ core::Result<std::unique_ptr<Analyzer>> Analyzer::Create(const AnalyzerOptions& 
   auto impl = std::make_unique<Impl>();
   impl->opencc = opencc_open(options.opencc_config.c_str());
   if (impl->opencc == reinterpret_cast<opencc_t>(-1)) {
-    return core::MakeError(core::ErrorKind::kUnavailable, "opencc", "无法加载繁简转换配置 " + options.opencc_config,
+    return core::MakeError(core::ErrorKind::kUnavailable, "opencc",
+                           "无法加载繁简转换配置 " + options.opencc_config,
                            "cannot open OpenCC config " + options.opencc_config);
   }
   UErrorCode status = U_ZERO_ERROR;
@@ -335,7 +340,8 @@ std::vector<std::string> Analyzer::Expansions(std::string_view q) const {
     const std::string& key = group.front();
     if (utf8::Length(key) < 2 || q.find(key) == std::string_view::npos) continue;
     for (const auto& t : group) {
-      if (q.find(t) == std::string_view::npos && std::find(out.begin(), out.end(), t) == out.end()) out.push_back(t);
+      if (q.find(t) == std::string_view::npos && std::find(out.begin(), out.end(), t) == out.end())
+        out.push_back(t);
     }
   }
   return out;
@@ -344,7 +350,8 @@ std::vector<std::string> Analyzer::Expansions(std::string_view q) const {
 std::vector<std::string> Analyzer::LexiconWithPrefix(std::string_view prefix, size_t limit) const {
   std::vector<std::string> out;
   const auto& v = impl_->sorted_terms;
-  for (auto it = std::lower_bound(v.begin(), v.end(), prefix); it != v.end() && it->starts_with(prefix); ++it) {
+  for (auto it = std::lower_bound(v.begin(), v.end(), prefix); it != v.end() && it->starts_with(prefix);
+       ++it) {
     if (*it != prefix) out.push_back(*it);
   }
   std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.size() < b.size(); });

@@ -23,16 +23,16 @@
 namespace huiqi::search {
 
 struct AnalyzerOptions {
-  std::string lexicon_path;               // one term per line, '#' comments; missing file = none
-  std::string synonyms_path;              // "term<TAB>synonym,synonym…" per line; missing = none
-  std::string opencc_config = "t2s.json"; // an OpenCC config name or path
-  std::vector<std::string> extra_terms;   // more lexicon terms (tag names, item names)
+  std::string lexicon_path;                // one term per line, '#' comments; missing file = none
+  std::string synonyms_path;               // "term<TAB>synonym,synonym…" per line; missing = none
+  std::string opencc_config = "t2s.json";  // an OpenCC config name or path
+  std::vector<std::string> extra_terms;    // more lexicon terms (tag names, item names)
 };
 
 struct Token {
-  std::string text;     // normalised
-  bool han = false;     // Han characters (else Latin letters or digits)
-  bool lexicon = false; // a lexicon term
+  std::string text;      // normalised
+  bool han = false;      // Han characters (else Latin letters or digits)
+  bool lexicon = false;  // a lexicon term
 };
 
 class Analyzer {

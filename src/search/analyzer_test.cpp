@@ -16,13 +16,16 @@ std::vector<std::string> Texts(const std::vector<Token>& tokens) {
   return out;
 }
 
-bool Has(const std::vector<std::string>& v, const std::string& s) { return std::find(v.begin(), v.end(), s) != v.end(); }
+bool Has(const std::vector<std::string>& v, const std::string& s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
 
 class AnalyzerTest : public ::testing::Test {
  protected:
   void SetUp() override {
     std::string dir = testing::TempDir();
-    std::ofstream(dir + "/lexicon.txt") << "# test lexicon\n高新技术企业\n专精特新\n研发费用加计扣除\n小巨人\n";
+    std::ofstream(dir + "/lexicon.txt")
+        << "# test lexicon\n高新技术企业\n专精特新\n研发费用加计扣除\n小巨人\n";
     std::ofstream(dir + "/synonyms.tsv") << "高企\t高新技术企业\n研发\t研究开发\n";
     AnalyzerOptions o;
     o.lexicon_path = dir + "/lexicon.txt";

@@ -1,7 +1,8 @@
 // The relevance set (tests/search/relevance.tsv: query TAB expected key TAB note) over the demo
-// content (a note beginning "repealed" runs the query with include_repealed): the expected policy or item must rank in the top 3 for at least 90% of the queries
-// and in the top 10 for all (issue 5). Prints recall@3 and MRR for each query mode — words,
-// bigrams, both — so the choice of the default can be checked against the numbers.
+// content (a note beginning "repealed" runs the query with include_repealed): the expected policy or item
+// must rank in the top 3 for at least 90% of the queries and in the top 10 for all (issue 5). Prints recall@3
+// and MRR for each query mode — words, bigrams, both — so the choice of the default can be checked against
+// the numbers.
 
 #include <gtest/gtest.h>
 
@@ -71,8 +72,8 @@ class RelevanceTest : public testing_support::SearchFixture {
       if (rank >= 1 && rank <= 3) ++s.top3;
       if (rank >= 1) ++s.top10, s.mrr += 1.0 / rank;
       if (rank == 0 || rank > 3) {
-        s.misses.push_back(c.query + " → " + c.key + " rank " + (rank ? std::to_string(rank) : ">10") + " (top: " +
-                           top + ")");
+        s.misses.push_back(c.query + " → " + c.key + " rank " + (rank ? std::to_string(rank) : ">10") +
+                           " (top: " + top + ")");
       }
     }
     s.mrr /= static_cast<double>(cases.size());
@@ -90,9 +91,10 @@ TEST_P(RelevanceTest, DemoQueriesRankTheExpectedDocument) {
   Score both;
   for (const auto& [mode, name] : modes) {
     Score s = Run(cases, mode);
-    std::cout << "[relevance " << testing::BackendName(GetParam()) << "] mode=" << name << " queries=" << cases.size()
-              << " recall@3=" << std::fixed << std::setprecision(3) << double(s.top3) / cases.size()
-              << " recall@10=" << double(s.top10) / cases.size() << " MRR=" << s.mrr << "\n";
+    std::cout << "[relevance " << testing::BackendName(GetParam()) << "] mode=" << name
+              << " queries=" << cases.size() << " recall@3=" << std::fixed << std::setprecision(3)
+              << double(s.top3) / cases.size() << " recall@10=" << double(s.top10) / cases.size()
+              << " MRR=" << s.mrr << "\n";
     if (mode == QueryMode::kWordsAndBigrams) both = s;
   }
   for (const auto& m : both.misses) std::cout << "  not in top 3: " << m << "\n";
@@ -100,7 +102,8 @@ TEST_P(RelevanceTest, DemoQueriesRankTheExpectedDocument) {
   EXPECT_EQ(both.top10, static_cast<int>(cases.size())) << "every query must rank its document in the top 10";
 }
 
-INSTANTIATE_TEST_SUITE_P(All, RelevanceTest, ::testing::ValuesIn(testing::Backends()), testing::PrintBackend());
+INSTANTIATE_TEST_SUITE_P(All, RelevanceTest, ::testing::ValuesIn(testing::Backends()),
+                         testing::PrintBackend());
 
 }  // namespace
 }  // namespace huiqi::search

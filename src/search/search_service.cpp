@@ -6,9 +6,8 @@
 #include <filesystem>
 #include <map>
 #include <mutex>
-#include <set>
-
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "audit/audit_log.h"
 #include "search/detail/query.h"
@@ -78,7 +77,8 @@ struct SearchService::Impl {
       return core::Ok();
     } catch (const Xapian::DatabaseLockError& e) {
       return core::MakeError(core::ErrorKind::kUnavailable, "search_index_locked",
-                             "检索索引正被另一个进程使用（服务是否在运行？）", "search index locked: " + e.get_msg());
+                             "检索索引正被另一个进程使用（服务是否在运行？）",
+                             "search index locked: " + e.get_msg());
     } catch (const Xapian::Error& e) {
       return IndexError(e);
     }
@@ -100,7 +100,8 @@ struct SearchService::Impl {
   // here: published items of a lineage whose current version is published or repealed, the
   // latter indexed as repealed so include_repealed still finds them.
   static bool IndexableItems(const policy::Policy& current) {
-    return current.status == policy::PolicyStatus::kPublished || current.status == policy::PolicyStatus::kRepealed;
+    return current.status == policy::PolicyStatus::kPublished ||
+           current.status == policy::PolicyStatus::kRepealed;
   }
 
   static std::vector<policy::Item> PublishedOnly(std::vector<policy::Item> items) {
@@ -118,7 +119,8 @@ struct SearchService::Impl {
     }
     HQ_ASSIGN_OR_RETURN(auto all, policies->ItemsOfPolicy(&reader, id));
     bool current = all.empty() || all.front().policy_id == p->id;
-    std::vector<policy::Item> items = IndexableItems(*p) ? PublishedOnly(std::move(all)) : std::vector<policy::Item>{};
+    std::vector<policy::Item> items =
+        IndexableItems(*p) ? PublishedOnly(std::move(all)) : std::vector<policy::Item>{};
     detail::ReplacePolicy(d, *analyzer, *p, items);
     if (current) {
       detail::ReplaceLineageItems(d, *analyzer, p->root_id, items, *p);
@@ -213,7 +215,8 @@ struct SearchService::Impl {
 SearchService::SearchService(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 SearchService::~SearchService() = default;
 
-Result<std::unique_ptr<SearchService>> SearchService::Open(store::Database* db, policy::PolicyService* policies,
+Result<std::unique_ptr<SearchService>> SearchService::Open(store::Database* db,
+                                                           policy::PolicyService* policies,
                                                            const SearchOptions& options) {
   if (options.index_dir.empty()) {
     return core::InvalidArgument("index_dir", "required", "请指定检索索引目录", "index_dir is required");
@@ -263,7 +266,8 @@ Result<ReindexReport> SearchService::Reindex(const Progress& progress) {
     for (size_t i = 0; i < ids.size(); ++i) {
       HQ_RETURN_IF_ERROR(m.IndexPolicyFromStore(fresh, ids[i], &report.items));
       ++report.policies;
-      if (progress && (i % 200 == 0 || i + 1 == ids.size())) progress(static_cast<int64_t>(i + 1), ids.size());
+      if (progress && (i % 200 == 0 || i + 1 == ids.size()))
+        progress(static_cast<int64_t>(i + 1), ids.size());
     }
     m.Stamp(fresh, watermark);
     fresh.commit();
@@ -303,7 +307,8 @@ Result<SearchResult> SearchService::Search(const SearchQuery& q) {
     return core::InvalidArgument("page", "invalid_number", "page 应为正整数", "page out of range");
   }
   if (q.page_size < 1 || q.page_size > 100) {
-    return core::InvalidArgument("page_size", "invalid_number", "page_size 应为 1–100", "page_size out of range");
+    return core::InvalidArgument("page_size", "invalid_number", "page_size 应为 1–100",
+                                 "page_size out of range");
   }
   if (q.q.size() > 1000) return core::InvalidArgument("q", "too_long", "检索词过长", "query too long");
   // A failed catch-up leaves the index as it was: answering from it beats failing the search.
@@ -356,7 +361,8 @@ Result<std::vector<std::string>> SearchService::Suggest(std::string_view text, i
   std::vector<std::string> out;
   if (norm.empty()) return out;
   auto add = [&](const std::string& s) {
-    if (static_cast<int>(out.size()) < limit && s != norm && std::find(out.begin(), out.end(), s) == out.end()) {
+    if (static_cast<int>(out.size()) < limit && s != norm &&
+        std::find(out.begin(), out.end(), s) == out.end()) {
       out.push_back(s);
     }
   };
@@ -367,10 +373,12 @@ Result<std::vector<std::string>> SearchService::Suggest(std::string_view text, i
   try {
     std::string prefix = detail::SuggestTerm(norm);
     std::vector<std::string> names;
-    for (auto it = m.xdb.allterms_begin(prefix); it != m.xdb.allterms_end(prefix) && names.size() < 200; ++it) {
+    for (auto it = m.xdb.allterms_begin(prefix); it != m.xdb.allterms_end(prefix) && names.size() < 200;
+         ++it) {
       names.push_back((*it).substr(1));
     }
-    std::stable_sort(names.begin(), names.end(), [](const auto& a, const auto& b) { return a.size() < b.size(); });
+    std::stable_sort(names.begin(), names.end(),
+                     [](const auto& a, const auto& b) { return a.size() < b.size(); });
     for (const auto& n : names) add(n);
     if (static_cast<int>(out.size()) < limit) {
       // Titles that contain the text elsewhere: the best title matches.

@@ -34,21 +34,21 @@ namespace huiqi::search {
 enum class QueryMode { kWords, kBigrams, kWordsAndBigrams };
 
 struct SearchOptions {
-  std::string index_dir;              // required; created when missing
-  AnalyzerOptions analyzer;           // lexicon, synonyms, OpenCC config
+  std::string index_dir;     // required; created when missing
+  AnalyzerOptions analyzer;  // lexicon, synonyms, OpenCC config
   QueryMode mode = QueryMode::kWordsAndBigrams;
-  int facet_sample = 2000;            // matches examined for facet counts (scaled above this)
+  int facet_sample = 2000;  // matches examined for facet counts (scaled above this)
 };
 
 struct SearchQuery {
-  std::string q;                                // free text; empty = newest first
+  std::string q;                                     // free text; empty = newest first
   std::string level, type, department, tag, region;  // codes; "" = any (region: GB/T 2260 prefix)
-  std::string period;                           // "" | open | upcoming | closed
-  std::string kind;                             // "" | policy | item
-  bool include_repealed = false;                // superseded and repealed policies too
-  std::optional<QueryMode> mode;                // default: SearchOptions::mode
-  int page = 1;                                 // from 1
-  int page_size = 20;                           // 1..100
+  std::string period;                                // "" | open | upcoming | closed
+  std::string kind;                                  // "" | policy | item
+  bool include_repealed = false;                     // superseded and repealed policies too
+  std::optional<QueryMode> mode;                     // default: SearchOptions::mode
+  int page = 1;                                      // from 1
+  int page_size = 20;                                // 1..100
 };
 
 struct Hit {
@@ -57,7 +57,7 @@ struct Hit {
   int64_t policy_id = 0;  // the policy itself, or the item's policy
   std::string key;        // source key (demo/import), may be empty
   std::string title;
-  std::string snippet;    // HTML-escaped, matched terms in <mark>…</mark>
+  std::string snippet;  // HTML-escaped, matched terms in <mark>…</mark>
   double score = 0;
   std::string level, level_label, department, published_on, status;
 };
@@ -89,7 +89,8 @@ class SearchService {
   //! built with another lexicon or schema, is rebuilt from the store here.
   //! Errors: kUnavailable "search_index_locked" when another process holds the index,
   //! kUnavailable "search_index" for other Xapian failures, the analyzer's errors.
-  static core::Result<std::unique_ptr<SearchService>> Open(store::Database* db, policy::PolicyService* policies,
+  static core::Result<std::unique_ptr<SearchService>> Open(store::Database* db,
+                                                           policy::PolicyService* policies,
                                                            const SearchOptions& options);
   ~SearchService();
 

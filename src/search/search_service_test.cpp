@@ -38,8 +38,8 @@ TEST_P(SearchServiceTest, DraftsAreNotFound) {
 
 TEST_P(SearchServiceTest, RepealingRemovesFromDefaultResults) {
   OpenSearch();
-  policy::Policy p = Publish(Input("常州市首台套重大装备保险补偿办法", Date::FromYmd(2026, 11, 18)), kjj_officer_,
-                             kjj_reviewer_);
+  policy::Policy p = Publish(Input("常州市首台套重大装备保险补偿办法", Date::FromYmd(2026, 11, 18)),
+                             kjj_officer_, kjj_reviewer_);
   auto item = svc_->CreateItem(kjj_officer_, p.id, Guide("首台套保险补偿"));
   ASSERT_TRUE(item.ok()) << item.error().ToString();
   ASSERT_TRUE(svc_->PublishItem(kjj_officer_, item->id).ok());
@@ -57,7 +57,8 @@ TEST_P(SearchServiceTest, RepealingRemovesFromDefaultResults) {
 
 TEST_P(SearchServiceTest, RevisionReplacesThePublishedVersion) {
   OpenSearch();
-  policy::Policy v1 = Publish(Input("常州市稳岗返还实施办法", Date::FromYmd(2026, 11, 18)), kjj_officer_, kjj_reviewer_);
+  policy::Policy v1 =
+      Publish(Input("常州市稳岗返还实施办法", Date::FromYmd(2026, 11, 18)), kjj_officer_, kjj_reviewer_);
   auto draft = svc_->RevisePolicy(kjj_officer_, v1.id);
   ASSERT_TRUE(draft.ok()) << draft.error().ToString();
   EXPECT_TRUE(Contains(Find("稳岗返还"), "policy", v1.id));
@@ -143,7 +144,8 @@ TEST_P(SearchServiceTest, SuggestionsByPrefix) {
   EXPECT_TRUE(none->empty());
 }
 
-INSTANTIATE_TEST_SUITE_P(All, SearchServiceTest, ::testing::ValuesIn(testing::Backends()), testing::PrintBackend());
+INSTANTIATE_TEST_SUITE_P(All, SearchServiceTest, ::testing::ValuesIn(testing::Backends()),
+                         testing::PrintBackend());
 
 }  // namespace
 }  // namespace huiqi::search

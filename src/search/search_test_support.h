@@ -5,9 +5,8 @@
 
 #include <fstream>
 #include <memory>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "policy/demo_loader.h"
 #include "policy/policy_test_support.h"

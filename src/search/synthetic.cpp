@@ -15,7 +15,8 @@ struct Topic {
 const std::vector<Topic>& Topics() {
   static const std::vector<Topic> kTopics = {
       {"高新技术企业", "认定奖励", "首次通过高新技术企业认定", "tech", "高新技术企业"},
-      {"科技型中小企业", "研发费用补助", "入库科技型中小企业且研发费用占比不低于3%", "tech", "科技型中小企业"},
+      {"科技型中小企业", "研发费用补助", "入库科技型中小企业且研发费用占比不低于3%", "tech",
+       "科技型中小企业"},
       {"专精特新中小企业", "培育奖励", "获评省级专精特新中小企业", "industry", "专精特新"},
       {"专精特新“小巨人”企业", "认定奖励", "获评国家级专精特新“小巨人”企业", "industry", "专精特新"},
       {"首台（套）重大装备", "保险补偿", "产品列入首台（套）重大装备推广应用指导目录", "industry", "首台套"},
@@ -46,12 +47,13 @@ const std::vector<Topic>& Topics() {
   return kTopics;
 }
 
-const std::vector<std::string> kCities = {"常州市", "武进区", "新北区", "天宁区", "钟楼区", "金坛区", "溧阳市",
-                                          "江阴市", "无锡市", "苏州市", "南京市", "江苏省"};
+const std::vector<std::string> kCities = {"常州市", "武进区", "新北区", "天宁区", "钟楼区", "金坛区",
+                                          "溧阳市", "江阴市", "无锡市", "苏州市", "南京市", "江苏省"};
 const std::vector<std::string> kCityRegions = {"320400", "320412", "320411", "320402", "320404", "320413",
                                                "320481", "320281", "320200", "320500", "320100", "320000"};
 const std::vector<std::string> kVerbs = {"促进", "支持", "加快", "推动", "鼓励", "进一步支持", "全面推进"};
-const std::vector<std::string> kSuffixes = {"高质量发展", "培育发展", "转型升级", "创新发展", "做大做强", "健康发展"};
+const std::vector<std::string> kSuffixes = {"高质量发展", "培育发展", "转型升级",
+                                            "创新发展",   "做大做强", "健康发展"};
 const std::vector<std::string> kForms = {"奖励", "补贴", "补助", "贴息", "资助", "一次性奖励"};
 const std::vector<std::string> kFiller = {
     "申报企业应当依法纳税、诚信经营，近三年内未发生重大安全生产事故和严重环境违法行为。",
@@ -62,7 +64,8 @@ const std::vector<std::string> kFiller = {
     "本政策实施期间如遇上级政策调整，按上级政策执行。",
     "企业可通过政企通平台在线申报，实行“一网通办”“免申即享”。",
     "主管部门应当加强对资金使用情况的绩效评价和监督检查。"};
-const char* const kArticleNo[] = {"一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二", "十三", "十四"};
+const char* const kArticleNo[] = {"一", "二", "三", "四",   "五",   "六",   "七",
+                                  "八", "九", "十", "十一", "十二", "十三", "十四"};
 
 }  // namespace
 
@@ -80,7 +83,8 @@ std::string PolicyGenerator::Article(const std::string& subject, int n) {
   std::string s = "第" + std::string(kArticleNo[n]) + "条　";
   switch (Uniform(0, 3)) {
     case 0:
-      s += "对" + t.condition + "的" + subject + "，给予" + std::to_string(Uniform(1, 200) * 5) + "万元" + Pick(kForms) + "。";
+      s += "对" + t.condition + "的" + subject + "，给予" + std::to_string(Uniform(1, 200) * 5) + "万元" +
+           Pick(kForms) + "。";
       break;
     case 1:
       s += "支持" + t.subject + "开展" + t.item + "，按照实际投入的" + std::to_string(Uniform(5, 30)) +
@@ -99,24 +103,27 @@ SyntheticPolicy PolicyGenerator::Next(int64_t n) {
   SyntheticPolicy out;
   out.key = "gen-" + std::to_string(seed_) + "-" + std::to_string(n);
   // Skewed towards the first topics, as real catalogues are (高企, 科小, 专精特新 …).
-  size_t ti = static_cast<size_t>(std::min<double>(Topics().size() - 1,
-                                                   std::exponential_distribution<double>(0.12)(rng_)));
+  size_t ti = static_cast<size_t>(
+      std::min<double>(Topics().size() - 1, std::exponential_distribution<double>(0.12)(rng_)));
   const Topic& t = Topics()[ti];
   size_t ci = static_cast<size_t>(Uniform(0, static_cast<int>(kCities.size()) - 1));
   int year = Uniform(2019, 2026);
   policy::PolicyInput& p = out.policy;
   p.title = kCities[ci] + "关于" + Pick(kVerbs) + t.subject + Pick(kSuffixes) + "的若干政策";
   if (Uniform(0, 3) == 0) p.title += "（" + std::to_string(year) + "年修订）";
-  p.doc_number = kCities[ci].substr(0, 3) + "政规〔" + std::to_string(year) + "〕" + std::to_string(Uniform(1, 40)) + "号";
+  p.doc_number = kCities[ci].substr(0, 3) + "政规〔" + std::to_string(year) + "〕" +
+                 std::to_string(Uniform(1, 40)) + "号";
   p.level = ci == kCities.size() - 1 ? policy::Level::kProvincial
             : ci == 0 || ci >= 8     ? policy::Level::kMunicipal
                                      : policy::Level::kCounty;
   p.types = {t.type};
   p.region = kCityRegions[ci];
   if (!departments_.empty()) {
-    p.departments = {departments_[static_cast<size_t>(Uniform(0, static_cast<int>(departments_.size()) - 1))]};
+    p.departments = {
+        departments_[static_cast<size_t>(Uniform(0, static_cast<int>(departments_.size()) - 1))]};
   }
-  out.published_on = core::Date::FromYmd(year, static_cast<unsigned>(Uniform(1, 12)), static_cast<unsigned>(Uniform(1, 28)));
+  out.published_on =
+      core::Date::FromYmd(year, static_cast<unsigned>(Uniform(1, 12)), static_cast<unsigned>(Uniform(1, 28)));
   p.signed_on = out.published_on.AddDays(-2);
   // Above municipal level the publication deadline counts from the upstream release (常州办法 第十条).
   if (p.level == policy::Level::kProvincial) p.upstream_released_on = out.published_on.AddDays(-1);
@@ -125,16 +132,16 @@ SyntheticPolicy PolicyGenerator::Next(int64_t n) {
   int articles = Uniform(6, 14);
   p.full_text = "第一条　为" + Pick(kVerbs) + t.subject + Pick(kSuffixes) + "，结合本地实际，制定本政策。\n";
   for (int a = 1; a < articles; ++a) p.full_text += Article(t.subject, a);
-  p.interpretation_text = "一、出台背景\n为落实" + t.subject + "扶持要求，" + Pick(kFiller) + "\n二、主要内容\n对" +
-                          t.condition + "的" + t.subject + "给予" + t.item + "。";
+  p.interpretation_text = "一、出台背景\n为落实" + t.subject + "扶持要求，" + Pick(kFiller) +
+                          "\n二、主要内容\n对" + t.condition + "的" + t.subject + "给予" + t.item + "。";
   p.highlights = {t.subject + t.item + "最高" + std::to_string(Uniform(10, 300)) + "万元",
                   "申报条件：" + t.condition};
   p.tags = {};
   int items = Uniform(0, 2);
   for (int i = 0; i < items; ++i) {
     policy::ItemInput it;
-    it.name = kCities[ci] + t.subject + t.item + (i == 0 ? "" : "（第" + std::to_string(i + 1) + "批）") + "（" +
-              std::to_string(n) + "）";
+    it.name = kCities[ci] + t.subject + t.item + (i == 0 ? "" : "（第" + std::to_string(i + 1) + "批）") +
+              "（" + std::to_string(n) + "）";
     it.confirm_new_name = true;
     it.region = p.region;
     it.implementing_body = kCities[ci] + "科学技术局";
@@ -197,10 +204,13 @@ policy::Policy AsPublishedPolicy(const SyntheticPolicy& s, int64_t id, std::vect
 
 const std::vector<std::string>& BenchmarkQueries() {
   static const std::vector<std::string> kQueries = {
-      "高企认定奖励", "研发费用补贴", "专精特新", "小巨人", "首台套", "稳岗返还", "留抵退税", "六税两费",
-      "科技型中小企业", "技术改造", "海外仓", "上市奖励", "人才安家补贴", "高新技術企業", "数字化转型",
-      "常州市 高新技术企业", "创业担保贷款", "发明专利资助", "绿色工厂", "首版次软件", "加计扣除",
-      "瞪羚企业成长奖励", "出口信用保险", "就业见习", "节能降碳"};
+      "高企认定奖励",   "研发费用补贴",     "专精特新",     "小巨人",
+      "首台套",         "稳岗返还",         "留抵退税",     "六税两费",
+      "科技型中小企业", "技术改造",         "海外仓",       "上市奖励",
+      "人才安家补贴",   "高新技術企業",     "数字化转型",   "常州市 高新技术企业",
+      "创业担保贷款",   "发明专利资助",     "绿色工厂",     "首版次软件",
+      "加计扣除",       "瞪羚企业成长奖励", "出口信用保险", "就业见习",
+      "节能降碳"};
   return kQueries;
 }
 

@@ -50,7 +50,8 @@ bool FromHex(std::string_view s, std::vector<unsigned char>& out) {
 
 std::string Base64(const std::vector<unsigned char>& in) {
   std::string out(4 * ((in.size() + 2) / 3) + 1, '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), in.data(), static_cast<int>(in.size()));
+  int n =
+      EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), in.data(), static_cast<int>(in.size()));
   out.resize(static_cast<size_t>(n));
   return out;
 }
@@ -58,7 +59,8 @@ std::string Base64(const std::vector<unsigned char>& in) {
 bool Unbase64(std::string_view in, std::vector<unsigned char>& out) {
   if (in.empty() || in.size() % 4) return false;
   out.assign(3 * in.size() / 4 + 1, 0);
-  int n = EVP_DecodeBlock(out.data(), reinterpret_cast<const unsigned char*>(in.data()), static_cast<int>(in.size()));
+  int n = EVP_DecodeBlock(out.data(), reinterpret_cast<const unsigned char*>(in.data()),
+                          static_cast<int>(in.size()));
   if (n < 0) return false;
   size_t pad = (in.back() == '=') + (in.size() > 1 && in[in.size() - 2] == '=');
   out.resize(static_cast<size_t>(n) - pad);
@@ -94,7 +96,8 @@ core::Result<KeyRing> KeyRing::LoadOrCreate(const std::filesystem::path& file) {
     // O_EXCL: two processes starting at once must not each write a different key.
     int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
     if (fd >= 0) {
-      bool ok = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) && ::fsync(fd) == 0;
+      bool ok =
+          ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) && ::fsync(fd) == 0;
       ::close(fd);
       if (!ok) {
         return core::MakeError(core::ErrorKind::kUnavailable, "key_file", "无法写入密钥文件 " + file.string(),
@@ -114,8 +117,10 @@ core::Result<KeyRing> KeyRing::LoadOrCreate(const std::filesystem::path& file) {
     std::istringstream ls(line);
     Key k;
     std::string hex;
-    if (!(ls >> k.id >> hex) || k.id.size() < 2 || k.id[0] != 'k') return BadKeyFile(file, "每行应为 k<N> <64 位十六进制>");
-    if (!FromHex(hex, k.bytes) || k.bytes.size() != kKeyLen) return BadKeyFile(file, k.id + " 不是 32 字节的十六进制");
+    if (!(ls >> k.id >> hex) || k.id.size() < 2 || k.id[0] != 'k')
+      return BadKeyFile(file, "每行应为 k<N> <64 位十六进制>");
+    if (!FromHex(hex, k.bytes) || k.bytes.size() != kKeyLen)
+      return BadKeyFile(file, k.id + " 不是 32 字节的十六进制");
     keys.push_back(std::move(k));
   }
   if (keys.empty()) return BadKeyFile(file, "没有密钥");
@@ -137,7 +142,8 @@ std::vector<unsigned char> KeyRing::Derive(const Key& key, std::string_view purp
   std::vector<unsigned char> out(kKeyLen);
   size_t len = out.size();
   static constexpr unsigned char kSalt[] = "huiqi-secrets-v1";
-  if (!ctx || EVP_PKEY_derive_init(ctx.get()) <= 0 || EVP_PKEY_CTX_set_hkdf_md(ctx.get(), EVP_sha256()) <= 0 ||
+  if (!ctx || EVP_PKEY_derive_init(ctx.get()) <= 0 ||
+      EVP_PKEY_CTX_set_hkdf_md(ctx.get(), EVP_sha256()) <= 0 ||
       EVP_PKEY_CTX_set1_hkdf_salt(ctx.get(), kSalt, sizeof kSalt - 1) <= 0 ||
       EVP_PKEY_CTX_set1_hkdf_key(ctx.get(), key.bytes.data(), static_cast<int>(key.bytes.size())) <= 0 ||
       EVP_PKEY_CTX_add1_hkdf_info(ctx.get(), reinterpret_cast<const unsigned char*>(purpose.data()),
@@ -154,16 +160,19 @@ std::string KeyRing::Seal(std::string_view plaintext, std::string_view purpose) 
   auto nonce = RandomBytes(kNonceLen);
   std::vector<unsigned char> out(nonce);
   out.resize(kNonceLen + plaintext.size() + kTagLen);
-  std::unique_ptr<EVP_CIPHER_CTX, decltype(&EVP_CIPHER_CTX_free)> ctx(EVP_CIPHER_CTX_new(), EVP_CIPHER_CTX_free);
+  std::unique_ptr<EVP_CIPHER_CTX, decltype(&EVP_CIPHER_CTX_free)> ctx(EVP_CIPHER_CTX_new(),
+                                                                      EVP_CIPHER_CTX_free);
   int n = 0, fin = 0;
   // The purpose is authenticated too: a value sealed as a phone cannot be opened as a bank account.
   if (!ctx || EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, k.data(), nonce.data()) != 1 ||
       EVP_EncryptUpdate(ctx.get(), nullptr, &n, reinterpret_cast<const unsigned char*>(purpose.data()),
                         static_cast<int>(purpose.size())) != 1 ||
-      EVP_EncryptUpdate(ctx.get(), out.data() + kNonceLen, &n, reinterpret_cast<const unsigned char*>(plaintext.data()),
+      EVP_EncryptUpdate(ctx.get(), out.data() + kNonceLen, &n,
+                        reinterpret_cast<const unsigned char*>(plaintext.data()),
                         static_cast<int>(plaintext.size())) != 1 ||
       EVP_EncryptFinal_ex(ctx.get(), out.data() + kNonceLen + n, &fin) != 1 ||
-      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, kTagLen, out.data() + kNonceLen + plaintext.size()) != 1) {
+      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, kTagLen,
+                          out.data() + kNonceLen + plaintext.size()) != 1) {
     throw std::runtime_error("AES-256-GCM seal failed");
   }
   return "enc1:" + key.id + ":" + Base64(out);
@@ -180,15 +189,17 @@ core::Result<std::string> KeyRing::Open(std::string_view sealed, std::string_vie
   auto k = Derive(*key, purpose);
   size_t len = raw.size() - kNonceLen - kTagLen;
   std::string out(len, '\0');
-  std::unique_ptr<EVP_CIPHER_CTX, decltype(&EVP_CIPHER_CTX_free)> ctx(EVP_CIPHER_CTX_new(), EVP_CIPHER_CTX_free);
+  std::unique_ptr<EVP_CIPHER_CTX, decltype(&EVP_CIPHER_CTX_free)> ctx(EVP_CIPHER_CTX_new(),
+                                                                      EVP_CIPHER_CTX_free);
   int n = 0, fin = 0;
-  bool ok = ctx && EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, k.data(), raw.data()) == 1 &&
-            EVP_DecryptUpdate(ctx.get(), nullptr, &n, reinterpret_cast<const unsigned char*>(purpose.data()),
-                              static_cast<int>(purpose.size())) == 1 &&
-            EVP_DecryptUpdate(ctx.get(), reinterpret_cast<unsigned char*>(out.data()), &n, raw.data() + kNonceLen,
-                              static_cast<int>(len)) == 1 &&
-            EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, kTagLen, raw.data() + kNonceLen + len) == 1 &&
-            EVP_DecryptFinal_ex(ctx.get(), reinterpret_cast<unsigned char*>(out.data()) + n, &fin) == 1;
+  bool ok =
+      ctx && EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, k.data(), raw.data()) == 1 &&
+      EVP_DecryptUpdate(ctx.get(), nullptr, &n, reinterpret_cast<const unsigned char*>(purpose.data()),
+                        static_cast<int>(purpose.size())) == 1 &&
+      EVP_DecryptUpdate(ctx.get(), reinterpret_cast<unsigned char*>(out.data()), &n, raw.data() + kNonceLen,
+                        static_cast<int>(len)) == 1 &&
+      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, kTagLen, raw.data() + kNonceLen + len) == 1 &&
+      EVP_DecryptFinal_ex(ctx.get(), reinterpret_cast<unsigned char*>(out.data()) + n, &fin) == 1;
   if (!ok) return BadSealed();
   return out;
 }
@@ -197,8 +208,8 @@ namespace {
 std::string HmacHex(const std::vector<unsigned char>& key, std::string_view data) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  if (!HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
-            data.size(), md, &len)) {
+  if (!HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+            reinterpret_cast<const unsigned char*>(data.data()), data.size(), md, &len)) {
     throw std::runtime_error("HMAC failed");
   }
   return Hex(md, len);

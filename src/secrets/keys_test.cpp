@@ -1,11 +1,10 @@
 #include "secrets/keys.h"
 
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 
 #include <filesystem>
 #include <fstream>
-
-#include <gtest/gtest.h>
 
 #include "support/test_db.h"
 

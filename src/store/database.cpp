@@ -88,8 +88,8 @@ Result<std::unique_ptr<Database>> Database::Open(std::string_view url, const Opt
     return detail::OpenPostgres(url, options);
   }
   return MakeError(ErrorKind::kInvalidArgument, "invalid_db_url",
-                   "数据库地址应为 sqlite:路径 或 postgresql://…", "database URL must be sqlite:PATH or postgresql://…",
-                   "db");
+                   "数据库地址应为 sqlite:路径 或 postgresql://…",
+                   "database URL must be sqlite:PATH or postgresql://…", "db");
 }
 
 }  // namespace huiqi::store

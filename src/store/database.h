@@ -94,9 +94,9 @@ class Session {
 };
 
 struct Options {
-  int pool_size = 8;               // connections kept open
-  int busy_timeout_ms = 5000;      // SQLite: wait for a writer lock this long
-  int connect_timeout_s = 5;       // PostgreSQL
+  int pool_size = 8;           // connections kept open
+  int busy_timeout_ms = 5000;  // SQLite: wait for a writer lock this long
+  int connect_timeout_s = 5;   // PostgreSQL
 };
 
 //! A database: a pool of sessions to one SQLite file or one PostgreSQL server.

@@ -1,8 +1,8 @@
 #include "store/database.h"
 
-#include <thread>
-
 #include <gtest/gtest.h>
+
+#include <thread>
 
 #include "store/migrations.h"
 #include "support/test_db.h"
@@ -10,9 +10,10 @@
 namespace huiqi::store {
 namespace {
 
-constexpr Statement kCreate{"test.create",
-                            "CREATE TABLE t (id {{pk}}, name TEXT NOT NULL UNIQUE, amount {{bigint}}, note TEXT)"};
-constexpr Statement kInsert{"test.insert", "INSERT INTO t (name, amount, note) VALUES (?, ?, ?) RETURNING id"};
+constexpr Statement kCreate{
+    "test.create", "CREATE TABLE t (id {{pk}}, name TEXT NOT NULL UNIQUE, amount {{bigint}}, note TEXT)"};
+constexpr Statement kInsert{"test.insert",
+                            "INSERT INTO t (name, amount, note) VALUES (?, ?, ?) RETURNING id"};
 constexpr Statement kCount{"test.count", "SELECT COUNT(*) AS n FROM t"};
 constexpr Statement kByName{"test.by_name", "SELECT id, name, amount, note FROM t WHERE name = ?"};
 constexpr Statement kSum{"test.sum", "SELECT SUM(amount) AS total FROM t"};
@@ -21,13 +22,16 @@ class DatabaseTest : public ::testing::TestWithParam<Kind> {
  protected:
   void SetUp() override {
     db_ = testing::FreshDatabase(GetParam());
-    ASSERT_TRUE(db_->Write([](Session& s) { return s.ExecScript(ExpandDialect(s.kind(), kCreate.sql)); }).ok());
+    ASSERT_TRUE(
+        db_->Write([](Session& s) { return s.ExecScript(ExpandDialect(s.kind(), kCreate.sql)); }).ok());
   }
   int64_t Count() {
-    return db_->ReadValue<int64_t>([](Session& s) -> Result<int64_t> {
-      HQ_ASSIGN_OR_RETURN(auto row, s.QueryOne(kCount, {}, "计数", "count"));
-      return row.Int("n");
-    }).value();
+    return db_
+        ->ReadValue<int64_t>([](Session& s) -> Result<int64_t> {
+          HQ_ASSIGN_OR_RETURN(auto row, s.QueryOne(kCount, {}, "计数", "count"));
+          return row.Int("n");
+        })
+        .value();
   }
   std::unique_ptr<Database> db_;
 };
@@ -45,7 +49,8 @@ TEST_P(DatabaseTest, MigrationsBringAnEmptyDatabaseToTheLatestVersion) {
 
 TEST_P(DatabaseTest, CommittedWritesAreVisibleAndValuesRoundTrip) {
   auto id = db_->WriteValue<int64_t>([](Session& s) -> Result<int64_t> {
-    HQ_ASSIGN_OR_RETURN(auto row, s.QueryOne(kInsert, {std::string("甲"), int64_t{3'000'000'000'00}, Null()}, "", ""));
+    HQ_ASSIGN_OR_RETURN(auto row,
+                        s.QueryOne(kInsert, {std::string("甲"), int64_t{3'000'000'000'00}, Null()}, "", ""));
     return row.Int("id");
   });
   ASSERT_TRUE(id.ok()) << id.error().ToString();
@@ -89,18 +94,20 @@ TEST_P(DatabaseTest, AnExceptionRollsBackAndPropagates) {
   EXPECT_EQ(Count(), 0);
   // The pool still works afterwards.
   EXPECT_TRUE(db_->Write([](Session& s) -> Status {
-    HQ_RETURN_IF_ERROR(s.Query(kInsert, {std::string("b"), int64_t{1}, Null()}));
-    return core::Ok();
-  }).ok());
+                   HQ_RETURN_IF_ERROR(s.Query(kInsert, {std::string("b"), int64_t{1}, Null()}));
+                   return core::Ok();
+                 })
+                  .ok());
   EXPECT_EQ(Count(), 1);
 }
 
 TEST_P(DatabaseTest, ParametersAreDataNeverSql) {
   std::string hostile = "x'); DROP TABLE t; --";
   ASSERT_TRUE(db_->Write([&](Session& s) -> Status {
-    HQ_RETURN_IF_ERROR(s.Query(kInsert, {hostile, int64_t{1}, std::string("? and $1")}));
-    return core::Ok();
-  }).ok());
+                   HQ_RETURN_IF_ERROR(s.Query(kInsert, {hostile, int64_t{1}, std::string("? and $1")}));
+                   return core::Ok();
+                 })
+                  .ok());
   auto row = db_->ReadValue<Row>([&](Session& s) { return s.QueryOne(kByName, {hostile}, "", ""); });
   ASSERT_TRUE(row.ok());
   EXPECT_EQ(row->Text("note"), "? and $1");
@@ -108,11 +115,13 @@ TEST_P(DatabaseTest, ParametersAreDataNeverSql) {
 }
 
 TEST_P(DatabaseTest, SumsOfMoneyStayIntegers) {
-  ASSERT_TRUE(db_->Write([](Session& s) -> Status {
-    HQ_RETURN_IF_ERROR(s.Query(kInsert, {std::string("a"), int64_t{4'503'599'627'370'497}, Null()}));
-    HQ_RETURN_IF_ERROR(s.Query(kInsert, {std::string("b"), int64_t{1}, Null()}));
-    return core::Ok();
-  }).ok());
+  ASSERT_TRUE(
+      db_->Write([](Session& s) -> Status {
+           HQ_RETURN_IF_ERROR(s.Query(kInsert, {std::string("a"), int64_t{4'503'599'627'370'497}, Null()}));
+           HQ_RETURN_IF_ERROR(s.Query(kInsert, {std::string("b"), int64_t{1}, Null()}));
+           return core::Ok();
+         })
+          .ok());
   auto row = db_->ReadValue<Row>([](Session& s) { return s.QueryOne(kSum, {}, "", ""); });
   ASSERT_TRUE(row.ok());
   EXPECT_EQ(row->Int("total"), 4'503'599'627'370'498);
@@ -125,7 +134,8 @@ TEST_P(DatabaseTest, ConcurrentWritersAllCommit) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < 10; ++i) {
         Status st = db_->Write([&](Session& s) -> Status {
-          HQ_RETURN_IF_ERROR(s.Query(kInsert, {"w" + std::to_string(t) + "_" + std::to_string(i), int64_t{i}, Null()}));
+          HQ_RETURN_IF_ERROR(
+              s.Query(kInsert, {"w" + std::to_string(t) + "_" + std::to_string(i), int64_t{i}, Null()}));
           return core::Ok();
         });
         if (!st.ok()) ++failures;

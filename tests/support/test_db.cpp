@@ -1,6 +1,7 @@
 #include "support/test_db.h"
 
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <pwd.h>
 #include <sys/socket.h>
@@ -11,8 +12,6 @@
 #include <filesystem>
 #include <mutex>
 #include <stdexcept>
-
-#include <gtest/gtest.h>
 
 #include "store/migrations.h"
 
@@ -99,9 +98,7 @@ std::atomic<int> db_counter{0};
 
 std::vector<store::Kind> Backends() { return {store::Kind::kSqlite, store::Kind::kPostgres}; }
 
-std::string BackendName(store::Kind kind) {
-  return kind == store::Kind::kSqlite ? "SQLite" : "PostgreSQL";
-}
+std::string BackendName(store::Kind kind) { return kind == store::Kind::kSqlite ? "SQLite" : "PostgreSQL"; }
 
 std::string TempDir() {
   static std::mutex mu;

@@ -32,8 +32,10 @@ std::vector<Role> SplitRoles(std::string_view text) {
 
 Department DepartmentOf(const store::Row& r) {
   // The CHECK constraint on departments.level guarantees a known code.
-  return {r.Int("id"), r.Text("code"), r.Text("name"), ParseDepartmentLevel(r.Text("level")).value(),
-          r.OptInt("parent_id"), r.Text("phone"), r.Text("created_at")};
+  return {r.Int("id"),           r.Text("code"),
+          r.Text("name"),        ParseDepartmentLevel(r.Text("level")).value(),
+          r.OptInt("parent_id"), r.Text("phone"),
+          r.Text("created_at")};
 }
 
 User UserOf(const store::Row& r, const secrets::KeyRing& keys) {
@@ -57,8 +59,8 @@ User UserOf(const store::Row& r, const secrets::KeyRing& keys) {
 }
 
 Principal PrincipalOf(const User& u, int64_t session_id, std::string csrf_token) {
-  return Principal{u.id,    u.login, u.display_name, u.kind, u.department_id,
-                   u.roles, u.uscc,  session_id,     std::move(csrf_token)};
+  return Principal{u.id,   u.login,    u.display_name,       u.kind, u.department_id, u.roles,
+                   u.uscc, session_id, std::move(csrf_token)};
 }
 
 json AuditJson(const User& u) {
@@ -90,8 +92,8 @@ std::string AddressKey(std::string_view remote_addr) {
     std::snprintf(buf, sizeof buf, "%u.%u.%u.%u", v6[12], v6[13], v6[14], v6[15]);
     return buf;
   }
-  std::snprintf(buf, sizeof buf, "%02x%02x:%02x%02x:%02x%02x:%02x%02x::/64", v6[0], v6[1], v6[2], v6[3], v6[4], v6[5],
-                v6[6], v6[7]);
+  std::snprintf(buf, sizeof buf, "%02x%02x:%02x%02x:%02x%02x:%02x%02x::/64", v6[0], v6[1], v6[2], v6[3],
+                v6[4], v6[5], v6[6], v6[7]);
   return buf;
 }
 
@@ -102,7 +104,8 @@ audit::Actor ActorOf(const Principal* p) {
 core::Status RequireAdmin(const Principal* actor, std::string_view what_zh) {
   // 江阴办法 第十五条: department accounts are allocated by the platform office alone.
   if (actor && !actor->Is(UserKind::kPlatformAdmin)) {
-    return core::PermissionDenied("只有平台管理员可以" + std::string(what_zh), "only a platform admin may do this");
+    return core::PermissionDenied("只有平台管理员可以" + std::string(what_zh),
+                                  "only a platform admin may do this");
   }
   return core::Ok();
 }
@@ -122,20 +125,24 @@ core::Status ValidateLoginName(std::string_view login) {
 core::Status ValidateDepartmentFields(const NewUser& u) {
   if (u.kind == UserKind::kDepartmentStaff) {
     if (u.department_code.empty()) {
-      return core::InvalidArgument("department", "required", "部门工作人员须指定所属部门", "department is required");
+      return core::InvalidArgument("department", "required", "部门工作人员须指定所属部门",
+                                   "department is required");
     }
     if (u.roles.empty()) {
-      return core::InvalidArgument("roles", "required", "部门工作人员须至少有一个角色", "at least one role is required");
+      return core::InvalidArgument("roles", "required", "部门工作人员须至少有一个角色",
+                                   "at least one role is required");
     }
     for (Role r : u.roles) {
       if (!IsDepartmentRole(r)) {
-        return core::InvalidArgument("roles", "invalid_enum", "部门工作人员的角色应为政策专员、审核人员或部门管理员",
+        return core::InvalidArgument("roles", "invalid_enum",
+                                     "部门工作人员的角色应为政策专员、审核人员或部门管理员",
                                      "department staff roles are policy_officer, reviewer, department_admin");
       }
     }
   } else if (u.kind == UserKind::kEnterprise) {
     if (!u.department_code.empty()) {
-      return core::InvalidArgument("department", "not_applicable", "企业用户不属于部门", "enterprise users have no department");
+      return core::InvalidArgument("department", "not_applicable", "企业用户不属于部门",
+                                   "enterprise users have no department");
     }
     for (Role r : u.roles) {
       if (!IsEnterpriseRole(r)) {
@@ -156,12 +163,16 @@ core::Status ValidateDepartmentFields(const NewUser& u) {
 core::Status ValidatePhone(std::string_view phone, bool required) {
   if (phone.empty()) {
     if (!required) return core::Ok();
-    return core::InvalidArgument("phone", "required", "请填写手机号码（用于接收短信通知）", "phone is required");
+    return core::InvalidArgument("phone", "required", "请填写手机号码（用于接收短信通知）",
+                                 "phone is required");
   }
-  bool mobile = phone.size() == 11 && phone[0] == '1' && phone.find_first_not_of("0123456789") == std::string_view::npos;
-  bool landline = phone.size() >= 7 && phone.size() <= 20 && phone.find_first_not_of("0123456789-") == std::string_view::npos;
+  bool mobile = phone.size() == 11 && phone[0] == '1' &&
+                phone.find_first_not_of("0123456789") == std::string_view::npos;
+  bool landline = phone.size() >= 7 && phone.size() <= 20 &&
+                  phone.find_first_not_of("0123456789-") == std::string_view::npos;
   if (!mobile && !(landline && !required)) {
-    return core::InvalidArgument("phone", "invalid_phone", required ? "手机号码应为 11 位数字，以 1 开头" : "联系电话格式不正确",
+    return core::InvalidArgument("phone", "invalid_phone",
+                                 required ? "手机号码应为 11 位数字，以 1 开头" : "联系电话格式不正确",
                                  "phone must be a mobile number (11 digits starting with 1)");
   }
   return core::Ok();

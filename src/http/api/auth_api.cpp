@@ -67,9 +67,16 @@ core::Result<json> PrincipalJson(auth::AuthService& auth, const auth::Principal&
 }
 
 json AuditEntryJson(const audit::Entry& e) {
-  return {{"id", e.id},         {"at", e.at},         {"actor", e.actor_login},
-          {"actor_user_id", Nullable(e.actor_user_id)}, {"action", e.action},  {"entity", e.entity},
-          {"entity_id", e.entity_id}, {"before", e.before}, {"after", e.after}, {"hash", e.hash}};
+  return {{"id", e.id},
+          {"at", e.at},
+          {"actor", e.actor_login},
+          {"actor_user_id", Nullable(e.actor_user_id)},
+          {"action", e.action},
+          {"entity", e.entity},
+          {"entity_id", e.entity_id},
+          {"before", e.before},
+          {"after", e.after},
+          {"hash", e.hash}};
 }
 
 // ---- parsing ----
@@ -94,9 +101,11 @@ core::Result<std::vector<auth::Role>> RolesFrom(const json& body) {
   std::vector<auth::Role> roles;
   auto it = body.find("roles");
   if (it == body.end() || it->is_null()) return roles;
-  if (!it->is_array()) return core::InvalidArgument("roles", "invalid_type", "roles 应为数组", "roles must be an array");
+  if (!it->is_array())
+    return core::InvalidArgument("roles", "invalid_type", "roles 应为数组", "roles must be an array");
   for (const auto& r : *it) {
-    if (!r.is_string()) return core::InvalidArgument("roles", "invalid_enum", "角色应为字符串", "roles must be strings");
+    if (!r.is_string())
+      return core::InvalidArgument("roles", "invalid_enum", "角色应为字符串", "roles must be strings");
     HQ_ASSIGN_OR_RETURN(auth::Role role, auth::ParseRole(r.get<std::string>()));
     roles.push_back(role);
   }
@@ -125,7 +134,8 @@ core::Result<auth::Department> DepartmentFrom(const json& body) {
   d.phone = Str(body, "phone");
   if (auto p = body.find("parent_id"); p != body.end() && !p->is_null()) {
     if (!p->is_number_integer()) {
-      return core::InvalidArgument("parent_id", "invalid_id", "上级部门应为部门编号", "parent_id must be an id");
+      return core::InvalidArgument("parent_id", "invalid_id", "上级部门应为部门编号",
+                                   "parent_id must be an id");
     }
     d.parent_id = p->get<int64_t>();
   }
@@ -157,10 +167,10 @@ core::Result<auth::UserChanges> ChangesFrom(const json& body) {
   return c;
 }
 
-std::string Cookie(const AuthApiOptions& o, const std::string& name, const std::string& value, int64_t max_age,
-                   const std::string& path) {
-  return name + "=" + value + "; Path=" + path + "; HttpOnly; SameSite=Lax; Max-Age=" + std::to_string(max_age) +
-         (o.secure_cookie ? "; Secure" : "");
+std::string Cookie(const AuthApiOptions& o, const std::string& name, const std::string& value,
+                   int64_t max_age, const std::string& path) {
+  return name + "=" + value + "; Path=" + path +
+         "; HttpOnly; SameSite=Lax; Max-Age=" + std::to_string(max_age) + (o.secure_cookie ? "; Secure" : "");
 }
 
 // ---- routes ----
@@ -170,15 +180,20 @@ json NoticeJson(const auth::LoginNotice& n) {
   return {{"failed_attempts", n.failed_attempts},
           {"last_failed_at", n.last_failed_at},
           {"last_failed_from", n.last_failed_from},
-          {"message", "自上次登录以来，您的账号有 " + std::to_string(n.failed_attempts) + " 次登录失败（最近一次于 " +
-                          n.last_failed_at + "，来自 " + n.last_failed_from + "）。如非本人操作，请修改密码。"}};
+          {"message", "自上次登录以来，您的账号有 " + std::to_string(n.failed_attempts) +
+                          " 次登录失败（最近一次于 " + n.last_failed_at + "，来自 " + n.last_failed_from +
+                          "）。如非本人操作，请修改密码。"}};
 }
 
 json MemberJson(const auth::Member& m) {
-  return {{"id", m.user_id},          {"login", m.login},
-          {"display_name", m.display_name}, {"role", auth::RoleCode(m.role)},
-          {"role_label", auth::RoleLabel(m.role)}, {"phone", m.phone_masked},
-          {"active", m.active},        {"created_at", m.created_at}};
+  return {{"id", m.user_id},
+          {"login", m.login},
+          {"display_name", m.display_name},
+          {"role", auth::RoleCode(m.role)},
+          {"role_label", auth::RoleLabel(m.role)},
+          {"phone", m.phone_masked},
+          {"active", m.active},
+          {"created_at", m.created_at}};
 }
 
 json InvitationJson(const auth::Invitation& i) {
@@ -197,18 +212,20 @@ json InvitationJson(const auth::Invitation& i) {
 void AddSessionRoutes(Router& router, auth::AuthService& auth, const AuthApiOptions& options) {
   router.Add("POST", "/api/v1/auth/login", Access::Public(), [&auth, options](Request& req) {
     return WithBody(req, [&](const json& body) {
-      auto r = auth.Login(Str(body, "login"), Str(body, "password"), req.remote_addr, req.Cookie(options.device_cookie));
+      auto r = auth.Login(Str(body, "login"), Str(body, "password"), req.remote_addr,
+                          req.Cookie(options.device_cookie));
       if (!r.ok()) return Response::FromError(r.error());
       auto user = PrincipalJson(auth, r->principal);
       if (!user.ok()) return Response::FromError(user.error());
-      Response resp =
-          Response::Ok({{"user", *user}, {"csrf_token", r->principal.csrf_token}, {"notice", NoticeJson(r->notice)}});
+      Response resp = Response::Ok(
+          {{"user", *user}, {"csrf_token", r->principal.csrf_token}, {"notice", NoticeJson(r->notice)}});
       // The cookie lives exactly as long as the session may (AuthOptions::session_max_hours).
       resp.SetHeader("Set-Cookie", Cookie(options, options.cookie_name, r->token,
                                           int64_t{auth.options().session_max_hours} * 3600, "/"));
       if (!r->device_token.empty()) {
-        resp.SetHeader("Set-Cookie", Cookie(options, options.device_cookie, r->device_token,
-                                            int64_t{auth.options().trusted_device_days} * 86400, "/api/v1/auth/"));
+        resp.SetHeader("Set-Cookie",
+                       Cookie(options, options.device_cookie, r->device_token,
+                              int64_t{auth.options().trusted_device_days} * 86400, "/api/v1/auth/"));
       }
       return resp;
     });
@@ -222,25 +239,30 @@ void AddSessionRoutes(Router& router, auth::AuthService& auth, const AuthApiOpti
   });
   router.Add("POST", "/api/v1/auth/phone-code", Access::Public(), [&auth](Request& req) {
     return WithBody(req, [&](const json& body) {
-      return Answer(auth.RequestPhoneCode(Str(body, "phone"), req.remote_addr), [](const auth::PhoneCodeSent& s) {
-        json j = {{"sent", true}, {"phone", s.phone_masked}, {"expires_in_seconds", s.expires_in_seconds}};
-        if (!s.code.empty()) j["demo_code"] = s.code;
-        return j;
-      }, 202);
+      return Answer(
+          auth.RequestPhoneCode(Str(body, "phone"), req.remote_addr),
+          [](const auth::PhoneCodeSent& s) {
+            json j = {
+                {"sent", true}, {"phone", s.phone_masked}, {"expires_in_seconds", s.expires_in_seconds}};
+            if (!s.code.empty()) j["demo_code"] = s.code;
+            return j;
+          },
+          202);
     });
   });
   router.Add("POST", "/api/v1/auth/register", Access::Public(), [&auth](Request& req) {
     return WithBody(req, [&](const json& body) {
       auto u = NewUserFrom(body);
       if (!u.ok()) return Response::FromError(u.error());
-      auth::Registration r{*u, Str(body, "phone_code"), Str(body, "identity_ticket"), Str(body, "invite_code"),
-                           req.remote_addr};
+      auth::Registration r{*u, Str(body, "phone_code"), Str(body, "identity_ticket"),
+                           Str(body, "invite_code"), req.remote_addr};
       return Answer(auth.Register(r), UserJson, 201);
     });
   });
   router.Add("POST", "/api/v1/auth/password", Access::LoggedIn(), [&auth](Request& req) {
     return WithBody(req, [&](const json& body) {
-      auto st = auth.ChangePassword(req.User(), Str(body, "old_password"), Str(body, "new_password"), req.remote_addr);
+      auto st = auth.ChangePassword(req.User(), Str(body, "old_password"), Str(body, "new_password"),
+                                    req.remote_addr);
       if (!st.ok()) return Response::FromError(st.error());
       return Response::Ok({{"changed", true}});
     });
@@ -262,24 +284,27 @@ void AddIdentityRoutes(Router& router, const AuthApiOptions& options) {
   if (options.demo_identity == nullptr) return;
   // The demo's stand-in for the provincial legal-person login page (江苏政务服务网): it vouches
   // for whatever it is told. Registered only with --demo-identity.
-  router.Add("POST", "/api/v1/auth/identity/demo", Access::Public(), [demo = options.demo_identity](Request& req) {
-    return WithBody(req, [&](const json& body) {
-      auth::LegalPersonClaim c;
-      c.uscc = Str(body, "uscc");
-      c.enterprise_name = Str(body, "enterprise_name");
-      c.person_name = Str(body, "person_name");
-      c.legal_representative = !body.contains("legal_representative") || body["legal_representative"] == true;
-      return Answer(demo->IssueTicket(c), [](const std::string& t) { return json{{"ticket", t}, {"provider", "demo"}}; });
-    });
-  });
+  router.Add("POST", "/api/v1/auth/identity/demo", Access::Public(),
+             [demo = options.demo_identity](Request& req) {
+               return WithBody(req, [&](const json& body) {
+                 auth::LegalPersonClaim c;
+                 c.uscc = Str(body, "uscc");
+                 c.enterprise_name = Str(body, "enterprise_name");
+                 c.person_name = Str(body, "person_name");
+                 c.legal_representative =
+                     !body.contains("legal_representative") || body["legal_representative"] == true;
+                 return Answer(demo->IssueTicket(c), [](const std::string& t) {
+                   return json{{"ticket", t}, {"provider", "demo"}};
+                 });
+               });
+             });
 }
 
 void AddMemberRoutes(Router& router, auth::AuthService& auth) {
   auto ent = Access::Kinds({auth::UserKind::kEnterprise});
   router.Add("GET", "/api/v1/me/enterprise/members", ent, [&auth](Request& req) {
-    return Answer(auth.ListMembers(req.User()), [](const std::vector<auth::Member>& list) {
-      return ItemsJson(list, MemberJson);
-    });
+    return Answer(auth.ListMembers(req.User()),
+                  [](const std::vector<auth::Member>& list) { return ItemsJson(list, MemberJson); });
   });
   router.Add("DELETE", "/api/v1/me/enterprise/members/{id}", ent, [&auth](Request& req) {
     return WithId(req, [&](int64_t id) {
@@ -289,9 +314,8 @@ void AddMemberRoutes(Router& router, auth::AuthService& auth) {
     });
   });
   router.Add("GET", "/api/v1/me/enterprise/invitations", ent, [&auth](Request& req) {
-    return Answer(auth.ListInvitations(req.User()), [](const std::vector<auth::Invitation>& list) {
-      return ItemsJson(list, InvitationJson);
-    });
+    return Answer(auth.ListInvitations(req.User()),
+                  [](const std::vector<auth::Invitation>& list) { return ItemsJson(list, InvitationJson); });
   });
   router.Add("POST", "/api/v1/me/enterprise/invitations", ent, [&auth](Request& req) {
     return WithBody(req, [&](const json& body) {
@@ -315,8 +339,12 @@ void AddDepartmentRoutes(Router& router, auth::AuthService& auth) {
     return Answer(auth.ListDepartments(), [](const std::vector<auth::Department>& list) {
       json items = json::array();
       for (const auto& d : list) {
-        items.push_back({{"id", d.id}, {"code", d.code}, {"name", d.name}, {"level", auth::DepartmentLevelCode(d.level)},
-                         {"level_label", auth::DepartmentLevelLabel(d.level)}, {"phone", d.phone}});
+        items.push_back({{"id", d.id},
+                         {"code", d.code},
+                         {"name", d.name},
+                         {"level", auth::DepartmentLevelCode(d.level)},
+                         {"level_label", auth::DepartmentLevelLabel(d.level)},
+                         {"phone", d.phone}});
       }
       return json{{"items", items}, {"total", items.size()}};
     });

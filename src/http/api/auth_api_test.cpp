@@ -6,8 +6,8 @@
 #include <nlohmann/json.hpp>
 
 #include "http/api/test_client.h"
-#include "support/test_db.h"
 #include "secrets/keys.h"
+#include "support/test_db.h"
 
 namespace huiqi::http {
 namespace {
@@ -43,8 +43,12 @@ class AuthApiTest : public ::testing::TestWithParam<store::Kind> {
     return client_->Call(method, target, body);
   }
   static json Body(const Response& r) { return TestClient::Body(r); }
-  static std::string Header(const Response& r, const std::string& name) { return TestClient::Header(r, name); }
-  Response LoginAs(const std::string& login, const std::string& password) { return client_->Login(login, password); }
+  static std::string Header(const Response& r, const std::string& name) {
+    return TestClient::Header(r, name);
+  }
+  Response LoginAs(const std::string& login, const std::string& password) {
+    return client_->Login(login, password);
+  }
 
   //! A registration body with a phone code from the API (and, for an enterprise, a demo ticket).
   json Registration(json body, const std::string& phone, const std::string& uscc = "") {
@@ -81,7 +85,8 @@ TEST_P(AuthApiTest, LoginSetsAnHttpOnlyCookieAndMeShowsLabels) {
   // Issue 10 finding 7: the cookie outlived the session (7 days against 12 hours).
   EXPECT_NE(cookie.find("Max-Age=43200"), std::string::npos) << cookie;
   int device_cookies = 0;
-  for (const auto& [k, v] : r.headers) device_cookies += k == "Set-Cookie" && v.rfind("huiqi_device=", 0) == 0;
+  for (const auto& [k, v] : r.headers)
+    device_cookies += k == "Set-Cookie" && v.rfind("huiqi_device=", 0) == 0;
   EXPECT_EQ(device_cookies, 1) << "a trusted-device cookie beside the session";
   EXPECT_TRUE(Body(r)["notice"].is_null());
   EXPECT_EQ(Body(r)["user"]["kind_label"], "平台管理员");
@@ -102,7 +107,8 @@ TEST_P(AuthApiTest, WrongPasswordIs401AndRepeatedFailuresAre429) {
   Response r = Call("POST", "/api/v1/auth/login", {{"login", "admin"}, {"password", "Nope12345"}});
   EXPECT_EQ(r.status, 401);
   EXPECT_EQ(Body(r)["error"]["code"], "bad_credentials");
-  for (int i = 0; i < 4; ++i) Call("POST", "/api/v1/auth/login", {{"login", "admin"}, {"password", "Nope12345"}});
+  for (int i = 0; i < 4; ++i)
+    Call("POST", "/api/v1/auth/login", {{"login", "admin"}, {"password", "Nope12345"}});
   Response limited = Call("POST", "/api/v1/auth/login", {{"login", "admin"}, {"password", "Platform#2026"}});
   EXPECT_EQ(limited.status, 429);
   Response missing = Call("POST", "/api/v1/auth/login", {{"login", "admin"}});
@@ -114,7 +120,8 @@ TEST_P(AuthApiTest, AdminAllocatesDepartmentAccountsAndStaffSeeTheirDepartment) 
   Response no_csrf = [&] {
     std::string keep = client_->csrf();
     client_->csrf().clear();
-    Response r = Call("POST", "/api/v1/admin/departments", {{"code", "CZ-SWJ"}, {"name", "商务局"}, {"level", "municipal"}});
+    Response r = Call("POST", "/api/v1/admin/departments",
+                      {{"code", "CZ-SWJ"}, {"name", "商务局"}, {"level", "municipal"}});
     client_->csrf() = keep;
     return r;
   }();
@@ -123,12 +130,16 @@ TEST_P(AuthApiTest, AdminAllocatesDepartmentAccountsAndStaffSeeTheirDepartment) 
                        {{"code", "CZ-SWJ"}, {"name", "常州市商务局"}, {"level", "municipal"}});
   ASSERT_EQ(dept.status, 201) << dept.body;
   EXPECT_EQ(Body(dept)["level_label"], "市级");
-  EXPECT_EQ(Body(Call("POST", "/api/v1/admin/departments", {{"code", "X"}, {"name", "X"}, {"level", "galactic"}}))
-                ["error"]["field"],
+  EXPECT_EQ(Body(Call("POST", "/api/v1/admin/departments",
+                      {{"code", "X"}, {"name", "X"}, {"level", "galactic"}}))["error"]["field"],
             "level");
   Response user = Call("POST", "/api/v1/admin/users",
-                       {{"kind", "department_staff"}, {"login", "swj_1"}, {"display_name", "王五"},
-                        {"password", "Officer2026"}, {"department", "CZ-SWJ"}, {"roles", {"reviewer"}}});
+                       {{"kind", "department_staff"},
+                        {"login", "swj_1"},
+                        {"display_name", "王五"},
+                        {"password", "Officer2026"},
+                        {"department", "CZ-SWJ"},
+                        {"roles", {"reviewer"}}});
   ASSERT_EQ(user.status, 201) << user.body;
   int64_t id = Body(user)["id"];
   EXPECT_EQ(Body(user)["roles"][0]["label"], "审核人员");
@@ -159,33 +170,45 @@ TEST_P(AuthApiTest, AdminAllocatesDepartmentAccountsAndStaffSeeTheirDepartment) 
 
 TEST_P(AuthApiTest, SelfRegistrationNamesTheBadField) {
   Response bad = Call("POST", "/api/v1/auth/register",
-                      Registration({{"kind", "enterprise"}, {"login", "ent_a"}, {"display_name", "甲公司"},
-                                    {"password", "Company2026"}, {"uscc", "91350100M000100Y44"}},
+                      Registration({{"kind", "enterprise"},
+                                    {"login", "ent_a"},
+                                    {"display_name", "甲公司"},
+                                    {"password", "Company2026"},
+                                    {"uscc", "91350100M000100Y44"}},
                                    "13800000001"));
   EXPECT_EQ(bad.status, 400);
   EXPECT_EQ(Body(bad)["error"]["field"], "uscc");
   Response typed = Call("POST", "/api/v1/auth/register",
-                        Registration({{"kind", "enterprise"}, {"login", "ent_a"}, {"display_name", "甲公司"},
-                                      {"password", "Company2026"}, {"uscc", "91350100M000100Y43"}},
+                        Registration({{"kind", "enterprise"},
+                                      {"login", "ent_a"},
+                                      {"display_name", "甲公司"},
+                                      {"password", "Company2026"},
+                                      {"uscc", "91350100M000100Y43"}},
                                      "13800000003"));
   EXPECT_EQ(typed.status, 400);
   EXPECT_EQ(Body(typed)["error"]["field"], "identity_ticket") << "a typed USCC proves nothing";
-  Response bad_uscc = Call("POST", "/api/v1/auth/identity/demo", {{"uscc", "91350100M000100Y44"}, {"person_name", "王"}});
+  Response bad_uscc =
+      Call("POST", "/api/v1/auth/identity/demo", {{"uscc", "91350100M000100Y44"}, {"person_name", "王"}});
   EXPECT_EQ(Body(bad_uscc)["error"]["field"], "uscc");
-  Response admin = Call("POST", "/api/v1/auth/register",
-                        {{"kind", "platform_admin"}, {"login", "evil"}, {"display_name", "x"}, {"password", "Evil12345"}});
+  Response admin =
+      Call("POST", "/api/v1/auth/register",
+           {{"kind", "platform_admin"}, {"login", "evil"}, {"display_name", "x"}, {"password", "Evil12345"}});
   EXPECT_EQ(Body(admin)["error"]["field"], "kind");
   Response ok = Call("POST", "/api/v1/auth/register",
-                     Registration({{"kind", "enterprise"}, {"login", "ent_a"}, {"display_name", "甲公司"},
+                     Registration({{"kind", "enterprise"},
+                                   {"login", "ent_a"},
+                                   {"display_name", "甲公司"},
                                    {"password", "Company2026"}},
                                   "13800000002", "91350100M000100Y43"));
   ASSERT_EQ(ok.status, 201) << ok.body;
   EXPECT_EQ(Body(ok)["roles"][0]["code"], "enterprise_admin");
   ASSERT_EQ(LoginAs("ent_a", "Company2026").status, 200);
   EXPECT_EQ(Body(Call("GET", "/api/v1/me"))["uscc"], "91350100M000100Y43");
-  Response changed = Call("POST", "/api/v1/auth/password", {{"old_password", "Company2026"}, {"new_password", "x"}});
+  Response changed =
+      Call("POST", "/api/v1/auth/password", {{"old_password", "Company2026"}, {"new_password", "x"}});
   EXPECT_EQ(Body(changed)["error"]["field"], "new_password");
-  EXPECT_EQ(Call("POST", "/api/v1/auth/password", {{"old_password", "Company2026"}, {"new_password", "Company2027"}})
+  EXPECT_EQ(Call("POST", "/api/v1/auth/password",
+                 {{"old_password", "Company2026"}, {"new_password", "Company2027"}})
                 .status,
             200);
 }
@@ -193,14 +216,18 @@ TEST_P(AuthApiTest, SelfRegistrationNamesTheBadField) {
 // Issue 10 finding 4, through the API: a second account for a bound USCC, and what it could read.
 TEST_P(AuthApiTest, RegisteringABoundUsccIsRefusedAndInvitationsJoinIt) {
   ASSERT_EQ(Call("POST", "/api/v1/auth/register",
-                 Registration({{"kind", "enterprise"}, {"login", "ent_owner"}, {"display_name", "甲公司"},
+                 Registration({{"kind", "enterprise"},
+                               {"login", "ent_owner"},
+                               {"display_name", "甲公司"},
                                {"password", "Company2026"}},
                               "13800000011", "91350100M000100Y43"))
                 .status,
             201);
   client_->Forget();
   Response clone = Call("POST", "/api/v1/auth/register",
-                        Registration({{"kind", "enterprise"}, {"login", "evil_clone"}, {"display_name", "冒名"},
+                        Registration({{"kind", "enterprise"},
+                                      {"login", "evil_clone"},
+                                      {"display_name", "冒名"},
                                       {"password", "Evil@Pass2026"}},
                                      "13800000012", "91350100M000100Y43"));
   EXPECT_EQ(clone.status, 409);
@@ -209,15 +236,19 @@ TEST_P(AuthApiTest, RegisteringABoundUsccIsRefusedAndInvitationsJoinIt) {
   EXPECT_EQ(LoginAs("evil_clone", "Evil@Pass2026").status, 401);
 
   ASSERT_EQ(LoginAs("ent_owner", "Company2026").status, 200);
-  Response inv = Call("POST", "/api/v1/me/enterprise/invitations", {{"role", "enterprise_preparer"}, {"note", "财务"}});
+  Response inv =
+      Call("POST", "/api/v1/me/enterprise/invitations", {{"role", "enterprise_preparer"}, {"note", "财务"}});
   ASSERT_EQ(inv.status, 201) << inv.body;
   std::string code = Body(inv)["code"];
   EXPECT_EQ(Body(Call("GET", "/api/v1/me/enterprise/invitations"))["items"][0].contains("code"), false)
       << "the code is shown once";
   client_->Forget();
   Response joined = Call("POST", "/api/v1/auth/register",
-                         Registration({{"kind", "enterprise"}, {"login", "ent_staff"}, {"display_name", "小王"},
-                                       {"password", "Staff@Pass2026"}, {"invite_code", code}},
+                         Registration({{"kind", "enterprise"},
+                                       {"login", "ent_staff"},
+                                       {"display_name", "小王"},
+                                       {"password", "Staff@Pass2026"},
+                                       {"invite_code", code}},
                                       "13800000013"));
   ASSERT_EQ(joined.status, 201) << joined.body;
   EXPECT_EQ(Body(joined)["roles"][0]["code"], "enterprise_preparer");
@@ -233,7 +264,8 @@ TEST_P(AuthApiTest, RegisteringABoundUsccIsRefusedAndInvitationsJoinIt) {
 }
 
 TEST_P(AuthApiTest, ALoginAfterFailuresCarriesANotice) {
-  for (int i = 0; i < 3; ++i) Call("POST", "/api/v1/auth/login", {{"login", "admin"}, {"password", "Nope12345"}});
+  for (int i = 0; i < 3; ++i)
+    Call("POST", "/api/v1/auth/login", {{"login", "admin"}, {"password", "Nope12345"}});
   Response r = LoginAs("admin", "Platform#2026");
   ASSERT_EQ(r.status, 200);
   EXPECT_EQ(Body(r)["notice"]["failed_attempts"], 3);
@@ -249,7 +281,8 @@ TEST_P(AuthApiTest, PhoneCodeAnswersDoNotTellWhetherTheNumberHasAnAccount) {
   EXPECT_EQ(Body(Call("POST", "/api/v1/auth/phone-code", {{"phone", "12"}}))["error"]["field"], "phone");
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, AuthApiTest, ::testing::ValuesIn(testing::Backends()), testing::PrintBackend{});
+INSTANTIATE_TEST_SUITE_P(Backends, AuthApiTest, ::testing::ValuesIn(testing::Backends()),
+                         testing::PrintBackend{});
 
 }  // namespace
 }  // namespace huiqi::http

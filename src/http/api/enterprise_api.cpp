@@ -3,28 +3,26 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
-#include <nlohmann/json.hpp>
-
 #include "audit/audit_log.h"
+#include "core/money.h"
 #include "enterprise/attributes.h"
 #include "enterprise/data_sources.h"
-#include "core/money.h"
 #include "http/api/handlers.h"
 #include "http/api/paging.h"
 #include "match/compiled_catalogue.h"
 #include "match/item_matcher.h"
 #include "policy/match_catalogue.h"
-#include "rules/trace.h"
 #include "policy/policy_json.h"
+#include "rules/trace.h"
 
 namespace huiqi::http {
 
 using nlohmann::json;
 
 namespace {
-
 
 // The published items as the matcher needs them, reloaded when the change log shows a policy
 // or an item changed (through any node), or the day turned (windows close at midnight).
@@ -89,7 +87,8 @@ json TraceJson(const rules::Evaluation& e, const std::vector<bool>& not_needed) 
                    {"attribute", c.attr},
                    {"actual", c.actual},
                    {"result", rules::TruthCode(c.outcome)},
-                   {"result_label", needed ? std::string(rules::TruthLabel(c.outcome)) : "无需满足（同组其他条件已满足）"},
+                   {"result_label",
+                    needed ? std::string(rules::TruthLabel(c.outcome)) : "无需满足（同组其他条件已满足）"},
                    {"needed", needed}});
   }
   return out;
@@ -97,15 +96,16 @@ json TraceJson(const rules::Evaluation& e, const std::vector<bool>& not_needed) 
 
 json VerdictJson(const match::ItemVerdict& v, const Catalogue::Snapshot& snap, const rules::Schema& schema) {
   std::vector<bool> not_needed = NotNeededOf(v);
-  json j = {{"item", snap.summaries.at(v.item->id)},
-            {"verdict", rules::TruthCode(v.evaluation.verdict)},
-            {"verdict_label", v.item->rule ? std::string(rules::TruthLabel(v.evaluation.verdict)) : "需人工判断"},
-            {"trace", TraceJson(v.evaluation, not_needed)},
-            {"failed", v.evaluation.failed},
-            {"unknown", v.evaluation.unknown},
-            {"amount_fen", v.estimate.fen ? json(*v.estimate.fen) : json()},
-            {"amount_text", v.estimate.text},
-            {"no_application", v.item->no_application}};
+  json j = {
+      {"item", snap.summaries.at(v.item->id)},
+      {"verdict", rules::TruthCode(v.evaluation.verdict)},
+      {"verdict_label", v.item->rule ? std::string(rules::TruthLabel(v.evaluation.verdict)) : "需人工判断"},
+      {"trace", TraceJson(v.evaluation, not_needed)},
+      {"failed", v.evaluation.failed},
+      {"unknown", v.evaluation.unknown},
+      {"amount_fen", v.estimate.fen ? json(*v.estimate.fen) : json()},
+      {"amount_text", v.estimate.text},
+      {"no_application", v.item->no_application}};
   // What would change the verdict: each failing condition, or the data to provide.
   json advice = json::array();
   std::vector<std::string> provide;
@@ -130,7 +130,6 @@ json VerdictJson(const match::ItemVerdict& v, const Catalogue::Snapshot& snap, c
   j["provide"] = provide;
   return j;
 }
-
 
 core::Result<std::string> OwnUscc(const Request& req) {
   const auth::Principal& p = req.User();
@@ -163,10 +162,12 @@ void AddArchiveRoutes(Router& router, const EnterpriseApiDeps& d) {
     return WithBody(req, [&](const json& body) {
       auto attr = body.find("attribute");
       if (attr == body.end() || !attr->is_string()) {
-        return Response::FromError(core::InvalidArgument("attribute", "required", "请选择要更正的属性", "attribute is required"));
+        return Response::FromError(
+            core::InvalidArgument("attribute", "required", "请选择要更正的属性", "attribute is required"));
       }
       json value = body.contains("value") ? body["value"] : json();
-      std::string note = body.contains("note") && body["note"].is_string() ? body["note"].get<std::string>() : "";
+      std::string note =
+          body.contains("note") && body["note"].is_string() ? body["note"].get<std::string>() : "";
       auto c = d.profiles.ProposeCorrection(req.User(), attr->get<std::string>(), value, note);
       if (!c.ok()) return Response::FromError(c.error());
       return Response::Created(enterprise::CorrectionJson(*c));
@@ -192,7 +193,8 @@ void AddArchiveRoutes(Router& router, const EnterpriseApiDeps& d) {
       auto id = req.PathId("id");
       if (!id.ok()) return Response::FromError(id.error());
       return WithBody(req, [&](const json& body) {
-        std::string note = body.contains("note") && body["note"].is_string() ? body["note"].get<std::string>() : "";
+        std::string note =
+            body.contains("note") && body["note"].is_string() ? body["note"].get<std::string>() : "";
         auto c = d.profiles.ResolveCorrection(req.User(), *id, accept, note);
         if (!c.ok()) return Response::FromError(c.error());
         return Response::Ok(enterprise::CorrectionJson(*c));
@@ -209,7 +211,8 @@ void AddArchiveRoutes(Router& router, const EnterpriseApiDeps& d) {
     if (!report->committed) {
       body = {{"error",
                {{"code", "import_invalid"},
-                {"message", "有 " + std::to_string(report->invalid) + " 行数据不合格，未导入任何数据；修正后重新导入，或选择跳过不合格行"},
+                {"message", "有 " + std::to_string(report->invalid) +
+                                " 行数据不合格，未导入任何数据；修正后重新导入，或选择跳过不合格行"},
                 {"field", "file"}}},
               {"report", body}};
       return Response::Json(422, body);
@@ -219,9 +222,9 @@ void AddArchiveRoutes(Router& router, const EnterpriseApiDeps& d) {
 }
 
 json AttributeJson(const rules::AttributeDef& a, bool custom) {
-  return {{"key", a.key},         {"label", a.label},     {"type", rules::AttrTypeCode(a.type)},
+  return {{"key", a.key},         {"label", a.label},           {"type", rules::AttrTypeCode(a.type)},
           {"unit", a.unit},       {"code_table", a.code_table}, {"enum_values", a.enum_values},
-          {"aliases", a.aliases}, {"source", a.source},   {"derived", a.derived},
+          {"aliases", a.aliases}, {"source", a.source},         {"derived", a.derived},
           {"custom", custom}};
 }
 
@@ -242,9 +245,11 @@ void AddDataSourceRoutes(Router& router, const EnterpriseApiDeps& d) {
   });
   router.Add("PUT", "/api/v1/admin/data-sources", Access::Admin(), [d](Request& req) {
     return WithBody(req, [&](const json& body) {
-      auto str = [&](const char* k) { return body.contains(k) && body[k].is_string() ? body[k].get<std::string>() : ""; };
-      auto st = enterprise::SetDataSourceOwner(d.db, d.clock, {req.User().user_id, req.User().login}, str("source"),
-                                               str("department"));
+      auto str = [&](const char* k) {
+        return body.contains(k) && body[k].is_string() ? body[k].get<std::string>() : "";
+      };
+      auto st = enterprise::SetDataSourceOwner(d.db, d.clock, {req.User().user_id, req.User().login},
+                                               str("source"), str("department"));
       if (!st.ok()) return Response::FromError(st.error());
       return Response::Ok({{"source", str("source")}, {"department", str("department")}});
     });
@@ -259,7 +264,8 @@ void AddAttributeRoutes(Router& router, const EnterpriseApiDeps& d) {
     if (!custom.ok()) return Response::FromError(custom.error());
     json items = json::array();
     for (const auto& a : d.profiles.schema().attributes()) {
-      bool is_custom = std::any_of(custom->begin(), custom->end(), [&](const auto& c) { return c.def.key == a.key; });
+      bool is_custom =
+          std::any_of(custom->begin(), custom->end(), [&](const auto& c) { return c.def.key == a.key; });
       json j = AttributeJson(a, is_custom);
       j["active"] = true;
       items.push_back(j);
@@ -276,21 +282,26 @@ void AddAttributeRoutes(Router& router, const EnterpriseApiDeps& d) {
   router.Add("POST", "/api/v1/admin/attributes", Access::Admin(), [d](Request& req) {
     return WithBody(req, [&](const json& body) {
       rules::AttributeDef def;
-      auto str = [&](const char* k) { return body.contains(k) && body[k].is_string() ? body[k].get<std::string>() : ""; };
+      auto str = [&](const char* k) {
+        return body.contains(k) && body[k].is_string() ? body[k].get<std::string>() : "";
+      };
       def.key = str("key");
       def.label = str("label");
       def.unit = str("unit");
       def.source = str("source");
       auto type = rules::ParseAttrType(str("type"));
       if (!type.ok()) {
-        return Response::FromError(core::InvalidArgument("type", "invalid_type", "属性类型无效", "invalid type"));
+        return Response::FromError(
+            core::InvalidArgument("type", "invalid_type", "属性类型无效", "invalid type"));
       }
       def.type = *type;
       try {
-        if (body.contains("enum_values")) def.enum_values = body["enum_values"].get<std::vector<std::string>>();
+        if (body.contains("enum_values"))
+          def.enum_values = body["enum_values"].get<std::vector<std::string>>();
         if (body.contains("aliases")) def.aliases = body["aliases"].get<std::vector<std::string>>();
       } catch (const json::exception&) {
-        return Response::FromError(core::InvalidArgument("enum_values", "invalid", "enum_values 和 aliases 应为字符串数组",
+        return Response::FromError(core::InvalidArgument("enum_values", "invalid",
+                                                         "enum_values 和 aliases 应为字符串数组",
                                                          "enum_values and aliases must be string arrays"));
       }
       std::optional<core::Date> as_of;
@@ -304,7 +315,8 @@ void AddAttributeRoutes(Router& router, const EnterpriseApiDeps& d) {
       bool active = d.live_schema && d.live_schema->Add(added->def).ok();
       json j = AttributeJson(added->def, true);
       j["active"] = active;
-      j["note"] = active ? "属性已登记：可导入数据，并可在匹配规则中使用" : "属性已登记，可立即导入数据；服务加载后可用于匹配规则";
+      j["note"] = active ? "属性已登记：可导入数据，并可在匹配规则中使用"
+                         : "属性已登记，可立即导入数据；服务加载后可用于匹配规则";
       return Response::Created(j);
     });
   });
@@ -330,10 +342,11 @@ void AddMatchRoutes(Router& router, const EnterpriseApiDeps& d, std::shared_ptr<
     for (const auto& e : m.exclusivity) {
       json names = json::array();
       for (const auto* it : e.items) names.push_back({{"id", it->id}, {"name", it->name}});
-      exclusivity.push_back({{"group", e.group},
-                             {"items", names},
-                             {"recommended", {{"id", e.recommended->id}, {"name", e.recommended->name}}},
-                             {"advice", "以下事项不可同时享受，建议申报“" + e.recommended->name + "”（预计金额最高者优先）"}});
+      exclusivity.push_back(
+          {{"group", e.group},
+           {"items", names},
+           {"recommended", {{"id", e.recommended->id}, {"name", e.recommended->name}}},
+           {"advice", "以下事项不可同时享受，建议申报“" + e.recommended->name + "”（预计金额最高者优先）"}});
     }
     return Response::Ok({{"enterprise", {{"uscc", p->uscc}, {"name", p->name}}},
                          {"eligible", list(m.eligible)},
@@ -356,11 +369,13 @@ void AddMatchRoutes(Router& router, const EnterpriseApiDeps& d, std::shared_ptr<
     if (!snap.ok()) return Response::FromError(snap.error());
     auto at = (*snap)->index.find(*id);
     if (at == (*snap)->index.end()) {
-      return Response::FromError(core::NotFound("可自测的事项（未发布、已截止或面向个人）", "a matchable item"));
+      return Response::FromError(
+          core::NotFound("可自测的事项（未发布、已截止或面向个人）", "a matchable item"));
     }
     const auto& item = (*snap)->items[at->second];
-    match::ItemVerdict v = match::SelfTest(item, d.matches.schema(), p->facts, core::ShanghaiDate(d.clock.Now()),
-                                           rules::ReferenceNamer(d.reference));
+    match::ItemVerdict v =
+        match::SelfTest(item, d.matches.schema(), p->facts, core::ShanghaiDate(d.clock.Now()),
+                        rules::ReferenceNamer(d.reference));
     return Response::Ok(VerdictJson(v, **snap, d.matches.schema()));
   });
   router.Add("GET", "/api/v1/items/{id}/eligible-count", kStaff, [d](Request& req) {

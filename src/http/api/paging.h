@@ -26,9 +26,10 @@ inline core::Result<Paging> ParsePaging(const Request& req) {
       }
     } catch (...) {
     }
-    return core::InvalidArgument(name, "invalid_number",
-                                 std::string(name) + " 应为 " + std::to_string(lo) + "–" + std::to_string(hi) + " 的整数",
-                                 std::string(name) + " out of range");
+    return core::InvalidArgument(
+        name, "invalid_number",
+        std::string(name) + " 应为 " + std::to_string(lo) + "–" + std::to_string(hi) + " 的整数",
+        std::string(name) + " out of range");
   };
   HQ_RETURN_IF_ERROR(parse("page", 1, 1000000, p.page));
   HQ_RETURN_IF_ERROR(parse("page_size", 1, 100, p.page_size));

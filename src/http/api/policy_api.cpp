@@ -15,9 +15,6 @@ using policy::PolicyService;
 
 namespace {
 
-
-
-
 core::Result<policy::ListFilter> FilterFrom(const Request& req) {
   HQ_ASSIGN_OR_RETURN(Paging paging, ParsePaging(req));
   policy::ListFilter f;
@@ -29,7 +26,8 @@ core::Result<policy::ListFilter> FilterFrom(const Request& req) {
   f.department = req.Query("department");
   f.tag = req.Query("tag");
   f.region = req.Query("region");
-  if (f.q.size() > 200) return core::InvalidArgument("q", "too_long", "搜索词不能超过 200 字节", "q is too long");
+  if (f.q.size() > 200)
+    return core::InvalidArgument("q", "too_long", "搜索词不能超过 200 字节", "q is too long");
   if (!f.level.empty()) HQ_RETURN_IF_ERROR(policy::ParseLevel(f.level));
   if (std::string period = req.Query("period"); !period.empty()) {
     HQ_ASSIGN_OR_RETURN(f.period, policy::ParsePeriod(period));
@@ -40,7 +38,6 @@ core::Result<policy::ListFilter> FilterFrom(const Request& req) {
 json PageOf(const json& items, int64_t total, const policy::ListFilter& f) {
   return {{"items", items}, {"total", total}, {"page", f.page}, {"page_size", f.page_size}};
 }
-
 
 // A reason and a date from the body: {reason} / {repealed_on, reason}.
 std::string Reason(const json& body) {
@@ -63,10 +60,11 @@ Response ItemConflict(PolicyService& svc, const core::Error& e, const json& body
 
 const Access kEditors = Access::DepartmentRoles({auth::Role::kPolicyOfficer, auth::Role::kDepartmentAdmin});
 const Access kApprovers = Access::DepartmentRoles({auth::Role::kReviewer, auth::Role::kDepartmentAdmin});
-const Access kStaff =
-    Access::DepartmentRoles({auth::Role::kPolicyOfficer, auth::Role::kReviewer, auth::Role::kDepartmentAdmin});
+const Access kStaff = Access::DepartmentRoles(
+    {auth::Role::kPolicyOfficer, auth::Role::kReviewer, auth::Role::kDepartmentAdmin});
 
-void AddPublicRoutes(Router& router, PolicyService& svc, const rules::Schema& schema, const core::ReferenceData& ref) {
+void AddPublicRoutes(Router& router, PolicyService& svc, const rules::Schema& schema,
+                     const core::ReferenceData& ref) {
   router.Add("GET", "/api/v1/policies", Access::Public(), [&svc](Request& req) {
     auto f = FilterFrom(req);
     if (!f.ok()) return Response::FromError(f.error());
@@ -124,13 +122,14 @@ void AddPublicRoutes(Router& router, PolicyService& svc, const rules::Schema& sc
       return Answer(svc.RuleVersions(req.principal, id), [](const std::vector<policy::RuleVersion>& list) {
         json items = json::array();
         for (const auto& v : list) {
-          items.push_back({{"version", v.version},
-                           {"rule", v.rule_text},
-                           {"ast", json::parse(v.ast_json, nullptr, false)},
-                           {"amount", v.amount_json.empty() ? json() : json::parse(v.amount_json, nullptr, false)},
-                           {"effective_from", v.effective_from.ToString()},
-                           {"effective_to", v.effective_to ? json(v.effective_to->ToString()) : json()},
-                           {"created_at", v.created_at}});
+          items.push_back(
+              {{"version", v.version},
+               {"rule", v.rule_text},
+               {"ast", json::parse(v.ast_json, nullptr, false)},
+               {"amount", v.amount_json.empty() ? json() : json::parse(v.amount_json, nullptr, false)},
+               {"effective_from", v.effective_from.ToString()},
+               {"effective_to", v.effective_to ? json(v.effective_to->ToString()) : json()},
+               {"created_at", v.created_at}});
         }
         return json{{"items", items}};
       });
@@ -163,12 +162,13 @@ void AddPolicyStaffRoutes(Router& router, PolicyService& svc) {
   router.Add("GET", "/api/v1/dept/policies", kStaff, [&svc](Request& req) {
     auto paging = ParsePaging(req);
     if (!paging.ok()) return Response::FromError(paging.error());
-    return Answer(svc.ListDepartmentPolicies(req.User(), req.Query("status"), paging->page, paging->page_size),
-                  [&](const policy::Page<policy::Policy>& page) {
-                    json items = json::array();
-                    for (const auto& p : page.items) items.push_back(policy::PolicySummaryJson(p));
-                    return PageJson(items, page.total, *paging);
-                  });
+    return Answer(
+        svc.ListDepartmentPolicies(req.User(), req.Query("status"), paging->page, paging->page_size),
+        [&](const policy::Page<policy::Policy>& page) {
+          json items = json::array();
+          for (const auto& p : page.items) items.push_back(policy::PolicySummaryJson(p));
+          return PageJson(items, page.total, *paging);
+        });
   });
   router.Add("POST", "/api/v1/policies", kEditors, [&svc](Request& req) {
     return WithBody(req, [&](const json& body) {
@@ -187,7 +187,8 @@ void AddPolicyStaffRoutes(Router& router, PolicyService& svc) {
     });
   });
   router.Add("POST", "/api/v1/policies/{id}/submit", kEditors, [&svc](Request& req) {
-    return WithId(req, [&](int64_t id) { return Answer(svc.SubmitPolicy(req.User(), id), policy::PolicyToJson); });
+    return WithId(req,
+                  [&](int64_t id) { return Answer(svc.SubmitPolicy(req.User(), id), policy::PolicyToJson); });
   });
   router.Add("POST", "/api/v1/policies/{id}/reject", kApprovers, [&svc](Request& req) {
     return WithId(req, [&](int64_t id) {
@@ -197,10 +198,12 @@ void AddPolicyStaffRoutes(Router& router, PolicyService& svc) {
     });
   });
   router.Add("POST", "/api/v1/policies/{id}/publish", kApprovers, [&svc](Request& req) {
-    return WithId(req, [&](int64_t id) { return Answer(svc.PublishPolicy(req.User(), id), policy::PolicyToJson); });
+    return WithId(
+        req, [&](int64_t id) { return Answer(svc.PublishPolicy(req.User(), id), policy::PolicyToJson); });
   });
   router.Add("POST", "/api/v1/policies/{id}/revise", kEditors, [&svc](Request& req) {
-    return WithId(req, [&](int64_t id) { return Answer(svc.RevisePolicy(req.User(), id), policy::PolicyToJson, 201); });
+    return WithId(
+        req, [&](int64_t id) { return Answer(svc.RevisePolicy(req.User(), id), policy::PolicyToJson, 201); });
   });
   router.Add("POST", "/api/v1/policies/{id}/repeal", kApprovers, [&svc](Request& req) {
     return WithId(req, [&](int64_t id) {
@@ -208,8 +211,8 @@ void AddPolicyStaffRoutes(Router& router, PolicyService& svc) {
         core::Date on = svc.Today();
         if (auto it = body.find("repealed_on"); it != body.end() && !it->is_null()) {
           if (!it->is_string()) {
-            return Response::FromError(
-                core::InvalidArgument("repealed_on", "invalid_date", "废止日期格式应为 YYYY-MM-DD", "bad date"));
+            return Response::FromError(core::InvalidArgument("repealed_on", "invalid_date",
+                                                             "废止日期格式应为 YYYY-MM-DD", "bad date"));
           }
           auto d = core::Date::Parse(it->get<std::string>(), "repealed_on");
           if (!d.ok()) return Response::FromError(d.error());
@@ -253,15 +256,18 @@ void AddItemStaffRoutes(Router& router, PolicyService& svc) {
     });
   });
   router.Add("POST", "/api/v1/items/{id}/publish", kEditors, [&svc](Request& req) {
-    return WithId(req, [&](int64_t id) { return Answer(svc.PublishItem(req.User(), id), policy::ItemToJson); });
+    return WithId(req,
+                  [&](int64_t id) { return Answer(svc.PublishItem(req.User(), id), policy::ItemToJson); });
   });
   router.Add("POST", "/api/v1/items/{id}/withdraw", kEditors, [&svc](Request& req) {
-    return WithId(req, [&](int64_t id) { return Answer(svc.WithdrawItem(req.User(), id), policy::ItemToJson); });
+    return WithId(req,
+                  [&](int64_t id) { return Answer(svc.WithdrawItem(req.User(), id), policy::ItemToJson); });
   });
   router.Add("GET", "/api/v1/catalogue/similar", kStaff, [&svc](Request& req) {
     std::string name = req.Query("name");
     if (name.empty()) {
-      return Response::FromError(core::InvalidArgument("name", "required", "请填写事项名称", "name is required"));
+      return Response::FromError(
+          core::InvalidArgument("name", "required", "请填写事项名称", "name is required"));
     }
     return Answer(svc.SimilarItemNames(name), [](const std::vector<policy::CatalogueEntry>& list) {
       json items = json::array();
@@ -275,35 +281,41 @@ void AddItemStaffRoutes(Router& router, PolicyService& svc) {
 }
 
 void AddAdminRoutes(Router& router, PolicyService& svc) {
-  router.Add("GET", "/api/v1/admin/supervision", Access::Admin(), [&svc](Request& req) {
-    return Answer(svc.Supervise(req.User()), policy::SupervisionJson);
-  });
+  router.Add("GET", "/api/v1/admin/supervision", Access::Admin(),
+             [&svc](Request& req) { return Answer(svc.Supervise(req.User()), policy::SupervisionJson); });
   router.Add("GET", "/api/v1/admin/supervision/counts", Access::Admin(), [&svc](Request& req) {
     return Answer(svc.Supervise(req.User()), policy::SupervisionCountsJson);
   });
   router.Add("POST", "/api/v1/admin/tags", Access::Admin(), [&svc](Request& req) {
     return WithBody(req, [&](const json& body) {
-      return Answer(svc.CreateTag(req.User(), body.value("group", ""), body.value("name", "")), policy::TagJson, 201);
+      return Answer(svc.CreateTag(req.User(), body.value("group", ""), body.value("name", "")),
+                    policy::TagJson, 201);
     });
   });
   router.Add("POST", "/api/v1/admin/policy-types", Access::Admin(), [&svc](Request& req) {
     return WithBody(req, [&](const json& body) {
       policy::CodeLabel t{body.value("code", ""), body.value("label", "")};
-      return Answer(svc.CreatePolicyType(req.User(), t),
-                    [](const policy::CodeLabel& c) { return json{{"code", c.code}, {"label", c.label}}; }, 201);
+      return Answer(
+          svc.CreatePolicyType(req.User(), t),
+          [](const policy::CodeLabel& c) {
+            return json{{"code", c.code}, {"label", c.label}};
+          },
+          201);
     });
   });
 }
 
 }  // namespace
 
-json RuleDescriptionJson(const policy::Item& item, const rules::Schema& schema, const core::ReferenceData& ref) {
+json RuleDescriptionJson(const policy::Item& item, const rules::Schema& schema,
+                         const core::ReferenceData& ref) {
   json out = {{"conditions", json::array()}, {"amount", nullptr}, {"canonical", nullptr}};
   if (!item.rule_text.empty()) {
     auto rule = rules::Parse(item.rule_text, schema);
     if (rule.ok()) {
       out["canonical"] = rules::Print(*rule, schema);
-      for (const auto& line : rules::DescribeLines(*rule, schema, rules::ReferenceNamer(ref))) out["conditions"].push_back(line);
+      for (const auto& line : rules::DescribeLines(*rule, schema, rules::ReferenceNamer(ref)))
+        out["conditions"].push_back(line);
     }
   }
   auto amount = rules::ParseAmountText(item.amount_json, schema);

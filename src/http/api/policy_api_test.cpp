@@ -8,11 +8,11 @@
 #include <nlohmann/json.hpp>
 
 #include "auth/auth_service.h"
+#include "enterprise/data_sources.h"
 #include "http/api/auth_api.h"
 #include "http/api/enterprise_api.h"
 #include "http/api/test_client.h"
 #include "support/test_db.h"
-#include "enterprise/data_sources.h"
 
 namespace huiqi::http {
 namespace {
@@ -30,7 +30,8 @@ class PolicyApiTest : public ::testing::TestWithParam<store::Kind> {
     reference_ = core::ReferenceData::Load(testing::DataDir() + "/reference").value();
     auth_ = std::make_unique<auth::AuthService>(*db_, clock_, auth::AuthDeps{keys_});
     policies_ = std::make_unique<policy::PolicyService>(*db_, clock_, calendar_);
-    profiles_ = std::make_unique<enterprise::ProfileService>(*db_, clock_, rules::BuiltinSchemaRef(), &reference_);
+    profiles_ =
+        std::make_unique<enterprise::ProfileService>(*db_, clock_, rules::BuiltinSchemaRef(), &reference_);
     matches_ = std::make_unique<match::MatchService>(rules::BuiltinSchemaRef());
     router_ = std::make_unique<Router>(auth_.get());
     RegisterAuthApi(*router_, *auth_, *db_);
@@ -38,8 +39,9 @@ class PolicyApiTest : public ::testing::TestWithParam<store::Kind> {
     RegisterEnterpriseApi(*router_, {*db_, *policies_, *profiles_, *matches_, reference_, clock_});
     client_ = std::make_unique<TestClient>(*router_);
 
-    for (auto [code, name] : {std::pair{"CZ-KJJ", "常州市科学技术局"}, std::pair{"CZ-GXJ", "常州市工业和信息化局"},
-                              std::pair{"CZ-SWU", "国家税务总局常州市税务局"}}) {
+    for (auto [code, name] :
+         {std::pair{"CZ-KJJ", "常州市科学技术局"}, std::pair{"CZ-GXJ", "常州市工业和信息化局"},
+          std::pair{"CZ-SWU", "国家税务总局常州市税务局"}}) {
       auth::Department d;
       d.code = code;
       d.name = name;
@@ -113,17 +115,21 @@ class PolicyApiTest : public ::testing::TestWithParam<store::Kind> {
 TEST_P(PolicyApiTest, PublishItemMatchAndRefuseOtherDepartments) {
   // The enterprise archives.
   std::string csv = "uscc,name,region,industry,employees,revenue,rd_expense,rd_ratio,dishonest,tags\n" +
-                    std::string(kXingchen) + ",星辰,320412,C34,186,2.3亿,1400万,6.1%,否,高新技术企业@2024-11-20\n" +
+                    std::string(kXingchen) +
+                    ",星辰,320412,C34,186,2.3亿,1400万,6.1%,否,高新技术企业@2024-11-20\n" +
                     std::string(kLvyuan) + ",绿源,320411,C38,95,8000万,200万,2.5%,否,\n";
   LoginAs("admin");
-  Response bad_import = Call("POST", "/api/v1/admin/enterprises/import", nullptr, csv + "913204127123456137,坏,320412,C34,1,1,1,1%,否,\n");
+  Response bad_import = Call("POST", "/api/v1/admin/enterprises/import", nullptr,
+                             csv + "913204127123456137,坏,320412,C34,1,1,1,1%,否,\n");
   ASSERT_EQ(bad_import.status, 422) << bad_import.body;
   EXPECT_EQ(Body(bad_import)["report"]["errors"][0]["row"], 4);
   Response attr = Call("POST", "/api/v1/admin/attributes",
                        {{"key", "patents"}, {"label", "有效发明专利数"}, {"type", "int"}, {"unit", "件"}});
   ASSERT_EQ(attr.status, 201) << attr.body;
   EXPECT_FALSE(Body(attr)["active"]);  // this router has no live schema (huiqi serve has)
-  EXPECT_EQ(Call("POST", "/api/v1/admin/attributes", {{"key", "p2"}, {"label", "营业收入"}, {"type", "int"}}).status, 409);
+  EXPECT_EQ(Call("POST", "/api/v1/admin/attributes", {{"key", "p2"}, {"label", "营业收入"}, {"type", "int"}})
+                .status,
+            409);
   Response attrs = Call("GET", "/api/v1/attributes");
   ASSERT_EQ(attrs.status, 200);
   EXPECT_EQ(Body(attrs)["items"].back()["key"], "patents");
@@ -152,7 +158,8 @@ TEST_P(PolicyApiTest, PublishItemMatchAndRefuseOtherDepartments) {
   ASSERT_EQ(bad_rule.status, 400) << bad_rule.body;
   EXPECT_EQ(Body(bad_rule)["error"]["field"], "rule");
   EXPECT_TRUE(Body(bad_rule)["error"].contains("position"));
-  Response item = Call("POST", items_url, ItemBody("region under \"3204\" and rd_ratio >= 3% and not dishonest"));
+  Response item =
+      Call("POST", items_url, ItemBody("region under \"3204\" and rd_ratio >= 3% and not dishonest"));
   ASSERT_EQ(item.status, 201) << item.body;
   int64_t item_id = Body(item)["id"];
   ASSERT_EQ(Call("POST", "/api/v1/items/" + std::to_string(item_id) + "/publish").status, 200);
@@ -161,8 +168,9 @@ TEST_P(PolicyApiTest, PublishItemMatchAndRefuseOtherDepartments) {
   EXPECT_FALSE(Body(similar)["error"]["similar"].empty());
 
   // Changing the rule keeps the old version with its period.
-  Response edited = Call("PATCH", "/api/v1/items/" + std::to_string(item_id),
-                         ItemBody("region under \"3204\" and rd_ratio >= 3% and not dishonest and employees >= 10"));
+  Response edited =
+      Call("PATCH", "/api/v1/items/" + std::to_string(item_id),
+           ItemBody("region under \"3204\" and rd_ratio >= 3% and not dishonest and employees >= 10"));
   ASSERT_EQ(edited.status, 200) << edited.body;
   Response versions = Call("GET", "/api/v1/items/" + std::to_string(item_id) + "/rules");
   ASSERT_EQ(versions.status, 200);
@@ -174,7 +182,8 @@ TEST_P(PolicyApiTest, PublishItemMatchAndRefuseOtherDepartments) {
   // Another department's officer can neither edit the policy nor the item.
   LoginAs("gxj_officer");
   EXPECT_EQ(Call("PATCH", "/api/v1/policies/" + std::to_string(policy_id), PolicyBody()).status, 403);
-  EXPECT_EQ(Call("PATCH", "/api/v1/items/" + std::to_string(item_id), ItemBody("employees >= 1")).status, 403);
+  EXPECT_EQ(Call("PATCH", "/api/v1/items/" + std::to_string(item_id), ItemBody("employees >= 1")).status,
+            403);
   EXPECT_EQ(Call("GET", "/api/v1/admin/supervision").status, 403);
 
   // The public sees the policy, its item and the rule in plain Chinese.
@@ -211,24 +220,28 @@ TEST_P(PolicyApiTest, PublishItemMatchAndRefuseOtherDepartments) {
   EXPECT_EQ(Body(self)["verdict"], "fail");
 
   // A correction goes to reviewers; accepting it changes the verdict.
-  Response corr = Call("POST", "/api/v1/me/enterprise/corrections", {{"attribute", "rd_ratio"}, {"value", "3.2%"}, {"note", "审计报告"}});
+  Response corr = Call("POST", "/api/v1/me/enterprise/corrections",
+                       {{"attribute", "rd_ratio"}, {"value", "3.2%"}, {"note", "审计报告"}});
   ASSERT_EQ(corr.status, 201) << corr.body;
   int64_t corr_id = Body(corr)["id"];
   EXPECT_EQ(Body(corr)["department_name"], "国家税务总局常州市税务局") << "routed to the owner of 税务 data";
   // Issue 10 finding 5: 科技局's reviewer accepted a 税务 figure, and saw every correction.
   LoginAs("kjj_reviewer");
   EXPECT_EQ(Body(Call("GET", "/api/v1/corrections"))["items"].size(), 0u);
-  EXPECT_EQ(Call("POST", "/api/v1/corrections/" + std::to_string(corr_id) + "/accept", json::object()).status, 403);
+  EXPECT_EQ(Call("POST", "/api/v1/corrections/" + std::to_string(corr_id) + "/accept", json::object()).status,
+            403);
   LoginAs("swu_reviewer");
   EXPECT_EQ(Body(Call("GET", "/api/v1/corrections"))["items"].size(), 1u);
-  ASSERT_EQ(Call("POST", "/api/v1/corrections/" + std::to_string(corr_id) + "/accept", json::object()).status, 200);
+  ASSERT_EQ(Call("POST", "/api/v1/corrections/" + std::to_string(corr_id) + "/accept", json::object()).status,
+            200);
   LoginAs("ent_lvyuan");
   Response after = Call("GET", "/api/v1/me/matches");
   ASSERT_EQ(Body(after)["eligible"].size(), 1u);
   EXPECT_EQ(Body(after)["eligible"][0]["amount_fen"], 20'0000'00);
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, PolicyApiTest, ::testing::ValuesIn(testing::Backends()), testing::PrintBackend{});
+INSTANTIATE_TEST_SUITE_P(Backends, PolicyApiTest, ::testing::ValuesIn(testing::Backends()),
+                         testing::PrintBackend{});
 
 }  // namespace
 }  // namespace huiqi::http

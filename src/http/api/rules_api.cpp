@@ -10,7 +10,6 @@ using nlohmann::json;
 
 namespace {
 
-
 core::Result<rules::Node> RuleFrom(const Request& req, const rules::Schema& schema) {
   HQ_ASSIGN_OR_RETURN(json body, req.JsonBody());
   auto it = body.find("rule");
@@ -20,9 +19,11 @@ core::Result<rules::Node> RuleFrom(const Request& req, const rules::Schema& sche
   return rules::Parse(it->get<std::string>(), schema);
 }
 
-json Groups(const std::vector<std::pair<std::string, uint64_t>>& groups, const std::function<std::string(const std::string&)>& name) {
+json Groups(const std::vector<std::pair<std::string, uint64_t>>& groups,
+            const std::function<std::string(const std::string&)>& name) {
   json out = json::array();
-  for (const auto& [code, count] : groups) out.push_back({{"code", code}, {"name", name(code)}, {"count", count}});
+  for (const auto& [code, count] : groups)
+    out.push_back({{"code", code}, {"name", name(code)}, {"count", count}});
   return out;
 }
 
@@ -35,8 +36,9 @@ void RegisterRulesApi(Router& router, match::MatchService& matches, const core::
     if (!rule.ok()) return Response::FromError(rule.error());
     json conditions = json::array();
     for (const auto* leaf : rules::Leaves(*rule)) {
-      conditions.push_back({{"text", rules::Describe(*leaf, matches.schema(), rules::ReferenceNamer(reference))},
-                            {"canonical", rules::Print(*leaf, matches.schema())}});
+      conditions.push_back(
+          {{"text", rules::Describe(*leaf, matches.schema(), rules::ReferenceNamer(reference))},
+           {"canonical", rules::Print(*leaf, matches.schema())}});
     }
     // The AST (the stored ast_json form) lets the web rule builder show the rule as form rows
     // without parsing rule text itself.
@@ -45,7 +47,8 @@ void RegisterRulesApi(Router& router, match::MatchService& matches, const core::
                          {"conditions", conditions}});
   });
   router.Add("POST", "/api/v1/rules/simulate",
-             Access::DepartmentRoles({auth::Role::kPolicyOfficer, auth::Role::kReviewer, auth::Role::kDepartmentAdmin}),
+             Access::DepartmentRoles(
+                 {auth::Role::kPolicyOfficer, auth::Role::kReviewer, auth::Role::kDepartmentAdmin}),
              [&matches, &reference, &clock](Request& req) {
                auto rule = RuleFrom(req, matches.schema());
                if (!rule.ok()) return Response::FromError(rule.error());

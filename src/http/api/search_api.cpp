@@ -14,7 +14,8 @@ core::Result<bool> Flag(const Request& req, const char* name) {
   std::string v = req.Query(name);
   if (v.empty() || v == "0" || v == "false") return false;
   if (v == "1" || v == "true") return true;
-  return core::InvalidArgument(name, "invalid_flag", std::string(name) + " 应为 0 或 1", std::string(name) + " must be 0 or 1");
+  return core::InvalidArgument(name, "invalid_flag", std::string(name) + " 应为 0 或 1",
+                               std::string(name) + " must be 0 or 1");
 }
 
 json Facets(const std::vector<search::FacetCount>& counts) {
@@ -24,11 +25,16 @@ json Facets(const std::vector<search::FacetCount>& counts) {
 }
 
 json HitJson(const search::Hit& h) {
-  return {{"kind", h.kind},         {"id", h.id},
-          {"policy_id", h.policy_id}, {"title", h.title},
-          {"snippet", h.snippet},   {"score", h.score},
-          {"level", h.level},       {"level_label", h.level_label},
-          {"department", h.department}, {"published_on", h.published_on},
+  return {{"kind", h.kind},
+          {"id", h.id},
+          {"policy_id", h.policy_id},
+          {"title", h.title},
+          {"snippet", h.snippet},
+          {"score", h.score},
+          {"level", h.level},
+          {"level_label", h.level_label},
+          {"department", h.department},
+          {"published_on", h.published_on},
           {"status", h.status}};
 }
 
@@ -55,14 +61,16 @@ Response Search(search::SearchService& search, const Request& req) {
   for (const auto& h : r->items) items.push_back(HitJson(h));
   json body = PageJson(std::move(items), r->total, *paging);
   body["total_exact"] = r->total_exact;
-  body["facets"] = {{"level", Facets(r->level)}, {"type", Facets(r->type)}, {"department", Facets(r->department)}};
+  body["facets"] = {
+      {"level", Facets(r->level)}, {"type", Facets(r->type)}, {"department", Facets(r->department)}};
   return Response::Ok(body);
 }
 
 }  // namespace
 
 void RegisterSearchApi(Router& router, search::SearchService& search) {
-  router.Add("GET", "/api/v1/search", Access::Public(), [&search](Request& req) { return Search(search, req); });
+  router.Add("GET", "/api/v1/search", Access::Public(),
+             [&search](Request& req) { return Search(search, req); });
   router.Add("GET", "/api/v1/search/suggest", Access::Public(), [&search](Request& req) {
     auto s = search.Suggest(req.Query("q"), 10);
     if (!s.ok()) return Response::FromError(s.error());

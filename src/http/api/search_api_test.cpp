@@ -39,8 +39,8 @@ TEST_P(SearchApiTest, RankedHitsWithSnippetsAndFacets) {
   ASSERT_EQ(status, 200) << body.dump();
   ASSERT_FALSE(body["items"].empty());
   const json& top = body["items"][0];
-  for (const char* field : {"kind", "id", "policy_id", "title", "snippet", "score", "level", "level_label", "department",
-                            "published_on"}) {
+  for (const char* field : {"kind", "id", "policy_id", "title", "snippet", "score", "level", "level_label",
+                            "department", "published_on"}) {
     EXPECT_TRUE(top.contains(field)) << field;
   }
   EXPECT_NE(top["title"].get<std::string>().find("高新技术企业"), std::string::npos) << top.dump();
@@ -76,10 +76,12 @@ TEST_P(SearchApiTest, Suggestions) {
   ASSERT_EQ(status, 200);
   ASSERT_FALSE(body["suggestions"].empty());
   EXPECT_LE(body["suggestions"].size(), 10u);
-  for (const auto& s : body["suggestions"]) EXPECT_NE(s.get<std::string>().find("专精"), std::string::npos) << s;
+  for (const auto& s : body["suggestions"])
+    EXPECT_NE(s.get<std::string>().find("专精"), std::string::npos) << s;
 }
 
-INSTANTIATE_TEST_SUITE_P(All, SearchApiTest, ::testing::ValuesIn(testing::Backends()), testing::PrintBackend());
+INSTANTIATE_TEST_SUITE_P(All, SearchApiTest, ::testing::ValuesIn(testing::Backends()),
+                         testing::PrintBackend());
 
 }  // namespace
 }  // namespace huiqi::http

@@ -13,13 +13,17 @@ namespace {
 
 json DayJson(const core::WorkCalendar& cal, core::Date d) {
   core::DayInfo info = cal.Describe(d);
-  return {{"date", d.ToString()},       {"kind", core::DayKindCode(info.kind)},
-          {"kind_label", core::DayKindLabel(info.kind)}, {"working", info.working},
-          {"name", info.name},          {"covered", cal.Covers(d.year())}};
+  return {{"date", d.ToString()},
+          {"kind", core::DayKindCode(info.kind)},
+          {"kind_label", core::DayKindLabel(info.kind)},
+          {"working", info.working},
+          {"name", info.name},
+          {"covered", cal.Covers(d.year())}};
 }
 
 core::Result<core::Date> DateParam(const Request& req, const std::string& name, bool from_path) {
-  std::string text = from_path ? (req.path_params.count(name) ? req.path_params.at(name) : "") : req.Query(name);
+  std::string text =
+      from_path ? (req.path_params.count(name) ? req.path_params.at(name) : "") : req.Query(name);
   if (text.empty()) {
     return core::InvalidArgument(name, "required", "缺少参数 " + name, "missing parameter " + name);
   }
@@ -33,9 +37,10 @@ core::Result<int> IntParam(const std::string& text, const std::string& name, int
     if (used == text.size() && v >= lo && v <= hi) return v;
   } catch (...) {
   }
-  return core::InvalidArgument(name, "invalid_number",
-                               name + " 应为 " + std::to_string(lo) + " 到 " + std::to_string(hi) + " 之间的整数",
-                               name + " must be an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
+  return core::InvalidArgument(
+      name, "invalid_number",
+      name + " 应为 " + std::to_string(lo) + " 到 " + std::to_string(hi) + " 之间的整数",
+      name + " must be an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
 }
 
 json CodeList(const core::CodeTable& table, const std::string& parent) {
@@ -68,14 +73,16 @@ void RegisterCalendarRoutes(Router& router, SystemApiDeps deps) {
     if (!n.ok()) return Response::FromError(n.error());
     core::Date result = cal.calendar().AddWorkingDays(*from, *n);
     bool exact = cal.calendar().Covers(from->year()) && cal.calendar().Covers(result.year());
-    return Response::Ok({{"from", from->ToString()}, {"n", *n}, {"date", result.ToString()}, {"exact", exact}});
+    return Response::Ok(
+        {{"from", from->ToString()}, {"n", *n}, {"date", result.ToString()}, {"exact", exact}});
   });
   router.Add("GET", "/api/v1/calendar/between", Access::Public(), [&cal](Request& req) {
     auto from = DateParam(req, "from", false);
     if (!from.ok()) return Response::FromError(from.error());
     auto to = DateParam(req, "to", false);
     if (!to.ok()) return Response::FromError(to.error());
-    return Response::Ok({{"from", from->ToString()}, {"to", to->ToString()},
+    return Response::Ok({{"from", from->ToString()},
+                         {"to", to->ToString()},
                          {"working_days", cal.calendar().WorkingDaysBetween(*from, *to)}});
   });
   router.Add("PUT", "/api/v1/admin/calendar/days/{date}", Access::Admin(), [&cal](Request& req) {
@@ -85,7 +92,8 @@ void RegisterCalendarRoutes(Router& router, SystemApiDeps deps) {
     if (!body.ok()) return Response::FromError(body.error());
     std::string kind = body->value("kind", "");
     if (kind != "holiday" && kind != "workday") {
-      return Response::FromError(core::InvalidArgument("kind", "invalid_enum", "kind 应为 holiday（放假）或 workday（调休上班）",
+      return Response::FromError(core::InvalidArgument("kind", "invalid_enum",
+                                                       "kind 应为 holiday（放假）或 workday（调休上班）",
                                                        "kind must be holiday or workday"));
     }
     core::CalendarDay day{*d, kind == "workday", body->value("name", ""), body->value("source", "")};
@@ -116,8 +124,9 @@ void RegisterSystemApi(Router& router, SystemApiDeps deps) {
     auto level = store::CurrentVersion(deps.db);
     json body = {{"version", HUIQI_VERSION},
                  {"time", core::FormatTimestamp(deps.clock.Now())},
-                 {"database", {{"kind", store::KindName(deps.db.kind())},
-                               {"latest_migration", store::AllMigrations().back().version}}}};
+                 {"database",
+                  {{"kind", store::KindName(deps.db.kind())},
+                   {"latest_migration", store::AllMigrations().back().version}}}};
     if (!level.ok()) {
       body["status"] = "unavailable";
       body["database"]["error"] = level.error().message_en;
@@ -139,7 +148,8 @@ void RegisterSystemApi(Router& router, SystemApiDeps deps) {
     if (!body.ok()) return Response::FromError(body.error());
     auto it = body->find("uscc");
     if (it == body->end() || !it->is_string()) {
-      return Response::FromError(core::InvalidArgument("uscc", "invalid_type", "uscc 应为字符串", "uscc must be a string"));
+      return Response::FromError(
+          core::InvalidArgument("uscc", "invalid_type", "uscc 应为字符串", "uscc must be a string"));
     }
     auto st = core::ValidateUscc(it->get<std::string>());
     if (st.ok()) return Response::Ok({{"valid", true}});

@@ -2,9 +2,8 @@
 // For API tests: a request through the real router, as a browser would send it — the session
 // cookie and the CSRF header once logged in.
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "http/router.h"
 
@@ -34,7 +33,8 @@ class TestClient {
     r.remote_addr = "10.0.0.1";
     if (!body.is_null()) r.body = body.dump();
     if (!raw.empty()) r.body = raw;
-    if (!r.body.empty()) r.headers["content-type"] = content_type_.empty() ? "application/json" : content_type_;
+    if (!r.body.empty())
+      r.headers["content-type"] = content_type_.empty() ? "application/json" : content_type_;
     r.request_id = "test-" + std::to_string(++requests_);
     if (!cookie_.empty()) r.headers["cookie"] = "huiqi_session=" + cookie_;
     if (!csrf_.empty()) r.headers["x-csrf-token"] = csrf_;

@@ -1,6 +1,5 @@
 // Items and their guides (常州办法 第十一至十四条; 江阴办法 第十一条).
 #include <algorithm>
-
 #include <nlohmann/json.hpp>
 
 #include "audit/audit_log.h"
@@ -27,14 +26,15 @@ audit::Actor ActorOf(const auth::Principal& p) {
 Status Audit(Session& s, const Ctx& ctx, const auth::Principal& actor, std::string_view action, int64_t id,
              const nlohmann::json& before) {
   HQ_ASSIGN_OR_RETURN(Item after, LoadItem(s, id));
-  return audit::Record(s, ctx.clock, ActorOf(actor), action, "item", std::to_string(id), before, ItemToJson(after));
+  return audit::Record(s, ctx.clock, ActorOf(actor), action, "item", std::to_string(id), before,
+                       ItemToJson(after));
 }
 
 core::Error IllegalTransition(ItemStatus current, std::string_view action_zh, std::string_view action_en) {
-  return core::MakeError(core::ErrorKind::kFailedPrecondition, "illegal_transition",
-                         "事项当前状态为“" + std::string(ItemStatusLabel(current)) + "”，不能" + std::string(action_zh),
-                         "cannot " + std::string(action_en) + " an item in status " +
-                             std::string(ItemStatusCode(current)));
+  return core::MakeError(
+      core::ErrorKind::kFailedPrecondition, "illegal_transition",
+      "事项当前状态为“" + std::string(ItemStatusLabel(current)) + "”，不能" + std::string(action_zh),
+      "cannot " + std::string(action_en) + " an item in status " + std::string(ItemStatusCode(current)));
 }
 
 Status ValidateGuide(const ItemInput& in, const rules::Schema& schema) {
@@ -54,8 +54,8 @@ Status ValidateGuide(const ItemInput& in, const rules::Schema& schema) {
   }
   for (size_t i = 0; i < in.process.size(); ++i) {
     if (in.process[i].stage.empty()) {
-      return core::InvalidArgument("process[" + std::to_string(i) + "].stage", "required", "请填写流程环节名称",
-                                   "stage is required");
+      return core::InvalidArgument("process[" + std::to_string(i) + "].stage", "required",
+                                   "请填写流程环节名称", "stage is required");
     }
   }
   for (size_t i = 0; i < in.conditions.size(); ++i) {
@@ -97,8 +97,8 @@ GuideTiming Timing(const ItemInput& in, const Item* before, const Ctx& ctx) {
   return t;
 }
 
-Result<ItemRow> Resolve(Session& s, const Ctx& ctx, const auth::Principal& actor, const Policy& policy, const ItemInput& in,
-                        std::optional<int64_t> current_department) {
+Result<ItemRow> Resolve(Session& s, const Ctx& ctx, const auth::Principal& actor, const Policy& policy,
+                        const ItemInput& in, std::optional<int64_t> current_department) {
   HQ_RETURN_IF_ERROR(ValidateGuide(in, ctx.schema));
   ItemRow row{in, 0, {}};
   if (!in.department.empty()) {
@@ -115,7 +115,8 @@ Result<ItemRow> Resolve(Session& s, const Ctx& ctx, const auth::Principal& actor
   bool issuing = std::any_of(policy.departments.begin(), policy.departments.end(),
                              [&](const DepartmentRef& d) { return d.id == row.department_id; });
   if (!issuing) {
-    return core::InvalidArgument("department", "not_issuing_department", "事项责任部门须为该政策的发文部门之一",
+    return core::InvalidArgument("department", "not_issuing_department",
+                                 "事项责任部门须为该政策的发文部门之一",
                                  "the item's department must be one of the policy's issuing departments");
   }
   HQ_RETURN_IF_ERROR(auth::RequireDepartment(actor, row.department_id));
@@ -129,11 +130,12 @@ core::Error SimilarNameConflict(const std::string& name, const std::vector<Catal
     zh += (zh.empty() ? "" : "、") + ("“" + e.name + "”（" + e.department.name + "）");
     en += (en.empty() ? "" : "; ") + e.name;
   }
-  return core::MakeError(core::ErrorKind::kConflict, "similar_item_name",
-                         "事项名称“" + name + "”与事项目录中已有的名称相近：" + zh +
-                             "。同一事项全市应使用同一名称（常州办法第十三条）：请复用已有名称（catalogue_id），"
-                             "或确认这是不同的事项（confirm_new_name）",
-                         "similar catalogue names exist: " + en, "name");
+  return core::MakeError(
+      core::ErrorKind::kConflict, "similar_item_name",
+      "事项名称“" + name + "”与事项目录中已有的名称相近：" + zh +
+          "。同一事项全市应使用同一名称（常州办法第十三条）：请复用已有名称（catalogue_id），"
+          "或确认这是不同的事项（confirm_new_name）",
+      "similar catalogue names exist: " + en, "name");
 }
 
 // The catalogue entry the item is filed under: reused, or a new governed name.
@@ -172,22 +174,23 @@ Result<std::vector<CatalogueEntry>> FindSimilarNames(Session& s, const std::stri
     e.similarity = NameSimilarity(name, e.name);
     out.push_back(std::move(e));
   }
-  std::stable_sort(out.begin(), out.end(),
-                   [](const CatalogueEntry& a, const CatalogueEntry& b) { return a.similarity > b.similarity; });
+  std::stable_sort(out.begin(), out.end(), [](const CatalogueEntry& a, const CatalogueEntry& b) {
+    return a.similarity > b.similarity;
+  });
   return out;
 }
 
 namespace {
 
-constexpr store::Statement kCurrentRule{
-    "item.current_rule",
-    "SELECT id, version, rule_text, amount_json FROM item_rules WHERE item_id = ? ORDER BY version DESC LIMIT 1"};
-constexpr store::Statement kCloseRule{"item.close_rule",
-                                      "UPDATE item_rules SET effective_to = ? WHERE id = ? AND effective_to IS NULL"};
-constexpr store::Statement kInsertRule{
-    "item.insert_rule",
-    "INSERT INTO item_rules (item_id, version, rule_text, ast_json, amount_json, effective_from, created_by, created_at) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"};
+constexpr store::Statement kCurrentRule{"item.current_rule",
+                                        "SELECT id, version, rule_text, amount_json FROM item_rules WHERE "
+                                        "item_id = ? ORDER BY version DESC LIMIT 1"};
+constexpr store::Statement kCloseRule{
+    "item.close_rule", "UPDATE item_rules SET effective_to = ? WHERE id = ? AND effective_to IS NULL"};
+constexpr store::Statement kInsertRule{"item.insert_rule",
+                                       "INSERT INTO item_rules (item_id, version, rule_text, ast_json, "
+                                       "amount_json, effective_from, created_by, created_at) "
+                                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"};
 
 // A new version of the item's rule when its text or amount formula changed: the previous one
 // ends today (periods are [from, to)), the new one is in force from today.
@@ -208,8 +211,9 @@ Status RecordRuleVersion(Session& s, const Ctx& ctx, const auth::Principal& acto
     ast = rules::RuleToJson(*rule).dump();
   }
   int64_t version = open ? current->Int("version") + 1 : 1;
-  HQ_RETURN_IF_ERROR(s.Exec(kInsertRule, {item_id, version, in.rule_text, ast, in.amount_json, today,
-                                          actor.user_id > 0 ? store::Value(actor.user_id) : store::Null(), ctx.Now()}));
+  HQ_RETURN_IF_ERROR(
+      s.Exec(kInsertRule, {item_id, version, in.rule_text, ast, in.amount_json, today,
+                           actor.user_id > 0 ? store::Value(actor.user_id) : store::Null(), ctx.Now()}));
   return core::Ok();
 }
 
@@ -226,8 +230,11 @@ Result<int64_t> CreateItemTx(Session& s, const Ctx& ctx, const auth::Principal& 
   }
   HQ_ASSIGN_OR_RETURN(ItemRow row, Resolve(s, ctx, actor, policy, in, std::nullopt));
   HQ_ASSIGN_OR_RETURN(int64_t catalogue_id, CatalogueFor(s, ctx, in, row.department_id));
-  NewItemMeta meta{policy.root_id, catalogue_id, key,
-                   actor.user_id > 0 ? std::optional<int64_t>(actor.user_id) : std::nullopt, ctx.Now(),
+  NewItemMeta meta{policy.root_id,
+                   catalogue_id,
+                   key,
+                   actor.user_id > 0 ? std::optional<int64_t>(actor.user_id) : std::nullopt,
+                   ctx.Now(),
                    Timing(in, nullptr, ctx)};
   HQ_ASSIGN_OR_RETURN(int64_t id, InsertItem(s, row, meta));
   HQ_RETURN_IF_ERROR(RecordRuleVersion(s, ctx, actor, id, in));
@@ -235,7 +242,8 @@ Result<int64_t> CreateItemTx(Session& s, const Ctx& ctx, const auth::Principal& 
   return id;
 }
 
-Status UpdateItemTx(Session& s, const Ctx& ctx, const auth::Principal& actor, int64_t id, const ItemInput& in) {
+Status UpdateItemTx(Session& s, const Ctx& ctx, const auth::Principal& actor, int64_t id,
+                    const ItemInput& in) {
   HQ_RETURN_IF_ERROR(RequireEditor(actor));
   HQ_ASSIGN_OR_RETURN(Item before, LoadItem(s, id));
   HQ_RETURN_IF_ERROR(auth::RequireDepartment(actor, before.department.id));
@@ -268,7 +276,8 @@ Status PublishItemTx(Session& s, const Ctx& ctx, const auth::Principal& actor, i
   }
   GuideTiming t = before.timing;
   t.published_on = ctx.Today();
-  if (options.published_on && actor.Is(auth::UserKind::kPlatformAdmin)) t.published_on = *options.published_on;
+  if (options.published_on && actor.Is(auth::UserKind::kPlatformAdmin))
+    t.published_on = *options.published_on;
   t.late = t.latest_publication && *t.published_on > *t.latest_publication;
   t.golive_late = t.golive_deadline && *t.published_on > *t.golive_deadline;
   HQ_RETURN_IF_ERROR(SetItemStatus(s, id, ItemStatus::kPublished, t, ctx.Now()));

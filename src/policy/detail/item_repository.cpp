@@ -13,47 +13,50 @@ using store::Value;
 
 namespace {
 
-#define HQ_ITEM_COLS                                                                                            \
-  "i.id, i.policy_root_id, i.catalogue_id, c.name, i.source_key, i.department_id, i.service_mode, i.region, "   \
-  "i.implementing_body, i.scope, i.target, i.period_type, i.window_start, i.window_end, i.window_set_on, "      \
-  "i.subsidy_standard, i.conditions, i.rule_text, i.amount_json, i.exclusive_group, i.channels, "              \
-  "i.consult_phone, i.supervise_phone, i.no_application, i.status, i.guide_deadline, i.guide_published_on, "    \
+#define HQ_ITEM_COLS                                                                                         \
+  "i.id, i.policy_root_id, i.catalogue_id, c.name, i.source_key, i.department_id, i.service_mode, "          \
+  "i.region, "                                                                                               \
+  "i.implementing_body, i.scope, i.target, i.period_type, i.window_start, i.window_end, i.window_set_on, "   \
+  "i.subsidy_standard, i.conditions, i.rule_text, i.amount_json, i.exclusive_group, i.channels, "            \
+  "i.consult_phone, i.supervise_phone, i.no_application, i.status, i.guide_deadline, i.guide_published_on, " \
   "i.guide_late, i.golive_deadline, i.golive_late, i.created_at, i.updated_at"
 #define HQ_ITEM_FROM " FROM items i JOIN item_catalogue c ON c.id = i.catalogue_id"
 
 // The public list: published items whose policy lineage has a published version.
-#define HQ_ITEM_FILTERS                                                                                        \
-  " JOIN policies p ON p.root_id = i.policy_root_id AND p.status = 'published'"                                \
-  " WHERE i.status = 'published'"                                                                              \
-  " AND (CAST(? AS TEXT) = '' OR p.level = ?)"                                                                 \
-  " AND (CAST(? AS TEXT) = '' OR EXISTS (SELECT 1 FROM policy_type_links t WHERE t.policy_id = p.id"           \
-  "      AND t.type_code = ?))"                                                                                \
-  " AND (CAST(? AS TEXT) = '' OR EXISTS (SELECT 1 FROM departments d WHERE d.id = i.department_id"             \
-  "      AND d.code = ?))"                                                                                     \
-  " AND (CAST(? AS TEXT) = '' OR EXISTS (SELECT 1 FROM item_tags it JOIN tags g ON g.id = it.tag_id"           \
-  "      WHERE it.item_id = i.id AND g.name = ?))"                                                             \
-  " AND (CAST(? AS TEXT) = '' OR i.region LIKE ?)"                                                             \
-  " AND (CAST(? AS TEXT) = '' OR c.name LIKE ? ESCAPE '!')"                                                    \
-  " AND (CAST(? AS TEXT) = ''"                                                                                 \
-  "   OR (CAST(? AS TEXT) = 'open' AND (i.period_type = 'year_round' OR (i.window_start <= ?"                  \
-  "       AND (i.window_end IS NULL OR i.window_end >= ?))))"                                                  \
-  "   OR (CAST(? AS TEXT) = 'upcoming' AND ((i.period_type <> 'year_round' AND i.window_start IS NULL)"        \
-  "       OR i.window_start > ?))"                                                                             \
+#define HQ_ITEM_FILTERS                                                                                 \
+  " JOIN policies p ON p.root_id = i.policy_root_id AND p.status = 'published'"                         \
+  " WHERE i.status = 'published'"                                                                       \
+  " AND (CAST(? AS TEXT) = '' OR p.level = ?)"                                                          \
+  " AND (CAST(? AS TEXT) = '' OR EXISTS (SELECT 1 FROM policy_type_links t WHERE t.policy_id = p.id"    \
+  "      AND t.type_code = ?))"                                                                         \
+  " AND (CAST(? AS TEXT) = '' OR EXISTS (SELECT 1 FROM departments d WHERE d.id = i.department_id"      \
+  "      AND d.code = ?))"                                                                              \
+  " AND (CAST(? AS TEXT) = '' OR EXISTS (SELECT 1 FROM item_tags it JOIN tags g ON g.id = it.tag_id"    \
+  "      WHERE it.item_id = i.id AND g.name = ?))"                                                      \
+  " AND (CAST(? AS TEXT) = '' OR i.region LIKE ?)"                                                      \
+  " AND (CAST(? AS TEXT) = '' OR c.name LIKE ? ESCAPE '!')"                                             \
+  " AND (CAST(? AS TEXT) = ''"                                                                          \
+  "   OR (CAST(? AS TEXT) = 'open' AND (i.period_type = 'year_round' OR (i.window_start <= ?"           \
+  "       AND (i.window_end IS NULL OR i.window_end >= ?))))"                                           \
+  "   OR (CAST(? AS TEXT) = 'upcoming' AND ((i.period_type <> 'year_round' AND i.window_start IS NULL)" \
+  "       OR i.window_start > ?))"                                                                      \
   "   OR (CAST(? AS TEXT) = 'closed' AND i.period_type <> 'year_round' AND i.window_end < ?))"
 
 constexpr Statement kGetItem{"item.get", "SELECT " HQ_ITEM_COLS HQ_ITEM_FROM " WHERE i.id = ?"};
 constexpr Statement kItemByKey{"item.by_key", "SELECT id FROM items WHERE source_key = ?"};
 constexpr Statement kAllItems{"item.all", "SELECT " HQ_ITEM_COLS HQ_ITEM_FROM " ORDER BY i.id"};
-constexpr Statement kLineageItems{"item.of_lineage",
-                                  "SELECT " HQ_ITEM_COLS HQ_ITEM_FROM " WHERE i.policy_root_id = ? ORDER BY i.id"};
+constexpr Statement kLineageItems{
+    "item.of_lineage", "SELECT " HQ_ITEM_COLS HQ_ITEM_FROM " WHERE i.policy_root_id = ? ORDER BY i.id"};
 constexpr Statement kListPublished{"item.list_published", "SELECT " HQ_ITEM_COLS HQ_ITEM_FROM HQ_ITEM_FILTERS
                                                           " ORDER BY i.id DESC LIMIT ? OFFSET ?"};
-constexpr Statement kCountPublished{"item.count_published", "SELECT COUNT(*) AS n" HQ_ITEM_FROM HQ_ITEM_FILTERS};
+constexpr Statement kCountPublished{"item.count_published",
+                                    "SELECT COUNT(*) AS n" HQ_ITEM_FROM HQ_ITEM_FILTERS};
 constexpr Statement kListDepartment{"item.list_department",
-                                    "SELECT " HQ_ITEM_COLS HQ_ITEM_FROM " WHERE (? = 0 OR i.department_id = ?) "
+                                    "SELECT " HQ_ITEM_COLS HQ_ITEM_FROM
+                                    " WHERE (? = 0 OR i.department_id = ?) "
                                     "ORDER BY i.updated_at DESC, i.id DESC LIMIT ? OFFSET ?"};
-constexpr Statement kCountDepartment{"item.count_department",
-                                     "SELECT COUNT(*) AS n FROM items i WHERE (? = 0 OR i.department_id = ?)"};
+constexpr Statement kCountDepartment{
+    "item.count_department", "SELECT COUNT(*) AS n FROM items i WHERE (? = 0 OR i.department_id = ?)"};
 constexpr Statement kItemPolicy{
     "item.policy",
     "SELECT id, title FROM policies WHERE root_id = ? "
@@ -61,18 +64,21 @@ constexpr Statement kItemPolicy{
 constexpr Statement kMaterials{"item.materials",
                                "SELECT name, form, required, type, source, exempt, template, sample "
                                "FROM item_materials WHERE item_id = ? ORDER BY position"};
-constexpr Statement kSteps{"item.steps",
-                           "SELECT stage, department, days FROM item_steps WHERE item_id = ? ORDER BY position"};
+constexpr Statement kSteps{
+    "item.steps", "SELECT stage, department, days FROM item_steps WHERE item_id = ? ORDER BY position"};
 constexpr Statement kItemTags{"item.tags",
                               "SELECT g.name FROM item_tags it JOIN tags g ON g.id = it.tag_id "
                               "WHERE it.item_id = ? ORDER BY g.name"};
 constexpr Statement kInsertItem{
     "item.insert",
     "INSERT INTO items (policy_root_id, catalogue_id, source_key, department_id, service_mode, region, "
-    "implementing_body, scope, target, period_type, window_start, window_end, window_set_on, subsidy_standard, "
-    "conditions, rule_text, amount_json, exclusive_group, channels, consult_phone, supervise_phone, no_application, "
+    "implementing_body, scope, target, period_type, window_start, window_end, window_set_on, "
+    "subsidy_standard, "
+    "conditions, rule_text, amount_json, exclusive_group, channels, consult_phone, supervise_phone, "
+    "no_application, "
     "status, guide_deadline, golive_deadline, created_by, created_at, updated_at) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?) RETURNING id"};
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?) "
+    "RETURNING id"};
 constexpr Statement kUpdateItem{
     "item.update",
     "UPDATE items SET department_id = ?, service_mode = ?, region = ?, implementing_body = ?, scope = ?, "
@@ -85,10 +91,10 @@ constexpr Statement kSetStatus{
     "UPDATE items SET status = ?, guide_published_on = ?, guide_late = ?, golive_late = ?, updated_at = ? "
     "WHERE id = ?"};
 constexpr Statement kDeleteMaterials{"item.delete_materials", "DELETE FROM item_materials WHERE item_id = ?"};
-constexpr Statement kInsertMaterial{
-    "item.insert_material",
-    "INSERT INTO item_materials (item_id, position, name, form, required, type, source, exempt, template, sample) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"};
+constexpr Statement kInsertMaterial{"item.insert_material",
+                                    "INSERT INTO item_materials (item_id, position, name, form, required, "
+                                    "type, source, exempt, template, sample) "
+                                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"};
 constexpr Statement kDeleteSteps{"item.delete_steps", "DELETE FROM item_steps WHERE item_id = ?"};
 constexpr Statement kInsertStep{"item.insert_step",
                                 "INSERT INTO item_steps (item_id, position, stage, department, days) "
@@ -96,16 +102,19 @@ constexpr Statement kInsertStep{"item.insert_step",
 constexpr Statement kDeleteTags{"item.delete_tags", "DELETE FROM item_tags WHERE item_id = ?"};
 constexpr Statement kInsertTag{"item.insert_tag", "INSERT INTO item_tags (item_id, tag_id) VALUES (?, ?)"};
 
-constexpr Statement kCatalogue{"catalogue.all",
-                               "SELECT c.id, c.name, d.id AS department_id, d.code, d.name AS department_name "
-                               "FROM item_catalogue c JOIN departments d ON d.id = c.department_id ORDER BY c.id"};
-constexpr Statement kCatalogueById{"catalogue.get",
-                                   "SELECT c.id, c.name, d.id AS department_id, d.code, d.name AS department_name "
-                                   "FROM item_catalogue c JOIN departments d ON d.id = c.department_id "
-                                   "WHERE c.id = ?"};
-constexpr Statement kInsertCatalogue{"catalogue.insert",
-                                     "INSERT INTO item_catalogue (name, normalized, department_id, created_at) "
-                                     "VALUES (?, ?, ?, ?) RETURNING id"};
+constexpr Statement kCatalogue{
+    "catalogue.all",
+    "SELECT c.id, c.name, d.id AS department_id, d.code, d.name AS department_name "
+    "FROM item_catalogue c JOIN departments d ON d.id = c.department_id ORDER BY c.id"};
+constexpr Statement kCatalogueById{
+    "catalogue.get",
+    "SELECT c.id, c.name, d.id AS department_id, d.code, d.name AS department_name "
+    "FROM item_catalogue c JOIN departments d ON d.id = c.department_id "
+    "WHERE c.id = ?"};
+constexpr Statement kInsertCatalogue{
+    "catalogue.insert",
+    "INSERT INTO item_catalogue (name, normalized, department_id, created_at) "
+    "VALUES (?, ?, ?, ?) RETURNING id"};
 
 constexpr Statement kPolicyTypes{"taxonomy.policy_types",
                                  "SELECT code, label FROM policy_types ORDER BY position, code"};
@@ -117,9 +126,10 @@ constexpr Statement kTags{"taxonomy.tags",
                           "SELECT t.id, t.group_code, g.label, t.name FROM tags t JOIN tag_groups g "
                           "ON g.code = t.group_code WHERE (CAST(? AS TEXT) = '' OR t.group_code = ?) "
                           "ORDER BY g.position, t.name"};
-constexpr Statement kInsertTagRow{"taxonomy.insert_tag",
-                                  "INSERT INTO tags (group_code, name, created_by, created_at) VALUES (?, ?, ?, ?) "
-                                  "RETURNING id"};
+constexpr Statement kInsertTagRow{
+    "taxonomy.insert_tag",
+    "INSERT INTO tags (group_code, name, created_by, created_at) VALUES (?, ?, ?, ?) "
+    "RETURNING id"};
 constexpr Statement kTagGroup{"taxonomy.tag_group", "SELECT code, label FROM tag_groups WHERE code = ?"};
 
 Status ReadGuide(const Row& r, Item& it) {
@@ -166,8 +176,8 @@ Result<Item> ItemFromRow(Session& s, const Row& r) {
   it.policy_title = pol.Text("title");
   HQ_ASSIGN_OR_RETURN(auto materials, s.Query(kMaterials, {it.id}));
   for (const auto& m : materials) {
-    it.materials.push_back({m.Text("name"), m.Text("form"), m.Bool("required"), m.Text("type"), m.Text("source"),
-                            m.Bool("exempt"), m.Text("template"), m.Text("sample")});
+    it.materials.push_back({m.Text("name"), m.Text("form"), m.Bool("required"), m.Text("type"),
+                            m.Text("source"), m.Bool("exempt"), m.Text("template"), m.Text("sample")});
   }
   HQ_ASSIGN_OR_RETURN(auto steps, s.Query(kSteps, {it.id}));
   for (const auto& st : steps) {
@@ -191,8 +201,8 @@ Status WriteItemChildren(Session& s, int64_t id, const ItemRow& row) {
   HQ_RETURN_IF_ERROR(s.Exec(kDeleteMaterials, {id}));
   int64_t pos = 0;
   for (const auto& m : row.in.materials) {
-    HQ_RETURN_IF_ERROR(s.Exec(kInsertMaterial, {id, pos++, m.name, m.form, int64_t{m.required}, m.type, m.source,
-                                                int64_t{m.exempt}, m.template_url, m.sample_url}));
+    HQ_RETURN_IF_ERROR(s.Exec(kInsertMaterial, {id, pos++, m.name, m.form, int64_t{m.required}, m.type,
+                                                m.source, int64_t{m.exempt}, m.template_url, m.sample_url}));
   }
   HQ_RETURN_IF_ERROR(s.Exec(kDeleteSteps, {id}));
   pos = 0;
@@ -205,7 +215,8 @@ Status WriteItemChildren(Session& s, int64_t id, const ItemRow& row) {
 }
 
 CatalogueEntry CatalogueFromRow(const Row& r) {
-  return {r.Int("id"), r.Text("name"), {r.Int("department_id"), r.Text("code"), r.Text("department_name")}, 0};
+  return {
+      r.Int("id"), r.Text("name"), {r.Int("department_id"), r.Text("code"), r.Text("department_name")}, 0};
 }
 
 }  // namespace
@@ -231,8 +242,9 @@ Result<std::vector<CatalogueEntry>> LoadCatalogue(Session& s) {
 Result<CatalogueEntry> CatalogueById(Session& s, int64_t id) {
   HQ_ASSIGN_OR_RETURN(auto r, s.QueryOptional(kCatalogueById, {id}));
   if (!r) {
-    return core::InvalidArgument("catalogue_id", "unknown_catalogue_entry", "事项目录中没有编号为 " +
-                                 std::to_string(id) + " 的事项名称", "unknown catalogue entry");
+    return core::InvalidArgument("catalogue_id", "unknown_catalogue_entry",
+                                 "事项目录中没有编号为 " + std::to_string(id) + " 的事项名称",
+                                 "unknown catalogue entry");
   }
   return CatalogueFromRow(*r);
 }
@@ -247,17 +259,35 @@ Result<int64_t> InsertItem(Session& s, const ItemRow& row, const NewItemMeta& me
   const ItemInput& in = row.in;
   Value key = meta.key.empty() ? store::Null() : Value(meta.key);
   Value by = meta.created_by ? Value(*meta.created_by) : store::Null();
-  HQ_ASSIGN_OR_RETURN(
-      auto r, s.QueryOne(kInsertItem,
-                         {meta.policy_root_id, meta.catalogue_id, key, row.department_id,
-                          std::string(ServiceModeCode(in.service_mode)), in.region, in.implementing_body, in.scope,
-                          std::string(TargetCode(in.target)), std::string(PeriodTypeCode(in.period_type)),
-                          DateValue(in.window_start), DateValue(in.window_end), DateValue(meta.timing.window_set_on),
-                          in.subsidy_standard, json(in.conditions).dump(), in.rule_text, in.amount_json,
-                          in.exclusive_group, in.channels, in.consult_phone, in.supervise_phone,
-                          int64_t{in.no_application}, DateValue(meta.timing.latest_publication),
-                          DateValue(meta.timing.golive_deadline), by, meta.now, meta.now},
-                         "事项", "item"));
+  HQ_ASSIGN_OR_RETURN(auto r, s.QueryOne(kInsertItem,
+                                         {meta.policy_root_id,
+                                          meta.catalogue_id,
+                                          key,
+                                          row.department_id,
+                                          std::string(ServiceModeCode(in.service_mode)),
+                                          in.region,
+                                          in.implementing_body,
+                                          in.scope,
+                                          std::string(TargetCode(in.target)),
+                                          std::string(PeriodTypeCode(in.period_type)),
+                                          DateValue(in.window_start),
+                                          DateValue(in.window_end),
+                                          DateValue(meta.timing.window_set_on),
+                                          in.subsidy_standard,
+                                          json(in.conditions).dump(),
+                                          in.rule_text,
+                                          in.amount_json,
+                                          in.exclusive_group,
+                                          in.channels,
+                                          in.consult_phone,
+                                          in.supervise_phone,
+                                          int64_t{in.no_application},
+                                          DateValue(meta.timing.latest_publication),
+                                          DateValue(meta.timing.golive_deadline),
+                                          by,
+                                          meta.now,
+                                          meta.now},
+                                         "事项", "item"));
   int64_t id = r.Int("id");
   HQ_RETURN_IF_ERROR(WriteItemChildren(s, id, row));
   return id;
@@ -266,20 +296,38 @@ Result<int64_t> InsertItem(Session& s, const ItemRow& row, const NewItemMeta& me
 Status UpdateItemContent(Session& s, int64_t id, const ItemRow& row, const GuideTiming& timing,
                          const std::string& now) {
   const ItemInput& in = row.in;
-  HQ_RETURN_IF_ERROR(s.Exec(
-      kUpdateItem,
-      {row.department_id, std::string(ServiceModeCode(in.service_mode)), in.region, in.implementing_body, in.scope,
-       std::string(TargetCode(in.target)), std::string(PeriodTypeCode(in.period_type)), DateValue(in.window_start),
-       DateValue(in.window_end), DateValue(timing.window_set_on), in.subsidy_standard, json(in.conditions).dump(),
-       in.rule_text, in.amount_json, in.exclusive_group, in.channels, in.consult_phone, in.supervise_phone,
-       int64_t{in.no_application}, DateValue(timing.latest_publication), DateValue(timing.golive_deadline),
-       int64_t{timing.golive_late}, now, id}));
+  HQ_RETURN_IF_ERROR(s.Exec(kUpdateItem, {row.department_id,
+                                          std::string(ServiceModeCode(in.service_mode)),
+                                          in.region,
+                                          in.implementing_body,
+                                          in.scope,
+                                          std::string(TargetCode(in.target)),
+                                          std::string(PeriodTypeCode(in.period_type)),
+                                          DateValue(in.window_start),
+                                          DateValue(in.window_end),
+                                          DateValue(timing.window_set_on),
+                                          in.subsidy_standard,
+                                          json(in.conditions).dump(),
+                                          in.rule_text,
+                                          in.amount_json,
+                                          in.exclusive_group,
+                                          in.channels,
+                                          in.consult_phone,
+                                          in.supervise_phone,
+                                          int64_t{in.no_application},
+                                          DateValue(timing.latest_publication),
+                                          DateValue(timing.golive_deadline),
+                                          int64_t{timing.golive_late},
+                                          now,
+                                          id}));
   return WriteItemChildren(s, id, row);
 }
 
-Status SetItemStatus(Session& s, int64_t id, ItemStatus status, const GuideTiming& timing, const std::string& now) {
-  return Run(s, kSetStatus, {std::string(ItemStatusCode(status)), DateValue(timing.published_on),
-                             int64_t{timing.late}, int64_t{timing.golive_late}, now, id});
+Status SetItemStatus(Session& s, int64_t id, ItemStatus status, const GuideTiming& timing,
+                     const std::string& now) {
+  return Run(s, kSetStatus,
+             {std::string(ItemStatusCode(status)), DateValue(timing.published_on), int64_t{timing.late},
+              int64_t{timing.golive_late}, now, id});
 }
 
 Result<std::vector<Item>> LoadItemsOfLineage(Session& s, int64_t root_id) {
@@ -300,8 +348,9 @@ Result<Page<Item>> QueryPublishedItems(Session& s, const ListFilter& f, core::Da
   }
   std::string period(PeriodCode(f.period));
   std::string t = today.ToString();
-  Params params{f.level, f.level, f.type, f.type, f.department, f.department, f.tag, f.tag, region, region, f.q, q,
-                period, period, t, t, period, t, period, t};
+  Params params{f.level, f.level, f.type, f.type, f.department, f.department, f.tag, f.tag,
+                region,  region,  f.q,    q,      period,       period,       t,     t,
+                period,  t,       period, t};
   HQ_ASSIGN_OR_RETURN(auto count, s.QueryOne(kCountPublished, params, "", ""));
   params.push_back(int64_t{f.page_size});
   params.push_back(int64_t{(f.page - 1) * f.page_size});
@@ -310,11 +359,12 @@ Result<Page<Item>> QueryPublishedItems(Session& s, const ListFilter& f, core::Da
   return Page<Item>{std::move(items), count.Int("n")};
 }
 
-Result<Page<Item>> QueryDepartmentItems(Session& s, std::optional<int64_t> department_id, int page, int page_size) {
+Result<Page<Item>> QueryDepartmentItems(Session& s, std::optional<int64_t> department_id, int page,
+                                        int page_size) {
   int64_t dept = department_id.value_or(0);
   HQ_ASSIGN_OR_RETURN(auto count, s.QueryOne(kCountDepartment, {dept, dept}, "", ""));
-  HQ_ASSIGN_OR_RETURN(auto rows,
-                      s.Query(kListDepartment, {dept, dept, int64_t{page_size}, int64_t{(page - 1) * page_size}}));
+  HQ_ASSIGN_OR_RETURN(
+      auto rows, s.Query(kListDepartment, {dept, dept, int64_t{page_size}, int64_t{(page - 1) * page_size}}));
   HQ_ASSIGN_OR_RETURN(auto items, ItemsFromRows(s, rows));
   return Page<Item>{std::move(items), count.Int("n")};
 }
@@ -341,7 +391,8 @@ Result<std::vector<CodeLabel>> LoadTagGroups(Session& s) {
 Result<std::vector<Tag>> LoadTags(Session& s, const std::string& group) {
   HQ_ASSIGN_OR_RETURN(auto rows, s.Query(kTags, {group, group}));
   std::vector<Tag> out;
-  for (const auto& r : rows) out.push_back({r.Int("id"), r.Text("group_code"), r.Text("label"), r.Text("name")});
+  for (const auto& r : rows)
+    out.push_back({r.Int("id"), r.Text("group_code"), r.Text("label"), r.Text("name")});
   return out;
 }
 
@@ -349,14 +400,15 @@ Status InsertPolicyType(Session& s, const CodeLabel& t, const std::string& now) 
   return Run(s, kInsertPolicyType, {t.code, t.label, now});
 }
 
-Result<Tag> InsertTag(Session& s, const std::string& group, const std::string& name, std::optional<int64_t> by,
-                      const std::string& now) {
+Result<Tag> InsertTag(Session& s, const std::string& group, const std::string& name,
+                      std::optional<int64_t> by, const std::string& now) {
   HQ_ASSIGN_OR_RETURN(auto g, s.QueryOptional(kTagGroup, {group}));
   if (!g) {
     return core::InvalidArgument("group", "unknown_tag_group", "标签分组“" + group + "”不存在",
                                  "unknown tag group " + group);
   }
-  HQ_ASSIGN_OR_RETURN(auto r, s.QueryOne(kInsertTagRow, {group, name, by ? Value(*by) : store::Null(), now}, "", ""));
+  HQ_ASSIGN_OR_RETURN(auto r,
+                      s.QueryOne(kInsertTagRow, {group, name, by ? Value(*by) : store::Null(), now}, "", ""));
   return Tag{r.Int("id"), group, g->Text("label"), name};
 }
 

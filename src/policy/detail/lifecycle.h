@@ -41,7 +41,8 @@ core::Status RejectPolicyTx(store::Session& s, const Ctx& ctx, const auth::Princ
                             const std::string& reason);
 core::Status PublishPolicyTx(store::Session& s, const Ctx& ctx, const auth::Principal& actor, int64_t id,
                              const PublishOptions& options);
-core::Result<int64_t> RevisePolicyTx(store::Session& s, const Ctx& ctx, const auth::Principal& actor, int64_t id);
+core::Result<int64_t> RevisePolicyTx(store::Session& s, const Ctx& ctx, const auth::Principal& actor,
+                                     int64_t id);
 core::Status RepealPolicyTx(store::Session& s, const Ctx& ctx, const auth::Principal& actor, int64_t id,
                             core::Date on, const std::string& reason);
 

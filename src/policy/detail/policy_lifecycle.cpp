@@ -1,6 +1,5 @@
 // Policy state changes (常州办法 第七、八、十条; 江阴办法 第十二条).
 #include <algorithm>
-
 #include <nlohmann/json.hpp>
 
 #include "audit/audit_log.h"
@@ -27,10 +26,10 @@ bool HasAnyRole(const auth::Principal& p, std::initializer_list<auth::Role> role
 }
 
 core::Error IllegalTransition(PolicyStatus current, std::string_view action_zh, std::string_view action_en) {
-  return core::MakeError(core::ErrorKind::kFailedPrecondition, "illegal_transition",
-                         "政策当前状态为“" + std::string(StatusLabel(current)) + "”，不能" + std::string(action_zh),
-                         "cannot " + std::string(action_en) + " a policy in status " +
-                             std::string(StatusCode(current)));
+  return core::MakeError(
+      core::ErrorKind::kFailedPrecondition, "illegal_transition",
+      "政策当前状态为“" + std::string(StatusLabel(current)) + "”，不能" + std::string(action_zh),
+      "cannot " + std::string(action_en) + " a policy in status " + std::string(StatusCode(current)));
 }
 
 Status Audit(Session& s, const Ctx& ctx, const auth::Principal& actor, std::string_view action, int64_t id,
@@ -48,7 +47,8 @@ Result<Policy> LoadOwned(Session& s, const auth::Principal& actor, int64_t id) {
   return p;
 }
 
-Result<std::vector<int64_t>> ResolveDepartments(Session& s, const auth::Principal& actor, const PolicyInput& in) {
+Result<std::vector<int64_t>> ResolveDepartments(Session& s, const auth::Principal& actor,
+                                                const PolicyInput& in) {
   std::vector<std::string> codes = in.departments;
   std::vector<int64_t> ids;
   if (codes.empty()) {
@@ -60,22 +60,24 @@ Result<std::vector<int64_t>> ResolveDepartments(Session& s, const auth::Principa
     return ids;
   }
   for (size_t i = 0; i < codes.size(); ++i) {
-    HQ_ASSIGN_OR_RETURN(DepartmentRef d, DepartmentByCode(s, codes[i], "departments[" + std::to_string(i) + "]"));
+    HQ_ASSIGN_OR_RETURN(DepartmentRef d,
+                        DepartmentByCode(s, codes[i], "departments[" + std::to_string(i) + "]"));
     if (std::find(ids.begin(), ids.end(), d.id) == ids.end()) ids.push_back(d.id);
   }
   return ids;
 }
 
 Status ValidateInput(const PolicyInput& in) {
-  if (in.title.empty()) return core::InvalidArgument("title", "required", "请填写政策标题", "title is required");
+  if (in.title.empty())
+    return core::InvalidArgument("title", "required", "请填写政策标题", "title is required");
   if (in.valid_from && in.valid_to && *in.valid_to < *in.valid_from) {
     return core::InvalidArgument("valid_to", "invalid_period", "有效期截止日期早于起始日期",
                                  "valid_to is before valid_from");
   }
   for (size_t i = 0; i < in.highlights.size(); ++i) {
     if (in.highlights[i].empty()) {
-      return core::InvalidArgument("highlights[" + std::to_string(i) + "]", "required", "政策干货条目不能为空",
-                                   "a highlight is empty");
+      return core::InvalidArgument("highlights[" + std::to_string(i) + "]", "required",
+                                   "政策干货条目不能为空", "a highlight is empty");
     }
   }
   return core::Ok();
@@ -88,8 +90,8 @@ Result<PolicyRow> Resolve(Session& s, const auth::Principal& actor, const Policy
   HQ_RETURN_IF_ERROR(auth::RequireDepartment(actor, row.department_ids.front()));
   row.interpretation_department_id = row.department_ids.front();
   if (!in.interpretation_department.empty()) {
-    HQ_ASSIGN_OR_RETURN(DepartmentRef d,
-                        DepartmentByCode(s, in.interpretation_department, "interpretation.author_department"));
+    HQ_ASSIGN_OR_RETURN(DepartmentRef d, DepartmentByCode(s, in.interpretation_department,
+                                                          "interpretation.author_department"));
     row.interpretation_department_id = d.id;
   }
   HQ_RETURN_IF_ERROR(RequirePolicyTypes(s, in.types));
@@ -124,7 +126,8 @@ Result<PolicyRow> RowOf(Session& s, const Policy& p) {
   in.tags = p.tags;
   in.links = p.links;
   for (const auto& d : p.departments) row.department_ids.push_back(d.id);
-  row.interpretation_department_id = p.interpretation_department ? p.interpretation_department->id : p.lead().id;
+  row.interpretation_department_id =
+      p.interpretation_department ? p.interpretation_department->id : p.lead().id;
   HQ_ASSIGN_OR_RETURN(row.tag_ids, TagIds(s, in.tags, "tags"));
   return row;
 }
@@ -146,7 +149,7 @@ std::vector<std::pair<std::string, std::string>> PublishGaps(const Policy& p) {
 }
 
 core::Error GapsError(const std::vector<std::pair<std::string, std::string>>& gaps, std::string_view code,
-                 std::string_view lead_zh) {
+                      std::string_view lead_zh) {
   std::string zh, en;
   for (const auto& [field, name] : gaps) {
     zh += (zh.empty() ? "" : "、") + name;
@@ -195,18 +198,19 @@ PublishRecord ComputePublishRecord(const Policy& p, core::Date published_on, con
   return r;
 }
 
-Result<int64_t> CreatePolicyTx(Session& s, const Ctx& ctx, const auth::Principal& actor, const PolicyInput& in,
-                               const std::string& key) {
+Result<int64_t> CreatePolicyTx(Session& s, const Ctx& ctx, const auth::Principal& actor,
+                               const PolicyInput& in, const std::string& key) {
   HQ_RETURN_IF_ERROR(RequireEditor(actor));
   HQ_ASSIGN_OR_RETURN(PolicyRow row, Resolve(s, actor, in));
-  NewPolicyMeta meta{std::nullopt, 1, key, actor.user_id > 0 ? std::optional<int64_t>(actor.user_id) : std::nullopt,
-                     ctx.Now()};
+  NewPolicyMeta meta{std::nullopt, 1, key,
+                     actor.user_id > 0 ? std::optional<int64_t>(actor.user_id) : std::nullopt, ctx.Now()};
   HQ_ASSIGN_OR_RETURN(int64_t id, InsertPolicy(s, row, meta));
   HQ_RETURN_IF_ERROR(Audit(s, ctx, actor, "policy.create", id, nullptr));
   return id;
 }
 
-Status UpdatePolicyTx(Session& s, const Ctx& ctx, const auth::Principal& actor, int64_t id, const PolicyInput& in) {
+Status UpdatePolicyTx(Session& s, const Ctx& ctx, const auth::Principal& actor, int64_t id,
+                      const PolicyInput& in) {
   HQ_RETURN_IF_ERROR(RequireEditor(actor));
   HQ_ASSIGN_OR_RETURN(Policy before, LoadOwned(s, actor, id));
   if (before.status != PolicyStatus::kDraft) return IllegalTransition(before.status, "修改", "edit");
@@ -233,7 +237,8 @@ Status RejectPolicyTx(Session& s, const Ctx& ctx, const auth::Principal& actor, 
   HQ_RETURN_IF_ERROR(RequireApprover(actor));
   HQ_ASSIGN_OR_RETURN(Policy before, LoadOwned(s, actor, id));
   if (before.status != PolicyStatus::kInReview) return IllegalTransition(before.status, "退回修改", "reject");
-  if (reason.empty()) return core::InvalidArgument("reason", "required", "请填写退回理由", "reason is required");
+  if (reason.empty())
+    return core::InvalidArgument("reason", "required", "请填写退回理由", "reason is required");
   HQ_RETURN_IF_ERROR(SetPolicyRejected(s, id, reason, ctx.Now()));
   return Audit(s, ctx, actor, "policy.reject", id, PolicyToJson(before));
 }
@@ -242,10 +247,12 @@ Status PublishPolicyTx(Session& s, const Ctx& ctx, const auth::Principal& actor,
                        const PublishOptions& options) {
   HQ_RETURN_IF_ERROR(RequireApprover(actor));
   HQ_ASSIGN_OR_RETURN(Policy before, LoadOwned(s, actor, id));
-  if (before.status != PolicyStatus::kInReview) return IllegalTransition(before.status, "审核发布", "publish");
+  if (before.status != PolicyStatus::kInReview)
+    return IllegalTransition(before.status, "审核发布", "publish");
   auto gaps = PublishGaps(before);
   if (!gaps.empty()) {
-    return GapsError(gaps, "publish_incomplete", "政策原文、解读和干货须同步审签、同步发布（常州办法第八条），尚缺：");
+    return GapsError(gaps, "publish_incomplete",
+                     "政策原文、解读和干货须同步审签、同步发布（常州办法第八条），尚缺：");
   }
   core::Date on = ctx.Today();
   if (options.published_on && actor.Is(auth::UserKind::kPlatformAdmin)) on = *options.published_on;
@@ -288,7 +295,8 @@ Status RepealPolicyTx(Session& s, const Ctx& ctx, const auth::Principal& actor, 
   HQ_RETURN_IF_ERROR(RequireApprover(actor));
   HQ_ASSIGN_OR_RETURN(Policy before, LoadOwned(s, actor, id));
   if (before.status != PolicyStatus::kPublished) return IllegalTransition(before.status, "废止", "repeal");
-  if (reason.empty()) return core::InvalidArgument("reason", "required", "请填写废止理由", "reason is required");
+  if (reason.empty())
+    return core::InvalidArgument("reason", "required", "请填写废止理由", "reason is required");
   HQ_RETURN_IF_ERROR(SetPolicyRepealed(s, id, on, reason, ctx.Now()));
   return Audit(s, ctx, actor, "policy.repeal", id, PolicyToJson(before));
 }

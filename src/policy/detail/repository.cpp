@@ -1,7 +1,6 @@
 #include "policy/detail/repository.h"
 
 #include <algorithm>
-
 #include <nlohmann/json.hpp>
 
 namespace huiqi::policy::detail {
@@ -18,26 +17,27 @@ namespace {
   "p.id, p.root_id, p.version, p.source_key, p.title, p.doc_number, p.level, p.region, p.signed_on, "        \
   "p.upstream_released_on, p.valid_from, p.valid_to, p.full_text, p.interpretation_text, "                   \
   "p.interpretation_department_id, p.highlights, p.attachments, p.status, p.submitted_at, p.reject_reason, " \
-  "p.publish_basis_on, p.publish_deadline, p.published_on, p.published_late, p.published_days_late, p.approved_at, p.repealed_on, " \
+  "p.publish_basis_on, p.publish_deadline, p.published_on, p.published_late, p.published_days_late, "        \
+  "p.approved_at, p.repealed_on, "                                                                           \
   "p.repeal_reason, p.superseded_by, p.created_at, p.updated_at"
 
 // Filters shared by the public list and its count. Each filter is skipped when its first
 // parameter is '' (one constant statement instead of SQL assembled from user input).
-#define HQ_POLICY_FILTERS                                                                                      \
-  " WHERE p.status = 'published'"                                                                              \
-  " AND (CAST(? AS TEXT) = '' OR p.level = ?)"                                                                 \
-  " AND (CAST(? AS TEXT) = '' OR EXISTS (SELECT 1 FROM policy_type_links t WHERE t.policy_id = p.id"           \
-  "      AND t.type_code = ?))"                                                                                \
-  " AND (CAST(? AS TEXT) = '' OR EXISTS (SELECT 1 FROM policy_departments pd JOIN departments d"               \
-  "      ON d.id = pd.department_id WHERE pd.policy_id = p.id AND d.code = ?))"                                \
-  " AND (CAST(? AS TEXT) = '' OR EXISTS (SELECT 1 FROM policy_tags pt JOIN tags g ON g.id = pt.tag_id"         \
-  "      WHERE pt.policy_id = p.id AND g.name = ?))"                                                           \
-  " AND (CAST(? AS TEXT) = '' OR p.region LIKE ?)"                                                             \
-  " AND (CAST(? AS TEXT) = '' OR p.title LIKE ? ESCAPE '!' OR p.doc_number LIKE ? ESCAPE '!')"                 \
-  " AND (CAST(? AS TEXT) = ''"                                                                                 \
-  "   OR (CAST(? AS TEXT) = 'open' AND (p.valid_from IS NULL OR p.valid_from <= ?)"                            \
-  "       AND (p.valid_to IS NULL OR p.valid_to >= ?))"                                                        \
-  "   OR (CAST(? AS TEXT) = 'upcoming' AND p.valid_from > ?)"                                                  \
+#define HQ_POLICY_FILTERS                                                                              \
+  " WHERE p.status = 'published'"                                                                      \
+  " AND (CAST(? AS TEXT) = '' OR p.level = ?)"                                                         \
+  " AND (CAST(? AS TEXT) = '' OR EXISTS (SELECT 1 FROM policy_type_links t WHERE t.policy_id = p.id"   \
+  "      AND t.type_code = ?))"                                                                        \
+  " AND (CAST(? AS TEXT) = '' OR EXISTS (SELECT 1 FROM policy_departments pd JOIN departments d"       \
+  "      ON d.id = pd.department_id WHERE pd.policy_id = p.id AND d.code = ?))"                        \
+  " AND (CAST(? AS TEXT) = '' OR EXISTS (SELECT 1 FROM policy_tags pt JOIN tags g ON g.id = pt.tag_id" \
+  "      WHERE pt.policy_id = p.id AND g.name = ?))"                                                   \
+  " AND (CAST(? AS TEXT) = '' OR p.region LIKE ?)"                                                     \
+  " AND (CAST(? AS TEXT) = '' OR p.title LIKE ? ESCAPE '!' OR p.doc_number LIKE ? ESCAPE '!')"         \
+  " AND (CAST(? AS TEXT) = ''"                                                                         \
+  "   OR (CAST(? AS TEXT) = 'open' AND (p.valid_from IS NULL OR p.valid_from <= ?)"                    \
+  "       AND (p.valid_to IS NULL OR p.valid_to >= ?))"                                                \
+  "   OR (CAST(? AS TEXT) = 'upcoming' AND p.valid_from > ?)"                                          \
   "   OR (CAST(? AS TEXT) = 'closed' AND p.valid_to < ?))"
 
 constexpr Statement kGetPolicy{"policy.get", "SELECT " HQ_POLICY_COLS " FROM policies p WHERE p.id = ?"};
@@ -68,42 +68,49 @@ constexpr Statement kOpenVersions{"policy.open_versions",
                                   "AND status IN ('draft', 'in_review')"};
 constexpr Statement kInsertPolicy{
     "policy.insert",
-    "INSERT INTO policies (root_id, version, source_key, title, doc_number, level, region, lead_department_id, "
+    "INSERT INTO policies (root_id, version, source_key, title, doc_number, level, region, "
+    "lead_department_id, "
     "signed_on, upstream_released_on, valid_from, valid_to, full_text, interpretation_text, "
     "interpretation_department_id, highlights, attachments, status, created_by, created_at, updated_at) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?) RETURNING id"};
 constexpr Statement kSetRoot{"policy.set_root", "UPDATE policies SET root_id = id WHERE id = ?"};
 constexpr Statement kUpdatePolicy{
     "policy.update",
-    "UPDATE policies SET title = ?, doc_number = ?, level = ?, region = ?, lead_department_id = ?, signed_on = ?, "
+    "UPDATE policies SET title = ?, doc_number = ?, level = ?, region = ?, lead_department_id = ?, signed_on "
+    "= ?, "
     "upstream_released_on = ?, valid_from = ?, valid_to = ?, full_text = ?, interpretation_text = ?, "
     "interpretation_department_id = ?, highlights = ?, attachments = ?, updated_at = ? WHERE id = ?"};
-constexpr Statement kDeleteDepartments{"policy.delete_departments", "DELETE FROM policy_departments WHERE policy_id = ?"};
+constexpr Statement kDeleteDepartments{"policy.delete_departments",
+                                       "DELETE FROM policy_departments WHERE policy_id = ?"};
 constexpr Statement kInsertDepartment{
-    "policy.insert_department", "INSERT INTO policy_departments (policy_id, department_id, position) VALUES (?, ?, ?)"};
+    "policy.insert_department",
+    "INSERT INTO policy_departments (policy_id, department_id, position) VALUES (?, ?, ?)"};
 constexpr Statement kDeleteTypes{"policy.delete_types", "DELETE FROM policy_type_links WHERE policy_id = ?"};
 constexpr Statement kInsertType{"policy.insert_type",
                                 "INSERT INTO policy_type_links (policy_id, type_code) VALUES (?, ?)"};
 constexpr Statement kDeleteTags{"policy.delete_tags", "DELETE FROM policy_tags WHERE policy_id = ?"};
-constexpr Statement kInsertTag{"policy.insert_tag", "INSERT INTO policy_tags (policy_id, tag_id) VALUES (?, ?)"};
+constexpr Statement kInsertTag{"policy.insert_tag",
+                               "INSERT INTO policy_tags (policy_id, tag_id) VALUES (?, ?)"};
 constexpr Statement kDeleteLinks{"policy.delete_links", "DELETE FROM policy_links WHERE policy_id = ?"};
 constexpr Statement kInsertLink{"policy.insert_link",
                                 "INSERT INTO policy_links (policy_id, kind, target_id) VALUES (?, ?, ?) "
                                 "ON CONFLICT DO NOTHING"};
-constexpr Statement kSubmit{"policy.submit",
-                            "UPDATE policies SET status = 'in_review', submitted_at = ?, updated_at = ? WHERE id = ?"};
-constexpr Statement kReject{"policy.reject",
-                            "UPDATE policies SET status = 'draft', reject_reason = ?, updated_at = ? WHERE id = ?"};
+constexpr Statement kSubmit{
+    "policy.submit",
+    "UPDATE policies SET status = 'in_review', submitted_at = ?, updated_at = ? WHERE id = ?"};
+constexpr Statement kReject{
+    "policy.reject", "UPDATE policies SET status = 'draft', reject_reason = ?, updated_at = ? WHERE id = ?"};
 constexpr Statement kPublish{
     "policy.publish",
     "UPDATE policies SET status = 'published', publish_basis_on = ?, publish_deadline = ?, published_on = ?, "
-    "published_late = ?, published_days_late = ?, approved_by = ?, approved_at = ?, reject_reason = '', updated_at = ? WHERE id = ?"};
+    "published_late = ?, published_days_late = ?, approved_by = ?, approved_at = ?, reject_reason = '', "
+    "updated_at = ? WHERE id = ?"};
 constexpr Statement kSupersede{
     "policy.supersede",
     "UPDATE policies SET status = 'superseded', superseded_by = ?, updated_at = ? WHERE id = ?"};
-constexpr Statement kRepeal{
-    "policy.repeal",
-    "UPDATE policies SET status = 'repealed', repealed_on = ?, repeal_reason = ?, updated_at = ? WHERE id = ?"};
+constexpr Statement kRepeal{"policy.repeal",
+                            "UPDATE policies SET status = 'repealed', repealed_on = ?, repeal_reason = ?, "
+                            "updated_at = ? WHERE id = ?"};
 constexpr Statement kListPublished{"policy.list_published",
                                    "SELECT " HQ_POLICY_COLS " FROM policies p" HQ_POLICY_FILTERS
                                    " ORDER BY p.published_on DESC, p.id DESC LIMIT ? OFFSET ?"};
@@ -111,13 +118,16 @@ constexpr Statement kCountPublished{"policy.count_published",
                                     "SELECT COUNT(*) AS n FROM policies p" HQ_POLICY_FILTERS};
 constexpr Statement kListDepartment{
     "policy.list_department",
-    "SELECT " HQ_POLICY_COLS " FROM policies p WHERE (? = 0 OR p.lead_department_id = ?) "
+    "SELECT " HQ_POLICY_COLS
+    " FROM policies p WHERE (? = 0 OR p.lead_department_id = ?) "
     "AND (CAST(? AS TEXT) = '' OR p.status = ?) ORDER BY p.updated_at DESC, p.id DESC LIMIT ? OFFSET ?"};
-constexpr Statement kCountDepartment{"policy.count_department",
-                                     "SELECT COUNT(*) AS n FROM policies p WHERE (? = 0 OR p.lead_department_id = ?) "
-                                     "AND (CAST(? AS TEXT) = '' OR p.status = ?)"};
+constexpr Statement kCountDepartment{
+    "policy.count_department",
+    "SELECT COUNT(*) AS n FROM policies p WHERE (? = 0 OR p.lead_department_id = ?) "
+    "AND (CAST(? AS TEXT) = '' OR p.status = ?)"};
 
-constexpr Statement kDepartmentById{"policy.department_by_id", "SELECT id, code, name FROM departments WHERE id = ?"};
+constexpr Statement kDepartmentById{"policy.department_by_id",
+                                    "SELECT id, code, name FROM departments WHERE id = ?"};
 constexpr Statement kDepartmentByCode{"policy.department_by_code",
                                       "SELECT id, code, name FROM departments WHERE code = ?"};
 constexpr Statement kTagByName{"policy.tag_by_name", "SELECT id FROM tags WHERE name = ?"};
@@ -128,7 +138,10 @@ std::string ListText(const std::vector<std::string>& list) { return json(list).d
 std::string AttachmentsText(const std::vector<Attachment>& list) {
   json out = json::array();
   for (const auto& a : list) {
-    out.push_back({{"name", a.name}, {"url", a.url}, {"sha256", a.sha256}, {"size", a.size},
+    out.push_back({{"name", a.name},
+                   {"url", a.url},
+                   {"sha256", a.sha256},
+                   {"size", a.size},
                    {"content_type", a.content_type}});
   }
   return out.dump();
@@ -139,8 +152,8 @@ std::vector<Attachment> Attachments(const std::string& text) {
   json j = json::parse(text, nullptr, false);
   if (!j.is_array()) return out;
   for (const auto& a : j) {
-    out.push_back({a.value("name", ""), a.value("url", ""), a.value("sha256", ""), a.value("size", int64_t{0}),
-                   a.value("content_type", "")});
+    out.push_back({a.value("name", ""), a.value("url", ""), a.value("sha256", ""),
+                   a.value("size", int64_t{0}), a.value("content_type", "")});
   }
   return out;
 }
@@ -229,14 +242,16 @@ std::string ContainsPattern(const std::string& q) {
   return out + "%";
 }
 
-Params FilterParams(const ListFilter& f, core::Date today, const std::string& level, const std::string& q_pattern,
-                    bool two_q) {
+Params FilterParams(const ListFilter& f, core::Date today, const std::string& level,
+                    const std::string& q_pattern, bool two_q) {
   std::string region = f.region.empty() ? "" : RegionPrefixPattern(f.region);
   std::string period(PeriodCode(f.period));
   std::string t = today.ToString();
-  Params p{level, level, f.type, f.type, f.department, f.department, f.tag, f.tag, region, region, f.q, q_pattern};
+  Params p{level, level, f.type, f.type, f.department, f.department,
+           f.tag, f.tag, region, region, f.q,          q_pattern};
   if (two_q) p.push_back(q_pattern);
-  for (const Value& v : {Value(period), Value(period), Value(t), Value(t), Value(period), Value(t), Value(period), Value(t)}) {
+  for (const Value& v :
+       {Value(period), Value(period), Value(t), Value(t), Value(period), Value(t), Value(period), Value(t)}) {
     p.push_back(v);
   }
   return p;
@@ -270,7 +285,6 @@ std::vector<std::string> StringList(const std::string& text) {
   return out;
 }
 
-
 std::string RegionPrefixPattern(const std::string& code) {
   std::string prefix = code;
   while (prefix.size() > 2 && prefix.size() % 2 == 0 && prefix.compare(prefix.size() - 2, 2, "00") == 0) {
@@ -293,12 +307,14 @@ Result<DepartmentRef> DepartmentByCode(Session& s, const std::string& code, cons
   return DepartmentRef{r->Int("id"), r->Text("code"), r->Text("name")};
 }
 
-Result<std::vector<int64_t>> TagIds(Session& s, const std::vector<std::string>& names, const std::string& field) {
+Result<std::vector<int64_t>> TagIds(Session& s, const std::vector<std::string>& names,
+                                    const std::string& field) {
   std::vector<int64_t> ids;
   for (const auto& name : names) {
     HQ_ASSIGN_OR_RETURN(auto r, s.QueryOptional(kTagByName, {name}));
     if (!r) {
-      return core::InvalidArgument(field, "unknown_tag", "标签“" + name + "”不在标签库中，请联系平台管理员添加",
+      return core::InvalidArgument(field, "unknown_tag",
+                                   "标签“" + name + "”不在标签库中，请联系平台管理员添加",
                                    "unknown tag " + name);
     }
     if (std::find(ids.begin(), ids.end(), r->Int("id")) == ids.end()) ids.push_back(r->Int("id"));
@@ -351,15 +367,28 @@ Result<bool> HasOpenVersion(Session& s, int64_t root_id) {
 Result<int64_t> InsertPolicy(Session& s, const PolicyRow& row, const NewPolicyMeta& meta) {
   const PolicyInput& in = row.in;
   Value key = meta.key.empty() ? store::Null() : Value(meta.key);
-  HQ_ASSIGN_OR_RETURN(
-      auto r, s.QueryOne(kInsertPolicy,
-                         {IdValue(meta.root_id), int64_t{meta.version}, key, in.title, in.doc_number,
-                          std::string(LevelCode(in.level)), in.region, row.department_ids.front(),
-                          DateValue(in.signed_on), DateValue(in.upstream_released_on), DateValue(in.valid_from),
-                          DateValue(in.valid_to), in.full_text, in.interpretation_text,
-                          row.interpretation_department_id, ListText(in.highlights), AttachmentsText(in.attachments),
-                          IdValue(meta.created_by), meta.now, meta.now},
-                         "政策", "policy"));
+  HQ_ASSIGN_OR_RETURN(auto r, s.QueryOne(kInsertPolicy,
+                                         {IdValue(meta.root_id),
+                                          int64_t{meta.version},
+                                          key,
+                                          in.title,
+                                          in.doc_number,
+                                          std::string(LevelCode(in.level)),
+                                          in.region,
+                                          row.department_ids.front(),
+                                          DateValue(in.signed_on),
+                                          DateValue(in.upstream_released_on),
+                                          DateValue(in.valid_from),
+                                          DateValue(in.valid_to),
+                                          in.full_text,
+                                          in.interpretation_text,
+                                          row.interpretation_department_id,
+                                          ListText(in.highlights),
+                                          AttachmentsText(in.attachments),
+                                          IdValue(meta.created_by),
+                                          meta.now,
+                                          meta.now},
+                                         "政策", "policy"));
   int64_t id = r.Int("id");
   if (!meta.root_id) HQ_RETURN_IF_ERROR(s.Exec(kSetRoot, {id}));
   HQ_RETURN_IF_ERROR(WritePolicyChildren(s, id, row));
@@ -368,12 +397,12 @@ Result<int64_t> InsertPolicy(Session& s, const PolicyRow& row, const NewPolicyMe
 
 Status UpdatePolicyContent(Session& s, int64_t id, const PolicyRow& row, const std::string& now) {
   const PolicyInput& in = row.in;
-  HQ_RETURN_IF_ERROR(s.Exec(kUpdatePolicy,
-                            {in.title, in.doc_number, std::string(LevelCode(in.level)), in.region,
-                             row.department_ids.front(), DateValue(in.signed_on), DateValue(in.upstream_released_on),
-                             DateValue(in.valid_from), DateValue(in.valid_to), in.full_text, in.interpretation_text,
-                             row.interpretation_department_id, ListText(in.highlights),
-                             AttachmentsText(in.attachments), now, id}));
+  HQ_RETURN_IF_ERROR(s.Exec(
+      kUpdatePolicy,
+      {in.title, in.doc_number, std::string(LevelCode(in.level)), in.region, row.department_ids.front(),
+       DateValue(in.signed_on), DateValue(in.upstream_released_on), DateValue(in.valid_from),
+       DateValue(in.valid_to), in.full_text, in.interpretation_text, row.interpretation_department_id,
+       ListText(in.highlights), AttachmentsText(in.attachments), now, id}));
   return WritePolicyChildren(s, id, row);
 }
 
@@ -385,17 +414,19 @@ Status SetPolicyRejected(Session& s, int64_t id, const std::string& reason, cons
   return Run(s, kReject, {reason, now, id});
 }
 
-Status SetPolicyPublished(Session& s, int64_t id, const PublishRecord& rec, std::optional<int64_t> approved_by,
-                          const std::string& now) {
-  return Run(s, kPublish, {DateValue(rec.basis_on), DateValue(rec.deadline), DateValue(rec.published_on),
-                           int64_t{rec.late ? 1 : 0}, int64_t{rec.working_days_late}, IdValue(approved_by), now, now, id});
+Status SetPolicyPublished(Session& s, int64_t id, const PublishRecord& rec,
+                          std::optional<int64_t> approved_by, const std::string& now) {
+  return Run(s, kPublish,
+             {DateValue(rec.basis_on), DateValue(rec.deadline), DateValue(rec.published_on),
+              int64_t{rec.late ? 1 : 0}, int64_t{rec.working_days_late}, IdValue(approved_by), now, now, id});
 }
 
 Status SetPolicySuperseded(Session& s, int64_t id, int64_t successor, const std::string& now) {
   return Run(s, kSupersede, {successor, now, id});
 }
 
-Status SetPolicyRepealed(Session& s, int64_t id, core::Date on, const std::string& reason, const std::string& now) {
+Status SetPolicyRepealed(Session& s, int64_t id, core::Date on, const std::string& reason,
+                         const std::string& now) {
   return Run(s, kRepeal, {on.ToString(), reason, now, id});
 }
 

@@ -47,7 +47,8 @@ Result<DepartmentRef> DepartmentById(Session& s, int64_t id);
 //! kInvalidArgument naming `field` when the code is unknown.
 Result<DepartmentRef> DepartmentByCode(Session& s, const std::string& code, const std::string& field);
 //! Tag ids for names; kInvalidArgument "unknown_tag" naming the first unknown tag.
-Result<std::vector<int64_t>> TagIds(Session& s, const std::vector<std::string>& names, const std::string& field);
+Result<std::vector<int64_t>> TagIds(Session& s, const std::vector<std::string>& names,
+                                    const std::string& field);
 Status RequirePolicyTypes(Session& s, const std::vector<std::string>& codes);
 
 // --- policies --------------------------------------------------------------------------------
@@ -70,10 +71,11 @@ Result<int64_t> InsertPolicy(Session& s, const PolicyRow& row, const NewPolicyMe
 Status UpdatePolicyContent(Session& s, int64_t id, const PolicyRow& row, const std::string& now);
 Status SetPolicySubmitted(Session& s, int64_t id, const std::string& now);
 Status SetPolicyRejected(Session& s, int64_t id, const std::string& reason, const std::string& now);
-Status SetPolicyPublished(Session& s, int64_t id, const PublishRecord& rec, std::optional<int64_t> approved_by,
-                          const std::string& now);
+Status SetPolicyPublished(Session& s, int64_t id, const PublishRecord& rec,
+                          std::optional<int64_t> approved_by, const std::string& now);
 Status SetPolicySuperseded(Session& s, int64_t id, int64_t successor, const std::string& now);
-Status SetPolicyRepealed(Session& s, int64_t id, core::Date on, const std::string& reason, const std::string& now);
+Status SetPolicyRepealed(Session& s, int64_t id, core::Date on, const std::string& reason,
+                         const std::string& now);
 Status AddPolicyLink(Session& s, int64_t id, LinkKind kind, int64_t target);
 
 Result<Page<Policy>> QueryPublishedPolicies(Session& s, const ListFilter& f, core::Date today);
@@ -99,12 +101,15 @@ struct NewItemMeta {
   GuideTiming timing;
 };
 Result<int64_t> InsertItem(Session& s, const ItemRow& row, const NewItemMeta& meta);
-Status UpdateItemContent(Session& s, int64_t id, const ItemRow& row, const GuideTiming& timing, const std::string& now);
-Status SetItemStatus(Session& s, int64_t id, ItemStatus status, const GuideTiming& timing, const std::string& now);
+Status UpdateItemContent(Session& s, int64_t id, const ItemRow& row, const GuideTiming& timing,
+                         const std::string& now);
+Status SetItemStatus(Session& s, int64_t id, ItemStatus status, const GuideTiming& timing,
+                     const std::string& now);
 
 Result<std::vector<Item>> LoadItemsOfLineage(Session& s, int64_t root_id);
 Result<Page<Item>> QueryPublishedItems(Session& s, const ListFilter& f, core::Date today);
-Result<Page<Item>> QueryDepartmentItems(Session& s, std::optional<int64_t> department_id, int page, int page_size);
+Result<Page<Item>> QueryDepartmentItems(Session& s, std::optional<int64_t> department_id, int page,
+                                        int page_size);
 Result<std::vector<Item>> LoadAllItems(Session& s);
 
 // --- taxonomy --------------------------------------------------------------------------------
@@ -112,8 +117,8 @@ Result<std::vector<CodeLabel>> LoadPolicyTypes(Session& s);
 Result<std::vector<CodeLabel>> LoadTagGroups(Session& s);
 Result<std::vector<Tag>> LoadTags(Session& s, const std::string& group);
 Status InsertPolicyType(Session& s, const CodeLabel& t, const std::string& now);
-Result<Tag> InsertTag(Session& s, const std::string& group, const std::string& name, std::optional<int64_t> by,
-                      const std::string& now);
+Result<Tag> InsertTag(Session& s, const std::string& group, const std::string& name,
+                      std::optional<int64_t> by, const std::string& now);
 
 //! "320400" → "3204%": GB/T 2260 codes below a division share its prefix without trailing "00".
 std::string RegionPrefixPattern(const std::string& code);

@@ -45,7 +45,8 @@ bool SetRandomSerial(X509* cert) {
 
 bool SetName(X509_NAME* name, const CertSubject& s) {
   auto add = [&](const char* field, const std::string& v) {
-    return X509_NAME_add_entry_by_txt(name, field, MBSTRING_UTF8, reinterpret_cast<const unsigned char*>(v.data()),
+    return X509_NAME_add_entry_by_txt(name, field, MBSTRING_UTF8,
+                                      reinterpret_cast<const unsigned char*>(v.data()),
                                       static_cast<int>(v.size()), -1, 0) == 1;
   };
   return add("C", "CN") && add("O", s.organization) && add("CN", s.common_name);
@@ -61,8 +62,8 @@ bool AddExtension(X509* cert, X509* issuer, int nid, const char* value) {
 }
 
 // The parts every certificate here shares: v3, serial, validity, subject, key.
-core::Result<X509Ptr> NewCertificate(EVP_PKEY* subject_key, const CertSubject& subject, core::TimePoint not_before,
-                                     core::TimePoint not_after) {
+core::Result<X509Ptr> NewCertificate(EVP_PKEY* subject_key, const CertSubject& subject,
+                                     core::TimePoint not_before, core::TimePoint not_after) {
   X509Ptr cert(X509_new());
   if (!cert || X509_set_version(cert.get(), X509_VERSION_3) != 1 || !SetRandomSerial(cert.get()) ||
       ASN1_TIME_set(X509_getm_notBefore(cert.get()), TimeT(not_before)) == nullptr ||
@@ -90,8 +91,9 @@ core::Result<X509Ptr> MakeCaCertificate(EVP_PKEY* key, const CertSubject& subjec
   return cert;
 }
 
-core::Result<X509Ptr> IssueCertificate(X509* ca, EVP_PKEY* ca_key, EVP_PKEY* subject_key, const CertSubject& subject,
-                                       core::TimePoint not_before, core::TimePoint not_after) {
+core::Result<X509Ptr> IssueCertificate(X509* ca, EVP_PKEY* ca_key, EVP_PKEY* subject_key,
+                                       const CertSubject& subject, core::TimePoint not_before,
+                                       core::TimePoint not_after) {
   HQ_ASSIGN_OR_RETURN(auto cert, NewCertificate(subject_key, subject, not_before, not_after));
   X509* c = cert.get();
   if (X509_set_issuer_name(c, X509_get_subject_name(ca)) != 1 ||
@@ -111,7 +113,8 @@ CertCheck VerifyChain(X509* leaf, const std::vector<X509*>& anchors, core::TimeP
   if (!store || !ctx) return {false, "证书验证环境无法建立", OpenSslErrors()};
   for (X509* a : anchors) X509_STORE_add_cert(store.get(), a);
   SetDistId(leaf);
-  if (X509_STORE_CTX_init(ctx.get(), store.get(), leaf, nullptr) != 1) return {false, "证书验证环境无法建立", OpenSslErrors()};
+  if (X509_STORE_CTX_init(ctx.get(), store.get(), leaf, nullptr) != 1)
+    return {false, "证书验证环境无法建立", OpenSslErrors()};
   X509_STORE_CTX_set_time(ctx.get(), 0, TimeT(at));
   X509_STORE_CTX_set_flags(ctx.get(), X509_V_FLAG_X509_STRICT);
   int rc = X509_verify_cert(ctx.get());
@@ -120,13 +123,18 @@ CertCheck VerifyChain(X509* leaf, const std::vector<X509*>& anchors, core::TimeP
   int err = X509_STORE_CTX_get_error(ctx.get());
   std::string en = X509_verify_cert_error_string(err);
   switch (err) {
-    case X509_V_ERR_CERT_HAS_EXPIRED: return {false, "证书已过有效期", en};
-    case X509_V_ERR_CERT_NOT_YET_VALID: return {false, "证书尚未生效", en};
-    case X509_V_ERR_CERT_SIGNATURE_FAILURE: return {false, "证书签名无效", en};
+    case X509_V_ERR_CERT_HAS_EXPIRED:
+      return {false, "证书已过有效期", en};
+    case X509_V_ERR_CERT_NOT_YET_VALID:
+      return {false, "证书尚未生效", en};
+    case X509_V_ERR_CERT_SIGNATURE_FAILURE:
+      return {false, "证书签名无效", en};
     case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
     case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
-    case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT: return {false, "证书不是本平台电子印章 CA 签发的", en};
-    default: return {false, "证书链验证失败：" + en, en};
+    case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+      return {false, "证书不是本平台电子印章 CA 签发的", en};
+    default:
+      return {false, "证书链验证失败：" + en, en};
   }
 }
 

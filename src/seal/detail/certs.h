@@ -24,8 +24,9 @@ core::Result<X509Ptr> MakeCaCertificate(EVP_PKEY* key, const CertSubject& subjec
                                         core::TimePoint not_after);
 //! A department certificate issued by `ca`: CA:FALSE; keyUsage critical digitalSignature,
 //! nonRepudiation.
-core::Result<X509Ptr> IssueCertificate(X509* ca, EVP_PKEY* ca_key, EVP_PKEY* subject_key, const CertSubject& subject,
-                                       core::TimePoint not_before, core::TimePoint not_after);
+core::Result<X509Ptr> IssueCertificate(X509* ca, EVP_PKEY* ca_key, EVP_PKEY* subject_key,
+                                       const CertSubject& subject, core::TimePoint not_before,
+                                       core::TimePoint not_after);
 
 struct CertCheck {
   bool ok = false;

@@ -24,9 +24,7 @@ using BioPtr = std::unique_ptr<BIO, BioFree>;
 using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, MdCtxFree>;
 using PkeyCtxPtr = std::unique_ptr<EVP_PKEY_CTX, PkeyCtxFree>;
 
-core::Error CryptoError(std::string what) {
-  return core::Internal(what + ": " + OpenSslErrors());
-}
+core::Error CryptoError(std::string what) { return core::Internal(what + ": " + OpenSslErrors()); }
 
 BioPtr MemoryBio(std::string_view data) {
   return BioPtr(BIO_new_mem_buf(data.data(), static_cast<int>(data.size())));
@@ -138,17 +136,18 @@ core::Result<PkeyPtr> DecryptPrivateKey(std::string_view pem, std::string_view p
   PkeyPtr key(PEM_read_bio_PrivateKey(in.get(), nullptr, nullptr, pass.data()));
   if (!key) {
     std::string detail = OpenSslErrors();
-    return core::MakeError(core::ErrorKind::kFailedPrecondition, "seal_key_passphrase",
-                           "印章私钥无法解密：口令错误或私钥数据损坏",
-                           "the seal private key cannot be decrypted: wrong passphrase or damaged key (" +
-                               detail + ")");
+    return core::MakeError(
+        core::ErrorKind::kFailedPrecondition, "seal_key_passphrase",
+        "印章私钥无法解密：口令错误或私钥数据损坏",
+        "the seal private key cannot be decrypted: wrong passphrase or damaged key (" + detail + ")");
   }
   return key;
 }
 
 core::Status SignCertificate(X509* cert, EVP_PKEY* key) {
   HQ_ASSIGN_OR_RETURN(auto c, NewSm2Context(key));
-  if (EVP_DigestSignInit(c.mctx.get(), nullptr, EVP_sm3(), nullptr, key) != 1 || X509_sign_ctx(cert, c.mctx.get()) <= 0) {
+  if (EVP_DigestSignInit(c.mctx.get(), nullptr, EVP_sm3(), nullptr, key) != 1 ||
+      X509_sign_ctx(cert, c.mctx.get()) <= 0) {
     return CryptoError("certificate signature");
   }
   return core::Ok();
@@ -166,7 +165,8 @@ core::Result<X509Ptr> CertFromDer(std::string_view der) {
   X509Ptr cert(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
   if (!cert || p != reinterpret_cast<const unsigned char*>(der.data()) + der.size()) {
     ERR_clear_error();
-    return core::InvalidArgument("certificate", "bad_certificate", "证书数据无法解析", "certificate does not parse");
+    return core::InvalidArgument("certificate", "bad_certificate", "证书数据无法解析",
+                                 "certificate does not parse");
   }
   return cert;
 }
@@ -227,7 +227,8 @@ std::string Base64(std::string_view data) {
 
 core::Result<std::string> FromBase64(std::string_view text, std::string_view field) {
   auto bad = [&] {
-    return core::InvalidArgument(std::string(field), "bad_base64", "数据不是有效的 Base64", "not valid base64");
+    return core::InvalidArgument(std::string(field), "bad_base64", "数据不是有效的 Base64",
+                                 "not valid base64");
   };
   if (text.size() % 4 != 0) return bad();
   std::string out(3 * (text.size() / 4), '\0');

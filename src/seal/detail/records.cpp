@@ -27,14 +27,19 @@ core::Result<SealRow> SealOf(const store::Row& r) {
 }
 
 CaInfo CaOf(const store::Row& r) {
-  return CaInfo{r.Int("id"),         r.Text("subject"),  r.Text("serial"),    r.Text("certificate_pem"),
+  return CaInfo{r.Int("id"),          r.Text("subject"),  r.Text("serial"),    r.Text("certificate_pem"),
                 r.Text("valid_from"), r.Text("valid_to"), r.Text("created_at")};
 }
 
 nlohmann::json SealAuditJson(const DepartmentSeal& s) {
-  nlohmann::json j{{"department_id", s.department_id}, {"department_code", s.department_code},
-                   {"department_name", s.department_name}, {"serial", s.serial}, {"es_id", s.es_id},
-                   {"status", SealStatusCode(s.status)}, {"valid_from", s.valid_from}, {"valid_to", s.valid_to}};
+  nlohmann::json j{{"department_id", s.department_id},
+                   {"department_code", s.department_code},
+                   {"department_name", s.department_name},
+                   {"serial", s.serial},
+                   {"es_id", s.es_id},
+                   {"status", SealStatusCode(s.status)},
+                   {"valid_from", s.valid_from},
+                   {"valid_to", s.valid_to}};
   if (s.revoked_at) {
     j["revoked_at"] = *s.revoked_at;
     j["revocation_reason"] = s.revocation_reason;

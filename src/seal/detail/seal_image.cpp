@@ -63,7 +63,8 @@ std::string DefaultSealPng() {
 
 core::Result<ImageSize> CheckPng(std::string_view png) {
   if (png.size() > kMaxImageBytes) {
-    return core::InvalidArgument("image", "image_too_large", "印章图片不能超过 512 KB", "seal image over 512 KB");
+    return core::InvalidArgument("image", "image_too_large", "印章图片不能超过 512 KB",
+                                 "seal image over 512 KB");
   }
   png_image image{};
   image.version = PNG_IMAGE_VERSION;

@@ -23,29 +23,29 @@ struct SES_ExtData {
 };
 DECLARE_ASN1_FUNCTIONS(SES_ExtData)
 DEFINE_STACK_OF(SES_ExtData)
-ASN1_SEQUENCE(SES_ExtData) = {
-    ASN1_SIMPLE(SES_ExtData, extn_id, ASN1_OBJECT),
-    ASN1_OPT(SES_ExtData, critical, ASN1_FBOOLEAN),
-    ASN1_SIMPLE(SES_ExtData, extn_value, ASN1_OCTET_STRING),
-} ASN1_SEQUENCE_END(SES_ExtData)
-IMPLEMENT_ASN1_FUNCTIONS(SES_ExtData)
+ASN1_SEQUENCE(SES_ExtData) =
+    {
+        ASN1_SIMPLE(SES_ExtData, extn_id, ASN1_OBJECT),
+        ASN1_OPT(SES_ExtData, critical, ASN1_FBOOLEAN),
+        ASN1_SIMPLE(SES_ExtData, extn_value, ASN1_OCTET_STRING),
+} ASN1_SEQUENCE_END(SES_ExtData) IMPLEMENT_ASN1_FUNCTIONS(SES_ExtData)
 
-struct SES_Header {
+        struct SES_Header {
   ASN1_IA5STRING* id;
   ASN1_INTEGER* version;
   ASN1_IA5STRING* vid;
 };
 DECLARE_ASN1_FUNCTIONS(SES_Header)
-ASN1_SEQUENCE(SES_Header) = {
-    ASN1_SIMPLE(SES_Header, id, ASN1_IA5STRING),
-    ASN1_SIMPLE(SES_Header, version, ASN1_INTEGER),
-    ASN1_SIMPLE(SES_Header, vid, ASN1_IA5STRING),
-} ASN1_SEQUENCE_END(SES_Header)
-IMPLEMENT_ASN1_FUNCTIONS(SES_Header)
+ASN1_SEQUENCE(SES_Header) =
+    {
+        ASN1_SIMPLE(SES_Header, id, ASN1_IA5STRING),
+        ASN1_SIMPLE(SES_Header, version, ASN1_INTEGER),
+        ASN1_SIMPLE(SES_Header, vid, ASN1_IA5STRING),
+} ASN1_SEQUENCE_END(SES_Header) IMPLEMENT_ASN1_FUNCTIONS(SES_Header)
 
-// certList is the CHOICE's `certs` alternative (certListType 1) only: the CHOICE between two
-// untagged SEQUENCE OFs cannot be told apart by tag, and certListType already says which.
-struct SES_ESPropertyInfo {
+    // certList is the CHOICE's `certs` alternative (certListType 1) only: the CHOICE between two
+    // untagged SEQUENCE OFs cannot be told apart by tag, and certListType already says which.
+    struct SES_ESPropertyInfo {
   ASN1_INTEGER* type;
   ASN1_UTF8STRING* name;
   ASN1_INTEGER* cert_list_type;
@@ -55,33 +55,33 @@ struct SES_ESPropertyInfo {
   ASN1_GENERALIZEDTIME* valid_end;
 };
 DECLARE_ASN1_FUNCTIONS(SES_ESPropertyInfo)
-ASN1_SEQUENCE(SES_ESPropertyInfo) = {
-    ASN1_SIMPLE(SES_ESPropertyInfo, type, ASN1_INTEGER),
-    ASN1_SIMPLE(SES_ESPropertyInfo, name, ASN1_UTF8STRING),
-    ASN1_SIMPLE(SES_ESPropertyInfo, cert_list_type, ASN1_INTEGER),
-    ASN1_SEQUENCE_OF(SES_ESPropertyInfo, cert_list, ASN1_OCTET_STRING),
-    ASN1_SIMPLE(SES_ESPropertyInfo, create_date, ASN1_GENERALIZEDTIME),
-    ASN1_SIMPLE(SES_ESPropertyInfo, valid_start, ASN1_GENERALIZEDTIME),
-    ASN1_SIMPLE(SES_ESPropertyInfo, valid_end, ASN1_GENERALIZEDTIME),
-} ASN1_SEQUENCE_END(SES_ESPropertyInfo)
-IMPLEMENT_ASN1_FUNCTIONS(SES_ESPropertyInfo)
+ASN1_SEQUENCE(SES_ESPropertyInfo) =
+    {
+        ASN1_SIMPLE(SES_ESPropertyInfo, type, ASN1_INTEGER),
+        ASN1_SIMPLE(SES_ESPropertyInfo, name, ASN1_UTF8STRING),
+        ASN1_SIMPLE(SES_ESPropertyInfo, cert_list_type, ASN1_INTEGER),
+        ASN1_SEQUENCE_OF(SES_ESPropertyInfo, cert_list, ASN1_OCTET_STRING),
+        ASN1_SIMPLE(SES_ESPropertyInfo, create_date, ASN1_GENERALIZEDTIME),
+        ASN1_SIMPLE(SES_ESPropertyInfo, valid_start, ASN1_GENERALIZEDTIME),
+        ASN1_SIMPLE(SES_ESPropertyInfo, valid_end, ASN1_GENERALIZEDTIME),
+} ASN1_SEQUENCE_END(SES_ESPropertyInfo) IMPLEMENT_ASN1_FUNCTIONS(SES_ESPropertyInfo)
 
-struct SES_ESPictrueInfo {  // sic: the standard's spelling
+        struct SES_ESPictrueInfo {  // sic: the standard's spelling
   ASN1_IA5STRING* type;
   ASN1_OCTET_STRING* data;
   ASN1_INTEGER* width;
   ASN1_INTEGER* height;
 };
 DECLARE_ASN1_FUNCTIONS(SES_ESPictrueInfo)
-ASN1_SEQUENCE(SES_ESPictrueInfo) = {
-    ASN1_SIMPLE(SES_ESPictrueInfo, type, ASN1_IA5STRING),
-    ASN1_SIMPLE(SES_ESPictrueInfo, data, ASN1_OCTET_STRING),
-    ASN1_SIMPLE(SES_ESPictrueInfo, width, ASN1_INTEGER),
-    ASN1_SIMPLE(SES_ESPictrueInfo, height, ASN1_INTEGER),
-} ASN1_SEQUENCE_END(SES_ESPictrueInfo)
-IMPLEMENT_ASN1_FUNCTIONS(SES_ESPictrueInfo)
+ASN1_SEQUENCE(SES_ESPictrueInfo) =
+    {
+        ASN1_SIMPLE(SES_ESPictrueInfo, type, ASN1_IA5STRING),
+        ASN1_SIMPLE(SES_ESPictrueInfo, data, ASN1_OCTET_STRING),
+        ASN1_SIMPLE(SES_ESPictrueInfo, width, ASN1_INTEGER),
+        ASN1_SIMPLE(SES_ESPictrueInfo, height, ASN1_INTEGER),
+} ASN1_SEQUENCE_END(SES_ESPictrueInfo) IMPLEMENT_ASN1_FUNCTIONS(SES_ESPictrueInfo)
 
-struct SES_SealInfo {
+        struct SES_SealInfo {
   SES_Header* header;
   ASN1_IA5STRING* es_id;
   SES_ESPropertyInfo* property;
@@ -89,31 +89,31 @@ struct SES_SealInfo {
   STACK_OF(SES_ExtData) * ext_datas;
 };
 DECLARE_ASN1_FUNCTIONS(SES_SealInfo)
-ASN1_SEQUENCE(SES_SealInfo) = {
-    ASN1_SIMPLE(SES_SealInfo, header, SES_Header),
-    ASN1_SIMPLE(SES_SealInfo, es_id, ASN1_IA5STRING),
-    ASN1_SIMPLE(SES_SealInfo, property, SES_ESPropertyInfo),
-    ASN1_SIMPLE(SES_SealInfo, picture, SES_ESPictrueInfo),
-    ASN1_SEQUENCE_OF_OPT(SES_SealInfo, ext_datas, SES_ExtData),
-} ASN1_SEQUENCE_END(SES_SealInfo)
-IMPLEMENT_ASN1_FUNCTIONS(SES_SealInfo)
+ASN1_SEQUENCE(SES_SealInfo) =
+    {
+        ASN1_SIMPLE(SES_SealInfo, header, SES_Header),
+        ASN1_SIMPLE(SES_SealInfo, es_id, ASN1_IA5STRING),
+        ASN1_SIMPLE(SES_SealInfo, property, SES_ESPropertyInfo),
+        ASN1_SIMPLE(SES_SealInfo, picture, SES_ESPictrueInfo),
+        ASN1_SEQUENCE_OF_OPT(SES_SealInfo, ext_datas, SES_ExtData),
+} ASN1_SEQUENCE_END(SES_SealInfo) IMPLEMENT_ASN1_FUNCTIONS(SES_SealInfo)
 
-struct SESeal {
+        struct SESeal {
   SES_SealInfo* e_seal_info;
   ASN1_OCTET_STRING* cert;
   ASN1_OBJECT* sign_alg_id;
   ASN1_BIT_STRING* signed_value;
 };
 DECLARE_ASN1_FUNCTIONS(SESeal)
-ASN1_SEQUENCE(SESeal) = {
-    ASN1_SIMPLE(SESeal, e_seal_info, SES_SealInfo),
-    ASN1_SIMPLE(SESeal, cert, ASN1_OCTET_STRING),
-    ASN1_SIMPLE(SESeal, sign_alg_id, ASN1_OBJECT),
-    ASN1_SIMPLE(SESeal, signed_value, ASN1_BIT_STRING),
-} ASN1_SEQUENCE_END(SESeal)
-IMPLEMENT_ASN1_FUNCTIONS(SESeal)
+ASN1_SEQUENCE(SESeal) =
+    {
+        ASN1_SIMPLE(SESeal, e_seal_info, SES_SealInfo),
+        ASN1_SIMPLE(SESeal, cert, ASN1_OCTET_STRING),
+        ASN1_SIMPLE(SESeal, sign_alg_id, ASN1_OBJECT),
+        ASN1_SIMPLE(SESeal, signed_value, ASN1_BIT_STRING),
+} ASN1_SEQUENCE_END(SESeal) IMPLEMENT_ASN1_FUNCTIONS(SESeal)
 
-struct TBS_Sign {
+        struct TBS_Sign {
   ASN1_INTEGER* version;
   SESeal* eseal;
   ASN1_GENERALIZEDTIME* time_info;
@@ -122,17 +122,17 @@ struct TBS_Sign {
   STACK_OF(SES_ExtData) * ext_datas;
 };
 DECLARE_ASN1_FUNCTIONS(TBS_Sign)
-ASN1_SEQUENCE(TBS_Sign) = {
-    ASN1_SIMPLE(TBS_Sign, version, ASN1_INTEGER),
-    ASN1_SIMPLE(TBS_Sign, eseal, SESeal),
-    ASN1_SIMPLE(TBS_Sign, time_info, ASN1_GENERALIZEDTIME),
-    ASN1_SIMPLE(TBS_Sign, data_hash, ASN1_BIT_STRING),
-    ASN1_SIMPLE(TBS_Sign, property_info, ASN1_IA5STRING),
-    ASN1_SEQUENCE_OF_OPT(TBS_Sign, ext_datas, SES_ExtData),
-} ASN1_SEQUENCE_END(TBS_Sign)
-IMPLEMENT_ASN1_FUNCTIONS(TBS_Sign)
+ASN1_SEQUENCE(TBS_Sign) =
+    {
+        ASN1_SIMPLE(TBS_Sign, version, ASN1_INTEGER),
+        ASN1_SIMPLE(TBS_Sign, eseal, SESeal),
+        ASN1_SIMPLE(TBS_Sign, time_info, ASN1_GENERALIZEDTIME),
+        ASN1_SIMPLE(TBS_Sign, data_hash, ASN1_BIT_STRING),
+        ASN1_SIMPLE(TBS_Sign, property_info, ASN1_IA5STRING),
+        ASN1_SEQUENCE_OF_OPT(TBS_Sign, ext_datas, SES_ExtData),
+} ASN1_SEQUENCE_END(TBS_Sign) IMPLEMENT_ASN1_FUNCTIONS(TBS_Sign)
 
-struct SES_Signature {
+        struct SES_Signature {
   TBS_Sign* to_sign;
   ASN1_OCTET_STRING* cert;
   ASN1_OBJECT* signature_alg_id;
@@ -140,17 +140,17 @@ struct SES_Signature {
   ASN1_BIT_STRING* time_stamp;  // [0] EXPLICIT OPTIONAL
 };
 DECLARE_ASN1_FUNCTIONS(SES_Signature)
-ASN1_SEQUENCE(SES_Signature) = {
-    ASN1_SIMPLE(SES_Signature, to_sign, TBS_Sign),
-    ASN1_SIMPLE(SES_Signature, cert, ASN1_OCTET_STRING),
-    ASN1_SIMPLE(SES_Signature, signature_alg_id, ASN1_OBJECT),
-    ASN1_SIMPLE(SES_Signature, signature, ASN1_BIT_STRING),
-    ASN1_EXP_OPT(SES_Signature, time_stamp, ASN1_BIT_STRING, 0),
-} ASN1_SEQUENCE_END(SES_Signature)
-IMPLEMENT_ASN1_FUNCTIONS(SES_Signature)
+ASN1_SEQUENCE(SES_Signature) =
+    {
+        ASN1_SIMPLE(SES_Signature, to_sign, TBS_Sign),
+        ASN1_SIMPLE(SES_Signature, cert, ASN1_OCTET_STRING),
+        ASN1_SIMPLE(SES_Signature, signature_alg_id, ASN1_OBJECT),
+        ASN1_SIMPLE(SES_Signature, signature, ASN1_BIT_STRING),
+        ASN1_EXP_OPT(SES_Signature, time_stamp, ASN1_BIT_STRING, 0),
+} ASN1_SEQUENCE_END(SES_Signature) IMPLEMENT_ASN1_FUNCTIONS(SES_Signature)
 
-template <typename T, void (*Free)(T*)>
-struct Deleter {
+        template <typename T, void (*Free)(T*)>
+        struct Deleter {
   void operator()(T* p) const { Free(p); }
 };
 template <typename T, void (*Free)(T*)>
@@ -160,8 +160,8 @@ using Owned = std::unique_ptr<T, Deleter<T, Free>>;
 
 core::Error BadStructure(std::string zh, std::string en) {
   ERR_clear_error();
-  return core::MakeError(core::ErrorKind::kInvalidArgument, "bad_seal_structure", std::move(zh), std::move(en),
-                         "signature");
+  return core::MakeError(core::ErrorKind::kInvalidArgument, "bad_seal_structure", std::move(zh),
+                         std::move(en), "signature");
 }
 
 core::Error NotIa5(std::string_view what) {
@@ -247,10 +247,11 @@ core::Result<Owned<SES_SealInfo, SES_SealInfo_free>> BuildSealInfo(const SealInf
     if (!IsIa5(*s)) return NotIa5("seal");
   }
   Owned<SES_SealInfo, SES_SealInfo_free> v(SES_SealInfo_new());
-  bool ok = v && SetString(v->header->id, info.header_id) && ASN1_INTEGER_set_int64(v->header->version, info.version) &&
-            SetString(v->header->vid, info.vid) && SetString(v->es_id, info.es_id) &&
-            FillProperty(v->property, info) && SetString(v->picture->type, info.picture_type) &&
-            SetString(v->picture->data, info.picture) && ASN1_INTEGER_set_int64(v->picture->width, info.width_mm) &&
+  bool ok = v && SetString(v->header->id, info.header_id) &&
+            ASN1_INTEGER_set_int64(v->header->version, info.version) && SetString(v->header->vid, info.vid) &&
+            SetString(v->es_id, info.es_id) && FillProperty(v->property, info) &&
+            SetString(v->picture->type, info.picture_type) && SetString(v->picture->data, info.picture) &&
+            ASN1_INTEGER_set_int64(v->picture->width, info.width_mm) &&
             ASN1_INTEGER_set_int64(v->picture->height, info.height_mm) && SetExt(&v->ext_datas, info.ext);
   if (!ok) return core::Internal("SES_SealInfo construction failed");
   return v;
@@ -287,7 +288,8 @@ core::Result<Owned<TBS_Sign, TBS_Sign_free>> BuildTbs(const TbsSign& tbs) {
 // ---- ASN.1 → C++ ----
 
 std::string Str(const ASN1_STRING* s) {
-  return std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(s)), static_cast<size_t>(ASN1_STRING_length(s)));
+  return std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(s)),
+                     static_cast<size_t>(ASN1_STRING_length(s)));
 }
 
 std::string Oid(const ASN1_OBJECT* o) {
@@ -369,9 +371,12 @@ template <typename T, T* (*D2i)(T**, const unsigned char**, long), int (*I2d)(co
 core::Result<Owned<T, Free>> ParseStrict(std::string_view der, const char* what) {
   const auto* p = reinterpret_cast<const unsigned char*>(der.data());
   Owned<T, Free> v(D2i(nullptr, &p, static_cast<long>(der.size())));
-  if (!v) return BadStructure(std::string("无法解析") + what + "的 ASN.1 结构", std::string(what) + " does not parse");
+  if (!v)
+    return BadStructure(std::string("无法解析") + what + "的 ASN.1 结构",
+                        std::string(what) + " does not parse");
   if (p != reinterpret_cast<const unsigned char*>(der.data()) + der.size() || Der<T, I2d>(v.get()) != der) {
-    return BadStructure(std::string(what) + "不是规范的 DER 编码", std::string(what) + " is not canonical DER");
+    return BadStructure(std::string(what) + "不是规范的 DER 编码",
+                        std::string(what) + " is not canonical DER");
   }
   return v;
 }
@@ -401,7 +406,8 @@ core::Result<std::string> EncodeSignature(const Signature& sig) {
   if (!v) return core::Internal("SES_Signature allocation failed");
   TBS_Sign_free(v->to_sign);
   v->to_sign = tbs.release();
-  if (!SetString(v->cert, sig.cert) || !SetOid(&v->signature_alg_id, sig.alg_oid) || !SetBits(v->signature, sig.value)) {
+  if (!SetString(v->cert, sig.cert) || !SetOid(&v->signature_alg_id, sig.alg_oid) ||
+      !SetBits(v->signature, sig.value)) {
     return core::Internal("SES_Signature construction failed");
   }
   return Der<SES_Signature, i2d_SES_Signature>(v.get());
@@ -411,13 +417,15 @@ core::Result<Seal> DecodeSeal(std::string_view der) {
   HQ_ASSIGN_OR_RETURN(auto v, (ParseStrict<SESeal, d2i_SESeal, i2d_SESeal, SESeal_free>(der, "电子印章")));
   Reader r;
   Seal seal = ReadSeal(v.get(), r);
-  if (!r.problem.empty()) return BadStructure("电子印章字段无效：" + r.problem, "bad SESeal field: " + r.problem);
+  if (!r.problem.empty())
+    return BadStructure("电子印章字段无效：" + r.problem, "bad SESeal field: " + r.problem);
   return seal;
 }
 
 core::Result<Signature> DecodeSignature(std::string_view der) {
-  HQ_ASSIGN_OR_RETURN(auto v, (ParseStrict<SES_Signature, d2i_SES_Signature, i2d_SES_Signature, SES_Signature_free>(
-                                  der, "电子签章")));
+  HQ_ASSIGN_OR_RETURN(auto v,
+                      (ParseStrict<SES_Signature, d2i_SES_Signature, i2d_SES_Signature, SES_Signature_free>(
+                          der, "电子签章")));
   Reader r;
   Signature sig;
   const TBS_Sign* t = v->to_sign;
@@ -432,7 +440,8 @@ core::Result<Signature> DecodeSignature(std::string_view der) {
   sig.value = r.Bits(v->signature, "signature");
   sig.has_timestamp = v->time_stamp != nullptr;
   sig.tbs_der = Der<TBS_Sign, i2d_TBS_Sign>(t);
-  if (!r.problem.empty()) return BadStructure("电子签章字段无效：" + r.problem, "bad SES_Signature field: " + r.problem);
+  if (!r.problem.empty())
+    return BadStructure("电子签章字段无效：" + r.problem, "bad SES_Signature field: " + r.problem);
   return sig;
 }
 

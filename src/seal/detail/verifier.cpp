@@ -36,7 +36,8 @@ class Verification {
   Verification(std::string_view der, std::string_view data, const std::vector<X509*>& anchors,
                const RegistrationLookup& lookup, core::TimePoint now)
       : der_(der), data_(data), anchors_(anchors), lookup_(lookup), now_(TruncateToSeconds(now)) {
-    for (const auto& s : kSteps) report_.steps.push_back({s.code, s.standard_step, s.title, StepStatus::kSkipped, ""});
+    for (const auto& s : kSteps)
+      report_.steps.push_back({s.code, s.standard_step, s.title, StepStatus::kSkipped, ""});
   }
 
   core::Result<VerifyReport> Run() {
@@ -95,7 +96,15 @@ class Verification {
 };
 
 enum Step : size_t {
-  kParse, kSealSignature, kMaker, kSealValidity, kSignerInSeal, kSignerCert, kRevocation, kSignature, kDataHash,
+  kParse,
+  kSealSignature,
+  kMaker,
+  kSealValidity,
+  kSignerInSeal,
+  kSignerCert,
+  kRevocation,
+  kSignature,
+  kDataHash,
   kTimestamp
 };
 
@@ -160,7 +169,8 @@ void Verification::CheckSealSignature() {
 }
 
 std::string Verification::ValidityProblem(X509* cert) const {
-  if (!ValidAt(cert, sig_.to_sign.time_info)) return "签章时间 " + When(sig_.to_sign.time_info) + " 不在证书有效期内";
+  if (!ValidAt(cert, sig_.to_sign.time_info))
+    return "签章时间 " + When(sig_.to_sign.time_info) + " 不在证书有效期内";
   if (!ValidAt(cert, now_)) {
     return now_ > NotAfter(cert) ? "证书已于 " + When(NotAfter(cert)) + " 到期" : "证书尚未生效";
   }
@@ -173,9 +183,11 @@ void Verification::CheckMaker() {
   for (X509* a : anchors_) anchored = anchored || CertToDer(a) == maker_der;
   if (!anchored) return Fail(kMaker, "制章者证书不是本平台的电子印章 CA");
   SetDistId(maker_.get());
-  if (X509_verify(maker_.get(), X509_get0_pubkey(maker_.get())) != 1) return Fail(kMaker, "制章者证书自签名无效");
+  if (X509_verify(maker_.get(), X509_get0_pubkey(maker_.get())) != 1)
+    return Fail(kMaker, "制章者证书自签名无效");
   if (std::string p = ValidityProblem(maker_.get()); !p.empty()) return Fail(kMaker, "制章者" + p);
-  if (!HasKeyUsage(maker_.get(), KU_DIGITAL_SIGNATURE)) return Fail(kMaker, "制章者证书的密钥用法不含数字签名");
+  if (!HasKeyUsage(maker_.get(), KU_DIGITAL_SIGNATURE))
+    return Fail(kMaker, "制章者证书的密钥用法不含数字签名");
   Pass(kMaker, "制章者为本平台电子印章 CA（受信任的根证书），证书在有效期内，密钥用法允许签名");
 }
 
@@ -190,7 +202,8 @@ void Verification::CheckSealValidity() {
                                    When(info.valid_end) + "）内");
   }
   if (now_ > info.valid_end) return Fail(kSealValidity, "印章已于 " + When(info.valid_end) + " 到期");
-  if (now_ < info.valid_start) return Fail(kSealValidity, "印章尚未生效（" + When(info.valid_start) + " 起）");
+  if (now_ < info.valid_start)
+    return Fail(kSealValidity, "印章尚未生效（" + When(info.valid_start) + " 起）");
   Pass(kSealValidity, "印章在有效期内（" + When(info.valid_start) + " 至 " + When(info.valid_end) + "）");
 }
 
@@ -261,8 +274,8 @@ void Verification::CheckTimestamp() {
 }  // namespace
 
 core::Result<VerifyReport> VerifySignature(std::string_view signature_der, std::string_view data,
-                                           const std::vector<X509*>& anchors, const RegistrationLookup& lookup,
-                                           core::TimePoint now) {
+                                           const std::vector<X509*>& anchors,
+                                           const RegistrationLookup& lookup, core::TimePoint now) {
   return Verification(signature_der, data, anchors, lookup, now).Run();
 }
 

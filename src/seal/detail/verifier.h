@@ -24,13 +24,14 @@ struct Registration {
 };
 
 //! By certificate serial (upper-case hex); nullopt when the platform never issued it.
-using RegistrationLookup = std::function<core::Result<std::optional<Registration>>(const std::string& serial)>;
+using RegistrationLookup =
+    std::function<core::Result<std::optional<Registration>>(const std::string& serial)>;
 
 //! The report; an error only when `lookup` fails. Validity is checked both at the signing time
 //! the signer declares (timeInfo) and at `now`: without a trusted timestamp, `now` is the only
 //! instant the verifier knows.
 core::Result<VerifyReport> VerifySignature(std::string_view signature_der, std::string_view data,
-                                           const std::vector<X509*>& anchors, const RegistrationLookup& lookup,
-                                           core::TimePoint now);
+                                           const std::vector<X509*>& anchors,
+                                           const RegistrationLookup& lookup, core::TimePoint now);
 
 }  // namespace huiqi::seal::detail

@@ -1,7 +1,6 @@
 // Policies and items as Xapian documents (layout in schema.h).
 #include <algorithm>
 #include <cstdio>
-
 #include <nlohmann/json.hpp>
 
 #include "search/detail/schema.h"
@@ -119,7 +118,8 @@ std::string RegionTerm(std::string_view code) {
 
 std::string SuggestTerm(std::string_view normalized) { return "A" + utf8::Prefix(normalized, 60); }
 
-Xapian::Document PolicyDocument(const Analyzer& a, const policy::Policy& p, const std::vector<policy::Item>& items) {
+Xapian::Document PolicyDocument(const Analyzer& a, const policy::Policy& p,
+                                const std::vector<policy::Item>& items) {
   Builder b(a);
   b.Text(kTitle, p.title);
   b.Text(kHighlights, Join(p.highlights, "\n"));
@@ -178,7 +178,8 @@ Xapian::Document ItemDocument(const Analyzer& a, const policy::Item& it, const p
   b.Bool("S" + std::string(policy::StatusCode(p.status)));  // a repealed policy's items are repealed too
   b.Bool(LineageTerm(p.root_id));
   PolicyFacets(b, p);
-  std::optional<core::Date> published = it.timing.published_on ? it.timing.published_on : p.publish.published_on;
+  std::optional<core::Date> published =
+      it.timing.published_on ? it.timing.published_on : p.publish.published_on;
   if (published) b.Value(kSlotPublished, published->ToString());
   b.Value(kSlotSort, SortKey(published, it.id));
   b.Bool("D" + it.department.code);

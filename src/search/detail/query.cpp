@@ -14,7 +14,9 @@ namespace {
 constexpr double kExpansionWeight = 0.7;
 constexpr double kBigramWeight = 0.4;
 
-Xapian::Query Scaled(Xapian::Query q, double w) { return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q, w); }
+Xapian::Query Scaled(Xapian::Query q, double w) {
+  return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q, w);
+}
 
 // A word scores by its best field (OP_MAX), not the sum over fields: summing let long policies,
 // which hold a word in every field, outrank the short item that names it in its title
@@ -72,7 +74,8 @@ TextQuery BuildTextQuery(const Analyzer& a, std::string_view text, QueryMode mod
   // Expansions add their words only: their bigrams multiplied the terms of the dearest queries
   // (高企认定奖励, 专精特新) without finding anything the words miss.
   QueryMode expansion_mode = mode == QueryMode::kWordsAndBigrams ? QueryMode::kWords : mode;
-  for (const auto& e : a.Expansions(norm)) AddText(a, e, expansion_mode, kExpansionWeight, parts, out.highlight);
+  for (const auto& e : a.Expansions(norm))
+    AddText(a, e, expansion_mode, kExpansionWeight, parts, out.highlight);
   const auto& use = parts.kept.empty() ? parts.dropped : parts.kept;
   if (!use.empty()) out.query = Xapian::Query(Xapian::Query::OP_OR, use.begin(), use.end());
   std::sort(out.highlight.begin(), out.highlight.end());
@@ -93,13 +96,15 @@ core::Result<Xapian::Query> BuildFilter(const SearchQuery& q, core::Date today) 
   if (!q.region.empty()) {
     bool digits = std::all_of(q.region.begin(), q.region.end(), [](char c) { return c >= '0' && c <= '9'; });
     if (!digits || q.region.size() > 12) {
-      return core::InvalidArgument("region", "invalid_region", "地区应为行政区划代码", "region must be a GB/T 2260 code");
+      return core::InvalidArgument("region", "invalid_region", "地区应为行政区划代码",
+                                   "region must be a GB/T 2260 code");
     }
     filters.emplace_back(RegionTerm(q.region));
   }
   if (!q.kind.empty()) {
     if (q.kind != "policy" && q.kind != "item") {
-      return core::InvalidArgument("kind", "invalid_kind", "类型应为 policy 或 item", "kind must be policy or item");
+      return core::InvalidArgument("kind", "invalid_kind", "类型应为 policy 或 item",
+                                   "kind must be policy or item");
     }
     term("N", q.kind);
   }

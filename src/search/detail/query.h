@@ -1,12 +1,12 @@
 #pragma once
 // Queries over the index layout of schema.h (internal to search/).
 
+#include <xapian.h>
+
 #include <functional>
 #include <map>
 #include <string>
 #include <vector>
-
-#include <xapian.h>
 
 #include "core/date.h"
 #include "search/search_service.h"
@@ -23,7 +23,8 @@ using CommonTerm = std::function<bool(const std::string& term)>;
 
 //! Words of the query (each over every field, weighted by field), synonym expansions at a
 //! lower weight, and Han bigrams, combined with OR and ranked by BM25.
-TextQuery BuildTextQuery(const Analyzer& a, std::string_view text, QueryMode mode, const CommonTerm& common = {});
+TextQuery BuildTextQuery(const Analyzer& a, std::string_view text, QueryMode mode,
+                         const CommonTerm& common = {});
 
 //! The boolean filter of the facets, status and period; MatchAll when nothing is asked.
 //! Errors: kInvalidArgument naming the field (period, level, kind).

@@ -9,10 +9,10 @@
 // D department code, K tag, R region prefix, O policy lineage of an item, W has an application
 // window, A normalised title (suggestions).
 
+#include <xapian.h>
+
 #include <string>
 #include <string_view>
-
-#include <xapian.h>
 
 #include "policy/policy.h"
 #include "search/analyzer.h"
@@ -32,7 +32,7 @@ enum Slot : Xapian::valueno {
   kSlotDepartments = 3,  // "code\x1elabel" joined by \x1f
   kSlotWindowStart = 4,  // YYYY-MM-DD: 0000-00-00 year-round, 9999-12-31 pending
   kSlotWindowEnd = 5,
-  kSlotSort = 6,         // published_on + zero-padded id: "newest first" for the empty query
+  kSlotSort = 6,  // published_on + zero-padded id: "newest first" for the empty query
 };
 
 struct FieldWeight {
@@ -53,7 +53,8 @@ std::string RegionTerm(std::string_view code);  // trailing "00" pairs dropped: 
 std::string SuggestTerm(std::string_view normalized);
 
 //! The Xapian documents of a policy and of one of its items (the policy gives level and type).
-Xapian::Document PolicyDocument(const Analyzer& a, const policy::Policy& p, const std::vector<policy::Item>& items);
+Xapian::Document PolicyDocument(const Analyzer& a, const policy::Policy& p,
+                                const std::vector<policy::Item>& items);
 Xapian::Document ItemDocument(const Analyzer& a, const policy::Item& item, const policy::Policy& p);
 
 //! Adds or replaces the policy's document; `items` give its application window.

@@ -64,11 +64,16 @@ std::vector<Match> FindMatches(const U32& text, const std::vector<U32>& terms) {
 }
 
 void Escape(std::string& out, const std::string& ch) {
-  if (ch == "<") out += "&lt;";
-  else if (ch == ">") out += "&gt;";
-  else if (ch == "&") out += "&amp;";
-  else if (ch == "\"") out += "&quot;";
-  else out += ch;
+  if (ch == "<")
+    out += "&lt;";
+  else if (ch == ">")
+    out += "&gt;";
+  else if (ch == "&")
+    out += "&amp;";
+  else if (ch == "\"")
+    out += "&quot;";
+  else
+    out += ch;
 }
 
 // Renders [from, to) with the matches inside it marked; adjacent marks merge.
@@ -101,7 +106,8 @@ std::vector<U32> Terms(const std::vector<std::string>& terms) {
 
 }  // namespace
 
-std::string Snippet(const std::vector<std::string>& texts, const std::vector<std::string>& terms, size_t width) {
+std::string Snippet(const std::vector<std::string>& texts, const std::vector<std::string>& terms,
+                    size_t width) {
   std::vector<U32> u = Terms(terms);
   struct Best {
     size_t text = 0, from = 0, score = 0;
@@ -115,7 +121,8 @@ std::string Snippet(const std::vector<std::string>& texts, const std::vector<std
     for (size_t i = 0; i < ms.size(); ++i) {
       size_t from = ms[i].pos > 15 ? ms[i].pos - 15 : 0;
       std::set<size_t> distinct;
-      for (size_t j = i; j < ms.size() && ms[j].pos + ms[j].len <= from + width; ++j) distinct.insert(ms[j].term);
+      for (size_t j = i; j < ms.size() && ms[j].pos + ms[j].len <= from + width; ++j)
+        distinct.insert(ms[j].term);
       // Distinct terms first, then the number of characters they cover.
       size_t score = distinct.size() * 100;
       for (size_t d : distinct) score += u[d].size();
@@ -124,7 +131,8 @@ std::string Snippet(const std::vector<std::string>& texts, const std::vector<std
   }
   if (best.score == 0) {
     for (size_t k = 0; k < decoded.size(); ++k) {
-      if (!decoded[k].chars.empty()) return Render(decoded[k], {}, 0, std::min(width, decoded[k].chars.size()));
+      if (!decoded[k].chars.empty())
+        return Render(decoded[k], {}, 0, std::min(width, decoded[k].chars.size()));
     }
     return "";
   }

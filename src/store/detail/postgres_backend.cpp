@@ -2,12 +2,11 @@
 // $n, a pool of connections. SQLSTATEs are translated to core::ErrorKind here and nowhere else.
 
 #include <libpq-fe.h>
+#include <spdlog/spdlog.h>
 
 #include <charconv>
 #include <map>
 #include <mutex>
-
-#include <spdlog/spdlog.h>
 
 #include "store/detail/backends.h"
 
@@ -19,8 +18,8 @@ using core::MakeError;
 namespace {
 
 // Type OIDs from pg_type.h (stable across versions).
-constexpr Oid kBoolOid = 16, kInt8Oid = 20, kInt2Oid = 21, kInt4Oid = 23, kFloat4Oid = 700,
-              kFloat8Oid = 701, kNumericOid = 1700;
+constexpr Oid kBoolOid = 16, kInt8Oid = 20, kInt2Oid = 21, kInt4Oid = 23, kFloat4Oid = 700, kFloat8Oid = 701,
+              kNumericOid = 1700;
 
 Error TranslatePg(PGconn* conn, const PGresult* res, std::string_view statement) {
   const char* state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
@@ -72,7 +71,8 @@ Value CellValue(const PGresult* res, int row, int col) {
   const char* text = PQgetvalue(res, row, col);
   int len = PQgetlength(res, row, col);
   switch (PQftype(res, col)) {
-    case kBoolOid: return static_cast<int64_t>(text[0] == 't' ? 1 : 0);
+    case kBoolOid:
+      return static_cast<int64_t>(text[0] == 't' ? 1 : 0);
     case kInt2Oid:
     case kInt4Oid:
     case kInt8Oid: {
@@ -90,8 +90,10 @@ Value CellValue(const PGresult* res, int row, int col) {
       return std::stod(std::string(sv));
     }
     case kFloat4Oid:
-    case kFloat8Oid: return std::stod(std::string(text, static_cast<size_t>(len)));
-    default: return std::string(text, static_cast<size_t>(len));
+    case kFloat8Oid:
+      return std::stod(std::string(text, static_cast<size_t>(len)));
+    default:
+      return std::string(text, static_cast<size_t>(len));
   }
 }
 
@@ -158,8 +160,8 @@ class PgSession final : public Session {
       }
       values[i] = texts[i].c_str();
     }
-    PGresult* res = PQexecParams(conn_, sql.c_str(), static_cast<int>(params.size()), nullptr,
-                                 values.data(), nullptr, nullptr, 0);
+    PGresult* res = PQexecParams(conn_, sql.c_str(), static_cast<int>(params.size()), nullptr, values.data(),
+                                 nullptr, nullptr, 0);
     ExecStatusType s = PQresultStatus(res);
     if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) {
       Error e = TranslatePg(conn_, res, st.name);

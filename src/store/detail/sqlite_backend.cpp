@@ -1,12 +1,11 @@
 // SQLite backend: one file, WAL journal, busy timeout, foreign keys on, a pool of connections.
 // Result codes are translated to core::ErrorKind here and nowhere else.
 
+#include <spdlog/spdlog.h>
 #include <sqlite3.h>
 
 #include <filesystem>
 #include <map>
-
-#include <spdlog/spdlog.h>
 
 #include "store/detail/backends.h"
 
@@ -130,9 +129,12 @@ class SqliteSession final : public Session {
 
   static Value ColumnValue(sqlite3_stmt* stmt, int i) {
     switch (sqlite3_column_type(stmt, i)) {
-      case SQLITE_INTEGER: return static_cast<int64_t>(sqlite3_column_int64(stmt, i));
-      case SQLITE_FLOAT: return sqlite3_column_double(stmt, i);
-      case SQLITE_NULL: return std::monostate{};
+      case SQLITE_INTEGER:
+        return static_cast<int64_t>(sqlite3_column_int64(stmt, i));
+      case SQLITE_FLOAT:
+        return sqlite3_column_double(stmt, i);
+      case SQLITE_NULL:
+        return std::monostate{};
       default: {
         const void* p = sqlite3_column_blob(stmt, i);
         int n = sqlite3_column_bytes(stmt, i);
@@ -168,8 +170,8 @@ class SqliteDatabase final : public Database {
     auto session = std::make_unique<SqliteSession>(db);
     // WAL lets readers run beside the writer; synchronous=FULL so an acknowledged commit
     // survives a power cut, not only a process crash.
-    HQ_RETURN_IF_ERROR(session->ExecScript(
-        "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"));
+    HQ_RETURN_IF_ERROR(
+        session->ExecScript("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"));
     return session;
   }
 
