@@ -8,6 +8,7 @@ tmp=$(mktemp -d)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null \
        || shuf -i 20000-60000 -n 1)
 export HUIQI_DB=${HUIQI_DB:-"sqlite:$tmp/serve.db"}
+export HUIQI_STATE_DIR=$tmp  # the key file, the audit checkpoint and the SMS file of this run
 kind=${HUIQI_DB%%:*}; [[ $kind == postgresql || $kind == postgres ]] && kind=postgresql
 base="http://127.0.0.1:$port"
 passed=0; failed=0

@@ -1,5 +1,6 @@
 #include "app/context.h"
 
+#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -57,7 +58,8 @@ std::filesystem::path StateDir(const CommonOptions& common) {
 }
 
 secrets::KeyRing LoadKeyRing(const CommonOptions& common) {
-  std::filesystem::path file = common.key_file.empty() ? StateDir(common) / "huiqi.key" : std::filesystem::path(common.key_file);
+  std::filesystem::path file =
+      common.key_file.empty() ? StateDir(common) / "huiqi.key" : std::filesystem::path(common.key_file);
   auto ring = secrets::KeyRing::LoadOrCreate(file);
   if (!ring.ok()) Fail(ring.error());
   return std::move(ring).value();
@@ -65,21 +67,30 @@ secrets::KeyRing LoadKeyRing(const CommonOptions& common) {
 
 std::filesystem::path CheckpointPath(const CommonOptions& common) {
   if (common.db_url.rfind("sqlite:", 0) == 0) return common.db_url.substr(7) + ".audit-checkpoint";
-  return StateDir(common) / "audit-checkpoint.json";
+  // One file per database (host, port and name; the password is not part of the name), so two
+  // databases sharing a state directory never read each other's checkpoint.
+  std::string url = common.db_url;
+  if (auto at = url.rfind('@'); at != std::string::npos) url = url.substr(at + 1);
+  std::string name;
+  for (char c : url) name += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+  return StateDir(common) / ("audit-checkpoint-" + name.substr(0, 100) + ".json");
 }
 
 void AddCommonOptions(CLI::App& sub, CommonOptions& common) {
   // Every subcommand binds the same variables, so the environment is read once as the default
   // (ApplyEnvironment) rather than through CLI11's envname, whose unused copies would overwrite
   // a flag given on the command line.
-  sub.add_option("--db", common.db_url, "数据库地址 database URL: sqlite:PATH or postgresql://… (env HUIQI_DB)")
+  sub.add_option("--db", common.db_url,
+                 "数据库地址 database URL: sqlite:PATH or postgresql://… (env HUIQI_DB)")
       ->capture_default_str();
-  sub.add_option("--data-dir", common.data_dir, "数据目录 data directory: holidays/, reference/, demo/ (env HUIQI_DATA_DIR)")
+  sub.add_option("--data-dir", common.data_dir,
+                 "数据目录 data directory: holidays/, reference/, demo/ (env HUIQI_DATA_DIR)")
       ->capture_default_str();
   sub.add_option("--key-file", common.key_file,
                  "密钥文件 the platform's secret keys (env HUIQI_KEY_FILE; default <state dir>/huiqi.key)");
   sub.add_option("--state-dir", common.state_dir,
-                 "状态目录 key file, audit checkpoint, SMS file (env HUIQI_STATE_DIR; default beside the SQLite file, or var/)");
+                 "状态目录 key file, audit checkpoint, SMS file (env HUIQI_STATE_DIR; default beside the "
+                 "SQLite file, or var/)");
 }
 
 void ApplyEnvironment(CommonOptions& common) {
