@@ -129,3 +129,10 @@ export function statusType(status) {
     }[status] || 'info'
   )
 }
+
+// "2026-12-09T10:15:54+08:00" (Asia/Shanghai, as the server writes times) → "2026-12-09 10:15".
+export function shortTime(ts) {
+  if (!ts) return ''
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})/.exec(ts)
+  return m ? `${m[1]} ${m[2]}` : ts
+}
