@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
+#include "audit/audit_log.h"
 #include "policy/policy_test_support.h"
 
 namespace huiqi::policy {
@@ -221,6 +225,67 @@ TEST_P(PolicyServiceTest, RevisionKeepsTheOldVersionReadable) {
   ASSERT_EQ(versions->size(), 2u);
   EXPECT_EQ((*versions)[0].status, PolicyStatus::kSuperseded);
   EXPECT_EQ((*versions)[1].status, PolicyStatus::kPublished);
+}
+
+// Issue 11 finding 1: a status loaded, checked in C++, then "UPDATE … WHERE id = ?" let two
+// reviewers both publish (and, copied into payments, pay twice). Every round, exactly one wins,
+// the other is told 409, there is one publish audit row per policy and the chain verifies.
+TEST_P(PolicyServiceTest, TwoReviewersPublishingAtOnceHaveOneWinner) {
+  auth::Principal second =
+      AddUser("kjj_reviewer2", auth::UserKind::kDepartmentStaff, kjj_, {auth::Role::kReviewer});
+  constexpr int kRounds = 12;
+  for (int round = 0; round < kRounds; ++round) {
+    auto p = svc_->CreatePolicy(
+        kjj_officer_, Input("常州市并发审核测试办法" + std::to_string(round), Date::FromYmd(2026, 11, 18)));
+    ASSERT_TRUE(p.ok());
+    ASSERT_TRUE(svc_->SubmitPolicy(kjj_officer_, p->id).ok());
+    std::atomic<int> wins{0}, refused{0};
+    auto publish = [&](const auth::Principal& who) {
+      auto r = svc_->PublishPolicy(who, p->id);
+      if (r.ok())
+        ++wins;
+      else if (r.error().kind == ErrorKind::kConflict || r.error().kind == ErrorKind::kFailedPrecondition)
+        ++refused;
+    };
+    std::thread a(publish, kjj_reviewer_), b(publish, second);
+    a.join();
+    b.join();
+    ASSERT_EQ(wins.load(), 1) << "round " << round;
+    ASSERT_EQ(refused.load(), 1) << "round " << round;
+  }
+  auto rows = db_->ReadValue<int64_t>([](store::Session& s) -> core::Result<int64_t> {
+    HQ_ASSIGN_OR_RETURN(
+        auto r,
+        s.QueryOne({"test.publishes", "SELECT COUNT(*) AS n FROM audit_log WHERE action = 'policy.publish'"},
+                   {}, "", ""));
+    return r.Int("n");
+  });
+  EXPECT_EQ(*rows, kRounds);
+  auto chain = audit::Verify(*db_);
+  ASSERT_TRUE(chain.ok());
+  EXPECT_TRUE(chain->ok) << chain->problem;
+}
+
+TEST_P(PolicyServiceTest, TwoOfficersRevisingAtOnceOpenOneRevision) {
+  auth::Principal second =
+      AddUser("kjj_officer2", auth::UserKind::kDepartmentStaff, kjj_, {auth::Role::kPolicyOfficer});
+  for (int round = 0; round < 8; ++round) {
+    Policy v1 = Publish(Input("常州市并发修订测试办法" + std::to_string(round), Date::FromYmd(2026, 11, 18)),
+                        kjj_officer_, kjj_reviewer_);
+    std::atomic<int> wins{0}, refused{0};
+    auto revise = [&](const auth::Principal& who) {
+      auto r = svc_->RevisePolicy(who, v1.id);
+      if (r.ok())
+        ++wins;
+      else if (r.error().code == "revision_open")
+        ++refused;
+    };
+    std::thread a(revise, kjj_officer_), b(revise, second);
+    a.join();
+    b.join();
+    ASSERT_EQ(wins.load(), 1) << "round " << round;
+    ASSERT_EQ(refused.load(), 1) << "round " << round;
+  }
 }
 
 TEST_P(PolicyServiceTest, RepealHidesThePolicyAndItsItemsFromPublicLists) {

@@ -4,6 +4,7 @@
 
 #include "audit/audit_log.h"
 #include "policy/detail/lifecycle.h"
+#include "policy/detail/machines.h"
 #include "policy/detail/name_similarity.h"
 #include "policy/detail/repository.h"
 #include "policy/policy_json.h"
@@ -28,13 +29,6 @@ Status Audit(Session& s, const Ctx& ctx, const auth::Principal& actor, std::stri
   HQ_ASSIGN_OR_RETURN(Item after, LoadItem(s, id));
   return audit::Record(s, ctx.clock, ActorOf(actor), action, "item", std::to_string(id), before,
                        ItemToJson(after));
-}
-
-core::Error IllegalTransition(ItemStatus current, std::string_view action_zh, std::string_view action_en) {
-  return core::MakeError(
-      core::ErrorKind::kFailedPrecondition, "illegal_transition",
-      "事项当前状态为“" + std::string(ItemStatusLabel(current)) + "”，不能" + std::string(action_zh),
-      "cannot " + std::string(action_en) + " an item in status " + std::string(ItemStatusCode(current)));
 }
 
 Status ValidateGuide(const ItemInput& in, const rules::Schema& schema) {
@@ -247,12 +241,14 @@ Status UpdateItemTx(Session& s, const Ctx& ctx, const auth::Principal& actor, in
   HQ_RETURN_IF_ERROR(RequireEditor(actor));
   HQ_ASSIGN_OR_RETURN(Item before, LoadItem(s, id));
   HQ_RETURN_IF_ERROR(auth::RequireDepartment(actor, before.department.id));
-  if (before.status == ItemStatus::kWithdrawn) return IllegalTransition(before.status, "修改", "edit");
+  HQ_RETURN_IF_ERROR(ItemMachine().Check(before.status == ItemStatus::kPublished ? "edit_published" : "edit",
+                                         ItemStatusCode(before.status)));
   HQ_ASSIGN_OR_RETURN(Policy policy, LoadPolicy(s, before.policy_id));
   HQ_ASSIGN_OR_RETURN(ItemRow row, Resolve(s, ctx, actor, policy, in, before.department.id));
   GuideTiming timing = Timing(in, &before, ctx);
-  HQ_RETURN_IF_ERROR(UpdateItemContent(s, id, row, timing, ctx.Now()));
-  HQ_RETURN_IF_ERROR(SetItemStatus(s, id, before.status, timing, ctx.Now()));
+  HQ_RETURN_IF_ERROR(UpdateItemContent(s, id, before.status, row, timing, ctx.Now()));
+  HQ_RETURN_IF_ERROR(SetItemStatus(s, id, before.status == ItemStatus::kPublished ? "edit_published" : "edit",
+                                   before.status, timing, ctx.Now()));
   HQ_RETURN_IF_ERROR(RecordRuleVersion(s, ctx, actor, id, in));
   return Audit(s, ctx, actor, "item.update", id, ItemToJson(before));
 }
@@ -261,7 +257,7 @@ Status PublishItemTx(Session& s, const Ctx& ctx, const auth::Principal& actor, i
                      const PublishOptions& options) {
   HQ_ASSIGN_OR_RETURN(Item before, LoadItem(s, id));
   HQ_RETURN_IF_ERROR(auth::RequireDepartment(actor, before.department.id));
-  if (before.status == ItemStatus::kPublished) return IllegalTransition(before.status, "发布", "publish");
+  HQ_RETURN_IF_ERROR(ItemMachine().Check("publish", ItemStatusCode(before.status)));
   HQ_ASSIGN_OR_RETURN(Policy policy, LoadPolicy(s, before.policy_id));
   auto gaps = GuideGaps(before, policy);
   if (!gaps.empty()) {
@@ -280,7 +276,7 @@ Status PublishItemTx(Session& s, const Ctx& ctx, const auth::Principal& actor, i
     t.published_on = *options.published_on;
   t.late = t.latest_publication && *t.published_on > *t.latest_publication;
   t.golive_late = t.golive_deadline && *t.published_on > *t.golive_deadline;
-  HQ_RETURN_IF_ERROR(SetItemStatus(s, id, ItemStatus::kPublished, t, ctx.Now()));
+  HQ_RETURN_IF_ERROR(SetItemStatus(s, id, "publish", before.status, t, ctx.Now()));
   return Audit(s, ctx, actor, "item.publish", id, ItemToJson(before));
 }
 
@@ -288,8 +284,8 @@ Status WithdrawItemTx(Session& s, const Ctx& ctx, const auth::Principal& actor, 
   HQ_RETURN_IF_ERROR(RequireEditor(actor));
   HQ_ASSIGN_OR_RETURN(Item before, LoadItem(s, id));
   HQ_RETURN_IF_ERROR(auth::RequireDepartment(actor, before.department.id));
-  if (before.status != ItemStatus::kPublished) return IllegalTransition(before.status, "撤回", "withdraw");
-  HQ_RETURN_IF_ERROR(SetItemStatus(s, id, ItemStatus::kWithdrawn, before.timing, ctx.Now()));
+  HQ_RETURN_IF_ERROR(ItemMachine().Check("withdraw", ItemStatusCode(before.status)));
+  HQ_RETURN_IF_ERROR(SetItemStatus(s, id, "withdraw", before.status, before.timing, ctx.Now()));
   return Audit(s, ctx, actor, "item.withdraw", id, ItemToJson(before));
 }
 

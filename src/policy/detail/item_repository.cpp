@@ -1,6 +1,7 @@
 // Items, their materials, process steps and tags, and the item-name catalogue.
 #include <nlohmann/json.hpp>
 
+#include "policy/detail/machines.h"
 #include "policy/detail/repository.h"
 
 namespace huiqi::policy::detail {
@@ -85,11 +86,11 @@ constexpr Statement kUpdateItem{
     "target = ?, period_type = ?, window_start = ?, window_end = ?, window_set_on = ?, subsidy_standard = ?, "
     "conditions = ?, rule_text = ?, amount_json = ?, exclusive_group = ?, channels = ?, consult_phone = ?, "
     "supervise_phone = ?, no_application = ?, guide_deadline = ?, golive_deadline = ?, golive_late = ?, "
-    "updated_at = ? WHERE id = ?"};
+    "updated_at = ? WHERE id = ? AND status = ?"};
 constexpr Statement kSetStatus{
     "item.set_status",
     "UPDATE items SET status = ?, guide_published_on = ?, guide_late = ?, golive_late = ?, updated_at = ? "
-    "WHERE id = ?"};
+    "WHERE id = ? AND status = ?"};
 constexpr Statement kDeleteMaterials{"item.delete_materials", "DELETE FROM item_materials WHERE item_id = ?"};
 constexpr Statement kInsertMaterial{"item.insert_material",
                                     "INSERT INTO item_materials (item_id, position, name, form, required, "
@@ -293,10 +294,12 @@ Result<int64_t> InsertItem(Session& s, const ItemRow& row, const NewItemMeta& me
   return id;
 }
 
-Status UpdateItemContent(Session& s, int64_t id, const ItemRow& row, const GuideTiming& timing,
-                         const std::string& now) {
+Status UpdateItemContent(Session& s, int64_t id, ItemStatus from, const ItemRow& row,
+                         const GuideTiming& timing, const std::string& now) {
   const ItemInput& in = row.in;
-  HQ_RETURN_IF_ERROR(s.Exec(kUpdateItem, {row.department_id,
+  std::string_view action = from == ItemStatus::kPublished ? "edit_published" : "edit";
+  HQ_RETURN_IF_ERROR(ItemMachine().Apply(s, action, id, ItemStatusCode(from), kUpdateItem,
+                                         {row.department_id,
                                           std::string(ServiceModeCode(in.service_mode)),
                                           in.region,
                                           in.implementing_body,
@@ -318,16 +321,16 @@ Status UpdateItemContent(Session& s, int64_t id, const ItemRow& row, const Guide
                                           DateValue(timing.latest_publication),
                                           DateValue(timing.golive_deadline),
                                           int64_t{timing.golive_late},
-                                          now,
-                                          id}));
+                                          now}));
   return WriteItemChildren(s, id, row);
 }
 
-Status SetItemStatus(Session& s, int64_t id, ItemStatus status, const GuideTiming& timing,
-                     const std::string& now) {
-  return Run(s, kSetStatus,
-             {std::string(ItemStatusCode(status)), DateValue(timing.published_on), int64_t{timing.late},
-              int64_t{timing.golive_late}, now, id});
+Status SetItemStatus(Session& s, int64_t id, std::string_view action, ItemStatus from,
+                     const GuideTiming& timing, const std::string& now) {
+  HQ_ASSIGN_OR_RETURN(const state::Edge* edge, ItemMachine().Check(action, ItemStatusCode(from)));
+  return ItemMachine().Apply(s, action, id, ItemStatusCode(from), kSetStatus,
+                             {std::string(edge->to), DateValue(timing.published_on), int64_t{timing.late},
+                              int64_t{timing.golive_late}, now});
 }
 
 Result<std::vector<Item>> LoadItemsOfLineage(Session& s, int64_t root_id) {

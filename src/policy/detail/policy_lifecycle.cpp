@@ -4,6 +4,7 @@
 
 #include "audit/audit_log.h"
 #include "policy/detail/lifecycle.h"
+#include "policy/detail/machines.h"
 #include "policy/detail/repository.h"
 #include "policy/policy_json.h"
 
@@ -23,13 +24,6 @@ bool HasAnyRole(const auth::Principal& p, std::initializer_list<auth::Role> role
   if (p.Is(auth::UserKind::kPlatformAdmin)) return true;
   if (!p.Is(auth::UserKind::kDepartmentStaff)) return false;
   return std::any_of(roles.begin(), roles.end(), [&](auth::Role r) { return p.HasRole(r); });
-}
-
-core::Error IllegalTransition(PolicyStatus current, std::string_view action_zh, std::string_view action_en) {
-  return core::MakeError(
-      core::ErrorKind::kFailedPrecondition, "illegal_transition",
-      "政策当前状态为“" + std::string(StatusLabel(current)) + "”，不能" + std::string(action_zh),
-      "cannot " + std::string(action_en) + " a policy in status " + std::string(StatusCode(current)));
 }
 
 Status Audit(Session& s, const Ctx& ctx, const auth::Principal& actor, std::string_view action, int64_t id,
@@ -213,16 +207,16 @@ Status UpdatePolicyTx(Session& s, const Ctx& ctx, const auth::Principal& actor, 
                       const PolicyInput& in) {
   HQ_RETURN_IF_ERROR(RequireEditor(actor));
   HQ_ASSIGN_OR_RETURN(Policy before, LoadOwned(s, actor, id));
-  if (before.status != PolicyStatus::kDraft) return IllegalTransition(before.status, "修改", "edit");
+  HQ_RETURN_IF_ERROR(PolicyMachine().Check("edit", StatusCode(before.status)));
   HQ_ASSIGN_OR_RETURN(PolicyRow row, Resolve(s, actor, in));
-  HQ_RETURN_IF_ERROR(UpdatePolicyContent(s, id, row, ctx.Now()));
+  HQ_RETURN_IF_ERROR(UpdatePolicyContent(s, id, before.status, row, ctx.Now()));
   return Audit(s, ctx, actor, "policy.update", id, PolicyToJson(before));
 }
 
 Status SubmitPolicyTx(Session& s, const Ctx& ctx, const auth::Principal& actor, int64_t id) {
   HQ_RETURN_IF_ERROR(RequireEditor(actor));
   HQ_ASSIGN_OR_RETURN(Policy before, LoadOwned(s, actor, id));
-  if (before.status != PolicyStatus::kDraft) return IllegalTransition(before.status, "提交审核", "submit");
+  HQ_RETURN_IF_ERROR(PolicyMachine().Check("submit", StatusCode(before.status)));
   std::vector<std::pair<std::string, std::string>> gaps;
   if (before.full_text.empty()) gaps.emplace_back("full_text", "政策原文");
   if (before.doc_number.empty()) gaps.emplace_back("doc_number", "文号");
@@ -236,7 +230,7 @@ Status RejectPolicyTx(Session& s, const Ctx& ctx, const auth::Principal& actor, 
                       const std::string& reason) {
   HQ_RETURN_IF_ERROR(RequireApprover(actor));
   HQ_ASSIGN_OR_RETURN(Policy before, LoadOwned(s, actor, id));
-  if (before.status != PolicyStatus::kInReview) return IllegalTransition(before.status, "退回修改", "reject");
+  HQ_RETURN_IF_ERROR(PolicyMachine().Check("reject", StatusCode(before.status)));
   if (reason.empty())
     return core::InvalidArgument("reason", "required", "请填写退回理由", "reason is required");
   HQ_RETURN_IF_ERROR(SetPolicyRejected(s, id, reason, ctx.Now()));
@@ -247,8 +241,7 @@ Status PublishPolicyTx(Session& s, const Ctx& ctx, const auth::Principal& actor,
                        const PublishOptions& options) {
   HQ_RETURN_IF_ERROR(RequireApprover(actor));
   HQ_ASSIGN_OR_RETURN(Policy before, LoadOwned(s, actor, id));
-  if (before.status != PolicyStatus::kInReview)
-    return IllegalTransition(before.status, "审核发布", "publish");
+  HQ_RETURN_IF_ERROR(PolicyMachine().Check("publish", StatusCode(before.status)));
   auto gaps = PublishGaps(before);
   if (!gaps.empty()) {
     return GapsError(gaps, "publish_incomplete",
@@ -275,7 +268,7 @@ Status PublishPolicyTx(Session& s, const Ctx& ctx, const auth::Principal& actor,
 Result<int64_t> RevisePolicyTx(Session& s, const Ctx& ctx, const auth::Principal& actor, int64_t id) {
   HQ_RETURN_IF_ERROR(RequireEditor(actor));
   HQ_ASSIGN_OR_RETURN(Policy current, LoadOwned(s, actor, id));
-  if (current.status != PolicyStatus::kPublished) return IllegalTransition(current.status, "修订", "revise");
+  HQ_RETURN_IF_ERROR(PolicyMachine().Check("revise", StatusCode(current.status)));
   HQ_ASSIGN_OR_RETURN(bool open, HasOpenVersion(s, current.root_id));
   if (open) {
     return core::MakeError(core::ErrorKind::kConflict, "revision_open", "该政策已有未发布的修订稿，请先处理",
@@ -285,7 +278,13 @@ Result<int64_t> RevisePolicyTx(Session& s, const Ctx& ctx, const auth::Principal
   HQ_ASSIGN_OR_RETURN(PolicyRow row, RowOf(s, current));
   NewPolicyMeta meta{current.root_id, versions.back().version + 1, "",
                      actor.user_id > 0 ? std::optional<int64_t>(actor.user_id) : std::nullopt, ctx.Now()};
-  HQ_ASSIGN_OR_RETURN(int64_t new_id, InsertPolicy(s, row, meta));
+  auto inserted = InsertPolicy(s, row, meta);
+  if (!inserted.ok() && inserted.error().code == "duplicate") {
+    // Another officer opened a revision since the check above (policies_one_open_version).
+    return core::MakeError(core::ErrorKind::kConflict, "revision_open", "该政策刚被他人修订，已有未发布的修订稿",
+                           "the policy was revised concurrently");
+  }
+  HQ_ASSIGN_OR_RETURN(int64_t new_id, std::move(inserted));
   HQ_RETURN_IF_ERROR(Audit(s, ctx, actor, "policy.revise", new_id, nullptr));
   return new_id;
 }
@@ -294,7 +293,7 @@ Status RepealPolicyTx(Session& s, const Ctx& ctx, const auth::Principal& actor, 
                       const std::string& reason) {
   HQ_RETURN_IF_ERROR(RequireApprover(actor));
   HQ_ASSIGN_OR_RETURN(Policy before, LoadOwned(s, actor, id));
-  if (before.status != PolicyStatus::kPublished) return IllegalTransition(before.status, "废止", "repeal");
+  HQ_RETURN_IF_ERROR(PolicyMachine().Check("repeal", StatusCode(before.status)));
   if (reason.empty())
     return core::InvalidArgument("reason", "required", "请填写废止理由", "reason is required");
   HQ_RETURN_IF_ERROR(SetPolicyRepealed(s, id, on, reason, ctx.Now()));

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "policy/detail/machines.h"
+
 namespace huiqi::policy::detail {
 
 using nlohmann::json;
@@ -79,7 +81,8 @@ constexpr Statement kUpdatePolicy{
     "UPDATE policies SET title = ?, doc_number = ?, level = ?, region = ?, lead_department_id = ?, signed_on "
     "= ?, "
     "upstream_released_on = ?, valid_from = ?, valid_to = ?, full_text = ?, interpretation_text = ?, "
-    "interpretation_department_id = ?, highlights = ?, attachments = ?, updated_at = ? WHERE id = ?"};
+    "interpretation_department_id = ?, highlights = ?, attachments = ?, updated_at = ? WHERE id = ? AND "
+    "status = ?"};
 constexpr Statement kDeleteDepartments{"policy.delete_departments",
                                        "DELETE FROM policy_departments WHERE policy_id = ?"};
 constexpr Statement kInsertDepartment{
@@ -97,20 +100,21 @@ constexpr Statement kInsertLink{"policy.insert_link",
                                 "ON CONFLICT DO NOTHING"};
 constexpr Statement kSubmit{
     "policy.submit",
-    "UPDATE policies SET status = 'in_review', submitted_at = ?, updated_at = ? WHERE id = ?"};
+    "UPDATE policies SET status = 'in_review', submitted_at = ?, updated_at = ? WHERE id = ? AND status = ?"};
 constexpr Statement kReject{
-    "policy.reject", "UPDATE policies SET status = 'draft', reject_reason = ?, updated_at = ? WHERE id = ?"};
+    "policy.reject",
+    "UPDATE policies SET status = 'draft', reject_reason = ?, updated_at = ? WHERE id = ? AND status = ?"};
 constexpr Statement kPublish{
     "policy.publish",
     "UPDATE policies SET status = 'published', publish_basis_on = ?, publish_deadline = ?, published_on = ?, "
     "published_late = ?, published_days_late = ?, approved_by = ?, approved_at = ?, reject_reason = '', "
-    "updated_at = ? WHERE id = ?"};
-constexpr Statement kSupersede{
-    "policy.supersede",
-    "UPDATE policies SET status = 'superseded', superseded_by = ?, updated_at = ? WHERE id = ?"};
+    "updated_at = ? WHERE id = ? AND status = ?"};
+constexpr Statement kSupersede{"policy.supersede",
+                               "UPDATE policies SET status = 'superseded', superseded_by = ?, updated_at = ? "
+                               "WHERE id = ? AND status = ?"};
 constexpr Statement kRepeal{"policy.repeal",
                             "UPDATE policies SET status = 'repealed', repealed_on = ?, repeal_reason = ?, "
-                            "updated_at = ? WHERE id = ?"};
+                            "updated_at = ? WHERE id = ? AND status = ?"};
 constexpr Statement kListPublished{"policy.list_published",
                                    "SELECT " HQ_POLICY_COLS " FROM policies p" HQ_POLICY_FILTERS
                                    " ORDER BY p.published_on DESC, p.id DESC LIMIT ? OFFSET ?"};
@@ -395,39 +399,41 @@ Result<int64_t> InsertPolicy(Session& s, const PolicyRow& row, const NewPolicyMe
   return id;
 }
 
-Status UpdatePolicyContent(Session& s, int64_t id, const PolicyRow& row, const std::string& now) {
+Status UpdatePolicyContent(Session& s, int64_t id, PolicyStatus from, const PolicyRow& row,
+                           const std::string& now) {
   const PolicyInput& in = row.in;
-  HQ_RETURN_IF_ERROR(s.Exec(
-      kUpdatePolicy,
+  HQ_RETURN_IF_ERROR(PolicyMachine().Apply(
+      s, "edit", id, StatusCode(from), kUpdatePolicy,
       {in.title, in.doc_number, std::string(LevelCode(in.level)), in.region, row.department_ids.front(),
        DateValue(in.signed_on), DateValue(in.upstream_released_on), DateValue(in.valid_from),
        DateValue(in.valid_to), in.full_text, in.interpretation_text, row.interpretation_department_id,
-       ListText(in.highlights), AttachmentsText(in.attachments), now, id}));
+       ListText(in.highlights), AttachmentsText(in.attachments), now}));
   return WritePolicyChildren(s, id, row);
 }
 
 Status SetPolicySubmitted(Session& s, int64_t id, const std::string& now) {
-  return Run(s, kSubmit, {now, now, id});
+  return PolicyMachine().Apply(s, "submit", id, "draft", kSubmit, {now, now});
 }
 
 Status SetPolicyRejected(Session& s, int64_t id, const std::string& reason, const std::string& now) {
-  return Run(s, kReject, {reason, now, id});
+  return PolicyMachine().Apply(s, "reject", id, "in_review", kReject, {reason, now});
 }
 
 Status SetPolicyPublished(Session& s, int64_t id, const PublishRecord& rec,
                           std::optional<int64_t> approved_by, const std::string& now) {
-  return Run(s, kPublish,
-             {DateValue(rec.basis_on), DateValue(rec.deadline), DateValue(rec.published_on),
-              int64_t{rec.late ? 1 : 0}, int64_t{rec.working_days_late}, IdValue(approved_by), now, now, id});
+  return PolicyMachine().Apply(
+      s, "publish", id, "in_review", kPublish,
+      {DateValue(rec.basis_on), DateValue(rec.deadline), DateValue(rec.published_on),
+       int64_t{rec.late ? 1 : 0}, int64_t{rec.working_days_late}, IdValue(approved_by), now, now});
 }
 
 Status SetPolicySuperseded(Session& s, int64_t id, int64_t successor, const std::string& now) {
-  return Run(s, kSupersede, {successor, now, id});
+  return PolicyMachine().Apply(s, "supersede", id, "published", kSupersede, {successor, now});
 }
 
 Status SetPolicyRepealed(Session& s, int64_t id, core::Date on, const std::string& reason,
                          const std::string& now) {
-  return Run(s, kRepeal, {on.ToString(), reason, now, id});
+  return PolicyMachine().Apply(s, "repeal", id, "published", kRepeal, {on.ToString(), reason, now});
 }
 
 Status AddPolicyLink(Session& s, int64_t id, LinkKind kind, int64_t target) {

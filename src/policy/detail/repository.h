@@ -68,7 +68,10 @@ struct NewPolicyMeta {
   std::string now;
 };
 Result<int64_t> InsertPolicy(Session& s, const PolicyRow& row, const NewPolicyMeta& meta);
-Status UpdatePolicyContent(Session& s, int64_t id, const PolicyRow& row, const std::string& now);
+// State changes go through PolicyMachine / ItemMachine: each UPDATE is guarded by the status
+// the caller read, and a lost race is kConflict "state_conflict".
+Status UpdatePolicyContent(Session& s, int64_t id, PolicyStatus from, const PolicyRow& row,
+                           const std::string& now);
 Status SetPolicySubmitted(Session& s, int64_t id, const std::string& now);
 Status SetPolicyRejected(Session& s, int64_t id, const std::string& reason, const std::string& now);
 Status SetPolicyPublished(Session& s, int64_t id, const PublishRecord& rec,
@@ -101,10 +104,12 @@ struct NewItemMeta {
   GuideTiming timing;
 };
 Result<int64_t> InsertItem(Session& s, const ItemRow& row, const NewItemMeta& meta);
-Status UpdateItemContent(Session& s, int64_t id, const ItemRow& row, const GuideTiming& timing,
-                         const std::string& now);
-Status SetItemStatus(Session& s, int64_t id, ItemStatus status, const GuideTiming& timing,
-                     const std::string& now);
+//! `action`: "edit" or "edit_published" (the status it was read in is kept).
+Status UpdateItemContent(Session& s, int64_t id, ItemStatus from, const ItemRow& row,
+                         const GuideTiming& timing, const std::string& now);
+//! `action` of ItemMachine from `from`; the new status is the edge's target.
+Status SetItemStatus(Session& s, int64_t id, std::string_view action, ItemStatus from,
+                     const GuideTiming& timing, const std::string& now);
 
 Result<std::vector<Item>> LoadItemsOfLineage(Session& s, int64_t root_id);
 Result<Page<Item>> QueryPublishedItems(Session& s, const ListFilter& f, core::Date today);
