@@ -24,6 +24,8 @@ constexpr Statement kInsert{
     "audit.insert",
     "INSERT INTO audit_log (id, at, actor_user_id, actor_login, action, entity, entity_id, "
     "before_json, after_json, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"};
+// Wakes the change followers of every node when this transaction commits (PostgreSQL only).
+constexpr Statement kNotify{"audit.notify", "SELECT pg_notify('huiqi_changes', '')"};
 constexpr Statement kInsertChange{"audit.insert_change",
                                   "INSERT INTO change_log (at, entity, entity_id, op) VALUES (?, ?, ?, ?)"};
 constexpr Statement kWalk{
@@ -130,6 +132,7 @@ core::Status Record(store::Session& tx, const core::Clock& clock, const Actor& a
                         std::string(entity), entity_id, b, a, prev, hash}));
   HQ_RETURN_IF_ERROR(tx.Exec(kSetHeadHash, {hash}));
   HQ_RETURN_IF_ERROR(tx.Exec(kInsertChange, {at, std::string(entity), entity_id, Op(before, after)}));
+  if (tx.kind() == store::Kind::kPostgres) HQ_RETURN_IF_ERROR(tx.Query(kNotify));
   return core::Ok();
 }
 

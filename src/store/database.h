@@ -11,6 +11,7 @@
 // Errors: each backend translates its own codes once into core::ErrorKind
 // (kNotFound, kConflict for unique/foreign-key/check violations, kUnavailable, kInternal).
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -99,6 +100,15 @@ struct Options {
   int connect_timeout_s = 5;   // PostgreSQL
 };
 
+//! A wake-up channel (PostgreSQL LISTEN on a connection of its own). One thread waits on it.
+class Listener {
+ public:
+  virtual ~Listener() = default;
+  //! True when a notification arrived within `timeout` (false on timeout). kUnavailable when
+  //! the connection broke (the next Wait reconnects).
+  virtual Result<bool> Wait(std::chrono::milliseconds timeout) = 0;
+};
+
 //! A database: a pool of sessions to one SQLite file or one PostgreSQL server.
 //! Thread-safe: any number of threads may call Read/Write at once.
 class Database {
@@ -122,6 +132,10 @@ class Database {
   Status Write(const WriteFn& fn);
   //! Runs `fn` on a session in a read-only transaction (a consistent snapshot).
   Status Read(const WriteFn& fn);
+
+  //! Listens on `channel` (PostgreSQL LISTEN/NOTIFY; a transaction's NOTIFY arrives when it
+  //! commits). nullptr where the backend has none (SQLite: callers poll).
+  virtual Result<std::unique_ptr<Listener>> Listen(std::string_view channel) = 0;
 
   //! Runs one statement outside any transaction (autocommit): maintenance such as
   //! CREATE DATABASE or VACUUM that may not run inside a transaction block.

@@ -3,7 +3,9 @@
 
 #include <libpq-fe.h>
 #include <spdlog/spdlog.h>
+#include <sys/select.h>
 
+#include <cctype>
 #include <charconv>
 #include <map>
 #include <mutex>
@@ -24,24 +26,32 @@ constexpr Oid kBoolOid = 16, kInt8Oid = 20, kInt2Oid = 21, kInt4Oid = 23, kFloat
 Error TranslatePg(PGconn* conn, const PGresult* res, std::string_view statement) {
   const char* state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
   std::string sqlstate = state ? state : "";
+  // The driver's text goes to the log; the error carries the statement's name, the SQLSTATE and
+  // a neutral English phrase (issue 11: driver text reached clients in message_en).
   std::string msg = res ? PQresultErrorMessage(res) : PQerrorMessage(conn);
-  std::string en = std::string(statement) + ": " + msg;
-  if (sqlstate == "23505") return MakeError(ErrorKind::kConflict, "duplicate", "记录已存在", en);
+  auto err = [&](ErrorKind kind, const char* code, const char* zh, const char* what) {
+    if (kind == ErrorKind::kInternal || kind == ErrorKind::kUnavailable) {
+      spdlog::error("postgresql error {} in {}: {}", sqlstate, statement, msg);
+    } else {
+      spdlog::debug("postgresql {} ({}) in {}: {}", code, sqlstate, statement, msg);
+    }
+    return MakeError(kind, code, zh, std::string(statement) + ": " + what + " (SQLSTATE " + sqlstate + ")");
+  };
+  if (sqlstate == "23505") return err(ErrorKind::kConflict, "duplicate", "记录已存在", "duplicate record");
   if (sqlstate == "23503") {
-    return MakeError(ErrorKind::kConflict, "foreign_key", "关联的记录不存在或仍被引用", en);
+    return err(ErrorKind::kConflict, "foreign_key", "关联的记录不存在或仍被引用", "foreign key violation");
   }
   if (sqlstate.rfind("23", 0) == 0) {
-    return MakeError(ErrorKind::kConflict, "constraint_violation", "数据不满足约束", en);
+    return err(ErrorKind::kConflict, "constraint_violation", "数据不满足约束", "constraint violation");
   }
   if (sqlstate == "40001" || sqlstate == "40P01" || sqlstate == "55P03") {
-    return MakeError(ErrorKind::kUnavailable, "db_busy", "数据库繁忙，请稍后重试", en);
+    return err(ErrorKind::kUnavailable, "db_busy", "数据库繁忙，请稍后重试", "database busy");
   }
   if (sqlstate.empty() || sqlstate.rfind("08", 0) == 0 || sqlstate.rfind("57P", 0) == 0 ||
       sqlstate.rfind("53", 0) == 0) {
-    return MakeError(ErrorKind::kUnavailable, "db_unavailable", "数据库不可用", en);
+    return err(ErrorKind::kUnavailable, "db_unavailable", "数据库不可用", "database unavailable");
   }
-  spdlog::error("postgresql error {} in {}: {}", sqlstate, statement, msg);
-  return MakeError(ErrorKind::kInternal, "db_error", "数据库错误", en);
+  return err(ErrorKind::kInternal, "db_error", "数据库错误", "database error");
 }
 
 //! Rewrites `?` placeholders to $1..$n, leaving quoted text and identifiers alone.
@@ -191,6 +201,68 @@ std::string HidePassword(std::string_view url) {
   return s;
 }
 
+// LISTEN on a connection of its own (never one of the pool: a pooled connection would carry the
+// LISTEN into other callers' sessions). Reconnects after a failure.
+class PgListener final : public Listener {
+ public:
+  PgListener(std::string url, std::string channel) : url_(std::move(url)), channel_(std::move(channel)) {}
+  ~PgListener() override {
+    if (conn_) PQfinish(conn_);
+  }
+
+  Result<bool> Wait(std::chrono::milliseconds timeout) override {
+    if (!conn_ || PQstatus(conn_) != CONNECTION_OK) HQ_RETURN_IF_ERROR(Connect());
+    if (Drain()) return true;
+    int fd = PQsocket(conn_);
+    fd_set set;
+    FD_ZERO(&set);
+    FD_SET(fd, &set);
+    timeval tv{static_cast<time_t>(timeout.count() / 1000),
+               static_cast<suseconds_t>((timeout.count() % 1000) * 1000)};
+    int ready = select(fd + 1, &set, nullptr, nullptr, &tv);
+    if (ready < 0) return false;  // interrupted: the caller polls anyway
+    if (ready == 0) return false;
+    if (PQconsumeInput(conn_) != 1) {
+      PQfinish(conn_);
+      conn_ = nullptr;
+      return MakeError(ErrorKind::kUnavailable, "db_unavailable", "数据库不可用", "LISTEN connection lost");
+    }
+    return Drain();
+  }
+
+ private:
+  Status Connect() {
+    if (conn_) PQfinish(conn_);
+    const char* keys[] = {"dbname", "connect_timeout", nullptr};
+    const char* vals[] = {url_.c_str(), "5", nullptr};
+    conn_ = PQconnectdbParams(keys, vals, 1);
+    if (PQstatus(conn_) != CONNECTION_OK) {
+      spdlog::warn("LISTEN connection: {}", PQerrorMessage(conn_));
+      PQfinish(conn_);
+      conn_ = nullptr;
+      return MakeError(ErrorKind::kUnavailable, "db_unavailable", "数据库不可用",
+                       "cannot open the LISTEN connection");
+    }
+    // The channel is a constant of the caller (an identifier, never user text).
+    PGresult* res = PQexec(conn_, ("LISTEN " + channel_).c_str());
+    bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+    PQclear(res);
+    if (!ok) return MakeError(ErrorKind::kUnavailable, "db_unavailable", "数据库不可用", "LISTEN failed");
+    return core::Ok();
+  }
+  bool Drain() {
+    bool any = false;
+    while (PGnotify* n = PQnotifies(conn_)) {
+      any = true;
+      PQfreemem(n);
+    }
+    return any;
+  }
+
+  std::string url_, channel_;
+  PGconn* conn_ = nullptr;
+};
+
 class PgDatabase final : public Database {
  public:
   PgDatabase(std::string url, const Options& options)
@@ -217,6 +289,14 @@ class PgDatabase final : public Database {
   }
 
  public:
+  Result<std::unique_ptr<Listener>> Listen(std::string_view channel) override {
+    for (char c : channel) {
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_')
+        return core::Internal("bad LISTEN channel");
+    }
+    return std::unique_ptr<Listener>(std::make_unique<PgListener>(url_, std::string(channel)));
+  }
+
   Status ExecOutsideTransaction(std::string_view sql) override {
     HQ_ASSIGN_OR_RETURN(auto session, pool_.Acquire());
     Status st = session->ExecScript(sql);

@@ -17,28 +17,37 @@ using core::MakeError;
 namespace {
 
 Error TranslateSqlite(sqlite3* db, int rc, std::string_view statement) {
+  // The driver's text (table and column names, constraint names, file paths) goes to the log;
+  // the error carries the statement's name and a neutral English phrase, never the driver text.
   std::string msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
-  std::string en = std::string(statement) + ": " + msg;
+  auto err = [&](ErrorKind kind, const char* code, const char* zh, const char* what) {
+    if (kind == ErrorKind::kInternal || kind == ErrorKind::kUnavailable) {
+      spdlog::error("sqlite error in {}: {}", statement, msg);
+    } else {
+      spdlog::debug("sqlite {} in {}: {}", code, statement, msg);
+    }
+    return MakeError(kind, code, zh, std::string(statement) + ": " + what);
+  };
   switch (rc & 0xff) {
     case SQLITE_CONSTRAINT: {
       if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
-        return MakeError(ErrorKind::kConflict, "duplicate", "记录已存在", en);
+        return err(ErrorKind::kConflict, "duplicate", "记录已存在", "duplicate record");
       }
       if (rc == SQLITE_CONSTRAINT_FOREIGNKEY) {
-        return MakeError(ErrorKind::kConflict, "foreign_key", "关联的记录不存在或仍被引用", en);
+        return err(ErrorKind::kConflict, "foreign_key", "关联的记录不存在或仍被引用",
+                   "foreign key violation");
       }
-      return MakeError(ErrorKind::kConflict, "constraint_violation", "数据不满足约束", en);
+      return err(ErrorKind::kConflict, "constraint_violation", "数据不满足约束", "constraint violation");
     }
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-      return MakeError(ErrorKind::kUnavailable, "db_busy", "数据库繁忙，请稍后重试", en);
+      return err(ErrorKind::kUnavailable, "db_busy", "数据库繁忙，请稍后重试", "database busy");
     case SQLITE_CANTOPEN:
     case SQLITE_IOERR:
     case SQLITE_FULL:
-      return MakeError(ErrorKind::kUnavailable, "db_unavailable", "数据库不可用", en);
+      return err(ErrorKind::kUnavailable, "db_unavailable", "数据库不可用", "database unavailable");
     default:
-      spdlog::error("sqlite error in {}: {}", statement, msg);
-      return MakeError(ErrorKind::kInternal, "db_error", "数据库错误", en);
+      return err(ErrorKind::kInternal, "db_error", "数据库错误", "database error");
   }
 }
 
@@ -176,6 +185,9 @@ class SqliteDatabase final : public Database {
   }
 
  public:
+  // One process writes a SQLite file; its readers poll (the change log is cheap to ask).
+  Result<std::unique_ptr<Listener>> Listen(std::string_view) override { return std::unique_ptr<Listener>(); }
+
   Status ExecOutsideTransaction(std::string_view sql) override {
     HQ_ASSIGN_OR_RETURN(auto session, pool_.Acquire());
     Status st = session->ExecScript(sql);
