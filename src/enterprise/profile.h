@@ -6,6 +6,8 @@
 // row-by-row report, all or nothing unless asked to skip bad rows, idempotent on re-import.
 // Enterprise users see their own archive and propose corrections, which the departments that
 // own the data accept or reject (常州办法 第二十一条; 江阴办法 第十四条).
+// One file per job: profile_values.cpp (values as written), profile_repository.cpp (load, upsert,
+// history), profile_import.cpp (CSV), corrections.cpp, profile_json.cpp; shared internals in detail/.
 
 #include <cstdint>
 #include <istream>
