@@ -240,6 +240,11 @@ std::string KeyRing::DeriveHex(std::string_view purpose) const {
   return Hex(k.data(), k.size());
 }
 
+std::string RandomHex(size_t bytes) {
+  auto b = RandomBytes(bytes);
+  return Hex(b.data(), b.size());
+}
+
 std::string MaskPhone(std::string_view phone) {
   if (phone.size() == 11) return std::string(phone.substr(0, 3)) + "****" + std::string(phone.substr(7));
   if (phone.size() <= 2) return std::string(phone.size(), '*');

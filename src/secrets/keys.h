@@ -59,6 +59,9 @@ class KeyRing {
   std::vector<Key> keys_;
 };
 
+//! `bytes` random bytes from OpenSSL's CSPRNG, lower-case hex.
+std::string RandomHex(size_t bytes);
+
 //! "13812345678" → "138****5678"; shorter or odd values keep only their last two characters.
 std::string MaskPhone(std::string_view phone);
 
