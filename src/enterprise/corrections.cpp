@@ -6,6 +6,7 @@
 #include "enterprise/detail/profile_repository.h"
 #include "enterprise/detail/values.h"
 #include "enterprise/profile.h"
+#include "state/machine.h"
 
 namespace huiqi::enterprise {
 
@@ -44,7 +45,19 @@ constexpr store::Statement kSourceOwner{"profile.source_owner",
 constexpr store::Statement kCorrectionResolve{
     "profile.correction_resolve",
     "UPDATE enterprise_corrections SET status = ?, resolved_by = ?, resolved_at = ?, resolution_note = ? "
-    "WHERE id = ? AND status = 'pending'"};
+    "WHERE id = ? AND status = ?"};
+constexpr store::Statement kCorrectionStatus{"profile.correction_status",
+                                             "SELECT status FROM enterprise_corrections WHERE id = ?"};
+
+//! pending → accepted | rejected, once (the department owning the data decides).
+const state::Machine& CorrectionMachine() {
+  static const state::Machine m(
+      "enterprise_correction", "档案更正",
+      {{"pending", "待核实"}, {"accepted", "已采纳"}, {"rejected", "未采纳"}},
+      {{"accept", "采纳", {"pending"}, "accepted"}, {"reject", "不予采纳", {"pending"}, "rejected"}},
+      kCorrectionStatus);
+  return m;
+}
 
 Correction CorrectionFrom(const store::Row& r) {
   Correction c;
@@ -191,17 +204,14 @@ Result<Correction> ProfileService::ResolveCorrection(const auth::Principal& acto
               "负责的数据，只能由该部门处理",
           "only the department owning the data source may resolve this correction");
     }
-    if (before.status != CorrectionStatus::kPending) {
-      return core::MakeError(core::ErrorKind::kFailedPrecondition, "already_resolved", "该更正已处理",
-                             "the correction was already resolved");
-    }
-    HQ_ASSIGN_OR_RETURN(int64_t changed,
-                        s.Exec(kCorrectionResolve, {std::string(accept ? "accepted" : "rejected"),
-                                                    UserValue(actor), now, note, id}));
-    // The status is in the UPDATE's WHERE: a reviewer who lost the race changes nothing.
-    if (changed != 1) {
-      return core::MakeError(core::ErrorKind::kConflict, "already_resolved", "该更正刚被他人处理",
-                             "resolved concurrently");
+    // The status is in the UPDATE's WHERE: a reviewer who lost the race changes nothing (409).
+    auto applied = CorrectionMachine().Apply(
+        s, accept ? "accept" : "reject", id, CorrectionStatusCode(before.status), kCorrectionResolve,
+        {std::string(accept ? "accepted" : "rejected"), UserValue(actor), now, note});
+    if (!applied.ok()) {
+      core::Error e = applied.error();
+      if (e.code == "illegal_transition" || e.code == "state_conflict") e.code = "already_resolved";
+      return e;
     }
     if (accept) {
       EnterpriseRecord rec;
