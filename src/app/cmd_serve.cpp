@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -26,6 +27,7 @@
 #include "http/api/rules_api.h"
 #include "http/api/search_api.h"
 #include "http/api/system_api.h"
+#include "http/response_cache.h"
 #include "http/server.h"
 #include "policy/policy_service.h"
 #include "secrets/keys.h"
@@ -137,16 +139,21 @@ void RefuseDatabaseUnderWebDir(const CommonOptions& common, const std::string& w
   }
 }
 
-// Applies enterprise changes from the change log to the in-memory index every second.
+// Applies enterprise changes from the change log to the in-memory index every second, and drops
+// the cached public answers when published content changed (through any node) or the day turned.
 class IndexFollower {
  public:
   IndexFollower(store::Database& db, rules::Schema& schema, enterprise::ProfileService& profiles,
-                match::MatchService& matches, enterprise::Archive& archive, int64_t mark)
+                match::MatchService& matches, enterprise::Archive& archive, int64_t mark,
+                http::ResponseCache& responses, const core::Clock& clock)
       : db_(db),
         schema_(schema),
         profiles_(profiles),
         matches_(matches),
         archive_(archive),
+        responses_(responses),
+        clock_(clock),
+        day_(core::ShanghaiDate(clock.Now())),
         mark_(mark),
         indexed_(KeysOf(schema)),
         thread_([this] { Run(); }) {}
@@ -183,6 +190,7 @@ class IndexFollower {
     // Rows above the watermark come again while a hole below them may still fill (PostgreSQL);
     // applying a change twice is harmless.
     int64_t next = watermark_.Advance(mark_, *changes);
+    InvalidateResponses(*changes);
     for (const auto& c : *changes) {
       if (c.entity == "attribute") {
         AddRegisteredAttributes();
@@ -199,6 +207,15 @@ class IndexFollower {
       if (p.ok()) matches_.Upsert(id, p->facts);
     }
     mark_ = next;
+  }
+
+  void InvalidateResponses(const std::vector<audit::Change>& changes) {
+    bool changed = std::any_of(changes.begin(), changes.end(), [](const audit::Change& c) {
+      return http::ChangesPublishedContent(c.entity);
+    });
+    core::Date today = core::ShanghaiDate(clock_.Now());
+    if (changed || today != day_) responses_.Invalidate();
+    day_ = today;
   }
 
   // A registered attribute (through any node) joins the live schema, and the index is rebuilt so
@@ -227,6 +244,9 @@ class IndexFollower {
   enterprise::ProfileService& profiles_;
   match::MatchService& matches_;
   enterprise::Archive& archive_;
+  http::ResponseCache& responses_;
+  const core::Clock& clock_;
+  core::Date day_;  // follower thread only
   int64_t mark_;
   audit::ChangeWatermark watermark_;
   std::set<std::string> indexed_;  // attributes the index was built with (follower thread only)
@@ -275,7 +295,10 @@ void Serve(const CommonOptions& common, const ServeOptions& opts) {
   matches.Load(*facts);
   spdlog::info("matching index: {} enterprises", matches.size());
 
-  http::Router router(&auth);
+  http::ResponseCache responses;  // public answers; invalidated by the follower below
+  http::RouterOptions router_options;
+  router_options.cache = &responses;
+  http::Router router(&auth, router_options);
   http::RegisterSystemApi(router, {*db, reference, calendar, clock});
   http::AuthApiOptions auth_api;
   auth_api.secure_cookie = opts.secure_cookies;
@@ -289,7 +312,7 @@ void Serve(const CommonOptions& common, const ServeOptions& opts) {
   http::RegisterEnterpriseApi(router, {*db, policies, profiles, matches, reference, clock, &schema});
 
   // Follow the change log: archive changes made through any node reach this node's index.
-  IndexFollower follower(*db, schema, profiles, matches, archive, *start_mark);
+  IndexFollower follower(*db, schema, profiles, matches, archive, *start_mark, responses, clock);
   auto search = OpenSearchOrFail(common, *db, policies);  // follows the change log at each query
   http::RegisterSearchApi(router, *search);
 

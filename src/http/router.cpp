@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "http/response_cache.h"
+
 namespace huiqi::http {
 
 namespace {
@@ -34,6 +36,7 @@ struct Route {
   std::vector<std::string> segments;  // "{name}" for parameters
   Access access;
   Handler handler;
+  Caching caching = Caching::kNone;
 
   // How specific the pattern is: literal segments outrank parameters, so /calendar/add wins
   // over /calendar/{year} whatever the order of registration.
@@ -88,7 +91,12 @@ Router::Router(auth::SessionResolver* resolver, RouterOptions options)
 Router::~Router() = default;
 
 void Router::Add(std::string method, std::string pattern, Access access, Handler handler) {
-  impl_->routes.push_back(Route{std::move(method), Segments(pattern), std::move(access), std::move(handler)});
+  Add(std::move(method), std::move(pattern), std::move(access), Caching::kNone, std::move(handler));
+}
+
+void Router::Add(std::string method, std::string pattern, Access access, Caching caching, Handler handler) {
+  impl_->routes.push_back(
+      Route{std::move(method), Segments(pattern), std::move(access), std::move(handler), caching});
 }
 
 bool Router::Matches(const std::string& path) const {
@@ -119,6 +127,36 @@ Response Generic5xx(const Request& request, Response resp) {
     if (h.first == "Retry-After") out.headers.push_back(h);
   }
   return out;
+}
+
+//! Runs the route's handler with what its Caching declares. Only an anonymous caller is served
+//! from (and fills) the cache: a logged-in caller may see more than the public (a department's
+//! drafts), so theirs is answered afresh and marked private for any cache on the way.
+Response RunCached(ResponseCache* cache, const Route& route, Request& request) {
+  if (cache == nullptr || route.caching == Caching::kNone) return route.handler(request);
+  if (route.caching == Caching::kChangesPublished) {
+    Response resp = route.handler(request);
+    if (resp.status >= 200 && resp.status < 300) cache->Invalidate();
+    return resp;
+  }
+  if (request.principal != nullptr || request.method != "GET") {
+    Response resp = route.handler(request);
+    if (resp.status == 200) resp.SetHeader("Cache-Control", "private, no-cache");
+    return resp;
+  }
+  std::string key = CacheKey(request);
+  std::string if_none_match = request.Header("if-none-match");
+  auto answer = cache->Find(key);
+  if (answer) {
+    Response resp = CachedResponse(*answer, if_none_match);
+    resp.SetHeader("X-Cache", "hit");
+    return resp;
+  }
+  uint64_t generation = cache->generation();  // before the handler reads anything
+  answer = cache->Store(key, generation, route.handler(request));
+  Response resp = CachedResponse(*answer, if_none_match);
+  resp.SetHeader("X-Cache", "miss");
+  return resp;
 }
 
 }  // namespace
@@ -190,7 +228,7 @@ Response Router::DispatchUnchecked(Request& request) const {
     }
     auto allowed = CheckAccess(found->access, request.principal);
     if (!allowed.ok()) return Response::FromError(allowed.error());
-    return found->handler(request);
+    return RunCached(impl_->options.cache, *found, request);
   }
 }
 

@@ -29,9 +29,24 @@ struct Access {
   }
 };
 
+//! What a route does with the response cache (http/response_cache.h); declared beside the route.
+enum class Caching {
+  kNone,
+  //! A GET whose answer depends only on the path and the query, for anyone not logged in
+  //! (published content, reference data): anonymous callers are served from the cache, with an
+  //! ETag and 304s; logged-in callers get the handler's answer marked private.
+  kPublished,
+  //! A write that may change published content: a 2xx answer invalidates the cache on this
+  //! node at once (other nodes learn it from the change log).
+  kChangesPublished,
+};
+
+class ResponseCache;
+
 struct RouterOptions {
   std::string session_cookie = "huiqi_session";  // name of the session cookie
   std::string csrf_header = "x-csrf-token";      // required on POST/PUT/PATCH/DELETE with a session
+  ResponseCache* cache = nullptr;                // not owned; null: Caching is ignored
 };
 
 class Router {
@@ -42,6 +57,8 @@ class Router {
 
   //! Registers a route. Patterns are literal segments and {name} parameters.
   void Add(std::string method, std::string pattern, Access access, Handler handler);
+  //! The same, declaring what the route does with the response cache.
+  void Add(std::string method, std::string pattern, Access access, Caching caching, Handler handler);
 
   //! Runs the whole pipeline for one request: match (404 / 405 with Allow), resolve the
   //! session cookie, CSRF check for state-changing methods, access check, handler.

@@ -335,7 +335,7 @@ void AddMemberRoutes(Router& router, auth::AuthService& auth) {
 
 void AddDepartmentRoutes(Router& router, auth::AuthService& auth) {
   // The public list (发文部门 filters, contact pages): who the departments are, nothing else.
-  router.Add("GET", "/api/v1/departments", Access::Public(), [&auth](Request&) {
+  router.Add("GET", "/api/v1/departments", Access::Public(), Caching::kPublished, [&auth](Request&) {
     return Answer(auth.ListDepartments(), [](const std::vector<auth::Department>& list) {
       json items = json::array();
       for (const auto& d : list) {
@@ -362,13 +362,14 @@ void AddDepartmentRoutes(Router& router, auth::AuthService& auth) {
     if (!id.ok()) return Response::FromError(id.error());
     return Answer(auth.GetDepartment(*id), DepartmentJson);
   });
-  router.Add("POST", "/api/v1/admin/departments", Access::Admin(), [&auth](Request& req) {
-    return WithBody(req, [&](const json& body) {
-      auto d = DepartmentFrom(body);
-      if (!d.ok()) return Response::FromError(d.error());
-      return Answer(auth.CreateDepartment(&req.User(), *d), DepartmentJson, 201);
-    });
-  });
+  router.Add("POST", "/api/v1/admin/departments", Access::Admin(), Caching::kChangesPublished,
+             [&auth](Request& req) {
+               return WithBody(req, [&](const json& body) {
+                 auto d = DepartmentFrom(body);
+                 if (!d.ok()) return Response::FromError(d.error());
+                 return Answer(auth.CreateDepartment(&req.User(), *d), DepartmentJson, 201);
+               });
+             });
 }
 
 void AddUserRoutes(Router& router, auth::AuthService& auth) {

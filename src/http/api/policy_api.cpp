@@ -58,6 +58,10 @@ Response ItemConflict(PolicyService& svc, const core::Error& e, const json& body
   return Response::Json(409, err);
 }
 
+// Published content is answered from the response cache; the writes that change it say so.
+constexpr Caching kCached = Caching::kPublished;
+constexpr Caching kChanges = Caching::kChangesPublished;
+
 const Access kEditors = Access::DepartmentRoles({auth::Role::kPolicyOfficer, auth::Role::kDepartmentAdmin});
 const Access kApprovers = Access::DepartmentRoles({auth::Role::kReviewer, auth::Role::kDepartmentAdmin});
 const Access kStaff = Access::DepartmentRoles(
@@ -65,7 +69,7 @@ const Access kStaff = Access::DepartmentRoles(
 
 void AddPublicRoutes(Router& router, PolicyService& svc, const rules::Schema& schema,
                      const core::ReferenceData& ref) {
-  router.Add("GET", "/api/v1/policies", Access::Public(), [&svc](Request& req) {
+  router.Add("GET", "/api/v1/policies", Access::Public(), kCached, [&svc](Request& req) {
     auto f = FilterFrom(req);
     if (!f.ok()) return Response::FromError(f.error());
     return Answer(svc.ListPublishedPolicies(*f), [&](const policy::Page<policy::Policy>& page) {
@@ -74,7 +78,7 @@ void AddPublicRoutes(Router& router, PolicyService& svc, const rules::Schema& sc
       return PageOf(items, page.total, *f);
     });
   });
-  router.Add("GET", "/api/v1/policies/{id}", Access::Public(), [&svc](Request& req) {
+  router.Add("GET", "/api/v1/policies/{id}", Access::Public(), kCached, [&svc](Request& req) {
     return WithId(req, [&](int64_t id) {
       auto p = svc.GetPolicy(req.principal, id);
       if (!p.ok()) return Response::FromError(p.error());
@@ -90,7 +94,7 @@ void AddPublicRoutes(Router& router, PolicyService& svc, const rules::Schema& sc
       return Response::Ok(out);
     });
   });
-  router.Add("GET", "/api/v1/policies/{id}/versions", Access::Public(), [&svc](Request& req) {
+  router.Add("GET", "/api/v1/policies/{id}/versions", Access::Public(), kCached, [&svc](Request& req) {
     return WithId(req, [&](int64_t id) {
       return Answer(svc.Versions(req.principal, id), [](const std::vector<policy::PolicyVersion>& list) {
         json items = json::array();
@@ -99,7 +103,7 @@ void AddPublicRoutes(Router& router, PolicyService& svc, const rules::Schema& sc
       });
     });
   });
-  router.Add("GET", "/api/v1/items", Access::Public(), [&svc](Request& req) {
+  router.Add("GET", "/api/v1/items", Access::Public(), kCached, [&svc](Request& req) {
     auto f = FilterFrom(req);
     if (!f.ok()) return Response::FromError(f.error());
     return Answer(svc.ListPublishedItems(*f), [&](const policy::Page<policy::Item>& page) {
@@ -108,7 +112,7 @@ void AddPublicRoutes(Router& router, PolicyService& svc, const rules::Schema& sc
       return PageOf(items, page.total, *f);
     });
   });
-  router.Add("GET", "/api/v1/items/{id}", Access::Public(), [&svc, &schema, &ref](Request& req) {
+  router.Add("GET", "/api/v1/items/{id}", Access::Public(), kCached, [&svc, &schema, &ref](Request& req) {
     return WithId(req, [&](int64_t id) {
       return Answer(svc.GetItem(req.principal, id), [&](const policy::Item& it) {
         json out = policy::ItemToJson(it);
@@ -117,7 +121,7 @@ void AddPublicRoutes(Router& router, PolicyService& svc, const rules::Schema& sc
       });
     });
   });
-  router.Add("GET", "/api/v1/items/{id}/rules", Access::Public(), [&svc](Request& req) {
+  router.Add("GET", "/api/v1/items/{id}/rules", Access::Public(), kCached, [&svc](Request& req) {
     return WithId(req, [&](int64_t id) {
       return Answer(svc.RuleVersions(req.principal, id), [](const std::vector<policy::RuleVersion>& list) {
         json items = json::array();
@@ -135,21 +139,21 @@ void AddPublicRoutes(Router& router, PolicyService& svc, const rules::Schema& sc
       });
     });
   });
-  router.Add("GET", "/api/v1/policy-types", Access::Public(), [&svc](Request&) {
+  router.Add("GET", "/api/v1/policy-types", Access::Public(), kCached, [&svc](Request&) {
     return Answer(svc.ListPolicyTypes(), [](const std::vector<policy::CodeLabel>& list) {
       json items = json::array();
       for (const auto& t : list) items.push_back({{"code", t.code}, {"label", t.label}});
       return json{{"items", items}};
     });
   });
-  router.Add("GET", "/api/v1/tag-groups", Access::Public(), [&svc](Request&) {
+  router.Add("GET", "/api/v1/tag-groups", Access::Public(), kCached, [&svc](Request&) {
     return Answer(svc.ListTagGroups(), [](const std::vector<policy::CodeLabel>& list) {
       json items = json::array();
       for (const auto& t : list) items.push_back({{"code", t.code}, {"label", t.label}});
       return json{{"items", items}};
     });
   });
-  router.Add("GET", "/api/v1/tags", Access::Public(), [&svc](Request& req) {
+  router.Add("GET", "/api/v1/tags", Access::Public(), kCached, [&svc](Request& req) {
     return Answer(svc.ListTags(req.Query("group")), [](const std::vector<policy::Tag>& list) {
       json items = json::array();
       for (const auto& t : list) items.push_back(policy::TagJson(t));
@@ -170,14 +174,14 @@ void AddPolicyStaffRoutes(Router& router, PolicyService& svc) {
           return PageJson(items, page.total, *paging);
         });
   });
-  router.Add("POST", "/api/v1/policies", kEditors, [&svc](Request& req) {
+  router.Add("POST", "/api/v1/policies", kEditors, kChanges, [&svc](Request& req) {
     return WithBody(req, [&](const json& body) {
       auto in = policy::PolicyInputFromJson(body);
       if (!in.ok()) return Response::FromError(in.error());
       return Answer(svc.CreatePolicy(req.User(), *in), policy::PolicyToJson, 201);
     });
   });
-  router.Add("PATCH", "/api/v1/policies/{id}", kEditors, [&svc](Request& req) {
+  router.Add("PATCH", "/api/v1/policies/{id}", kEditors, kChanges, [&svc](Request& req) {
     return WithId(req, [&](int64_t id) {
       return WithBody(req, [&](const json& body) {
         auto in = policy::PolicyInputFromJson(body);
@@ -186,26 +190,26 @@ void AddPolicyStaffRoutes(Router& router, PolicyService& svc) {
       });
     });
   });
-  router.Add("POST", "/api/v1/policies/{id}/submit", kEditors, [&svc](Request& req) {
+  router.Add("POST", "/api/v1/policies/{id}/submit", kEditors, kChanges, [&svc](Request& req) {
     return WithId(req,
                   [&](int64_t id) { return Answer(svc.SubmitPolicy(req.User(), id), policy::PolicyToJson); });
   });
-  router.Add("POST", "/api/v1/policies/{id}/reject", kApprovers, [&svc](Request& req) {
+  router.Add("POST", "/api/v1/policies/{id}/reject", kApprovers, kChanges, [&svc](Request& req) {
     return WithId(req, [&](int64_t id) {
       return WithBody(req, [&](const json& body) {
         return Answer(svc.RejectPolicy(req.User(), id, Reason(body)), policy::PolicyToJson);
       });
     });
   });
-  router.Add("POST", "/api/v1/policies/{id}/publish", kApprovers, [&svc](Request& req) {
+  router.Add("POST", "/api/v1/policies/{id}/publish", kApprovers, kChanges, [&svc](Request& req) {
     return WithId(
         req, [&](int64_t id) { return Answer(svc.PublishPolicy(req.User(), id), policy::PolicyToJson); });
   });
-  router.Add("POST", "/api/v1/policies/{id}/revise", kEditors, [&svc](Request& req) {
+  router.Add("POST", "/api/v1/policies/{id}/revise", kEditors, kChanges, [&svc](Request& req) {
     return WithId(
         req, [&](int64_t id) { return Answer(svc.RevisePolicy(req.User(), id), policy::PolicyToJson, 201); });
   });
-  router.Add("POST", "/api/v1/policies/{id}/repeal", kApprovers, [&svc](Request& req) {
+  router.Add("POST", "/api/v1/policies/{id}/repeal", kApprovers, kChanges, [&svc](Request& req) {
     return WithId(req, [&](int64_t id) {
       return WithBody(req, [&](const json& body) {
         core::Date on = svc.Today();
@@ -235,7 +239,7 @@ void AddItemStaffRoutes(Router& router, PolicyService& svc) {
                     return PageJson(items, page.total, *paging);
                   });
   });
-  router.Add("POST", "/api/v1/policies/{id}/items", kEditors, [&svc](Request& req) {
+  router.Add("POST", "/api/v1/policies/{id}/items", kEditors, kChanges, [&svc](Request& req) {
     return WithId(req, [&](int64_t id) {
       return WithBody(req, [&](const json& body) {
         auto in = policy::ItemInputFromJson(body);
@@ -246,7 +250,7 @@ void AddItemStaffRoutes(Router& router, PolicyService& svc) {
       });
     });
   });
-  router.Add("PATCH", "/api/v1/items/{id}", kEditors, [&svc](Request& req) {
+  router.Add("PATCH", "/api/v1/items/{id}", kEditors, kChanges, [&svc](Request& req) {
     return WithId(req, [&](int64_t id) {
       return WithBody(req, [&](const json& body) {
         auto in = policy::ItemInputFromJson(body);
@@ -255,11 +259,11 @@ void AddItemStaffRoutes(Router& router, PolicyService& svc) {
       });
     });
   });
-  router.Add("POST", "/api/v1/items/{id}/publish", kEditors, [&svc](Request& req) {
+  router.Add("POST", "/api/v1/items/{id}/publish", kEditors, kChanges, [&svc](Request& req) {
     return WithId(req,
                   [&](int64_t id) { return Answer(svc.PublishItem(req.User(), id), policy::ItemToJson); });
   });
-  router.Add("POST", "/api/v1/items/{id}/withdraw", kEditors, [&svc](Request& req) {
+  router.Add("POST", "/api/v1/items/{id}/withdraw", kEditors, kChanges, [&svc](Request& req) {
     return WithId(req,
                   [&](int64_t id) { return Answer(svc.WithdrawItem(req.User(), id), policy::ItemToJson); });
   });
@@ -286,13 +290,13 @@ void AddAdminRoutes(Router& router, PolicyService& svc) {
   router.Add("GET", "/api/v1/admin/supervision/counts", Access::Admin(), [&svc](Request& req) {
     return Answer(svc.Supervise(req.User()), policy::SupervisionCountsJson);
   });
-  router.Add("POST", "/api/v1/admin/tags", Access::Admin(), [&svc](Request& req) {
+  router.Add("POST", "/api/v1/admin/tags", Access::Admin(), kChanges, [&svc](Request& req) {
     return WithBody(req, [&](const json& body) {
       return Answer(svc.CreateTag(req.User(), body.value("group", ""), body.value("name", "")),
                     policy::TagJson, 201);
     });
   });
-  router.Add("POST", "/api/v1/admin/policy-types", Access::Admin(), [&svc](Request& req) {
+  router.Add("POST", "/api/v1/admin/policy-types", Access::Admin(), kChanges, [&svc](Request& req) {
     return WithBody(req, [&](const json& body) {
       policy::CodeLabel t{body.value("code", ""), body.value("label", "")};
       return Answer(

@@ -69,9 +69,9 @@ Response Search(search::SearchService& search, const Request& req) {
 }  // namespace
 
 void RegisterSearchApi(Router& router, search::SearchService& search) {
-  router.Add("GET", "/api/v1/search", Access::Public(),
+  router.Add("GET", "/api/v1/search", Access::Public(), Caching::kPublished,
              [&search](Request& req) { return Search(search, req); });
-  router.Add("GET", "/api/v1/search/suggest", Access::Public(), [&search](Request& req) {
+  router.Add("GET", "/api/v1/search/suggest", Access::Public(), Caching::kPublished, [&search](Request& req) {
     auto s = search.Suggest(req.Query("q"), 10);
     if (!s.ok()) return Response::FromError(s.error());
     return Response::Ok({{"suggestions", *s}});

@@ -137,12 +137,13 @@ void RegisterSystemApi(Router& router, SystemApiDeps deps) {
     return Response::Ok(body);
   });
   RegisterCalendarRoutes(router, deps);
-  router.Add("GET", "/api/v1/reference/regions", Access::Public(), [deps](Request& req) {
+  router.Add("GET", "/api/v1/reference/regions", Access::Public(), Caching::kPublished, [deps](Request& req) {
     return Response::Ok(CodeList(deps.reference.regions(), req.Query("parent")));
   });
-  router.Add("GET", "/api/v1/reference/industries", Access::Public(), [deps](Request& req) {
-    return Response::Ok(CodeList(deps.reference.industries(), req.Query("parent")));
-  });
+  router.Add("GET", "/api/v1/reference/industries", Access::Public(), Caching::kPublished,
+             [deps](Request& req) {
+               return Response::Ok(CodeList(deps.reference.industries(), req.Query("parent")));
+             });
   router.Add("POST", "/api/v1/uscc/check", Access::Public(), [](Request& req) {
     auto body = req.JsonBody();
     if (!body.ok()) return Response::FromError(body.error());
