@@ -281,8 +281,8 @@ Result<int64_t> RevisePolicyTx(Session& s, const Ctx& ctx, const auth::Principal
   auto inserted = InsertPolicy(s, row, meta);
   if (!inserted.ok() && inserted.error().code == "duplicate") {
     // Another officer opened a revision since the check above (policies_one_open_version).
-    return core::MakeError(core::ErrorKind::kConflict, "revision_open", "该政策刚被他人修订，已有未发布的修订稿",
-                           "the policy was revised concurrently");
+    return core::MakeError(core::ErrorKind::kConflict, "revision_open",
+                           "该政策刚被他人修订，已有未发布的修订稿", "the policy was revised concurrently");
   }
   HQ_ASSIGN_OR_RETURN(int64_t new_id, std::move(inserted));
   HQ_RETURN_IF_ERROR(Audit(s, ctx, actor, "policy.revise", new_id, nullptr));
