@@ -39,6 +39,7 @@ function(huiqi_module name)
   add_library(huiqi_${name} STATIC ${M_SOURCES})
   target_include_directories(huiqi_${name} PUBLIC ${HUIQI_PUBLIC_INCLUDE} PRIVATE ${HUIQI_PRIVATE_INCLUDE})
   target_link_libraries(huiqi_${name} PUBLIC ${M_DEPS})
+  target_compile_options(huiqi_${name} PRIVATE ${HUIQI_WARNINGS})
 endfunction()
 
 # huiqi_program(<target> <name>): an executable made of module <name>'s folder (src/app): its own
@@ -46,6 +47,7 @@ endfunction()
 function(huiqi_program target name)
   huiqi_include_roots(${name})
   target_include_directories(${target} PRIVATE ${HUIQI_PRIVATE_INCLUDE})
+  target_compile_options(${target} PRIVATE ${HUIQI_WARNINGS})
 endfunction()
 
 # huiqi_test(<name> SOURCES ... DEPS ...): one GoogleTest binary, registered with CTest.
@@ -57,6 +59,7 @@ function(huiqi_test name)
   get_filename_component(module ${CMAKE_CURRENT_SOURCE_DIR} NAME)
   target_include_directories(${name} PRIVATE ${PROJECT_BINARY_DIR}/include/private/${module})
   target_link_libraries(${name} PRIVATE ${T_DEPS} GTest::gtest GTest::gmock)
+  target_compile_options(${name} PRIVATE ${HUIQI_WARNINGS})
   add_test(NAME ${name} COMMAND ${name})
   set_tests_properties(${name} PROPERTIES
     ENVIRONMENT "HUIQI_SOURCE_DIR=${PROJECT_SOURCE_DIR};HUIQI_DATA_DIR=${PROJECT_SOURCE_DIR}/data"

@@ -67,8 +67,9 @@ EnterpriseRecord Generator::Next(int64_t n) {
   bool tech = section == "C" || section == "I" || section == "M";
 
   // A valid USCC: 9 (工商) 1 (企业), the county, an organisation code derived from n.
+  // n counts from 0; taken unsigned so the compiler sees the 8 digits fit (a sign would not).
   char body[9];
-  std::snprintf(body, sizeof body, "%08lld", static_cast<long long>(n % 100000000));
+  std::snprintf(body, sizeof body, "%08llu", static_cast<unsigned long long>(n) % 100000000ULL);
   std::string first17 = "91" + region + body + core::OrgCodeCheckChar(body);
   rec.uscc = first17 + core::UsccCheckChar(first17);
   rec.name =

@@ -42,11 +42,11 @@ struct RowSet {
 // sparse running intersection, A ∧ (t ∪ u) = (A ∧ t) ∪ (A ∧ u), never from dense unions.
 struct TF {
   Roaring t;
-  Roaring u;                          // Unknown rows, when not shared
+  Roaring u{};                        // Unknown rows, when not shared
   const Roaring* shared_u = nullptr;  // Unknown rows held by the index (valid until the next Upsert)
   const RowSet* u_set = nullptr;      // the same with its bits, when it is a RowSet
   const Roaring* known = nullptr;     // all − U, when the index holds it (a column's present rows)
-  Roaring nf;                         // t ∪ u, kept where it was built anyway (conjunctions)
+  Roaring nf{};                       // t ∪ u, kept where it was built anyway (conjunctions)
   bool has_nf = false;
   const Roaring& U() const { return shared_u ? *shared_u : u; }
 };

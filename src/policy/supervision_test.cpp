@@ -72,8 +72,9 @@ TEST_P(SupervisionTest, ListsLatenessAndGapsPerDepartment) {
       EXPECT_EQ(f.due_on, Date::FromYmd(2026, 11, 5));
       EXPECT_EQ(f.working_days_late, 11);  // 11/6 … 11/20
     }
-    if (f.kind == "item_guide_late")
+    if (f.kind == "item_guide_late") {
       EXPECT_EQ(f.due_on, Date::FromYmd(2026, 10, 8));  // 5 before 10/14 (10/10 调休)
+    }
   }
   auto counts = SupervisionCountsJson(*r);
   EXPECT_EQ(counts["departments"][0]["department"]["code"], "CZ-GXJ");

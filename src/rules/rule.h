@@ -34,19 +34,21 @@ enum class NodeKind {
 enum class CmpOp { kEq, kNe, kLt, kLe, kGt, kGe };
 std::string_view CmpSymbol(CmpOp op);  // ">=", …
 
+// Every member has a default ({} for the containers and strings too), so `Node{NodeKind::kOr}`
+// names only what it sets.
 struct Node {
   NodeKind kind = NodeKind::kAnd;
-  std::vector<Node> children;
-  std::string attr;  // attribute key
+  std::vector<Node> children{};
+  std::string attr{};  // attribute key
   CmpOp cmp = CmpOp::kEq;
-  bool is_text = false;            // kCompare / kIn on text values
-  int64_t number = 0;              // kCompare, kBetween low
-  int64_t number2 = 0;             // kBetween high
-  std::string text;                // kCompare text, kUnder code, kHas tag
-  std::vector<std::string> texts;  // kIn
-  std::vector<int64_t> numbers;    // kIn
-  int within_years = 0;            // kHas: 0 = acquired at any time
-  int position = 0;                // byte offset in the source, for messages
+  bool is_text = false;              // kCompare / kIn on text values
+  int64_t number = 0;                // kCompare, kBetween low
+  int64_t number2 = 0;               // kBetween high
+  std::string text{};                // kCompare text, kUnder code, kHas tag
+  std::vector<std::string> texts{};  // kIn
+  std::vector<int64_t> numbers{};    // kIn
+  int within_years = 0;              // kHas: 0 = acquired at any time
+  int position = 0;                  // byte offset in the source, for messages
 
   bool IsLeaf() const { return kind != NodeKind::kAnd && kind != NodeKind::kOr && kind != NodeKind::kNot; }
   bool operator==(const Node& o) const;

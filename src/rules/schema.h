@@ -31,15 +31,16 @@ core::Result<AttrType> ParseAttrType(std::string_view code);
 constexpr int64_t kPercentScale = 100;    // stored units per percent point
 constexpr int64_t kDecimalScale = 10000;  // stored units per 1
 
+// Every member has a default, so `AttributeDef{key, label, type}` sets only the leading fields.
 struct AttributeDef {
-  std::string key;    // ASCII identifier: "revenue"
-  std::string label;  // Chinese label: "营业收入"
+  std::string key{};    // ASCII identifier: "revenue"
+  std::string label{};  // Chinese label: "营业收入"
   AttrType type = AttrType::kInt;
-  std::string unit;                      // display unit: "元", "人", "%", "年"
-  std::string code_table;                // kCode: "region" | "industry"
-  std::vector<std::string> enum_values;  // kEnum
-  std::vector<std::string> aliases;      // other names accepted in rules: "营收", "年营业收入"
-  std::string source;    // where the data comes from: "税务", "市场监管", "企业填报"
+  std::string unit{};                      // display unit: "元", "人", "%", "年"
+  std::string code_table{};                // kCode: "region" | "industry"
+  std::vector<std::string> enum_values{};  // kEnum
+  std::vector<std::string> aliases{};      // other names accepted in rules: "营收", "年营业收入"
+  std::string source{};  // where the data comes from: "税务", "市场监管", "企业填报"
   bool derived = false;  // computed (age, scale), never typed in
 };
 

@@ -61,8 +61,10 @@ core::Status Machine::Apply(store::Session& tx, std::string_view action, int64_t
     return core::Internal(std::string(update.name) + " does not guard on the expected state");
   }
   HQ_RETURN_IF_ERROR(Check(action, from));
-  params.push_back(id);
-  params.push_back(std::string(from));
+  // Constructed in place: GCC 12 reports a false -Wmaybe-uninitialized for a moved-in variant<string>.
+  params.reserve(params.size() + 2);
+  params.emplace_back(std::in_place_type<int64_t>, id);
+  params.emplace_back(std::in_place_type<std::string>, from);
   HQ_ASSIGN_OR_RETURN(int64_t changed, tx.Exec(update, params));
   if (changed == 1) return core::Ok();
   return Conflict(tx, id);

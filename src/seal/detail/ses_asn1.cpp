@@ -13,7 +13,8 @@ namespace huiqi::seal::detail {
 namespace {
 
 // ---- OpenSSL ASN.1 templates (GB/T 38540-2020 v4; names as in the standard) ----
-
+// The template macros are not C++ clang-format can read: laid out by hand.
+// clang-format off
 DEFINE_STACK_OF(ASN1_OCTET_STRING)
 
 struct SES_ExtData {
@@ -23,29 +24,29 @@ struct SES_ExtData {
 };
 DECLARE_ASN1_FUNCTIONS(SES_ExtData)
 DEFINE_STACK_OF(SES_ExtData)
-ASN1_SEQUENCE(SES_ExtData) =
-    {
-        ASN1_SIMPLE(SES_ExtData, extn_id, ASN1_OBJECT),
-        ASN1_OPT(SES_ExtData, critical, ASN1_FBOOLEAN),
-        ASN1_SIMPLE(SES_ExtData, extn_value, ASN1_OCTET_STRING),
-} ASN1_SEQUENCE_END(SES_ExtData) IMPLEMENT_ASN1_FUNCTIONS(SES_ExtData)
+ASN1_SEQUENCE(SES_ExtData) = {
+    ASN1_SIMPLE(SES_ExtData, extn_id, ASN1_OBJECT),
+    ASN1_OPT(SES_ExtData, critical, ASN1_FBOOLEAN),
+    ASN1_SIMPLE(SES_ExtData, extn_value, ASN1_OCTET_STRING),
+} ASN1_SEQUENCE_END(SES_ExtData)
+IMPLEMENT_ASN1_FUNCTIONS(SES_ExtData)
 
-        struct SES_Header {
+struct SES_Header {
   ASN1_IA5STRING* id;
   ASN1_INTEGER* version;
   ASN1_IA5STRING* vid;
 };
-DECLARE_ASN1_FUNCTIONS(SES_Header)
-ASN1_SEQUENCE(SES_Header) =
-    {
-        ASN1_SIMPLE(SES_Header, id, ASN1_IA5STRING),
-        ASN1_SIMPLE(SES_Header, version, ASN1_INTEGER),
-        ASN1_SIMPLE(SES_Header, vid, ASN1_IA5STRING),
-} ASN1_SEQUENCE_END(SES_Header) IMPLEMENT_ASN1_FUNCTIONS(SES_Header)
+// Only ever inside SES_SealInfo: OpenSSL needs its item, no functions of its own.
+DECLARE_ASN1_ITEM(SES_Header)
+ASN1_SEQUENCE(SES_Header) = {
+    ASN1_SIMPLE(SES_Header, id, ASN1_IA5STRING),
+    ASN1_SIMPLE(SES_Header, version, ASN1_INTEGER),
+    ASN1_SIMPLE(SES_Header, vid, ASN1_IA5STRING),
+} ASN1_SEQUENCE_END(SES_Header)
 
-    // certList is the CHOICE's `certs` alternative (certListType 1) only: the CHOICE between two
-    // untagged SEQUENCE OFs cannot be told apart by tag, and certListType already says which.
-    struct SES_ESPropertyInfo {
+// certList is the CHOICE's `certs` alternative (certListType 1) only: the CHOICE between two
+// untagged SEQUENCE OFs cannot be told apart by tag, and certListType already says which.
+struct SES_ESPropertyInfo {
   ASN1_INTEGER* type;
   ASN1_UTF8STRING* name;
   ASN1_INTEGER* cert_list_type;
@@ -54,34 +55,34 @@ ASN1_SEQUENCE(SES_Header) =
   ASN1_GENERALIZEDTIME* valid_start;
   ASN1_GENERALIZEDTIME* valid_end;
 };
-DECLARE_ASN1_FUNCTIONS(SES_ESPropertyInfo)
-ASN1_SEQUENCE(SES_ESPropertyInfo) =
-    {
-        ASN1_SIMPLE(SES_ESPropertyInfo, type, ASN1_INTEGER),
-        ASN1_SIMPLE(SES_ESPropertyInfo, name, ASN1_UTF8STRING),
-        ASN1_SIMPLE(SES_ESPropertyInfo, cert_list_type, ASN1_INTEGER),
-        ASN1_SEQUENCE_OF(SES_ESPropertyInfo, cert_list, ASN1_OCTET_STRING),
-        ASN1_SIMPLE(SES_ESPropertyInfo, create_date, ASN1_GENERALIZEDTIME),
-        ASN1_SIMPLE(SES_ESPropertyInfo, valid_start, ASN1_GENERALIZEDTIME),
-        ASN1_SIMPLE(SES_ESPropertyInfo, valid_end, ASN1_GENERALIZEDTIME),
-} ASN1_SEQUENCE_END(SES_ESPropertyInfo) IMPLEMENT_ASN1_FUNCTIONS(SES_ESPropertyInfo)
+// Only ever inside SES_SealInfo: OpenSSL needs its item, no functions of its own.
+DECLARE_ASN1_ITEM(SES_ESPropertyInfo)
+ASN1_SEQUENCE(SES_ESPropertyInfo) = {
+    ASN1_SIMPLE(SES_ESPropertyInfo, type, ASN1_INTEGER),
+    ASN1_SIMPLE(SES_ESPropertyInfo, name, ASN1_UTF8STRING),
+    ASN1_SIMPLE(SES_ESPropertyInfo, cert_list_type, ASN1_INTEGER),
+    ASN1_SEQUENCE_OF(SES_ESPropertyInfo, cert_list, ASN1_OCTET_STRING),
+    ASN1_SIMPLE(SES_ESPropertyInfo, create_date, ASN1_GENERALIZEDTIME),
+    ASN1_SIMPLE(SES_ESPropertyInfo, valid_start, ASN1_GENERALIZEDTIME),
+    ASN1_SIMPLE(SES_ESPropertyInfo, valid_end, ASN1_GENERALIZEDTIME),
+} ASN1_SEQUENCE_END(SES_ESPropertyInfo)
 
-        struct SES_ESPictrueInfo {  // sic: the standard's spelling
+struct SES_ESPictrueInfo {  // sic: the standard's spelling
   ASN1_IA5STRING* type;
   ASN1_OCTET_STRING* data;
   ASN1_INTEGER* width;
   ASN1_INTEGER* height;
 };
-DECLARE_ASN1_FUNCTIONS(SES_ESPictrueInfo)
-ASN1_SEQUENCE(SES_ESPictrueInfo) =
-    {
-        ASN1_SIMPLE(SES_ESPictrueInfo, type, ASN1_IA5STRING),
-        ASN1_SIMPLE(SES_ESPictrueInfo, data, ASN1_OCTET_STRING),
-        ASN1_SIMPLE(SES_ESPictrueInfo, width, ASN1_INTEGER),
-        ASN1_SIMPLE(SES_ESPictrueInfo, height, ASN1_INTEGER),
-} ASN1_SEQUENCE_END(SES_ESPictrueInfo) IMPLEMENT_ASN1_FUNCTIONS(SES_ESPictrueInfo)
+// Only ever inside SES_SealInfo: OpenSSL needs its item, no functions of its own.
+DECLARE_ASN1_ITEM(SES_ESPictrueInfo)
+ASN1_SEQUENCE(SES_ESPictrueInfo) = {
+    ASN1_SIMPLE(SES_ESPictrueInfo, type, ASN1_IA5STRING),
+    ASN1_SIMPLE(SES_ESPictrueInfo, data, ASN1_OCTET_STRING),
+    ASN1_SIMPLE(SES_ESPictrueInfo, width, ASN1_INTEGER),
+    ASN1_SIMPLE(SES_ESPictrueInfo, height, ASN1_INTEGER),
+} ASN1_SEQUENCE_END(SES_ESPictrueInfo)
 
-        struct SES_SealInfo {
+struct SES_SealInfo {
   SES_Header* header;
   ASN1_IA5STRING* es_id;
   SES_ESPropertyInfo* property;
@@ -89,31 +90,31 @@ ASN1_SEQUENCE(SES_ESPictrueInfo) =
   STACK_OF(SES_ExtData) * ext_datas;
 };
 DECLARE_ASN1_FUNCTIONS(SES_SealInfo)
-ASN1_SEQUENCE(SES_SealInfo) =
-    {
-        ASN1_SIMPLE(SES_SealInfo, header, SES_Header),
-        ASN1_SIMPLE(SES_SealInfo, es_id, ASN1_IA5STRING),
-        ASN1_SIMPLE(SES_SealInfo, property, SES_ESPropertyInfo),
-        ASN1_SIMPLE(SES_SealInfo, picture, SES_ESPictrueInfo),
-        ASN1_SEQUENCE_OF_OPT(SES_SealInfo, ext_datas, SES_ExtData),
-} ASN1_SEQUENCE_END(SES_SealInfo) IMPLEMENT_ASN1_FUNCTIONS(SES_SealInfo)
+ASN1_SEQUENCE(SES_SealInfo) = {
+    ASN1_SIMPLE(SES_SealInfo, header, SES_Header),
+    ASN1_SIMPLE(SES_SealInfo, es_id, ASN1_IA5STRING),
+    ASN1_SIMPLE(SES_SealInfo, property, SES_ESPropertyInfo),
+    ASN1_SIMPLE(SES_SealInfo, picture, SES_ESPictrueInfo),
+    ASN1_SEQUENCE_OF_OPT(SES_SealInfo, ext_datas, SES_ExtData),
+} ASN1_SEQUENCE_END(SES_SealInfo)
+IMPLEMENT_ASN1_FUNCTIONS(SES_SealInfo)
 
-        struct SESeal {
+struct SESeal {
   SES_SealInfo* e_seal_info;
   ASN1_OCTET_STRING* cert;
   ASN1_OBJECT* sign_alg_id;
   ASN1_BIT_STRING* signed_value;
 };
 DECLARE_ASN1_FUNCTIONS(SESeal)
-ASN1_SEQUENCE(SESeal) =
-    {
-        ASN1_SIMPLE(SESeal, e_seal_info, SES_SealInfo),
-        ASN1_SIMPLE(SESeal, cert, ASN1_OCTET_STRING),
-        ASN1_SIMPLE(SESeal, sign_alg_id, ASN1_OBJECT),
-        ASN1_SIMPLE(SESeal, signed_value, ASN1_BIT_STRING),
-} ASN1_SEQUENCE_END(SESeal) IMPLEMENT_ASN1_FUNCTIONS(SESeal)
+ASN1_SEQUENCE(SESeal) = {
+    ASN1_SIMPLE(SESeal, e_seal_info, SES_SealInfo),
+    ASN1_SIMPLE(SESeal, cert, ASN1_OCTET_STRING),
+    ASN1_SIMPLE(SESeal, sign_alg_id, ASN1_OBJECT),
+    ASN1_SIMPLE(SESeal, signed_value, ASN1_BIT_STRING),
+} ASN1_SEQUENCE_END(SESeal)
+IMPLEMENT_ASN1_FUNCTIONS(SESeal)
 
-        struct TBS_Sign {
+struct TBS_Sign {
   ASN1_INTEGER* version;
   SESeal* eseal;
   ASN1_GENERALIZEDTIME* time_info;
@@ -122,17 +123,17 @@ ASN1_SEQUENCE(SESeal) =
   STACK_OF(SES_ExtData) * ext_datas;
 };
 DECLARE_ASN1_FUNCTIONS(TBS_Sign)
-ASN1_SEQUENCE(TBS_Sign) =
-    {
-        ASN1_SIMPLE(TBS_Sign, version, ASN1_INTEGER),
-        ASN1_SIMPLE(TBS_Sign, eseal, SESeal),
-        ASN1_SIMPLE(TBS_Sign, time_info, ASN1_GENERALIZEDTIME),
-        ASN1_SIMPLE(TBS_Sign, data_hash, ASN1_BIT_STRING),
-        ASN1_SIMPLE(TBS_Sign, property_info, ASN1_IA5STRING),
-        ASN1_SEQUENCE_OF_OPT(TBS_Sign, ext_datas, SES_ExtData),
-} ASN1_SEQUENCE_END(TBS_Sign) IMPLEMENT_ASN1_FUNCTIONS(TBS_Sign)
+ASN1_SEQUENCE(TBS_Sign) = {
+    ASN1_SIMPLE(TBS_Sign, version, ASN1_INTEGER),
+    ASN1_SIMPLE(TBS_Sign, eseal, SESeal),
+    ASN1_SIMPLE(TBS_Sign, time_info, ASN1_GENERALIZEDTIME),
+    ASN1_SIMPLE(TBS_Sign, data_hash, ASN1_BIT_STRING),
+    ASN1_SIMPLE(TBS_Sign, property_info, ASN1_IA5STRING),
+    ASN1_SEQUENCE_OF_OPT(TBS_Sign, ext_datas, SES_ExtData),
+} ASN1_SEQUENCE_END(TBS_Sign)
+IMPLEMENT_ASN1_FUNCTIONS(TBS_Sign)
 
-        struct SES_Signature {
+struct SES_Signature {
   TBS_Sign* to_sign;
   ASN1_OCTET_STRING* cert;
   ASN1_OBJECT* signature_alg_id;
@@ -140,21 +141,22 @@ ASN1_SEQUENCE(TBS_Sign) =
   ASN1_BIT_STRING* time_stamp;  // [0] EXPLICIT OPTIONAL
 };
 DECLARE_ASN1_FUNCTIONS(SES_Signature)
-ASN1_SEQUENCE(SES_Signature) =
-    {
-        ASN1_SIMPLE(SES_Signature, to_sign, TBS_Sign),
-        ASN1_SIMPLE(SES_Signature, cert, ASN1_OCTET_STRING),
-        ASN1_SIMPLE(SES_Signature, signature_alg_id, ASN1_OBJECT),
-        ASN1_SIMPLE(SES_Signature, signature, ASN1_BIT_STRING),
-        ASN1_EXP_OPT(SES_Signature, time_stamp, ASN1_BIT_STRING, 0),
-} ASN1_SEQUENCE_END(SES_Signature) IMPLEMENT_ASN1_FUNCTIONS(SES_Signature)
+ASN1_SEQUENCE(SES_Signature) = {
+    ASN1_SIMPLE(SES_Signature, to_sign, TBS_Sign),
+    ASN1_SIMPLE(SES_Signature, cert, ASN1_OCTET_STRING),
+    ASN1_SIMPLE(SES_Signature, signature_alg_id, ASN1_OBJECT),
+    ASN1_SIMPLE(SES_Signature, signature, ASN1_BIT_STRING),
+    ASN1_EXP_OPT(SES_Signature, time_stamp, ASN1_BIT_STRING, 0),
+} ASN1_SEQUENCE_END(SES_Signature)
+IMPLEMENT_ASN1_FUNCTIONS(SES_Signature)
 
-        template <typename T, void (*Free)(T*)>
-        struct Deleter {
+template <typename T, void (*Free)(T*)>
+struct Deleter {
   void operator()(T* p) const { Free(p); }
 };
 template <typename T, void (*Free)(T*)>
 using Owned = std::unique_ptr<T, Deleter<T, Free>>;
+// clang-format on
 
 // ---- errors ----
 
