@@ -6,6 +6,7 @@
 
 #include "audit/audit_log.h"
 #include "auth/detail/records.h"
+#include "auth/detail/session_cache.h"
 #include "auth/passwords.h"
 #include "core/uscc.h"
 
@@ -53,6 +54,7 @@ Status AuthOptions::Validate() const {
   HQ_RETURN_IF_ERROR(CheckRange(phone_code_attempts, 1, 10, "phone_code_attempts"));
   HQ_RETURN_IF_ERROR(CheckRange(max_codes_per_phone, 1, 1000, "max_codes_per_phone"));
   HQ_RETURN_IF_ERROR(CheckRange(max_codes_per_address, 1, 1000000, "max_codes_per_address"));
+  HQ_RETURN_IF_ERROR(CheckRange(session_cache_ms, 0, 60000, "session_cache_ms"));
   return CheckRange(invitation_days, 1, 90, "invitation_days");
 }
 
@@ -95,7 +97,14 @@ Result<DepartmentLevel> ParseDepartmentLevel(std::string_view code) {
 }
 
 AuthService::AuthService(store::Database& db, const core::Clock& clock, AuthDeps deps, AuthOptions options)
-    : db_(db), clock_(clock), deps_(deps), options_(options) {}
+    : db_(db),
+      clock_(clock),
+      deps_(deps),
+      options_(options),
+      sessions_(std::make_unique<detail::SessionCache>(std::chrono::milliseconds(options.session_cache_ms))) {
+}
+
+AuthService::~AuthService() = default;
 
 // ---- departments ----
 
@@ -320,6 +329,7 @@ Result<User> AuthService::UpdateUser(const Principal* actor, int64_t user_id, co
                                  "display_name is required (at most 200 characters)");
   }
   if (changes.phone) HQ_RETURN_IF_ERROR(ValidatePhone(*changes.phone, false));
+  detail::ForgetUserAfter forget(*sessions_, user_id);  // cached principals carry the old name
   return db_.WriteValue<User>([&](store::Session& s) -> Result<User> {
     HQ_ASSIGN_OR_RETURN(User before, LoadUser(s, user_id, deps_.keys));
     User after = before;
@@ -342,6 +352,7 @@ Result<User> AuthService::SetActive(const Principal* actor, int64_t user_id, boo
     return core::MakeError(core::ErrorKind::kFailedPrecondition, "self_disable", "不能停用自己的账号",
                            "an admin cannot disable their own account", "active");
   }
+  detail::ForgetUserAfter forget(*sessions_, user_id);  // its sessions end on this node at once
   return db_.WriteValue<User>([&](store::Session& s) -> Result<User> {
     HQ_ASSIGN_OR_RETURN(User before, LoadUser(s, user_id, deps_.keys));
     if (before.active == active) return before;
@@ -360,6 +371,7 @@ Status AuthService::ResetPassword(const Principal* actor, int64_t user_id, std::
   HQ_ASSIGN_OR_RETURN(User target, GetUser(user_id));
   HQ_RETURN_IF_ERROR(CheckPasswordPolicy(new_password, target.login));
   HQ_ASSIGN_OR_RETURN(std::string hash, HashPassword(new_password));
+  detail::ForgetUserAfter forget(*sessions_, user_id);  // its sessions end on this node at once
   return db_.Write([&](store::Session& s) -> Status {
     HQ_ASSIGN_OR_RETURN(User user, LoadUser(s, user_id, deps_.keys));
     HQ_RETURN_IF_ERROR(s.Exec(kSetPassword, {hash, core::FormatTimestamp(clock_.Now()), user_id}));

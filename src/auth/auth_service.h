@@ -13,6 +13,7 @@
 // Thread-safe: all state is in the database.
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -42,7 +43,10 @@ struct AuthOptions {
   int max_codes_per_phone = 5;             // per hour, at most one a minute
   int max_codes_per_address = 20;          // per hour
   int invitation_days = 7;                 // an enterprise invitation's lifetime
-  bool echo_codes = false;                 // demo/tests only: the code is returned instead of texted
+  //! A resolved session is reused this long on this node (0: every request reads the database).
+  //! A logout or account change through another node reaches this one within it.
+  int session_cache_ms = 2000;
+  bool echo_codes = false;  // demo/tests only: the code is returned instead of texted
 
   //! kInvalidArgument naming the first field out of range (field "auth.<name>").
   core::Status Validate() const;
@@ -162,6 +166,10 @@ struct UserQuery {
   std::optional<int64_t> department_id;  // any department when empty
 };
 
+namespace detail {
+class SessionCache;
+}
+
 template <typename T>
 struct Page {
   std::vector<T> items;
@@ -172,6 +180,7 @@ class AuthService final : public SessionResolver {
  public:
   //! `db`, `clock` and the deps are not owned and must outlive the service. `options` must Validate().
   AuthService(store::Database& db, const core::Clock& clock, AuthDeps deps, AuthOptions options = {});
+  ~AuthService() override;
   const AuthOptions& options() const { return options_; }
 
   // Departments. `actor` null = the command line. Errors name the field.
@@ -228,7 +237,8 @@ class AuthService final : public SessionResolver {
   //! other sessions.
   core::Status ChangePassword(const Principal& p, std::string_view old_password,
                               std::string_view new_password, std::string_view remote_addr);
-  //! Extends the sliding expiry (at most every session_refresh_minutes).
+  //! Extends the sliding expiry (at most every session_refresh_minutes). A session resolved in
+  //! the last session_cache_ms is answered from memory (detail/session_cache.h).
   core::Result<std::optional<Principal>> Resolve(std::string_view token) override;
 
  private:
@@ -251,6 +261,7 @@ class AuthService final : public SessionResolver {
   const core::Clock& clock_;
   AuthDeps deps_;
   AuthOptions options_;
+  std::unique_ptr<detail::SessionCache> sessions_;  // resolved sessions, briefly
 };
 
 }  // namespace huiqi::auth

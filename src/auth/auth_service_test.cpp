@@ -600,6 +600,63 @@ TEST(AuthOptions, DefaultsAreValidAndNonsenseIsNamed) {
   EXPECT_EQ(o.Validate().error().field, "auth.max_failures_per_pair");
 }
 
+// Resolved sessions are kept for session_cache_ms (issue 11 item 7). Each way this node ends a
+// session or changes an account is seen at once, even by a session resolved (and cached) just
+// before; another node's change is seen within the cache time.
+TEST_P(AuthServiceTest, CachedSessionsEndAtOnceOnThisNode) {
+  auto admin = AdminPrincipal();
+  auto cached = [&](const char* pw) {
+    auto r = Login("kjj_officer", pw);
+    EXPECT_TRUE(r.ok());
+    EXPECT_TRUE(Alive(r->token));  // resolved: now in the cache
+    return r.ok() ? r->token : std::string();
+  };
+  std::string token = cached("Officer2026");
+  auto p = svc_->Resolve(token).value().value();
+  ASSERT_TRUE(svc_->Logout(p).ok());
+  EXPECT_FALSE(Alive(token)) << "logout";
+
+  token = cached("Officer2026");
+  auto other = Login("kjj_officer", "Officer2026", "10.0.0.2");
+  ASSERT_TRUE(other.ok());
+  ASSERT_TRUE(svc_->ChangePassword(other->principal, "Officer2026", "NewPass2027", "10.0.0.2").ok());
+  EXPECT_FALSE(Alive(token)) << "password change elsewhere in the same node";
+
+  token = cached("NewPass2027");
+  ASSERT_TRUE(svc_->UpdateUser(&admin, p.user_id, {std::string("李娜"), std::nullopt}).ok());
+  EXPECT_EQ(svc_->Resolve(token).value()->display_name, "李娜") << "a new name";
+
+  ASSERT_TRUE(svc_->SetActive(&admin, p.user_id, false).ok());
+  EXPECT_FALSE(Alive(token)) << "disable";
+  ASSERT_TRUE(svc_->SetActive(&admin, p.user_id, true).ok());
+
+  token = cached("NewPass2027");
+  ASSERT_TRUE(svc_->ResetPassword(&admin, p.user_id, "Reset2026x").ok());
+  EXPECT_FALSE(Alive(token)) << "password reset";
+}
+
+TEST_P(AuthServiceTest, AnotherNodesLogoutIsSeenWithinTheCacheTime) {
+  AuthService other_node(*db_, clock_, AuthDeps{keys_, &idp_, nullptr}, options_);
+  auto r = Login("kjj_officer", "Officer2026");
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(Alive(r->token));
+  ASSERT_TRUE(other_node.Logout(r->principal).ok());
+  EXPECT_TRUE(Alive(r->token)) << "this node's copy lives up to session_cache_ms";
+  clock_.Advance(std::chrono::seconds((options_.session_cache_ms + 999) / 1000));
+  EXPECT_FALSE(Alive(r->token)) << "and no longer";
+
+  AuthOptions uncached = options_;
+  uncached.session_cache_ms = 0;
+  Reconfigure(uncached);
+  auto s = Login("kjj_officer", "Officer2026");
+  ASSERT_TRUE(s.ok());
+  EXPECT_TRUE(Alive(s->token));
+  ASSERT_TRUE(other_node.Logout(s->principal).ok());
+  EXPECT_FALSE(Alive(s->token)) << "without the cache every request reads the database";
+  uncached.session_cache_ms = 60001;
+  EXPECT_EQ(uncached.Validate().error().field, "auth.session_cache_ms");
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, AuthServiceTest, ::testing::ValuesIn(testing::Backends()),
                          testing::PrintBackend{});
 

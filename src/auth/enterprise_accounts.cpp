@@ -7,6 +7,7 @@
 #include "audit/audit_log.h"
 #include "auth/auth_service.h"
 #include "auth/detail/records.h"
+#include "auth/detail/session_cache.h"
 #include "auth/passwords.h"
 #include "core/uscc.h"
 
@@ -265,6 +266,7 @@ Status AuthService::RemoveMember(const Principal& p, int64_t user_id) {
                            "an admin cannot remove their own account", "id");
   }
   std::string now = core::FormatTimestamp(clock_.Now());
+  detail::ForgetUserAfter forget(*sessions_, user_id);  // its sessions end on this node at once
   return db_.Write([&](store::Session& s) -> Status {
     HQ_ASSIGN_OR_RETURN(int64_t n, s.Exec(kDisableMember, {now, user_id, *p.uscc}));
     if (n != 1) return core::NotFound("本企业的该成员", "member of this enterprise");

@@ -5,6 +5,7 @@
 #include "audit/audit_log.h"
 #include "auth/auth_service.h"
 #include "auth/detail/records.h"
+#include "auth/detail/session_cache.h"
 #include "auth/passwords.h"
 
 namespace huiqi::auth {
@@ -213,6 +214,7 @@ Result<LoginResult> AuthService::OpenSession(const User& user, const Attempt& at
 }
 
 Status AuthService::Logout(const Principal& p) {
+  detail::ForgetSessionAfter forget(*sessions_, p.session_id);  // no request here resolves it again
   return db_.Write([&](store::Session& s) -> Status {
     HQ_ASSIGN_OR_RETURN(int64_t n, s.Exec(kRevoke, {p.session_id}));
     if (n == 0) return core::Ok();
@@ -246,6 +248,7 @@ Status AuthService::ChangePassword(const Principal& p, std::string_view old_pass
                                  "the old password is wrong");
   }
   HQ_ASSIGN_OR_RETURN(std::string hash, HashPassword(new_password));
+  detail::ForgetUserAfter forget(*sessions_, p.user_id);  // the other sessions end at once
   return db_.Write([&](store::Session& s) -> Status {
     HQ_RETURN_IF_ERROR(s.Exec(kSetPassword, {hash, core::FormatTimestamp(clock_.Now()), p.user_id}));
     HQ_ASSIGN_OR_RETURN(int64_t ended, s.Exec(kRevokeUserSessions, {p.user_id, p.session_id}));
@@ -261,10 +264,13 @@ Status AuthService::ChangePassword(const Principal& p, std::string_view old_pass
 Result<std::optional<Principal>> AuthService::Resolve(std::string_view token) {
   using Found = std::optional<Principal>;
   if (token.empty() || token.size() > 128) return Found{};
-  HQ_ASSIGN_OR_RETURN(auto row, db_.ReadValue<std::optional<store::Row>>([&](store::Session& s) {
-    return s.QueryOptional(kResolve, {Sha256Hex(token)});
-  }));
-  int64_t now = core::UnixSeconds(clock_.Now());
+  std::string hash = Sha256Hex(token);
+  auto at = clock_.Now();
+  if (auto cached = sessions_->Find(hash, at)) return Found{std::move(*cached)};
+  uint64_t generation = sessions_->generation();  // before the read: a logout meanwhile wins
+  HQ_ASSIGN_OR_RETURN(auto row, db_.ReadValue<std::optional<store::Row>>(
+                                    [&](store::Session& s) { return s.QueryOptional(kResolve, {hash}); }));
+  int64_t now = core::UnixSeconds(at);
   if (!row || !row->Bool("active") || row->Int("expires_at") <= now) return Found{};
   // Sliding expiry, capped at session_max_hours after login.
   auto created = core::ParseTimestamp(row->Text("session_created_at"));
@@ -272,14 +278,17 @@ Result<std::optional<Principal>> AuthService::Resolve(std::string_view token) {
   int64_t cap = core::UnixSeconds(*created) + int64_t{options_.session_max_hours} * 3600;
   int64_t want = std::min(now + int64_t{options_.session_idle_minutes} * 60, cap);
   int64_t session_id = row->Int("session_id");
-  if (want - row->Int("expires_at") >= int64_t{options_.session_refresh_minutes} * 60 &&
-      want > row->Int("expires_at")) {
+  bool extend = want - row->Int("expires_at") >= int64_t{options_.session_refresh_minutes} * 60 &&
+                want > row->Int("expires_at");
+  if (extend) {
     HQ_RETURN_IF_ERROR(db_.Write([&](store::Session& s) -> Status {
       HQ_RETURN_IF_ERROR(s.Exec(kExtendSession, {want, session_id, want}));
       return core::Ok();
     }));
   }
-  return Found{PrincipalOf(UserOf(*row, deps_.keys), session_id, row->Text("csrf_token"))};
+  Principal p = PrincipalOf(UserOf(*row, deps_.keys), session_id, row->Text("csrf_token"));
+  sessions_->Put(hash, p, extend ? want : row->Int("expires_at"), at, generation);
+  return Found{std::move(p)};
 }
 
 }  // namespace huiqi::auth
