@@ -2,7 +2,9 @@
 
 #include <xapian.h>
 
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -33,6 +35,10 @@ constexpr store::Statement kVisiblePolicyIds{
 constexpr auto kGapGrace = std::chrono::seconds(10);
 constexpr int kChangeBatch = 5000;
 constexpr Xapian::doccount kCommonTermMinDocs = 5000;
+// Idle readers kept for the next searches (one is opened per search running at once).
+constexpr size_t kMaxIdleReaders = 16;
+// A reader that fell more than one revision behind mid-query is reopened and the query retried.
+constexpr int kModifiedRetries = 3;
 
 core::Error IndexError(const Xapian::Error& e) {
   return core::MakeError(core::ErrorKind::kUnavailable, "search_index", "检索服务暂不可用，请稍后再试",
@@ -51,14 +57,61 @@ Result<QueryMode> ParseQueryMode(std::string_view name) {
                                "mode must be words, bigrams or both");
 }
 
+// A read-only view of the index for one search at a time. Searches run in parallel, each on a
+// reader of its own; the writer (catch-up, reindex) never holds them up: a reader sees the last
+// commit and is reopened when the writer committed since it was last used.
+struct Reader {
+  Xapian::Database db;
+  uint64_t commits = 0;  // the writer's commit count when it was (re)opened
+  uint64_t swaps = 0;    // the directory's swap count (Reindex) when it was opened
+};
+
+// Readers pass through while the directory stays; Reindex closes the gate to swap it, waiting
+// for the searches under way (milliseconds) and holding new ones for the two renames. Writer
+// first: a steady stream of searches cannot keep a reindex out.
+class ReaderGate {
+ public:
+  void Enter() {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [this] { return !closed_; });
+    ++active_;
+  }
+  void Leave() {
+    std::lock_guard lock(mu_);
+    if (--active_ == 0) cv_.notify_all();
+  }
+  void Close() {
+    std::unique_lock lock(mu_);
+    closed_ = true;
+    cv_.wait(lock, [this] { return active_ == 0; });
+  }
+  void Open() {
+    {
+      std::lock_guard lock(mu_);
+      closed_ = false;
+    }
+    cv_.notify_all();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  int active_ = 0;
+  bool closed_ = false;
+};
+
 struct SearchService::Impl {
   store::Database* db = nullptr;
   policy::PolicyService* policies = nullptr;
   SearchOptions options;
   std::unique_ptr<Analyzer> analyzer;
-  std::mutex mu;  // guards xdb and watermark
+  std::mutex mu;  // guards xdb and watermark: the writer
   Xapian::WritableDatabase xdb;
   audit::ChangeWatermark watermark{kGapGrace};
+  std::atomic<uint64_t> commits{0}, swaps{0};
+  ReaderGate gate;        // closed while Reindex swaps the directory
+  std::mutex readers_mu;  // guards idle
+  std::vector<std::unique_ptr<Reader>> idle;
   // Reads the store as the platform does (drafts and withdrawn items included, then filtered).
   auth::Principal reader = [] {
     auth::Principal p;
@@ -178,6 +231,7 @@ struct SearchService::Impl {
       int64_t next = watermark.Advance(last, rows);
       Stamp(xdb, next);
       xdb.commit();
+      ++commits;
       if (rows.size() < static_cast<size_t>(kChangeBatch) || next == last) return applied;
     }
   }
@@ -185,10 +239,135 @@ struct SearchService::Impl {
   // On a large index, a term in more than a third of the documents (企业, 奖励, 常州) costs
   // long posting lists for almost no BM25 weight; such terms are left out unless the query has
   // nothing else. Small indexes (the demo) keep every term.
-  detail::CommonTerm CommonTerms() {
-    Xapian::doccount n = xdb.get_doccount();
+  static detail::CommonTerm CommonTerms(const Xapian::Database& d) {
+    Xapian::doccount n = d.get_doccount();
     if (n < kCommonTermMinDocs) return {};
-    return [this, n](const std::string& term) { return xdb.get_termfreq(term) * 3 > n; };
+    return [&d, n](const std::string& term) { return d.get_termfreq(term) * 3 > n; };
+  }
+
+  std::unique_ptr<Reader> AcquireReader() {
+    std::unique_ptr<Reader> r;
+    {
+      std::lock_guard lock(readers_mu);
+      if (!idle.empty()) {
+        r = std::move(idle.back());
+        idle.pop_back();
+      }
+    }
+    uint64_t c = commits.load(), s = swaps.load();
+    if (!r || r->swaps != s) {
+      r = std::make_unique<Reader>(Reader{Xapian::Database(options.index_dir), c, s});
+    } else if (r->commits != c) {
+      r->db.reopen();
+      r->commits = c;
+    }
+    return r;
+  }
+
+  void ReleaseReader(std::unique_ptr<Reader> r) {
+    if (r->swaps != swaps.load()) return;  // opened on a directory Reindex replaced
+    std::lock_guard lock(readers_mu);
+    if (idle.size() < kMaxIdleReaders) idle.push_back(std::move(r));
+  }
+
+  //! Runs `fn` on a reader of its own. A reader left more than a revision behind while the
+  //! writer committed (Xapian::DatabaseModifiedError) is reopened and `fn` run again; after
+  //! kModifiedRetries such tries (a writer committing faster than the query runs) the last try
+  //! holds the writer off, so a search always finishes.
+  template <typename T>
+  Result<T> WithReader(const std::function<Result<T>(Xapian::Database&)>& fn) {
+    gate.Enter();
+    struct Lease {
+      Impl& m;
+      std::unique_ptr<Reader> r;
+      ~Lease() {
+        if (r) m.ReleaseReader(std::move(r));
+        m.gate.Leave();
+      }
+    } lease{*this, nullptr};
+    for (int attempt = 1; attempt <= kModifiedRetries; ++attempt) {
+      try {
+        if (!lease.r) lease.r = AcquireReader();  // opening or reopening can meet a commit too
+        return fn(lease.r->db);
+      } catch (const Xapian::DatabaseModifiedError&) {
+        lease.r.reset();  // a fresh one next time
+      }
+    }
+    std::lock_guard writer(mu);
+    lease.r = AcquireReader();
+    return fn(lease.r->db);
+  }
+
+  //! CatchUp unless another thread is at it: a search never waits for the writer, and answers
+  //! from the index as the other thread's catch-up leaves it at its last commit.
+  void CatchUpUnlessBusy() {
+    if (!db) return;
+    std::unique_lock lock(mu, std::try_to_lock);
+    if (!lock.owns_lock()) return;
+    try {
+      (void)CatchUpLocked();
+    } catch (const Xapian::Error&) {
+      // The index stays as it was: answering from it beats failing the search.
+    }
+  }
+
+  Result<SearchResult> Run(Xapian::Database& d, const SearchQuery& q, const Xapian::Query& filter) {
+    detail::TextQuery text =
+        detail::BuildTextQuery(*analyzer, q.q, q.mode.value_or(options.mode), CommonTerms(d));
+    Xapian::Enquire enquire(d);
+    bool browse = text.query.empty();
+    if (browse) {
+      // No words (empty, or only punctuation): the newest publications.
+      if (!q.q.empty() && q.q.find_first_not_of(" \t") != std::string::npos) return SearchResult{};
+      enquire.set_query(filter);
+      enquire.set_sort_by_value_then_relevance(detail::kSlotSort, true);
+    } else {
+      enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, text.query, filter));
+      enquire.set_weighting_scheme(Xapian::BM25Weight());
+    }
+    detail::FacetSpy spy;
+    enquire.add_matchspy(&spy);
+    auto first = static_cast<Xapian::doccount>((q.page - 1) * q.page_size);
+    Xapian::MSet mset = enquire.get_mset(first, q.page_size, options.facet_sample);
+    SearchResult r;
+    r.total = mset.get_matches_estimated();
+    r.total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
+    // Facets come from the first facet_sample matches examined; beyond that they are scaled.
+    double scale = spy.seen() > 0 && r.total > spy.seen() ? double(r.total) / double(spy.seen()) : 1.0;
+    spy.Scale(scale);
+    for (auto it = mset.begin(); it != mset.end(); ++it) {
+      r.items.push_back(HitOf(it, text.highlight));
+      if (browse) r.items.back().score = 0;
+    }
+    r.level = spy.Counts(detail::kSlotLevel);
+    r.type = spy.Counts(detail::kSlotTypes);
+    r.department = spy.Counts(detail::kSlotDepartments);
+    return r;
+  }
+
+  // Names and titles that start with the text, then titles of the best hits while `out` has room.
+  template <typename Add>
+  void SuggestFromIndex(Xapian::Database& d, const std::string& norm, int limit, Add&& add,
+                        const std::vector<std::string>& out) {
+    std::string prefix = detail::SuggestTerm(norm);
+    std::vector<std::string> names;
+    for (auto it = d.allterms_begin(prefix); it != d.allterms_end(prefix) && names.size() < 200; ++it) {
+      names.push_back((*it).substr(1));
+    }
+    std::stable_sort(names.begin(), names.end(),
+                     [](const auto& a, const auto& b) { return a.size() < b.size(); });
+    for (const auto& n : names) add(n);
+    if (static_cast<int>(out.size()) >= limit) return;
+    // Titles that contain the text elsewhere: the best title matches.
+    detail::TextQuery tq = detail::BuildTextQuery(*analyzer, norm, QueryMode::kWordsAndBigrams);
+    if (tq.query.empty()) return;
+    Xapian::Enquire enquire(d);
+    enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, tq.query, Xapian::Query("Spublished")));
+    Xapian::MSet mset = enquire.get_mset(0, limit);
+    for (auto it = mset.begin(); it != mset.end(); ++it) {
+      auto data = nlohmann::json::parse(it.get_document().get_data(), nullptr, false);
+      if (!data.is_discarded()) add(data.value("title", ""));
+    }
   }
 
   Hit HitOf(const Xapian::MSetIterator& m, const std::vector<std::string>& terms) {
@@ -272,7 +451,15 @@ Result<ReindexReport> SearchService::Reindex(const Progress& progress) {
     m.Stamp(fresh, watermark);
     fresh.commit();
     fresh.close();
+    // The gate first, then the writer's lock: a search holding the gate may wait for the lock
+    // (WithReader's last try), never the other way round.
+    m.gate.Close();  // no search reads while the directories move
+    struct Reopen {
+      ReaderGate& g;
+      ~Reopen() { g.Open(); }
+    } reopen{m.gate};
     std::lock_guard lock(m.mu);
+    ++m.swaps;
     m.xdb.close();
     std::string old = m.options.index_dir + ".old";
     fs::remove_all(old);
@@ -311,42 +498,10 @@ Result<SearchResult> SearchService::Search(const SearchQuery& q) {
                                  "page_size out of range");
   }
   if (q.q.size() > 1000) return core::InvalidArgument("q", "too_long", "检索词过长", "query too long");
-  // A failed catch-up leaves the index as it was: answering from it beats failing the search.
-  (void)CatchUp();
+  m.CatchUpUnlessBusy();
   HQ_ASSIGN_OR_RETURN(Xapian::Query filter, detail::BuildFilter(q, m.Today()));
-  std::lock_guard lock(m.mu);
   try {
-    detail::TextQuery text =
-        detail::BuildTextQuery(*m.analyzer, q.q, q.mode.value_or(m.options.mode), m.CommonTerms());
-    Xapian::Enquire enquire(m.xdb);
-    bool browse = text.query.empty();
-    if (browse) {
-      // No words (empty, or only punctuation): the newest publications.
-      if (!q.q.empty() && q.q.find_first_not_of(" \t") != std::string::npos) return SearchResult{};
-      enquire.set_query(filter);
-      enquire.set_sort_by_value_then_relevance(detail::kSlotSort, true);
-    } else {
-      enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, text.query, filter));
-      enquire.set_weighting_scheme(Xapian::BM25Weight());
-    }
-    detail::FacetSpy spy;
-    enquire.add_matchspy(&spy);
-    auto first = static_cast<Xapian::doccount>((q.page - 1) * q.page_size);
-    Xapian::MSet mset = enquire.get_mset(first, q.page_size, m.options.facet_sample);
-    SearchResult r;
-    r.total = mset.get_matches_estimated();
-    r.total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
-    // Facets come from the first facet_sample matches examined; beyond that they are scaled.
-    double scale = spy.seen() > 0 && r.total > spy.seen() ? double(r.total) / double(spy.seen()) : 1.0;
-    spy.Scale(scale);
-    for (auto it = mset.begin(); it != mset.end(); ++it) {
-      r.items.push_back(m.HitOf(it, text.highlight));
-      if (browse) r.items.back().score = 0;
-    }
-    r.level = spy.Counts(detail::kSlotLevel);
-    r.type = spy.Counts(detail::kSlotTypes);
-    r.department = spy.Counts(detail::kSlotDepartments);
-    return r;
+    return m.WithReader<SearchResult>([&](Xapian::Database& db) { return m.Run(db, q, filter); });
   } catch (const Xapian::Error& e) {
     return IndexError(e);
   }
@@ -368,35 +523,18 @@ Result<std::vector<std::string>> SearchService::Suggest(std::string_view text, i
   };
   // Domain terms first (short completions), then names and titles that start with the text.
   for (const auto& t : m.analyzer->LexiconWithPrefix(norm, static_cast<size_t>(limit) / 2)) add(t);
-  (void)CatchUp();
-  std::lock_guard lock(m.mu);
+  m.CatchUpUnlessBusy();
   try {
-    std::string prefix = detail::SuggestTerm(norm);
-    std::vector<std::string> names;
-    for (auto it = m.xdb.allterms_begin(prefix); it != m.xdb.allterms_end(prefix) && names.size() < 200;
-         ++it) {
-      names.push_back((*it).substr(1));
-    }
-    std::stable_sort(names.begin(), names.end(),
-                     [](const auto& a, const auto& b) { return a.size() < b.size(); });
-    for (const auto& n : names) add(n);
-    if (static_cast<int>(out.size()) < limit) {
-      // Titles that contain the text elsewhere: the best title matches.
-      detail::TextQuery tq = detail::BuildTextQuery(*m.analyzer, norm, QueryMode::kWordsAndBigrams);
-      if (!tq.query.empty()) {
-        Xapian::Enquire enquire(m.xdb);
-        enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, tq.query, Xapian::Query("Spublished")));
-        Xapian::MSet mset = enquire.get_mset(0, limit);
-        for (auto it = mset.begin(); it != mset.end(); ++it) {
-          auto data = nlohmann::json::parse(it.get_document().get_data(), nullptr, false);
-          if (!data.is_discarded()) add(data.value("title", ""));
-        }
-      }
-    }
+    auto before = out;
+    return m.WithReader<std::vector<std::string>>(
+        [&](Xapian::Database& db) -> Result<std::vector<std::string>> {
+          out = before;  // a retry starts again from the lexicon's completions
+          m.SuggestFromIndex(db, norm, limit, add, out);
+          return out;
+        });
   } catch (const Xapian::Error& e) {
     return IndexError(e);
   }
-  return out;
 }
 
 Status SearchService::IndexPolicy(const policy::Policy& p, const std::vector<policy::Item>& items) {
@@ -417,6 +555,7 @@ Status SearchService::Commit() {
   try {
     if (impl_->xdb.get_metadata(detail::kMetaLastChange).empty()) impl_->Stamp(impl_->xdb, 0);
     impl_->xdb.commit();
+    ++impl_->commits;
   } catch (const Xapian::Error& e) {
     return IndexError(e);
   }

@@ -11,8 +11,11 @@
 //! published items of published policies (name, conditions, subsidy standard, scope). Superseded
 //! and repealed policies stay in the index, excluded unless `include_repealed`.
 //!
-//! No Xapian type appears here. Thread-safe: one mutex serialises index access; Search and
-//! Suggest call CatchUp first. The database and the policy service are not owned.
+//! No Xapian type appears here. Thread-safe. Searches and suggestions run in parallel, each on a
+//! read-only view of its own (reopened when the index has moved), so the writer — CatchUp, a
+//! reindex — never holds them up; one mutex serialises the writer. Search and Suggest catch up
+//! first unless another thread is doing it (they then answer from the last commit). The database
+//! and the policy service are not owned.
 
 #include <cstdint>
 #include <functional>
@@ -105,7 +108,8 @@ class SearchService {
   //! then titles of the best hits.
   core::Result<std::vector<std::string>> Suggest(std::string_view text, int limit = 10);
 
-  //! Direct feed without the store (benchmarks, tests): adds or replaces a policy and items.
+  //! Direct feed without the store (benchmarks, tests): adds or replaces a policy and items,
+  //! searchable once committed (Commit).
   core::Status IndexPolicy(const policy::Policy& policy, const std::vector<policy::Item>& items);
   core::Status Commit();
   int64_t DocumentCount();
