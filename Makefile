@@ -5,7 +5,7 @@ LISTEN ?= 127.0.0.1:8080
 JOBS   ?= $(shell nproc)
 HUIQI  := $(BUILD)/huiqi
 
-.PHONY: all deps configure build web run test bench clean
+.PHONY: all deps configure build web run test bench bench-reads clean
 
 all: build
 
@@ -44,6 +44,13 @@ bench: build
 	@mkdir -p $(BUILD)/bench-data
 	HUIQI_DATA_DIR=data HUIQI_BENCH_DIR=$(BUILD)/bench-data tests/with_postgres.sh \
 	  $(BUILD)/bench/match_benchmark --benchmark_counters_tabular=true
+	@$(MAKE) --no-print-directory bench-reads
+
+# Read load on `huiqi serve` (a `make run`-style database, wrk on loopback, SQLite and then a
+# private PostgreSQL): requests per second and latency per endpoint class. bench/read_load.sh.
+bench-reads: build
+	@mkdir -p $(BUILD)/bench-data
+	HUIQI_DATA_DIR=data HUIQI_BENCH_DIR=$(BUILD)/bench-data bench/read_load.sh $(HUIQI)
 
 clean:
 	rm -rf $(BUILD)

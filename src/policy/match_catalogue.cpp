@@ -37,7 +37,8 @@ core::Result<MatchCatalogue> LoadMatchCatalogue(PolicyService& policies, const r
       }
       auto amount = rules::ParseAmountText(full.amount_json, schema);
       if (amount.ok() && *amount) c.amount = std::move(**amount);
-      out.summaries[c.id] = ItemSummaryJson(full);
+      nlohmann::json& summary = out.summaries[c.id] = ItemSummaryJson(full);
+      out.summary_text[c.id] = summary.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
       out.index[c.id] = out.items.size();
       out.items.push_back(std::move(c));
     }

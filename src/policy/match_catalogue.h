@@ -15,6 +15,7 @@ namespace huiqi::policy {
 struct MatchCatalogue {
   std::vector<match::CatalogueItem> items;
   std::map<int64_t, nlohmann::json> summaries;  // item id → ItemSummaryJson
+  std::map<int64_t, std::string> summary_text;  // the same serialised once: answers embed it as is
   std::map<int64_t, size_t> index;              // item id → position in items
 };
 

@@ -7,16 +7,15 @@
 #include <sstream>
 
 #include "audit/audit_log.h"
-#include "core/money.h"
 #include "enterprise/attributes.h"
 #include "enterprise/data_sources.h"
 #include "http/api/handlers.h"
+#include "http/api/match_json.h"
 #include "http/api/paging.h"
 #include "match/compiled_catalogue.h"
 #include "match/item_matcher.h"
 #include "policy/match_catalogue.h"
 #include "policy/policy_json.h"
-#include "rules/trace.h"
 
 namespace huiqi::http {
 
@@ -69,66 +68,11 @@ class Catalogue {
   audit::ChangeWatermark watermark_;
 };
 
-// Conditions inside an "or" that another branch satisfied are marked needed: false.
-std::vector<bool> NotNeededOf(const match::ItemVerdict& v) {
-  std::vector<rules::Truth> outcomes;
-  for (const auto& c : v.evaluation.conditions) outcomes.push_back(c.outcome);
-  if (!v.item->rule) return std::vector<bool>(outcomes.size(), false);
-  return rules::NotNeeded(*v.item->rule, outcomes);
-}
-
-json TraceJson(const rules::Evaluation& e, const std::vector<bool>& not_needed) {
-  json out = json::array();
-  for (size_t i = 0; i < e.conditions.size(); ++i) {
-    const auto& c = e.conditions[i];
-    bool needed = i >= not_needed.size() || !not_needed[i];
-    out.push_back({{"condition", c.description},
-                   {"canonical", c.canonical},
-                   {"attribute", c.attr},
-                   {"actual", c.actual},
-                   {"result", rules::TruthCode(c.outcome)},
-                   {"result_label",
-                    needed ? std::string(rules::TruthLabel(c.outcome)) : "无需满足（同组其他条件已满足）"},
-                   {"needed", needed}});
-  }
-  return out;
-}
-
-json VerdictJson(const match::ItemVerdict& v, const Catalogue::Snapshot& snap, const rules::Schema& schema) {
-  std::vector<bool> not_needed = NotNeededOf(v);
-  json j = {
-      {"item", snap.summaries.at(v.item->id)},
-      {"verdict", rules::TruthCode(v.evaluation.verdict)},
-      {"verdict_label", v.item->rule ? std::string(rules::TruthLabel(v.evaluation.verdict)) : "需人工判断"},
-      {"trace", TraceJson(v.evaluation, not_needed)},
-      {"failed", v.evaluation.failed},
-      {"unknown", v.evaluation.unknown},
-      {"amount_fen", v.estimate.fen ? json(*v.estimate.fen) : json()},
-      {"amount_text", v.estimate.text},
-      {"no_application", v.item->no_application}};
-  // What would change the verdict: each failing condition, or the data to provide.
-  json advice = json::array();
-  std::vector<std::string> provide;
-  for (size_t i = 0; i < v.evaluation.conditions.size(); ++i) {
-    const auto& c = v.evaluation.conditions[i];
-    if (not_needed[i]) continue;
-    if (c.outcome == rules::Truth::kFalse) {
-      advice.push_back("需满足“" + c.description + "”（当前：" + c.actual + "）");
-    } else if (c.outcome == rules::Truth::kUnknown) {
-      const rules::AttributeDef* a = schema.Find(c.attr);
-      std::string label = a ? a->label : c.attr;
-      if (std::find(provide.begin(), provide.end(), label) == provide.end()) provide.push_back(label);
-    }
-  }
-  if (!v.estimate.missing.empty()) {
-    const rules::AttributeDef* a = schema.Find(v.estimate.missing);
-    std::string label = a ? a->label : v.estimate.missing;
-    if (std::find(provide.begin(), provide.end(), label) == provide.end()) provide.push_back(label);
-  }
-  for (const auto& p : provide) advice.push_back("请补充“" + p + "”数据");
-  j["advice"] = advice;
-  j["provide"] = provide;
-  return j;
+Response JsonText(std::string body) {
+  Response r;
+  r.SetHeader("Content-Type", "application/json; charset=utf-8");
+  r.body = std::move(body);
+  return r;
 }
 
 core::Result<std::string> OwnUscc(const Request& req) {
@@ -330,33 +274,9 @@ void AddMatchRoutes(Router& router, const EnterpriseApiDeps& d, std::shared_ptr<
     if (!p.ok()) return Response::FromError(p.error());
     auto snap = catalogue->Current();
     if (!snap.ok()) return Response::FromError(snap.error());
-    const rules::Schema& schema = d.matches.schema();
     match::EnterpriseMatch m =
         match::MatchEnterprise(*(*snap)->compiled, p->facts, core::ShanghaiDate(d.clock.Now()));
-    auto list = [&](const std::vector<match::ItemVerdict>& vs) {
-      json out = json::array();
-      for (const auto& v : vs) out.push_back(VerdictJson(v, **snap, schema));
-      return out;
-    };
-    json exclusivity = json::array();
-    for (const auto& e : m.exclusivity) {
-      json names = json::array();
-      for (const auto* it : e.items) names.push_back({{"id", it->id}, {"name", it->name}});
-      exclusivity.push_back(
-          {{"group", e.group},
-           {"items", names},
-           {"recommended", {{"id", e.recommended->id}, {"name", e.recommended->name}}},
-           {"advice", "以下事项不可同时享受，建议申报“" + e.recommended->name + "”（预计金额最高者优先）"}});
-    }
-    return Response::Ok({{"enterprise", {{"uscc", p->uscc}, {"name", p->name}}},
-                         {"eligible", list(m.eligible)},
-                         {"unknown", list(m.unknown)},
-                         {"near_misses", list(m.near_misses)},
-                         {"exclusivity", exclusivity},
-                         {"not_eligible", m.not_eligible},
-                         {"without_rule", m.without_rule},
-                         {"eligible_total_fen", m.eligible_total_fen},
-                         {"eligible_total_text", core::FormatMoneyCompact(m.eligible_total_fen)}});
+    return JsonText(MatchesText(m, p->uscc, p->name, **snap, d.matches.schema()));
   });
   router.Add("GET", "/api/v1/items/{id}/selftest", kEnterprise, [d, catalogue](Request& req) {
     auto id = req.PathId("id");
@@ -376,7 +296,7 @@ void AddMatchRoutes(Router& router, const EnterpriseApiDeps& d, std::shared_ptr<
     match::ItemVerdict v =
         match::SelfTest(item, d.matches.schema(), p->facts, core::ShanghaiDate(d.clock.Now()),
                         rules::ReferenceNamer(d.reference));
-    return Response::Ok(VerdictJson(v, **snap, d.matches.schema()));
+    return JsonText(VerdictText(v, **snap, d.matches.schema()));
   });
   router.Add("GET", "/api/v1/items/{id}/eligible-count", kStaff, [d](Request& req) {
     auto id = req.PathId("id");
