@@ -27,6 +27,9 @@ struct Request {
   std::map<std::string, std::string> query;    // decoded query parameters (last one wins)
   std::map<std::string, std::string> headers;  // names in lower case
   std::string body;
+  //! An upload's body, streamed to this temporary file (ServerOptions::upload_prefix); a handler
+  //! that keeps it moves it away (files::FileStore::Accept), otherwise the server removes it.
+  std::string body_file;
   std::string remote_addr;                         // client IP (X-Forwarded-For only from trusted proxies)
   std::string request_id;                          // set by the server; in the access log and in 5xx bodies
   std::map<std::string, std::string> path_params;  // filled by the router: {id} → value

@@ -131,19 +131,70 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
  private:
+  // The header first; then the body as a string, or — for uploads (ServerOptions::upload_prefix)
+  // — streamed to a temporary file under upload_dir, so a 50 MB material is never held in memory.
   void Read() {
-    parser_.emplace();
-    parser_->body_limit(server_.options.body_limit);
-    parser_->header_limit(static_cast<std::uint32_t>(server_.options.header_limit));
+    header_.emplace();
+    header_->header_limit(static_cast<std::uint32_t>(server_.options.header_limit));
+    // Beast checks a Content-Length against the limit while parsing the header, before we know
+    // whether this is an upload: let the larger limit through here, and check the right one in
+    // OnHeader (a chunked body is checked chunk by chunk against the limit set there).
+    header_->body_limit(std::max<std::uint64_t>(server_.options.body_limit, server_.options.upload_limit));
     stream_.expires_after(server_.options.read_timeout);
+    bhttp::async_read_header(stream_, buffer_, *header_,
+                             beast::bind_front_handler(&Connection::OnHeader, shared_from_this()));
+  }
+
+  bool IsUpload(const bhttp::request<bhttp::empty_body>& h) const {
+    const auto& o = server_.options;
+    if (o.upload_prefix.empty() || o.upload_dir.empty() || h.method() != bhttp::verb::post) return false;
+    std::string_view target(h.target().data(), h.target().size());
+    return target.rfind(o.upload_prefix, 0) == 0;
+  }
+
+  void OnHeader(beast::error_code ec, std::size_t) {
+    if (ec) return OnRead(ec, 0);
+    uploading_ = IsUpload(header_->get());
+    size_t limit = uploading_ ? server_.options.upload_limit : server_.options.body_limit;
+    if (auto length = header_->content_length(); length && *length > limit) {
+      return OnRead(bhttp::error::body_limit, 0);
+    }
+    if (uploading_) {
+      upload_path_ = server_.options.upload_dir + "/upload-" + server_.NextRequestId() + "-" +
+                     std::to_string(reinterpret_cast<uintptr_t>(this));
+      file_.emplace(std::move(*header_));
+      file_->body_limit(server_.options.upload_limit);
+      beast::error_code open_ec;
+      file_->get().body().open(upload_path_.c_str(), beast::file_mode::write, open_ec);
+      if (open_ec) {
+        spdlog::error("upload temp file {}: {}", upload_path_, open_ec.message());
+        upload_path_.clear();
+        return OnRead(bhttp::error::bad_target, 0);
+      }
+      bhttp::async_read(stream_, buffer_, *file_,
+                        beast::bind_front_handler(&Connection::OnRead, shared_from_this()));
+      return;
+    }
+    parser_.emplace(std::move(*header_));
+    parser_->body_limit(server_.options.body_limit);
     bhttp::async_read(stream_, buffer_, *parser_,
                       beast::bind_front_handler(&Connection::OnRead, shared_from_this()));
   }
 
+  //! Removes a temporary upload the handler did not take (refused, cut off, or an error).
+  void DropUpload() {
+    if (upload_path_.empty()) return;
+    std::error_code ec;
+    std::filesystem::remove(upload_path_, ec);
+    upload_path_.clear();
+  }
+
   void OnRead(beast::error_code ec, std::size_t) {
+    if (ec) file_.reset();
+    if (ec) DropUpload();
     if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||
         ec == asio::error::operation_aborted || ec == asio::error::connection_reset ||
-        ec == asio::error::eof) {
+        ec == asio::error::eof || ec == bhttp::error::partial_message) {
       return Close();
     }
     started_ = std::chrono::steady_clock::now();
@@ -151,11 +202,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
     client_ = remote_;
     if (ec == bhttp::error::body_limit) {
       method_ = "?";
-      return Send(Response::FromError(core::MakeError(
-                      core::ErrorKind::kPayloadTooLarge, "payload_too_large",
-                      "请求体过大（上限 " + std::to_string(server_.options.body_limit / 1024) + " KB）",
-                      "request body too large")),
-                  false);
+      size_t limit = uploading_ ? server_.options.upload_limit : server_.options.body_limit;
+      return Send(
+          Response::FromError(core::MakeError(core::ErrorKind::kPayloadTooLarge, "payload_too_large",
+                                              "请求体过大（上限 " + std::to_string(limit / 1024) + " KB）",
+                                              "request body too large")),
+          false);
     }
     if (ec) {
       method_ = "?";
@@ -163,31 +215,52 @@ class Connection : public std::enable_shared_from_this<Connection> {
                                                             "malformed HTTP request: " + ec.message())),
                   false);
     }
-    auto msg = parser_->release();
-    keep_alive_ = msg.keep_alive() && !server_.stopping;
     auto req = std::make_shared<Request>();
-    req->method = std::string(msg.method_string());
-    std::string_view target(msg.target().data(), msg.target().size());
+    bool keep = false;
+    std::string target_text;
+    auto take = [&](auto& msg) {
+      keep = msg.keep_alive();
+      req->method = std::string(msg.method_string());
+      target_text = std::string(msg.target());
+      for (const auto& f : msg) {
+        std::string name(f.name_string());
+        std::transform(name.begin(), name.end(), name.begin(),
+                       [](unsigned char c) { return std::tolower(c); });
+        req->headers[name] = std::string(f.value());
+      }
+    };
+    if (file_) {
+      auto msg = file_->release();
+      msg.body().close();
+      take(msg);
+      req->body_file = upload_path_;
+      upload_path_.clear();  // the handler (or the cleanup below) owns it now
+      file_.reset();
+    } else {
+      auto msg = parser_->release();
+      take(msg);
+      req->body = std::move(msg.body());
+    }
+    keep_alive_ = keep && !server_.stopping;
+    std::string_view target(target_text);
     size_t q = target.find('?');
     req->path = PercentDecode(target.substr(0, q), false);
     if (q != std::string_view::npos) ParseQuery(target.substr(q + 1), req->query);
-    for (const auto& f : msg) {
-      std::string name(f.name_string());
-      std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
-      req->headers[name] = std::string(f.value());
-    }
-    req->body = std::move(msg.body());
     req->remote_addr =
         ClientAddress(remote_, req->Header("x-forwarded-for"), server_.options.trusted_proxies);
     req->request_id = server_.NextRequestId();
     request_id_ = req->request_id;
     client_ = req->remote_addr;
     method_ = req->method;
-    target_ = std::string(target);
+    target_ = target_text;
     ++server_.in_flight;
     // Handlers may block on the database: run them on the worker pool, answer on our strand.
     asio::post(*server_.workers, [self = shared_from_this(), req] {
       Response resp = self->server_.Handle(*req);
+      if (!req->body_file.empty()) {
+        std::error_code rm;
+        std::filesystem::remove(req->body_file, rm);  // not taken by the handler: nothing left behind
+      }
       asio::post(self->stream_.get_executor(), [self, resp = std::move(resp)]() mutable {
         self->Send(std::move(resp), self->keep_alive_, /*counted=*/true);
       });
@@ -228,7 +301,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::empty_body>> header_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::optional<bhttp::request_parser<bhttp::file_body>> file_;
+  std::string upload_path_;
+  bool uploading_ = false;
   Server::Impl& server_;
   std::string remote_, client_, method_, target_, request_id_;
   bool keep_alive_ = false;

@@ -36,6 +36,11 @@ struct ServerOptions {
       "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
       "frame-ancestors 'none'";
   bool tls_behind_proxy = false;  // HTTPS terminates in front: send HSTS
+  //! POSTs to paths starting with this are uploads: the body streams to a temporary file in
+  //! upload_dir (Request::body_file) up to upload_limit bytes; "" = no uploads.
+  std::string upload_prefix;
+  std::string upload_dir;
+  size_t upload_limit = 50u << 20;
 };
 
 class Server {
