@@ -59,6 +59,8 @@ std::string_view RoleCode(Role r) {
       return "enterprise_admin";
     case Role::kEnterprisePreparer:
       return "enterprise_preparer";
+    case Role::kCounterStaff:
+      return "counter_staff";
   }
   return "policy_officer";
 }
@@ -75,13 +77,15 @@ std::string_view RoleLabel(Role r) {
       return "企业管理员";
     case Role::kEnterprisePreparer:
       return "企业经办人";
+    case Role::kCounterStaff:
+      return "窗口工作人员";
   }
   return "政策专员";
 }
 
 core::Result<Role> ParseRole(std::string_view code, std::string_view field) {
   for (Role r : {Role::kPolicyOfficer, Role::kReviewer, Role::kDepartmentAdmin, Role::kEnterpriseAdmin,
-                 Role::kEnterprisePreparer}) {
+                 Role::kEnterprisePreparer, Role::kCounterStaff}) {
     if (RoleCode(r) == code) return r;
   }
   return core::InvalidArgument(std::string(field), "invalid_enum",
@@ -92,7 +96,8 @@ core::Result<Role> ParseRole(std::string_view code, std::string_view field) {
 }
 
 bool IsDepartmentRole(Role r) {
-  return r == Role::kPolicyOfficer || r == Role::kReviewer || r == Role::kDepartmentAdmin;
+  return r == Role::kPolicyOfficer || r == Role::kReviewer || r == Role::kDepartmentAdmin ||
+         r == Role::kCounterStaff;
 }
 
 bool IsEnterpriseRole(Role r) { return r == Role::kEnterpriseAdmin || r == Role::kEnterprisePreparer; }

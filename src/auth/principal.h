@@ -19,7 +19,14 @@ enum class UserKind { kPlatformAdmin, kDepartmentStaff, kFinance, kEnterprise, k
 //! Roles of department staff, and of an enterprise's accounts (as Singapore's Corppass: the
 //! enterprise admin — the legal representative or whom they appoint — manages the accounts
 //! and accepts offers; preparers fill in applications).
-enum class Role { kPolicyOfficer, kReviewer, kDepartmentAdmin, kEnterpriseAdmin, kEnterprisePreparer };
+enum class Role {
+  kPolicyOfficer,
+  kReviewer,
+  kDepartmentAdmin,
+  kEnterpriseAdmin,
+  kEnterprisePreparer,
+  kCounterStaff,  // 一窗服务: submits applications at the service hall on an enterprise's behalf
+};
 
 std::string_view UserKindCode(
     UserKind k);  // "platform_admin", "department_staff", "finance", "enterprise", "individual"
@@ -27,7 +34,7 @@ std::string_view UserKindLabel(UserKind k);  // 平台管理员, 部门工作人
 core::Result<UserKind> ParseUserKind(std::string_view code, std::string_view field = "kind");
 std::string_view RoleCode(
     Role r);  // policy_officer, reviewer, department_admin, enterprise_admin, enterprise_preparer
-std::string_view RoleLabel(Role r);  // 政策专员, 审核人员, 部门管理员, 企业管理员, 企业经办人
+std::string_view RoleLabel(Role r);  // 政策专员, 审核人员, 部门管理员, 企业管理员, 企业经办人, 窗口工作人员
 bool IsDepartmentRole(Role r);
 bool IsEnterpriseRole(Role r);
 core::Result<Role> ParseRole(std::string_view code, std::string_view field = "roles");

@@ -38,6 +38,7 @@ struct Error {
   std::string field;
   int position = -1;  // where in the input the error is (rule text offset, CSV line), -1 if none
   int64_t retry_after_seconds = 0;  // kRateLimited: when to try again (HTTP Retry-After), 0 if unknown
+  std::string details{};            // JSON array of every problem when there are several ("details")
 
   std::string ToString() const;  // "code: message_en (field)" for logs and CLI
 };

@@ -156,6 +156,10 @@ Response Response::FromError(const core::Error& e) {
                         {"field", e.field.empty() ? nlohmann::json() : nlohmann::json(e.field)}};
   if (e.position >= 0) err["position"] = e.position;
   if (e.retry_after_seconds > 0) err["retry_after_seconds"] = e.retry_after_seconds;
+  if (!e.details.empty()) {
+    auto details = nlohmann::json::parse(e.details, nullptr, false);
+    if (!details.is_discarded()) err["details"] = details;
+  }
   Response r = Json(StatusFor(e.kind), {{"error", err}});
   if (e.retry_after_seconds > 0) r.SetHeader("Retry-After", std::to_string(e.retry_after_seconds));
   return r;

@@ -66,6 +66,20 @@ core::Result<int64_t> Notifier::Send(store::Session& tx, const Notice& n,
   return id;
 }
 
+core::Result<std::optional<Delivery>> Notifier::SmsTo(store::Session& tx, int64_t user_id,
+                                                      std::string sms_template,
+                                                      std::map<std::string, std::string> params) const {
+  HQ_ASSIGN_OR_RETURN(auto row, tx.QueryOptional(detail::kUserPhone, {user_id}));
+  if (!row) return std::optional<Delivery>{};
+  std::string phone = row->Text("phone");
+  if (secrets::KeyRing::IsSealed(phone)) {
+    auto open = keys_.Open(phone, "phone");
+    phone = open.ok() ? *open : "";
+  }
+  if (phone.empty()) return std::optional<Delivery>{};
+  return std::optional<Delivery>{Delivery{Channel::kSms, phone, std::move(sms_template), std::move(params)}};
+}
+
 namespace {
 
 InboxEntry EntryOf(const store::Row& r) {

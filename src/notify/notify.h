@@ -51,6 +51,10 @@ class Notifier {
   //! Returns the notice id. kInvalidArgument for a notice without a recipient or title.
   core::Result<int64_t> Send(store::Session& tx, const Notice& notice,
                              const std::vector<Delivery>& deliveries) const;
+  //! An SMS delivery to `user_id`'s phone (opened from its seal), or nullopt when the user has no
+  //! phone or is inactive — the inbox row still tells them.
+  core::Result<std::optional<Delivery>> SmsTo(store::Session& tx, int64_t user_id, std::string sms_template,
+                                              std::map<std::string, std::string> params) const;
 
  private:
   const core::Clock& clock_;

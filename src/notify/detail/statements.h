@@ -37,6 +37,8 @@ inline constexpr Statement kMarkAllRead{
     "notify.mark_all_read",
     "UPDATE notices SET read_at = ? WHERE (user_id = ? OR (department_id IS NOT NULL AND department_id = ?)) "
     "AND read_at IS NULL"};
+inline constexpr Statement kUserPhone{"notify.user_phone",
+                                      "SELECT phone FROM users WHERE id = ? AND active = 1"};
 inline constexpr Statement kDeliveriesOf{
     "notify.deliveries_of", "SELECT channel, status, attempts FROM outbox WHERE notice_id = ? ORDER BY id"};
 
