@@ -9,6 +9,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
 
@@ -21,16 +22,23 @@
 #include "enterprise/archive.h"
 #include "enterprise/attributes.h"
 #include "enterprise/profile.h"
+#include "files/file_store.h"
 #include "http/api/auth_api.h"
 #include "http/api/enterprise_api.h"
 #include "http/api/policy_api.h"
 #include "http/api/rules_api.h"
 #include "http/api/search_api.h"
 #include "http/api/system_api.h"
+#include "http/api/workflow_api.h"
 #include "http/response_cache.h"
 #include "http/server.h"
+#include "notify/deliverer.h"
+#include "notify/notify.h"
 #include "policy/policy_service.h"
+#include "schedule/scheduler.h"
+#include "seal/seal_service.h"
 #include "secrets/keys.h"
+#include "workflow/workflow_service.h"
 
 namespace huiqi::app {
 
@@ -311,6 +319,47 @@ void Serve(const CommonOptions& common, const ServeOptions& opts) {
   enterprise::ProfileService profiles(*db, clock, schema, &reference);
   http::RegisterEnterpriseApi(router, {*db, policies, profiles, matches, reference, clock, &schema});
 
+  // The second half: notices and their delivery, uploaded materials, seals, applications, and
+  // the one background loop that runs due work (issue 13).
+  notify::Notifier notifier(clock, keys);
+  notify::Inbox inbox(*db, clock);
+  auto sms_file = notify::FileChannel((StateDir(common) / "sms-outbox.log").string());
+  auto webhooks = notify::WebhookChannel({});
+  notify::Deliverer deliverer(*db, clock, keys,
+                              {{notify::Channel::kSms, sms_file.get()},
+                               {notify::Channel::kFile, sms_file.get()},
+                               {notify::Channel::kWebhook, webhooks.get()}});
+  files::FileStoreOptions file_options;
+  file_options.root = StateDir(common) / "files";
+  files::FileStore file_store(*db, clock, file_options);
+  seal::SealOptions seal_options;
+  seal_options.key_passphrase = SealPassphrase(keys);
+  seal::SealService seals(*db, clock, seal_options);
+  workflow::WorkflowService workflow(
+      {*db, clock, cal, policies, profiles, schema, notifier, file_store, &seals, &reference});
+  http::RegisterWorkflowApi(router, {workflow, file_store, inbox, &deliverer, &seals, auth});
+  schedule::Scheduler scheduler(*db, clock);
+  scheduler.AddTick("outbox", std::chrono::seconds(1), [&deliverer] {
+    for (int i = 0; i < 50; ++i) {  // drain a backlog, a batch at a time
+      auto r = deliverer.DeliverDue();
+      if (!r.ok() || r->claimed == 0) break;
+    }
+  });
+  scheduler.Register(
+      "workflow.stage_deadline",
+      [&workflow](store::Session& tx, const schedule::Job& job) -> core::Result<std::optional<int64_t>> {
+        auto payload = nlohmann::json::parse(job.payload, nullptr, false);
+        HQ_RETURN_IF_ERROR(workflow.OnStageDeadline(tx, payload.value("stage_id", int64_t{0})));
+        return std::optional<int64_t>{};
+      });
+  scheduler.Register(
+      "workflow.publicity_end",
+      [&workflow](store::Session& tx, const schedule::Job& job) -> core::Result<std::optional<int64_t>> {
+        auto payload = nlohmann::json::parse(job.payload, nullptr, false);
+        return workflow.OnPublicityEnd(tx, payload.value("application_id", int64_t{0}));
+      });
+  scheduler.Start();
+
   // Follow the change log: archive changes made through any node reach this node's index.
   IndexFollower follower(*db, schema, profiles, matches, archive, *start_mark, responses, clock);
   auto search = OpenSearchOrFail(common, *db, policies);  // follows the change log at each query
@@ -323,6 +372,8 @@ void Serve(const CommonOptions& common, const ServeOptions& opts) {
   so.body_limit = opts.body_limit;
   so.static_dir = opts.web_dir;
   so.trusted_proxies = opts.trusted_proxies;
+  so.upload_prefix = "/api/v1/files";
+  so.upload_dir = (file_options.root / "tmp").string();
   so.tls_behind_proxy = opts.secure_cookies;
   spdlog::info("huiqi {} on {} (data dir {})", HUIQI_VERSION, db->DisplayUrl(), common.data_dir);
   http::Server server(so, router);

@@ -65,6 +65,10 @@ secrets::KeyRing LoadKeyRing(const CommonOptions& common) {
   return std::move(ring).value();
 }
 
+std::string SealPassphrase(const secrets::KeyRing& keys) {
+  return keys.LookupHash("seal-keys", "seal-passphrase");
+}
+
 std::filesystem::path CheckpointPath(const CommonOptions& common) {
   if (common.db_url.rfind("sqlite:", 0) == 0) return common.db_url.substr(7) + ".audit-checkpoint";
   // One file per database (host, port and name; the password is not part of the name), so two

@@ -26,6 +26,9 @@ secrets::KeyRing LoadKeyRing(const CommonOptions& common);
 //! Where this deployment's audit checkpoint lives: beside a SQLite file ("huiqi.db" →
 //! "huiqi.db.audit-checkpoint"), else StateDir/audit-checkpoint.json.
 std::filesystem::path CheckpointPath(const CommonOptions& common);
+//! The passphrase the departments' seal keys are stored under, derived from the key ring's
+//! first key (stable when keys are added).
+std::string SealPassphrase(const secrets::KeyRing& keys);
 //! Prints an error for the user (Chinese and English) to stderr and throws ExitCode{code}.
 [[noreturn]] void Fail(const core::Error& error, int code = 1);
 
