@@ -26,6 +26,8 @@ export class ApiError extends Error {
     this.code = e.code || (status === 404 ? 'not_found' : 'http_' + status)
     this.field = e.field || ''
     this.similar = e.similar || []
+    // Every problem when there are several ({"field", "message"} each), e.g. an incomplete submission.
+    this.details = Array.isArray(e.details) ? e.details : []
     this.path = path
     this.body = body
   }
@@ -75,6 +77,31 @@ export async function request(method, path, { params, body } = {}) {
     }
     throw err
   }
+  return data
+}
+
+// Uploads one file as the request body (POST /api/v1/files?name=…&purpose=…): the server
+// streams it to disk and types it by content. Resolves to {id, name, kind, kind_label, size, sha256}.
+export async function uploadFile(file, { purpose = 'application' } = {}) {
+  const path = '/files'
+  // encodeURIComponent, not URLSearchParams: a space must be %20 (the server reads no "+").
+  const url = `/api/v1${path}?name=${encodeURIComponent(file.name)}&purpose=${encodeURIComponent(purpose)}`
+  const headers = { Accept: 'application/json', 'Content-Type': file.type || 'application/octet-stream' }
+  if (session.csrf) headers['X-CSRF-Token'] = session.csrf
+  let res
+  try {
+    res = await fetch(url, { method: 'POST', headers, credentials: 'same-origin', body: file })
+  } catch {
+    throw new ApiError(0, null, path)
+  }
+  const text = await res.text()
+  let data = null
+  try {
+    data = text ? JSON.parse(text) : null
+  } catch {
+    data = null
+  }
+  if (!res.ok) throw new ApiError(res.status, data, path)
   return data
 }
 

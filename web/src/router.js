@@ -11,11 +11,17 @@ const routes = [
   { path: '/items/:id', name: 'item', component: () => import('./views/public/ItemDetail.vue'), meta: { title: '办事指南' } },
   { path: '/login', name: 'login', component: () => import('./views/public/Login.vue'), meta: { title: '登录' } },
   { path: '/register', name: 'register', component: () => import('./views/public/Register.vue'), meta: { title: '企业注册' } },
+  { path: '/results', name: 'results', component: () => import('./views/public/Results.vue'), meta: { title: '结果公开' } },
+  { path: '/notices', name: 'notices', component: () => import('./views/Notices.vue'), meta: { title: '消息中心', need: 'login' } },
 
   { path: '/space', redirect: '/space/matches' },
   { path: '/space/matches', component: () => import('./views/enterprise/Matches.vue'), meta: { title: '为您匹配', need: 'enterprise' } },
   { path: '/space/archive', component: () => import('./views/enterprise/Archive.vue'), meta: { title: '企业档案', need: 'enterprise' } },
   { path: '/space/members', component: () => import('./views/enterprise/Members.vue'), meta: { title: '企业成员', need: 'enterprise' } },
+  { path: '/space/applications', component: () => import('./views/enterprise/Applications.vue'), meta: { title: '我的申报', need: 'enterprise' } },
+  { path: '/space/applications/:id', component: () => import('./views/enterprise/ApplicationDetail.vue'), meta: { title: '申报进度', need: 'enterprise' } },
+  { path: '/space/applications/:id/form', component: () => import('./views/enterprise/ApplyForm.vue'), meta: { title: '申报表', need: 'enterprise' } },
+  { path: '/space/notices', redirect: '/notices' },
 
   { path: '/dept', redirect: '/dept/policies' },
   { path: '/dept/policies', component: () => import('./views/dept/Policies.vue'), meta: { title: '本部门政策', need: 'staff' } },
@@ -27,6 +33,8 @@ const routes = [
   { path: '/dept/rules', component: () => import('./views/dept/RulePlayground.vue'), meta: { title: '规则试算', need: 'staff' } },
   { path: '/dept/corrections', component: () => import('./views/dept/Corrections.vue'), meta: { title: '档案更正', need: 'staff' } },
   { path: '/dept/supervision', component: () => import('./views/dept/Supervision.vue'), meta: { title: '督办提醒', need: 'staff' } },
+  { path: '/dept/review', component: () => import('./views/dept/ReviewQueue.vue'), meta: { title: '申报审核', need: 'staff' } },
+  { path: '/dept/applications/:id', component: () => import('./views/dept/ReviewDetail.vue'), meta: { title: '审核申报', need: 'staff' } },
 
   { path: '/admin', redirect: '/admin/supervision' },
   { path: '/admin/supervision', component: () => import('./views/admin/Supervision.vue'), meta: { title: '平台督查', need: 'admin' } },
@@ -35,6 +43,8 @@ const routes = [
   { path: '/admin/tags', component: () => import('./views/admin/Tags.vue'), meta: { title: '标签管理', need: 'admin' } },
   { path: '/admin/attributes', component: () => import('./views/admin/Attributes.vue'), meta: { title: '档案属性', need: 'admin' } },
   { path: '/admin/calendar', component: () => import('./views/admin/Calendar.vue'), meta: { title: '工作日历', need: 'admin' } },
+  { path: '/admin/seals', component: () => import('./views/admin/Seals.vue'), meta: { title: '电子印章', need: 'admin' } },
+  { path: '/admin/outbox', component: () => import('./views/admin/Outbox.vue'), meta: { title: '投递失败', need: 'admin' } },
 
   { path: '/:pathMatch(.*)*', name: 'notfound', component: () => import('./views/public/NotFound.vue'), meta: { title: '页面不存在' } },
 ]
@@ -49,6 +59,7 @@ const allowed = {
   enterprise: (a) => a.isEnterprise,
   staff: (a) => a.isStaff || a.isAdmin,
   admin: (a) => a.isAdmin,
+  login: (a) => !!a.user,
 }
 
 router.beforeEach(async (to) => {
