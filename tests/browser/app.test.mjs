@@ -2,7 +2,7 @@
 // Each flow is one named test; a failing test prints why (and any API endpoint that answered
 // 404, i.e. is not built yet), the run prints a summary and exits 1 when anything failed.
 // Env: HUIQI_URL (the server), HUIQI_SCREENSHOTS (where PNGs go), CHROMIUM (default /usr/bin/chromium),
-// HUIQI_ONLY (run only tests whose name contains this text).
+// HUIQI_ONLY (run only tests whose name contains this text; several texts separated by “|”).
 import assert from 'node:assert/strict'
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -707,6 +707,388 @@ test('管理员：平台督查图表、部门与账号、标签、工作日历',
   await shot(page, 'admin-attributes')
 })
 
+// ---- applications and review (issue 13): one form from the archive, one deficiency notice, seals --
+
+// A small but well-formed PDF (header, one page, xref, trailer): the server types uploads by content.
+function makePdf(text) {
+  const objs = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 100] /Contents 4 0 R >>',
+  ]
+  const stream = `BT /F1 12 Tf 10 50 Td (${text.replace(/[^\x20-\x7e]/g, '?')}) Tj ET`
+  objs.push(`<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`)
+  let out = '%PDF-1.4\n'
+  const offsets = []
+  objs.forEach((o, i) => {
+    offsets.push(out.length)
+    out += `${i + 1} 0 obj\n${o}\nendobj\n`
+  })
+  const xref = out.length
+  out += `xref\n0 ${objs.length + 1}\n0000000000 65535 f \n`
+  for (const off of offsets) out += `${String(off).padStart(10, '0')} 00000 n \n`
+  out += `trailer\n<< /Size ${objs.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`
+  return Buffer.from(out, 'latin1')
+}
+const pdfFile = (name, text) => ({ name, mimeType: 'application/pdf', buffer: makePdf(text) })
+
+// A department's reviewer account in the demo data (data/demo/departments.json).
+const REVIEWER = { 'CZ-KJJ': 'kjj_reviewer', 'CZ-CZJ': 'czj_reviewer', 'CZ-GXJ': 'gxj_reviewer', 'CZ-SWJ': 'swj_reviewer', 'CZ-RSJ': 'rsj_reviewer', 'CZ-SJJ': 'sjj_reviewer', 'CZ-FGW': 'fgw_reviewer', 'CZ-JRJ': 'jrj_reviewer', 'CZ-SJU': 'sju_reviewer', 'CZ-WJ-KJJ': 'wjkjj_reviewer' }
+const OFFICER = (code) => REVIEWER[code]?.replace('_reviewer', '_officer')
+
+// A write with the session's CSRF token, from inside the page.
+async function apiSend(page, method, path, body) {
+  return page.evaluate(
+    async ({ method, path, body }) => {
+      const me = await fetch('/api/v1/me').then((r) => r.json())
+      const r = await fetch('/api/v1' + path, {
+        method,
+        headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token },
+        body: JSON.stringify(body ?? {}),
+      })
+      return { status: r.status, body: await r.json().catch(() => null) }
+    },
+    { method, path, body },
+  )
+}
+
+async function noErrorBox(page, what) {
+  const err = await textIfAny(page, '[data-test="error"]')
+  assert.equal(err, null, `${what}: ${err}`)
+}
+
+test('申报准备：管理员配发两个部门的电子印章，部门设定会审与公示环节', async () => {
+  const page = await newPage()
+  // The item: one the demo enterprise qualifies for, open for applications now, with two materials to upload.
+  await login(page, 'ent_xingchen')
+  const matches = await apiJson(page, '/me/matches')
+  assert.equal(matches.status, 200, 'GET /api/v1/me/matches')
+  const today = new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' })
+  let chosen = null
+  for (const m of matches.body.eligible || []) {
+    const it = (await apiJson(page, `/items/${m.item.id}`)).body
+    const open = it.period_type === 'year_round' || (it.window_start && it.window_start <= today && (!it.window_end || today <= it.window_end))
+    const uploads = (it.materials || []).filter((x) => x.required && !x.exempt).length
+    if (!open || uploads < 2 || !REVIEWER[it.department.code] || it.no_application) continue
+    if (!chosen || (it.department.code === 'CZ-KJJ' && chosen.department.code !== 'CZ-KJJ')) chosen = it
+  }
+  assert.ok(chosen, 'an eligible item open now with two materials to upload')
+  const dept = chosen.department.code
+  const partner = dept === 'CZ-CZJ' ? 'CZ-KJJ' : 'CZ-CZJ'
+  shared.apply = { itemId: chosen.id, itemName: chosen.name, dept, partner, deptName: chosen.department.name }
+  shared.apply.uploads = chosen.materials.map((m, i) => ({ ...m, position: i })).filter((m) => m.required && !m.exempt)
+  await logout(page)
+
+  // Seals: the admin's 电子印章 page issues one to each department that will sign.
+  await login(page, 'admin')
+  await page.goto(BASE + '/admin/seals')
+  await page.locator('[data-test="seals"] tbody tr').first().waitFor()
+  for (const code of [dept, partner]) {
+    const row = page.locator('[data-test="seals"] tbody tr', { hasText: code })
+    if (/有效/.test(await row.locator('[data-test="seal-status"]').textContent())) continue
+    await page.locator(`[data-test="seal-issue-${code}"]`).click()
+    await row.locator('[data-test="seal-status"]', { hasText: '有效' }).waitFor().catch(async () => {
+      throw new Error(`issuing the seal of ${code} failed: ${await textIfAny(page, '[data-test="error"]')}`)
+    })
+  }
+  await shot(page, 'admin-seals')
+  await page.goto(BASE + '/admin/outbox')
+  await page.locator('[data-test="dead-letters"]').waitFor()
+  await noErrorBox(page, 'GET /api/v1/admin/outbox/dead')
+  await logout(page)
+
+  // The item's department: a form field bound to the archive the enterprise will change, and the
+  // stages 受理 → 会审 (two departments) → 公示.
+  await login(page, OFFICER(dept))
+  const form = (await apiJson(page, `/items/${chosen.id}/form`)).body
+  const fields = form.fields.map(({ key, label, type, required, attribute, unit, options, columns, hint }) => ({ key, label, type, required, attribute: attribute || '', unit, options, columns, hint }))
+  if (!fields.some((f) => f.attribute === 'employees')) {
+    fields.splice(fields.length - 1, 0, { key: 'employees', label: '从业人数', type: 'number', required: true, attribute: 'employees', unit: '人' })
+  }
+  const setForm = await apiSend(page, 'PUT', `/items/${chosen.id}/form`, { fields })
+  assert.equal(setForm.status, 200, `PUT /items/${chosen.id}/form: ${JSON.stringify(setForm.body)}`)
+  shared.apply.field = fields.find((f) => f.attribute === 'employees').key
+  const flow = await apiSend(page, 'PUT', `/items/${chosen.id}/flow`, {
+    stages: [
+      { kind: 'accept', name: '受理审核', days: 5 },
+      { kind: 'joint_review', name: '联合会审', departments: [dept, partner], days: 5 },
+      { kind: 'publicity', name: '结果公示', days: 1 },
+    ],
+  })
+  assert.equal(flow.status, 200, `PUT /items/${chosen.id}/flow: ${JSON.stringify(flow.body)}`)
+})
+
+test('企业：从为您匹配申报，档案预填、改动一项，提交时一次列出全部问题', async () => {
+  const A = shared.apply
+  assert.ok(A, 'needs the item chosen by the preparation test')
+  const page = await newPage()
+  await login(page, 'ent_xingchen')
+  const match = page.locator('[data-test="eligible"]', { hasText: A.itemName }).first()
+  await match.waitFor()
+  if (!(await match.locator('[data-test="apply"]').isVisible())) await match.locator('.el-collapse-item__header').click()
+  await match.locator('[data-test="apply"]').click()
+  await page.waitForURL(/\/space\/applications\/\d+\/form$/)
+  A.appId = Number(page.url().match(/applications\/(\d+)/)[1])
+  await page.locator('[data-test="apply-title"]').waitFor()
+  await noErrorBox(page, 'the application form')
+  // Fields bound to the archive are filled and marked.
+  const bound = page.locator(`[data-test="field-${A.field}"]`)  // the el-form-item
+  assert.match(await bound.textContent(), /来自企业档案/)
+  const archiveValue = await bound.locator('input').inputValue()
+  assert.match(archiveValue, /^\d+$/, `从业人数 is filled from the archive (got “${archiveValue}”)`)
+  assert.ok((await page.locator('[data-test="from-archive"]').count()) >= 2, 'several fields come from the archive')
+  // One value changed: the archive's value is shown beside it.
+  A.archiveValue = archiveValue
+  A.typedValue = String(Number(archiveValue) + 14)
+  await bound.locator('input').fill(A.typedValue)
+  await bound.locator('[data-test="archive-value"]', { hasText: archiveValue }).waitFor()
+  // Fill the other required text fields the archive does not hold.
+  const form = (await apiJson(page, `/items/${A.itemId}/form`)).body
+  for (const f of form.fields.filter((x) => x.required && !x.attribute && x.type === 'text')) {
+    await page.locator(`[data-test="field-${f.key}"] input`).fill('张经理 13912345678')
+  }
+  await page.locator('[data-test="save-draft"]').click()
+  await page.locator('.el-message--success', { hasText: '草稿已保存' }).waitFor()
+  // Submitting without the materials: every problem at once, each on its material.
+  await page.locator('[data-test="submit"]').click()
+  await page.locator('[data-test="problems"]').waitFor()
+  const problems = await page.locator('[data-test="problem"]').allTextContents()
+  assert.ok(problems.length >= A.uploads.length, `every missing material is listed at once: ${problems.join(' | ')}`)
+  for (const m of A.uploads) {
+    assert.ok(problems.some((p) => p.includes(m.name)), `the problems name “${m.name}”`)
+    await page.locator(`[data-test="material-${m.position}"] [data-test="mat-error"]`).waitFor()
+  }
+  await shot(page, 'apply-problems')
+  // Upload each material (real PDF bytes), then submit.
+  for (const m of A.uploads) {
+    await page.locator(`[data-test="mat-input-${m.position}"]`).setInputFiles(pdfFile(`material-${m.position}.pdf`, m.name.length + ' first version'))
+    await page.locator(`[data-test="material-${m.position}"] [data-test="mat-file"]`).waitFor()
+  }
+  assert.equal(await page.locator('[data-test="mat-error"]').count(), 0, 'no material is flagged after the uploads')
+  await page.locator('[data-test="submit"]').click()
+  await page.waitForURL(new RegExp(`/space/applications/${A.appId}$`))
+  await page.locator('[data-test="app-status"]', { hasText: '已提交待受理' }).waitFor()
+  // Where it is, who holds it, by which working day.
+  const current = await page.locator('[data-test="current-stage"]').textContent()
+  assert.match(current, /受理审核/)
+  assert.match(current, new RegExp(A.deptName))
+  assert.match(current, /须于 \d{4}-\d{2}-\d{2} 前办结/)
+  A.caseNo = (await page.locator('[data-test="case-no"]').textContent()).trim()
+  await shot(page, 'application-submitted')
+})
+
+test('审核：受理人员看到与档案不一致的一项，一次性告知补正两项材料', async () => {
+  const A = shared.apply
+  assert.ok(A?.caseNo, 'needs the application submitted by the enterprise test')
+  const page = await newPage()
+  await login(page, REVIEWER[A.dept])
+  await page.goto(BASE + '/dept/review')
+  const row = page.locator('[data-test="queue"] tbody tr', { hasText: A.caseNo })
+  await row.waitFor().catch(async () => {
+    throw new Error(`the application ${A.caseNo} is not in the queue (GET /api/v1/review/queue): ${await textIfAny(page, '[data-test="error"]')}`)
+  })
+  assert.match(await row.textContent(), /受理审核[\s\S]*\d{4}-\d{2}-\d{2}/, 'the queue shows the stage and its due date')
+  // The filters: the accept stage keeps it, another stage kind does not.
+  const q = await apiJson(page, `/review/queue?stage_kind=accept&item_id=${A.itemId}`)
+  assert.ok(q.body.items.some((r) => r.case_no === A.caseNo), 'filtered by stage and item')
+  await shot(page, 'review-queue')
+  await row.locator('[data-test="q-open"]').click()
+  await page.waitForURL(/\/dept\/applications\/\d+$/)
+  await page.locator('[data-test="rv-actions"]').waitFor()
+  // The archive comparison: the changed value is flagged with the archive's beside it.
+  await page.locator('[data-test="mismatch-count"]', { hasText: '1 项与档案不一致' }).waitFor()
+  const mm = page.locator('[data-test="rv-values"] tbody tr.row-mismatch')
+  assert.equal(await mm.count(), 1, 'one row is highlighted')
+  assert.match(await mm.textContent(), new RegExp(`${A.typedValue}[\\s\\S]*${A.archiveValue}`))
+  // The decision trace and the materials with their download links.
+  assert.ok((await page.locator('[data-test="trace"] tbody tr').count()) >= 1, 'the decision trace is shown')
+  assert.match(await page.locator('[data-test="rv-verdict"]').textContent(), /符合/)
+  assert.equal(await page.locator('[data-test="rv-download"]').count(), A.uploads.length, 'each uploaded material can be downloaded')
+  const href = await page.locator('[data-test="rv-download"]').first().getAttribute('href')
+  const dl = await page.evaluate(async (h) => {
+    const r = await fetch(h)
+    return { status: r.status, head: (await r.text()).slice(0, 8) }
+  }, href)
+  assert.equal(dl.status, 200, `the reviewer downloads ${href}`)
+  assert.equal(dl.head, '%PDF-1.4')
+  await shot(page, 'review-application')
+  // One notice listing both materials.
+  await page.locator('[data-test="rv-return"]').click()
+  const dialog = page.locator('[data-test="return-dialog"]')
+  await dialog.locator('[data-test^="def-material-"]').first().waitFor()
+  assert.ok((await dialog.locator('[data-test^="def-field-"]').count()) >= 2, 'the checklist shows every field too')
+  for (const m of A.uploads) {
+    await dialog.locator(`[data-test="def-material-${m.position}"] .el-checkbox`).click()
+    await input(dialog, `def-reason-material-${m.position}`).fill(`${m.name}须加盖企业公章`)
+  }
+  await shot(page, 'review-return')
+  await dialog.locator('[data-test="def-send"]').click()
+  await page.locator('[data-test="rv-status"]', { hasText: '待补正' }).waitFor()
+  const notice = page.locator('[data-test="deficiency-notice"]')
+  assert.equal(await notice.count(), 1, 'one deficiency notice')
+  assert.equal(await notice.locator('[data-test="deficiency-item"]').count(), A.uploads.length, 'it lists both materials')
+})
+
+test('企业：收到补正通知，上传两项材料后重新提交', async () => {
+  const A = shared.apply
+  assert.ok(A?.caseNo, 'needs the returned application')
+  const page = await newPage()
+  await login(page, 'ent_xingchen')
+  // The header counts unread notices; the 消息中心 has the 补正通知.
+  await page.locator('[data-test="unread-badge"] sup').waitFor()
+  await page.locator('[data-test="notice-bell"]').click()
+  await page.waitForURL(/\/notices$/)
+  const n = page.locator('[data-test="notice"]', { hasText: '补正通知' }).first()
+  await n.waitFor()
+  await n.locator('.n-title').click()
+  await page.waitForURL(new RegExp(`/space/applications/${A.appId}$`))
+  await page.locator('[data-test="app-status"]', { hasText: '待补正' }).waitFor()
+  assert.equal(await page.locator('[data-test="deficiency-item"]').count(), A.uploads.length)
+  await page.locator('[data-test="answer-notice"]').click()
+  await page.waitForURL(/\/form$/)
+  await page.locator('[data-test="deficiency-alert"]').waitFor()
+  // Only what the notice lists can change.
+  assert.ok(await page.locator(`[data-test="field-${A.field}"] input`).isDisabled(), 'fields the notice does not list are locked')
+  for (const m of A.uploads) {
+    await page.locator(`[data-test="mat-input-${m.position}"]`).setInputFiles(pdfFile(`material-${m.position}-sealed.pdf`, m.name.length + ' sealed version'))
+    await page.locator(`[data-test="material-${m.position}"] [data-test="mat-file"]`, { hasText: 'sealed' }).waitFor()
+  }
+  await shot(page, 'apply-resubmit')
+  await page.locator('[data-test="resubmit"]').click()
+  await page.waitForURL(new RegExp(`/space/applications/${A.appId}$`))
+  await page.locator('[data-test="app-status"]', { hasText: '已提交待受理' }).waitFor()
+  await page.locator('[data-test="deficiency-notice"]', { hasText: '已于' }).waitFor()
+})
+
+test('审核：受理并签章，两个部门会审各自签章，进入公示并答复异议', async () => {
+  const A = shared.apply
+  assert.ok(A?.caseNo, 'needs the resubmitted application')
+  const page = await newPage()
+  await login(page, REVIEWER[A.dept])
+  await page.goto(`${BASE}/dept/applications/${A.appId}`)
+  await page.locator('[data-test="rv-accept"]').click()
+  await page.locator('[data-test="seal-result"]', { hasText: '验证有效' }).waitFor().catch(async () => {
+    throw new Error(`受理 failed or its seal did not verify: ${await textIfAny(page, '[data-test="error"]')} ${await textIfAny(page, '[data-test="seal-result"]')}`)
+  })
+  await page.locator('[data-test="rv-status"]', { hasText: '审核中' }).waitFor()
+  // The joint review: this department signs first.
+  await textarea(page, 'rv-opinion').fill('经审核，企业研发投入真实，同意给予奖励')
+  await page.locator('[data-test="rv-approve"]').click()
+  await page.locator('[data-test="seal-result"]', { hasText: '验证有效' }).waitFor()
+  await page.locator('[data-test="opinion"]').nth(1).waitFor()
+  await logout(page)
+
+  await login(page, REVIEWER[A.partner])
+  await page.goto(BASE + '/dept/review')
+  await page.locator('[data-test="queue"] tbody tr', { hasText: A.caseNo }).locator('[data-test="q-open"]').click()
+  await page.locator('[data-test="rv-actions"]', { hasText: '联合会审' }).waitFor()
+  await textarea(page, 'rv-opinion').fill('资金来源已落实，同意')
+  await input(page, 'rv-amount').fill('30万')
+  await page.locator('[data-test="rv-approve"]').click()
+  await page.locator('[data-test="rv-status"]', { hasText: '公示中' }).waitFor()
+  // Three opinions, each under a seal that verifies.
+  await page.locator('[data-test="opinion"]').nth(2).waitFor()
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-test="seal-state"]')].every((e) => e.dataset.ok === 'true'), null, { timeout: 15000 }).catch(async () => {
+    throw new Error(`not every seal verified: ${(await page.locator('[data-test="seal-state"]').allTextContents()).join(' | ')}`)
+  })
+  await shot(page, 'review-joint-signed')
+  await logout(page)
+
+  // During 公示 anyone logged in may object; the department answers.
+  await login(page, 'ent_lvyuan')
+  const filed = await apiSend(page, 'POST', `/applications/${A.appId}/objections`, { text: '请核实该企业从业人数' })
+  assert.equal(filed.status, 201, `POST /applications/${A.appId}/objections: ${JSON.stringify(filed.body)}`)
+  await logout(page)
+  await login(page, REVIEWER[A.dept])
+  await page.goto(`${BASE}/dept/applications/${A.appId}`)
+  await input(page, 'rv-answer').fill('经核对社保缴纳记录，人数属实')
+  await page.locator('[data-test="rv-answer-send"]').click()
+  await page.locator('[data-test="rv-objection"]', { hasText: '答复：经核对社保缴纳记录' }).waitFor()
+})
+
+test('企业：每一步都有通知，办理进度显示各环节与签章；结果公开页', async () => {
+  const A = shared.apply
+  assert.ok(A?.caseNo, 'needs the application in 公示')
+  const page = await newPage()
+  await login(page, 'ent_xingchen')
+  await page.goto(BASE + '/notices')
+  await page.locator('[data-test="notice"]').first().waitFor()
+  const kinds = await page.locator('[data-test="notice"]').evaluateAll((els) => els.map((e) => e.dataset.kind))
+  for (const k of ['application.submitted', 'application.returned', 'application.resubmitted', 'application.accepted', 'application.stage']) {
+    assert.ok(kinds.includes(k), `a notice of ${k} (got ${kinds.join(', ')})`)
+  }
+  await shot(page, 'notices')
+  await page.locator('[data-test="read-all"]').click()
+  await page.waitForFunction(() => !document.querySelector('[data-test="notice"].unread'))
+  await page.locator('[data-test="unread-badge"] sup').waitFor({ state: 'hidden' })
+  // The timeline: every stage with its department, the notice, the sealed opinions.
+  await page.goto(`${BASE}/space/applications/${A.appId}`)
+  await page.locator('[data-test="app-status"]', { hasText: '公示中' }).waitFor()
+  assert.ok((await page.locator('[data-test="stage"]').count()) >= 3, 'the stages are listed')
+  assert.equal(await page.locator('[data-test="stage-dept"]').count(), 4, '受理, two 会审 departments, 公示')
+  assert.equal(await page.locator('[data-test="deficiency-notice"]').count(), 1)
+  await page.waitForFunction(() => {
+    const s = [...document.querySelectorAll('[data-test="seal-state"]')]
+    return s.length === 3 && s.every((e) => e.dataset.ok === 'true')
+  })
+  await shot(page, 'application-timeline')
+  // 结果公开 lists approved applications once their 公示 has ended (a scheduled job; this one is still in it).
+  await page.goto(BASE + '/results')
+  await page.locator('[data-test="result"], [data-test="results-empty"], [data-test="error"]').first().waitFor()
+  await noErrorBox(page, 'GET /api/v1/results')
+  const results = await apiJson(page, '/results?page_size=100')
+  assert.equal(results.status, 200)
+  const app = (await apiJson(page, `/applications/${A.appId}`)).body
+  if (app.status === 'approved') assert.ok(results.body.items.some((r) => r.case_no === A.caseNo), 'the approval is published')
+  else assert.ok(!results.body.items.some((r) => r.case_no === A.caseNo), 'nothing is published during 公示')
+  await shot(page, 'results')
+})
+
+test('手机：375px 宽度下的我的申报、办理进度与申报表', async () => {
+  const A = shared.apply
+  const page = await newPage({ width: 375, height: 812 })
+  await login(page, 'ent_xingchen')
+  await page.goto(BASE + '/space/applications')
+  await page.locator('[data-test="my-app"]').first().waitFor()
+  await noHorizontalOverflow(page, 'my applications')
+  await nothingClipped(page, 'my applications', '[data-test="my-app-status"]')
+  await shot(page, 'phone-applications')
+  if (A?.appId) {
+    await page.goto(`${BASE}/space/applications/${A.appId}`)
+    await page.locator('[data-test="stages"]').waitFor()
+    await noHorizontalOverflow(page, 'application timeline')
+    await nothingClipped(page, 'application stages', '[data-test="stage-dept"]')
+    await shot(page, 'phone-application')
+  }
+  // A new draft from a guide page's 申报 button: the form at phone width.
+  const matches = (await apiJson(page, '/me/matches')).body
+  const mine = (await apiJson(page, '/me/applications')).body.items.map((a) => a.item_id)
+  let other = null
+  for (const m of matches.eligible || []) {
+    if (mine.includes(m.item.id)) continue
+    const it = (await apiJson(page, `/items/${m.item.id}`)).body
+    if (!it.no_application && it.status === 'published' && (it.materials || []).length) {
+      other = m
+      break
+    }
+  }
+  assert.ok(other, 'another eligible item to draft')
+  await page.goto(`${BASE}/items/${other.item.id}`)
+  await page.locator('[data-test="apply"]').click()
+  await page.waitForURL(/\/space\/applications\/\d+\/form$/)
+  await page.locator('[data-test="apply-title"]').waitFor()
+  await page.locator('[data-test^="field-"]').first().waitFor()
+  await noHorizontalOverflow(page, 'application form')
+  await nothingClipped(page, 'application form', '[data-test^="field-"] input')
+  await shot(page, 'phone-apply-form')
+  const mats = page.locator('[data-test^="material-"]')
+  if (await mats.count()) {
+    await mats.first().scrollIntoViewIfNeeded()
+    await nothingClipped(page, 'form materials', '[data-test^="material-"]')
+    await shot(page, 'phone-apply-materials')
+  }
+})
+
 test('部门：修订已发布的政策（新版本替代旧版本），再由审核人员废止', async () => {
   assert.ok(shared.policyId, 'needs the policy published by the department test (runs last: repealing hides its item)')
   const page = await newPage()
@@ -772,7 +1154,7 @@ try {
   })
   console.log(`browser tests against ${BASE} (chromium ${context.browser()?.version() ?? ''}), screenshots in ${SHOTS}`)
   for (const t of tests) {
-    if (only && !t.name.includes(only)) continue
+    if (only && !only.split('|').some((o) => t.name.includes(o))) continue
     missing = new Set()
     const t0 = Date.now()
     try {
