@@ -1017,6 +1017,10 @@ test('企业：每一步都有通知，办理进度显示各环节与签章；�
   for (const k of ['application.submitted', 'application.returned', 'application.resubmitted', 'application.accepted', 'application.stage']) {
     assert.ok(kinds.includes(k), `a notice of ${k} (got ${kinds.join(', ')})`)
   }
+  // Each step was also texted (闭环管理): an SMS delivery beside every inbox row of this case.
+  const inbox = (await apiJson(page, '/me/notices?page_size=100')).body.items.filter((x) => x.body.includes(A.caseNo))
+  assert.ok(inbox.length >= 5, `a notice for every step of ${A.caseNo} (got ${inbox.length})`)
+  for (const x of inbox) assert.ok(x.deliveries.some((d) => d.channel === 'sms'), `“${x.title}” was also sent by SMS`)
   await shot(page, 'notices')
   await page.locator('[data-test="read-all"]').click()
   await page.waitForFunction(() => !document.querySelector('[data-test="notice"].unread'))
@@ -1038,6 +1042,7 @@ test('企业：每一步都有通知，办理进度显示各环节与签章；�
   await noErrorBox(page, 'GET /api/v1/results')
   const results = await apiJson(page, '/results?page_size=100')
   assert.equal(results.status, 200)
+  if (results.body.total) assert.ok((await page.locator('[data-test="result"]').count()) > 0, 'published results are listed on the page')
   const app = (await apiJson(page, `/applications/${A.appId}`)).body
   if (app.status === 'approved') assert.ok(results.body.items.some((r) => r.case_no === A.caseNo), 'the approval is published')
   else assert.ok(!results.body.items.some((r) => r.case_no === A.caseNo), 'nothing is published during 公示')
