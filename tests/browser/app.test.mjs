@@ -1092,6 +1092,13 @@ test('手机：375px 宽度下的我的申报、办理进度与申报表', async
     await nothingClipped(page, 'form materials', '[data-test^="material-"]')
     await shot(page, 'phone-apply-materials')
   }
+  // The draft is withdrawn from its progress page.
+  const draftId = Number(page.url().match(/applications\/(\d+)/)[1])
+  await page.goto(`${BASE}/space/applications/${draftId}`)
+  await page.locator('[data-test="withdraw"]').click()
+  await textarea(page, 'withdraw-reason').fill('暂不申报')
+  await page.locator('[data-test="withdraw-confirm"]').click()
+  await page.locator('[data-test="app-status"]', { hasText: '已撤回' }).waitFor()
 })
 
 test('部门：修订已发布的政策（新版本替代旧版本），再由审核人员废止', async () => {
