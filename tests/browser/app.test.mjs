@@ -797,25 +797,50 @@ test('申报准备：管理员配发两个部门的电子印章，部门设定�
   await noErrorBox(page, 'GET /api/v1/admin/outbox/dead')
   await logout(page)
 
-  // The item's department: a form field bound to the archive the enterprise will change, and the
-  // stages 受理 → 会审 (two departments) → 公示.
+  // The item's department, on its 申报表与审核流程 page: a form field bound to the archive (the one
+  // the enterprise will change), and the stages 受理 → 会审 (two departments) → 公示.
   await login(page, OFFICER(dept))
-  const form = (await apiJson(page, `/items/${chosen.id}/form`)).body
-  const fields = form.fields.map(({ key, label, type, required, attribute, unit, options, columns, hint }) => ({ key, label, type, required, attribute: attribute || '', unit, options, columns, hint }))
-  if (!fields.some((f) => f.attribute === 'employees')) {
-    fields.splice(fields.length - 1, 0, { key: 'employees', label: '从业人数', type: 'number', required: true, attribute: 'employees', unit: '人' })
+  const names = Object.fromEntries((await apiJson(page, '/departments')).body.items.map((d) => [d.code, d.name]))
+  await page.goto(`${BASE}/dept/items/${chosen.id}`)
+  await page.locator('[data-test="item-workflow"]').click()
+  await page.waitForURL(/\/workflow$/)
+  await page.locator('[data-test="wf-fields"] tbody tr').first().waitFor()
+  await noErrorBox(page, 'GET /items/{id}/form and /flow')
+  const before = (await apiJson(page, `/items/${chosen.id}/form`)).body
+  if (!before.fields.some((f) => f.attribute === 'employees')) {
+    await page.locator('[data-test="wf-add-field"]').click()
+    const row = page.locator('[data-test="wf-fields"] tbody tr').last()
+    await chooseOption(page, row.locator('.el-select').nth(1), '从业人数')
+    assert.equal(await input(row, 'wf-f-key').inputValue(), 'employees', 'binding an attribute fills the key')
   }
-  const setForm = await apiSend(page, 'PUT', `/items/${chosen.id}/form`, { fields })
-  assert.equal(setForm.status, 200, `PUT /items/${chosen.id}/form: ${JSON.stringify(setForm.body)}`)
-  shared.apply.field = fields.find((f) => f.attribute === 'employees').key
-  const flow = await apiSend(page, 'PUT', `/items/${chosen.id}/flow`, {
-    stages: [
-      { kind: 'accept', name: '受理审核', days: 5 },
-      { kind: 'joint_review', name: '联合会审', departments: [dept, partner], days: 5 },
-      { kind: 'publicity', name: '结果公示', days: 1 },
-    ],
+  await page.locator('[data-test="wf-save-form"]').click()
+  await page.locator('.el-message--success', { hasText: '申报表已保存' }).waitFor().catch(async () => {
+    throw new Error(`saving the form failed: ${await textIfAny(page, '[data-test="error"]')}`)
   })
-  assert.equal(flow.status, 200, `PUT /items/${chosen.id}/flow: ${JSON.stringify(flow.body)}`)
+  const saved = (await apiJson(page, `/items/${chosen.id}/form`)).body
+  shared.apply.field = saved.fields.find((f) => f.attribute === 'employees')?.key
+  assert.ok(shared.apply.field, 'the form has a field bound to 从业人数')
+  // The stages: keep 受理, drop the rest, add a joint review of two departments and a 公示.
+  const stageRows = page.locator('[data-test="wf-stages"] tbody tr')
+  while ((await stageRows.count()) > 1) await stageRows.last().getByRole('button', { name: '删除' }).click()
+  await page.locator('[data-test="wf-add-stage"]').click()
+  let row = stageRows.nth(1)
+  await chooseOption(page, row.locator('[data-test="wf-s-kind"]'), '会审')
+  await row.locator('td').nth(2).locator('input').fill('联合会审')
+  for (const code of [dept, partner]) await chooseOption(page, row.locator('td').nth(3).locator('.el-select'), names[code])
+  await page.locator('[data-test="wf-add-stage"]').click()
+  row = stageRows.nth(2)
+  await chooseOption(page, row.locator('[data-test="wf-s-kind"]'), '公示')
+  await row.locator('td').nth(2).locator('input').fill('结果公示')
+  await row.locator('td').nth(4).locator('input').fill('1')
+  await page.locator('[data-test="wf-save-flow"]').click()
+  await page.locator('.el-message--success', { hasText: '审核环节已保存' }).waitFor().catch(async () => {
+    throw new Error(`saving the stages failed: ${await textIfAny(page, '[data-test="error"]')}`)
+  })
+  const flow = (await apiJson(page, `/items/${chosen.id}/flow`)).body
+  assert.deepEqual(flow.stages.map((x) => x.kind), ['accept', 'joint_review', 'publicity'])
+  assert.deepEqual([...flow.stages[1].departments].sort(), [dept, partner].sort(), 'the joint review has both departments')
+  await shot(page, 'dept-item-workflow')
 })
 
 test('企业：从为您匹配申报，档案预填、改动一项，提交时一次列出全部问题', async () => {

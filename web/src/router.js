@@ -30,6 +30,7 @@ const routes = [
   { path: '/dept/policies/:id/items/new', component: () => import('./views/dept/ItemEdit.vue'), meta: { title: '新增事项', need: 'staff' } },
   { path: '/dept/items', component: () => import('./views/dept/Items.vue'), meta: { title: '本部门事项', need: 'staff' } },
   { path: '/dept/items/:id', component: () => import('./views/dept/ItemEdit.vue'), meta: { title: '编辑事项', need: 'staff' } },
+  { path: '/dept/items/:id/workflow', component: () => import('./views/dept/ItemWorkflow.vue'), meta: { title: '申报表与审核流程', need: 'staff' } },
   { path: '/dept/rules', component: () => import('./views/dept/RulePlayground.vue'), meta: { title: '规则试算', need: 'staff' } },
   { path: '/dept/corrections', component: () => import('./views/dept/Corrections.vue'), meta: { title: '档案更正', need: 'staff' } },
   { path: '/dept/supervision', component: () => import('./views/dept/Supervision.vue'), meta: { title: '督办提醒', need: 'staff' } },
