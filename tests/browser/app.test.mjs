@@ -764,8 +764,13 @@ test('申报准备：管理员配发两个部门的电子印章，部门设定�
   const matches = await apiJson(page, '/me/matches')
   assert.equal(matches.status, 200, 'GET /api/v1/me/matches')
   const today = new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' })
+  // Not one the demo data already has an open application of (the 申报 button would resume it).
+  const openItems = ((await apiJson(page, '/me/applications')).body?.items || [])
+    .filter((a) => !['approved', 'rejected', 'withdrawn'].includes(a.status))
+    .map((a) => a.item_id)
   let chosen = null
   for (const m of matches.body.eligible || []) {
+    if (openItems.includes(m.item.id)) continue
     const it = (await apiJson(page, `/items/${m.item.id}`)).body
     const open = it.period_type === 'year_round' || (it.window_start && it.window_start <= today && (!it.window_end || today <= it.window_end))
     const uploads = (it.materials || []).filter((x) => x.required && !x.exempt).length
