@@ -1088,6 +1088,11 @@ test('手机：375px 宽度下的我的申报、办理进度与申报表', async
   await noHorizontalOverflow(page, 'my applications')
   await nothingClipped(page, 'my applications', '[data-test="my-app-status"]')
   await shot(page, 'phone-applications')
+  await page.locator('[data-test="notice-bell-phone"]').click()
+  await page.waitForURL(/\/notices$/)
+  await page.locator('[data-test="notice"]').first().waitFor()
+  await noHorizontalOverflow(page, 'notices')
+  await shot(page, 'phone-notices')
   if (A?.appId) {
     await page.goto(`${BASE}/space/applications/${A.appId}`)
     await page.locator('[data-test="stages"]').waitFor()
