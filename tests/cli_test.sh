@@ -41,9 +41,18 @@ expect_match "migrate reports the level" "migration level 0 -> [0-9]+" 0 -- "$HU
 expect_match "help is Chinese and English" "工作日" 0 -- "$HUIQI" calendar --help
 expect_match "bad db url names the flag" "db" 1 -- "$HUIQI" migrate --db mysql://x
 
-expect_match "seed-demo loads departments and accounts" "13 departments and 48 accounts" 0 -- "$HUIQI" seed-demo
+expect_match "seed-demo loads departments and accounts" "13 departments and 49 accounts" 0 -- "$HUIQI" seed-demo
 expect_match "seed-demo is idempotent" "0 departments and 0 accounts" 0 -- "$HUIQI" seed-demo
 expect_match "seed-demo loaded the demo policies once" "demo policies: 0 added, 30 already there" 0 -- "$HUIQI" seed-demo
+expect_match "seed-demo issued a seal to every department once" "CA already there, 0 department seals issued" 0 -- "$HUIQI" seed-demo
+expect_match "seed-demo made the demo applications once" "demo applications: 7 already there" 0 -- "$HUIQI" seed-demo
+expect_match "a demo opinion's seal verifies" "结论 result: 有效 valid" 0 -- "$HUIQI" seal verify --opinion 1
+expect_match "an opinion exports as data and signature" "opinion 1: " 0 -- \
+  "$HUIQI" seal export-opinion --opinion 1 --data "$tmp/opinion.txt" --signature "$tmp/opinion.sig"
+expect_match "the exported pair verifies" "有效 valid" 0 -- "$HUIQI" seal verify --signature "$tmp/opinion.sig" --data "$tmp/opinion.txt"
+sed -i 's/同意/不同意/' "$tmp/opinion.txt" 2>/dev/null || true
+printf 'x' >>"$tmp/opinion.txt"
+expect_match "one changed byte fails verification" "无效 INVALID" 1 -- "$HUIQI" seal verify --signature "$tmp/opinion.sig" --data "$tmp/opinion.txt"
 expect_match "match enterprise explains a near miss with the enterprise's own value" "研发费用占比不低于3%（当前：2.9%）" 0 -- \
   "$HUIQI" match enterprise 91320481712346165A
 expect_match "enterprise show prints the archive" '"uscc": "91320481712346165A"' 0 -- "$HUIQI" enterprise show 91320481712346165A

@@ -13,6 +13,7 @@
 #include "app/context.h"
 #include "auth/auth_service.h"
 #include "seal/seal_service.h"
+#include "workflow/workflow_service.h"
 
 namespace huiqi::app {
 
@@ -26,6 +27,7 @@ struct SealCliOptions {
   std::string signature;   // --signature FILE
   std::string out;         // --out FILE
   std::string reason;      // --reason TEXT
+  int64_t opinion = 0;     // --opinion ID
 };
 
 const audit::Actor kCli{std::nullopt, "cli"};
@@ -62,6 +64,8 @@ struct SealContext {
       if (const char* env = std::getenv("HUIQI_SEAL_PASSPHRASE"); env != nullptr)
         options.key_passphrase = env;
     }
+    // As `huiqi serve` does: derived from the platform key ring (--key-file).
+    if (options.key_passphrase.empty()) options.key_passphrase = SealPassphrase(LoadKeyRing(common));
     if (auto st = options.Validate(); !st.ok()) Fail(st.error());
     service.emplace(*db, clock, std::move(options));
   }
@@ -148,15 +152,53 @@ void AddSign(CLI::App& parent, CommonOptions& common, const std::shared_ptr<Seal
 }
 
 void AddVerify(CLI::App& parent, CommonOptions& common, const std::shared_ptr<SealCliOptions>& o) {
-  auto* cmd = parent.add_subcommand("verify", "验证电子签章（失败时退出码 1） verify a signature");
+  auto* cmd = parent.add_subcommand(
+      "verify", "验证电子签章（失败时退出码 1） verify a signature, or a review opinion by its id");
   AddCommonOptions(*cmd, common);
-  cmd->add_option("--signature", o->signature, "签章文件 (SES_Signature DER)")->required();
-  cmd->add_option("--data", o->data, "原文文件 data file")->required();
+  auto* opinion = cmd->add_option("--opinion", o->opinion, "审核意见编号 a review opinion's id");
+  cmd->add_option("--signature", o->signature, "签章文件 (SES_Signature DER)")->excludes(opinion);
+  cmd->add_option("--data", o->data, "原文文件 data file")->excludes(opinion);
   cmd->callback([&common, o] {
     SealContext ctx(common, *o);
-    auto report = Must(ctx.service->Verify(ReadFile(o->signature), ReadFile(o->data)));
+    std::string signature, data;
+    if (o->opinion > 0) {
+      auto signed_opinion = Must(workflow::LoadSignedOpinion(*ctx.db, o->opinion));
+      if (signed_opinion.signature_der.empty()) {
+        Fail(core::MakeError(core::ErrorKind::kFailedPrecondition, "unsigned", "该意见未加盖电子印章",
+                             "the opinion is not signed"));
+      }
+      signature = signed_opinion.signature_der;
+      data = signed_opinion.data;
+    } else {
+      if (o->signature.empty() || o->data.empty()) {
+        Fail(core::InvalidArgument("--opinion", "required", "请给出 --opinion，或 --signature 与 --data",
+                                   "give --opinion, or --signature and --data"));
+      }
+      signature = ReadFile(o->signature);
+      data = ReadFile(o->data);
+    }
+    auto report = Must(ctx.service->Verify(signature, data));
     PrintReport(report);
     if (!report.ok) throw ExitCode{1};
+  });
+}
+
+// The signed bytes of an opinion and its signature as two files, for checking elsewhere
+// (`huiqi seal verify --signature --data`, or any GB/T 38540 verifier).
+void AddExportOpinion(CLI::App& parent, CommonOptions& common, const std::shared_ptr<SealCliOptions>& o) {
+  auto* cmd = parent.add_subcommand("export-opinion",
+                                    "导出审核意见的原文与签章 write an opinion's signed bytes and signature");
+  AddCommonOptions(*cmd, common);
+  cmd->add_option("--opinion", o->opinion, "审核意见编号 a review opinion's id")->required();
+  cmd->add_option("--data", o->data, "原文写入此文件 the canonical opinion")->required();
+  cmd->add_option("--signature", o->signature, "签章写入此文件 the SES_Signature (DER)")->required();
+  cmd->callback([&common, o] {
+    SealContext ctx(common, *o);
+    auto signed_opinion = Must(workflow::LoadSignedOpinion(*ctx.db, o->opinion));
+    WriteFile(o->data, signed_opinion.data);
+    WriteFile(o->signature, signed_opinion.signature_der);
+    std::cout << "opinion " << o->opinion << ": " << signed_opinion.data.size() << " bytes → " << o->data
+              << ", signature " << signed_opinion.signature_der.size() << " bytes → " << o->signature << "\n";
   });
 }
 
@@ -174,6 +216,7 @@ void AddSealCommands(CLI::App& cli, CommonOptions& common) {
   AddRevoke(*seal_cmd, common, options);
   AddSign(*seal_cmd, common, options);
   AddVerify(*seal_cmd, common, options);
+  AddExportOpinion(*seal_cmd, common, options);
 }
 
 }  // namespace huiqi::app

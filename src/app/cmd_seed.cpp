@@ -83,6 +83,7 @@ void SeedAccounts(auth::AuthService& svc, const json& doc, int& departments, int
   for (const auto& e : doc.value("enterprises", json::array())) {
     auth::NewUser u{auth::UserKind::kEnterprise, e.at("login"), e.at("name"), kDemoPassword};
     u.uscc = e.at("uscc");
+    u.phone = e.value("phone", "");  // the 闭环管理 SMS of their applications go here (file channel)
     users += EnsureUser(svc, u);
   }
   for (const auto& i : doc.value("individuals", json::array())) {
@@ -178,6 +179,7 @@ void AddSeedCommands(CLI::App& cli, CommonOptions& common) {
       }
       std::cout << "demo enterprises: " << created << " added, " << updated << " updated\n";
     }
+    SeedWorkflowDemo(common, *db, keys);
   });
 }
 

@@ -269,7 +269,11 @@ void Serve(const CommonOptions& common, const ServeOptions& opts) {
   auto db = OpenMigratedDatabase(common);
   auto reference = LoadReferenceData(common);
   auto cal = LoadCalendar(common, db.get());
-  core::SystemClock clock;
+  core::OffsetClock clock(std::chrono::hours(24) * opts.demo_days_ahead);
+  if (opts.demo_days_ahead != 0) {
+    spdlog::warn("--demo-days-ahead {}: the clock runs {} days ahead; never use it in production",
+                 opts.demo_days_ahead, opts.demo_days_ahead);
+  }
   auto keys = LoadKeyRing(common);
   audit::Checkpoint checkpoint(CheckpointPath(common), keys);
   if (auto st = checkpoint.Write(*db, clock); !st.ok() && st.error().code == "audit_truncated") {
@@ -401,6 +405,10 @@ void AddServeCommand(CLI::App& cli, CommonOptions& common) {
   serve->add_flag("--secure-cookies", opts->secure_cookies, "经 HTTPS 访问时：Cookie 加 Secure，并发送 HSTS");
   serve->add_flag("--demo-identity", opts->demo_identity,
                   "演示用身份认证：模拟江苏政务服务网法人登录、页面显示短信验证码（仅限演示和测试）");
+  serve
+      ->add_option("--demo-days-ahead", opts->demo_days_ahead,
+                   "演示用：服务器时钟提前 N 天（让公示期、时限到期，仅限演示和测试）")
+      ->check(CLI::Range(0, 3650));
   serve->callback([&common, opts] { Serve(common, *opts); });
 }
 

@@ -4,6 +4,8 @@
 #include <CLI/CLI.hpp>
 
 #include "app/config.h"
+#include "secrets/keys.h"
+#include "store/database.h"
 
 namespace huiqi::app {
 
@@ -23,6 +25,8 @@ void AddAuditCommands(CLI::App& cli, CommonOptions& common);
 void AddCalendarCommands(CLI::App& cli, CommonOptions& common);
 void AddUsccCommands(CLI::App& cli, CommonOptions& common);
 void AddSeedCommands(CLI::App& cli, CommonOptions& common);
+//! seed-demo's second half (seed_workflow.cpp): seals, and applications in every state.
+void SeedWorkflowDemo(const CommonOptions& common, store::Database& db, const secrets::KeyRing& keys);
 void AddRuleCommands(CLI::App& cli, CommonOptions& common);
 void AddEnterpriseCommands(CLI::App& cli, CommonOptions& common);
 void AddSealCommands(CLI::App& cli, CommonOptions& common);

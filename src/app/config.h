@@ -31,6 +31,9 @@ struct ServeOptions {
   //! --demo-identity: the demo identity provider vouches for any enterprise a registrant names,
   //! and phone codes are shown on the page instead of texted. For demos and tests only.
   bool demo_identity = false;
+  //! --demo-days-ahead N: the server's clock runs N days ahead, so public notices and deadlines
+  //! of a demo pass (the scheduler runs what fell due). For demos and tests only.
+  int demo_days_ahead = 0;
 };
 
 }  // namespace huiqi::app

@@ -54,6 +54,17 @@ class SystemClock final : public Clock {
   TimePoint Now() const override { return std::chrono::system_clock::now(); }
 };
 
+//! The system clock moved by a fixed offset: `huiqi serve --demo-days-ahead` (a demo or a browser
+//! test lets a public notice or a deadline pass without waiting for it).
+class OffsetClock final : public Clock {
+ public:
+  explicit OffsetClock(std::chrono::seconds offset) : offset_(offset) {}
+  TimePoint Now() const override { return std::chrono::system_clock::now() + offset_; }
+
+ private:
+  std::chrono::seconds offset_;
+};
+
 //! A clock for tests: stands still until Set/Advance.
 class FixedClock final : public Clock {
  public:

@@ -196,31 +196,32 @@ core::Result<bool> WorkflowService::ReviewsFile(const auth::Principal& p, int64_
   });
 }
 
-core::Result<std::string> WorkflowService::OpinionBytes(int64_t opinion_id) {
-  return impl_->d.db.ReadValue<std::string>([&](Session& s) -> core::Result<std::string> {
+core::Result<OpinionSignature> LoadSignedOpinion(store::Database& db, int64_t opinion_id) {
+  return db.ReadValue<OpinionSignature>([&](Session& s) -> core::Result<OpinionSignature> {
     int64_t app = 0;
-    HQ_ASSIGN_OR_RETURN(Opinion o, detail::LoadOpinion(s, opinion_id, &app, nullptr));
+    std::string signature;
+    HQ_ASSIGN_OR_RETURN(Opinion o, detail::LoadOpinion(s, opinion_id, &app, &signature));
     HQ_ASSIGN_OR_RETURN(core::TimePoint at, core::ParseTimestamp(o.reviewed_at));
     seal::ReviewOpinion ro{app, o.stage_kind, o.decision, o.text, o.reviewer_login, at, o.material_hashes};
-    return seal::CanonicalOpinion(ro);
+    return OpinionSignature{seal::CanonicalOpinion(ro), signature.empty() ? "" : Unbase64(signature)};
   });
+}
+
+core::Result<std::string> WorkflowService::OpinionBytes(int64_t opinion_id) {
+  HQ_ASSIGN_OR_RETURN(OpinionSignature o, LoadSignedOpinion(impl_->d.db, opinion_id));
+  return o.data;
 }
 
 core::Result<seal::VerifyReport> WorkflowService::VerifyOpinion(int64_t opinion_id) {
   Impl& m = *impl_;
   if (m.d.seals == nullptr)
     return core::MakeError(core::ErrorKind::kUnavailable, "no_seals", "未配置电子印章服务", "no seals");
-  std::string signature;
-  HQ_RETURN_IF_ERROR(m.d.db.Read([&](Session& s) -> core::Status {
-    HQ_RETURN_IF_ERROR(detail::LoadOpinion(s, opinion_id, nullptr, &signature));
-    return core::Ok();
-  }));
-  if (signature.empty()) {
+  HQ_ASSIGN_OR_RETURN(OpinionSignature o, LoadSignedOpinion(m.d.db, opinion_id));
+  if (o.signature_der.empty()) {
     return core::MakeError(core::ErrorKind::kFailedPrecondition, "unsigned", "该意见未加盖电子印章",
                            "not signed");
   }
-  HQ_ASSIGN_OR_RETURN(std::string bytes, OpinionBytes(opinion_id));
-  return m.d.seals->Verify(Unbase64(signature), bytes);
+  return m.d.seals->Verify(o.signature_der, o.data);
 }
 
 }  // namespace huiqi::workflow

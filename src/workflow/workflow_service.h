@@ -53,6 +53,14 @@ struct Submission {
   std::map<int, int64_t> files;  // material position → file id
 };
 
+//! An opinion as signed: the canonical bytes (seal::CanonicalOpinion) and the detached
+//! SES_Signature over them ("" when unsigned). For `huiqi seal verify --opinion` and exports.
+struct OpinionSignature {
+  std::string data;
+  std::string signature_der;
+};
+core::Result<OpinionSignature> LoadSignedOpinion(store::Database& db, int64_t opinion_id);
+
 class WorkflowService {
  public:
   WorkflowService(WorkflowDeps deps, WorkflowOptions options = {});
