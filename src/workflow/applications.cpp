@@ -160,9 +160,17 @@ core::Result<Application> WorkflowService::StartDraft(const auth::Principal& act
   HQ_RETURN_IF_ERROR(m.d.db.Write([&](Session& s) -> core::Status {
     HQ_ASSIGN_OR_RETURN(auto open, s.QueryOptional(detail::kOpenOf, {uscc, item_id}));
     if (open) {
-      return core::MakeError(core::ErrorKind::kConflict, "already_open",
-                             "本企业已有该事项的申报（" + open->Text("case_no") + "），请继续办理该申报",
-                             "an application is already open", "item_id");
+      core::Error e =
+          core::MakeError(core::ErrorKind::kConflict, "already_open",
+                          "本企业已有该事项的申报（" + open->Text("case_no") + "），请继续办理该申报",
+                          "an application is already open", "item_id");
+      // The open one, so a page can take the applicant there.
+      e.details = nlohmann::json::array({{{"field", "item_id"},
+                                          {"message", e.message},
+                                          {"application_id", open->Int("id")},
+                                          {"case_no", open->Text("case_no")}}})
+                      .dump();
+      return e;
     }
     HQ_ASSIGN_OR_RETURN(FormDef form, m.FormOf(s, item));
     HQ_ASSIGN_OR_RETURN(a.flow, m.FlowOf(s, item));

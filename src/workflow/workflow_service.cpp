@@ -9,6 +9,7 @@
 #include "audit/audit_log.h"
 #include "rules/evaluator.h"
 #include "rules/rule.h"
+#include "rules/trace.h"
 #include "schedule/scheduler.h"
 #include "seal/opinion.h"
 #include "workflow/detail/impl.h"
@@ -385,11 +386,20 @@ core::Status WorkflowService::Impl::Trace(Application& a, const policy::Item& it
   rules::CodeNamer namer = d.reference ? rules::ReferenceNamer(*d.reference) : rules::CodeNamer{};
   rules::Evaluation e = rules::Explain(rule, d.schema, facts, Today(), namer);
   a.verdict = std::string(rules::TruthCode(e.verdict));
-  for (const auto& c : e.conditions) {
+  // As 为您匹配 shows it: a condition of an "or" another branch satisfied did not matter.
+  std::vector<rules::Truth> outcomes;
+  for (const auto& c : e.conditions) outcomes.push_back(c.outcome);
+  std::vector<bool> not_needed = rules::NotNeeded(rule, outcomes);
+  for (size_t i = 0; i < e.conditions.size(); ++i) {
+    const auto& c = e.conditions[i];
+    bool needed = i >= not_needed.size() || !not_needed[i];
     a.trace.push_back({{"condition", c.description},
                        {"canonical", c.canonical},
                        {"actual", c.actual},
                        {"result", rules::TruthCode(c.outcome)},
+                       {"result_label", needed ? std::string(rules::TruthLabel(c.outcome))
+                                               : std::string("无需满足（同组其他条件已满足）")},
+                       {"needed", needed},
                        {"attribute", c.attr}});
     if (c.attr.empty()) continue;
     const rules::AttributeDef* def = d.schema.Find(c.attr);

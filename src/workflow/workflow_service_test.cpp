@@ -139,7 +139,12 @@ TEST_P(WorkflowTest, TheWholePathFromTheArchiveToThePublicResults) {
   EXPECT_EQ(draft->archive_values["employees"], "120");
   ASSERT_EQ(draft->materials.size(), 1u) << "the shared licence is obtained by data";
   EXPECT_EQ(draft->materials[0].provided, "data_sharing");
-  EXPECT_EQ(wf_->StartDraft(ent_, item_).error().code, "already_open");
+  auto again = wf_->StartDraft(ent_, item_);
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().code, "already_open");
+  auto open = nlohmann::json::parse(again.error().details);  // the page takes the applicant there
+  EXPECT_EQ(open[0]["application_id"], draft->id);
+  EXPECT_EQ(open[0]["case_no"], draft->case_no);
 
   // Submitting with nothing attached lists every problem at once.
   Submission s;

@@ -4,7 +4,8 @@
 // Env: HUIQI_URL (the server), HUIQI_SCREENSHOTS (where PNGs go), CHROMIUM (default /usr/bin/chromium),
 // HUIQI_ONLY (run only tests whose name contains this text; several texts separated by “|”).
 import assert from 'node:assert/strict'
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs'
+import { spawn } from 'node:child_process'
+import { existsSync, mkdtempSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -1174,6 +1175,65 @@ test('部门：修订已发布的政策（新版本替代旧版本），再由�
   await page.goto(`${BASE}/policies/${v2}`)
   await page.getByText(/本政策已于 .* 废止/).waitFor()
   assert.match(await page.locator('.el-alert').first().textContent(), /已被新的研发投入政策整合/)
+})
+
+// The 公示 of the application above ends after its working days: the server is restarted with its
+// clock ten days ahead (--demo-days-ahead), the scheduler runs the due job, and the application is
+// approved, told to the enterprise in the inbox and by SMS, and published on 结果公开.
+async function restartServer(extra) {
+  const pidfile = process.env.HUIQI_SERVER_PIDFILE
+  assert.ok(pidfile && process.env.HUIQI_BIN, 'tests/browser/run.sh passes what a restart needs')
+  const old = Number(readFileSync(pidfile, 'utf8'))
+  try { process.kill(old, 'SIGTERM') } catch {}
+  for (let i = 0; i < 100; i++) {
+    try { process.kill(old, 0) } catch { break }
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  const log = openSync(process.env.HUIQI_SERVER_LOG || '/dev/null', 'a')
+  const args = process.env.HUIQI_SERVE_ARGS.split('\n').filter(Boolean).concat(extra)
+  const child = spawn(process.env.HUIQI_BIN, args, { detached: true, stdio: ['ignore', log, log] })
+  child.unref()
+  writeFileSync(pidfile, String(child.pid))
+  for (let i = 0; i < 150; i++) {
+    const ok = await fetch(BASE + '/api/v1/health').then((r) => r.ok, () => false)
+    if (ok) return
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  throw new Error('the restarted server did not answer')
+}
+
+test('公示期满：时钟前进十天，申报自动通过，企业收到通知与短信，结果公开可见', async () => {
+  const A = shared.apply
+  assert.ok(A?.caseNo && A?.appId, 'needs the application in 公示')
+  await restartServer(['--demo-days-ahead', '10'])
+  const page = await newPage()
+  await login(page, 'ent_xingchen')
+  let app = null
+  for (let i = 0; i < 60; i++) {
+    app = (await apiJson(page, `/applications/${A.appId}`)).body
+    if (app?.status === 'approved') break
+    await new Promise((r) => setTimeout(r, 250))
+  }
+  assert.equal(app?.status, 'approved', `the public notice ended and the application was approved (now ${app?.status})`)
+  await page.goto(`${BASE}/space/applications/${A.appId}`)
+  await page.locator('[data-test="app-status"]', { hasText: '已通过' }).waitFor()
+  const inbox = (await apiJson(page, '/me/notices?page_size=100')).body.items
+  assert.ok(inbox.some((x) => x.kind === 'application.approved' && x.body.includes(A.caseNo)), 'the approval is in the inbox')
+  if (process.env.HUIQI_SMS_LOG) {
+    let sms = ''
+    for (let i = 0; i < 40 && !/已通过|审核通过/.test(sms); i++) {
+      sms = existsSync(process.env.HUIQI_SMS_LOG) ? readFileSync(process.env.HUIQI_SMS_LOG, 'utf8').split('\n').filter((l) => l.includes(A.caseNo)).join('\n') : ''
+      if (!/已通过|审核通过/.test(sms)) await new Promise((r) => setTimeout(r, 250))
+    }
+    assert.ok(sms.split('\n').length >= 5, `the file channel holds an SMS line for every step of ${A.caseNo}`)
+    assert.ok(/【惠企】/.test(sms) && /已通过|审核通过/.test(sms), 'and the approval was texted')
+  }
+  await logout(page)
+  await page.goto(BASE + '/results')
+  await page.locator('[data-test="result"]', { hasText: A.itemName }).first().waitFor()
+  const results = await apiJson(page, '/results?page_size=100')
+  assert.ok(results.body.items.some((r) => r.case_no === A.caseNo), 'the approval is published on 结果公开')
+  await shot(page, 'results-published')
 })
 
 // ---- run --------------------------------------------------------------------------------------

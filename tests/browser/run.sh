@@ -20,6 +20,8 @@ tmp=$(mktemp -d)
 server_pid=""
 cleanup() {
   if [[ -n "$server_pid" ]]; then kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null; fi
+  # A test may have restarted the server (restartServer in app.test.mjs): its pid is in the file.
+  if [[ -s "$tmp/server.pid" ]]; then kill "$(cat "$tmp/server.pid")" 2>/dev/null; sleep 0.3; fi
   rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -32,14 +34,19 @@ base="http://127.0.0.1:$port"
 "$HUIQI" seed-demo --db "$db" >>"$tmp/setup.log" 2>&1 || { cat "$tmp/setup.log"; echo "browser: seed-demo failed" >&2; exit 1; }
 "$HUIQI" gen enterprises --db "$db" --count 3000 --seed 7 >>"$tmp/setup.log" 2>&1 \
   || { cat "$tmp/setup.log"; echo "browser: gen enterprises failed" >&2; exit 1; }
-"$HUIQI" serve --db "$db" --listen "127.0.0.1:$port" --web-dir "$root/web/dist" --demo-identity >"$tmp/server.log" 2>&1 &
+serve_args=(serve --db "$db" --listen "127.0.0.1:$port" --web-dir "$root/web/dist" --demo-identity)
+"$HUIQI" "${serve_args[@]}" >"$tmp/server.log" 2>&1 &
 server_pid=$!
+echo "$server_pid" >"$tmp/server.pid"
 for _ in $(seq 1 150); do curl -sf "$base/api/v1/health" >/dev/null 2>&1 && break; sleep 0.1; done
 if ! curl -sf "$base/api/v1/health" >/dev/null; then
   cat "$tmp/server.log"; echo "browser: the server did not start on $base" >&2; exit 1
 fi
 
+# What a test needs to restart the server with more flags (--demo-days-ahead: a 公示 ends).
 HUIQI_URL=$base HUIQI_SCREENSHOTS=${HUIQI_SCREENSHOTS:-$root/build/screenshots} \
+  HUIQI_BIN=$HUIQI HUIQI_SERVE_ARGS="$(printf '%s\n' "${serve_args[@]}")" HUIQI_SERVER_PIDFILE="$tmp/server.pid" \
+  HUIQI_SERVER_LOG="$tmp/server.log" HUIQI_SMS_LOG="$tmp/sms-outbox.log" \
   node "$root/tests/browser/app.test.mjs"
 rc=$?
 if [[ $rc -ne 0 ]]; then

@@ -1,5 +1,6 @@
 #include "http/api/workflow_api.h"
 
+#include <cctype>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -14,6 +15,25 @@ using nlohmann::json;
 using workflow::Application;
 
 namespace {
+
+// RFC 5987 filename*: the uploaded file's own name, percent-encoded as UTF-8 (or id.kind).
+std::string DispositionName(const files::StoredFile& f) {
+  std::string name = f.original_name.empty()
+                         ? std::to_string(f.id) + "." + std::string(files::KindCode(f.kind))
+                         : f.original_name;
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : name) {
+    if (std::isalnum(c) || c == '.' || c == '-' || c == '_' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
 
 json DateJson(const std::optional<core::Date>& d) { return d ? json(d->ToString()) : json(); }
 json OptInt(const std::optional<int64_t>& v) { return v ? json(*v) : json(); }
@@ -59,6 +79,7 @@ json ApplicationJson(const Application& a) {
                        {"note", n.note},
                        {"issued_at", n.issued_at},
                        {"issued_by", n.issued_by},
+                       {"due_on", DateJson(n.due_on)},
                        {"answered_at", n.answered_at.empty() ? json() : json(n.answered_at)}});
   }
   for (const auto& o : a.opinions) {
@@ -265,8 +286,7 @@ void AddFileRoutes(Router& router, WorkflowApiDeps d) {
       r.status = 200;
       r.body = ReadAll(d.files.PathOf(*f));
       r.SetHeader("Content-Type", f->mime);
-      r.SetHeader("Content-Disposition", "attachment; filename*=UTF-8''" + std::to_string(f->id) + "." +
-                                             std::string(files::KindCode(f->kind)));
+      r.SetHeader("Content-Disposition", "attachment; filename*=UTF-8''" + DispositionName(*f));
       r.SetHeader("Cache-Control", "private, no-store");
       return r;
     });

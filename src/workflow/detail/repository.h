@@ -88,7 +88,7 @@ inline constexpr Statement kMine{"workflow.mine",
                                  "SELECT id FROM applications WHERE uscc = ? ORDER BY id DESC LIMIT 200"};
 inline constexpr Statement kOpenOf{
     "workflow.open_of",
-    "SELECT case_no FROM applications WHERE uscc = ? AND item_id = ? "
+    "SELECT id, case_no FROM applications WHERE uscc = ? AND item_id = ? "
     "AND status IN ('draft', 'submitted', 'returned', 'in_review', 'publicity')"};
 inline constexpr Statement kStageDepartments{"workflow.stage_departments",
                                              "SELECT DISTINCT department_id FROM application_stages "
