@@ -17,6 +17,7 @@
 #include "app/context.h"
 #include "app/search_context.h"
 #include "audit/audit_log.h"
+#include "audit/change_follower.h"
 #include "auth/auth_service.h"
 #include "calendar/calendar_service.h"
 #include "enterprise/archive.h"
@@ -147,13 +148,14 @@ void RefuseDatabaseUnderWebDir(const CommonOptions& common, const std::string& w
   }
 }
 
-// Applies enterprise changes from the change log to the in-memory index every second, and drops
-// the cached public answers when published content changed (through any node) or the day turned.
-class IndexFollower {
+// This node's in-memory state that follows the change log (one audit::ChangeFollower, registered
+// in Serve): enterprise changes reach the matching index, a registered attribute joins the live
+// schema and rebuilds the index, and published-content changes drop the cached public answers.
+class NodeState {
  public:
-  IndexFollower(store::Database& db, rules::Schema& schema, enterprise::ProfileService& profiles,
-                match::MatchService& matches, enterprise::Archive& archive, int64_t mark,
-                http::ResponseCache& responses, const core::Clock& clock)
+  NodeState(store::Database& db, rules::Schema& schema, enterprise::ProfileService& profiles,
+            match::MatchService& matches, enterprise::Archive& archive, http::ResponseCache& responses,
+            const core::Clock& clock)
       : db_(db),
         schema_(schema),
         profiles_(profiles),
@@ -162,16 +164,30 @@ class IndexFollower {
         responses_(responses),
         clock_(clock),
         day_(core::ShanghaiDate(clock.Now())),
-        mark_(mark),
-        indexed_(KeysOf(schema)),
-        thread_([this] { Run(); }) {}
-  ~IndexFollower() {
-    {
-      std::lock_guard lock(mu_);
-      stop_ = true;
-    }
-    cv_.notify_all();
-    thread_.join();
+        indexed_(KeysOf(schema)) {}
+
+  //! Subscribers: the index from `index_mark` (read before the archive was loaded), the response
+  //! cache from now.
+  void Subscribe(audit::ChangeFollower& follower, int64_t index_mark, int64_t now_mark) {
+    follower.Subscribe(
+        "matching-index", {audit::Entity::kEnterprise, audit::Entity::kAttribute}, index_mark,
+        [this](const std::vector<audit::Change>& changes, int64_t) { return OnArchive(changes); });
+    follower.Subscribe(
+        "response-cache", {}, now_mark, [this](const std::vector<audit::Change>& changes, int64_t) {
+          bool changed = std::any_of(changes.begin(), changes.end(), [](const audit::Change& c) {
+            return http::ChangesPublishedContent(c.entity);
+          });
+          if (changed) responses_.Invalidate();
+          return core::Ok();
+        });
+  }
+
+  //! Windows open and close at midnight: the cached answers go when the day turns (a tick).
+  void OnTick() {
+    core::Date today = core::ShanghaiDate(clock_.Now());
+    std::lock_guard lock(mu_);
+    if (today != day_) responses_.Invalidate();
+    day_ = today;
   }
 
  private:
@@ -181,30 +197,13 @@ class IndexFollower {
     return keys;
   }
 
-  void Run() {
-    std::unique_lock lock(mu_);
-    while (!cv_.wait_for(lock, std::chrono::seconds(1), [this] { return stop_; })) {
-      lock.unlock();
-      Step();
-      lock.lock();
-    }
-  }
-  void Step() {
-    auto changes = audit::ChangesSince(db_, mark_, 1000);
-    if (!changes.ok()) {
-      spdlog::warn("change log: {}", changes.error().message_en);
-      return;
-    }
-    // Rows above the watermark come again while a hole below them may still fill (PostgreSQL);
-    // applying a change twice is harmless.
-    int64_t next = watermark_.Advance(mark_, *changes);
-    InvalidateResponses(*changes);
-    for (const auto& c : *changes) {
-      if (c.entity == "attribute") {
+  // Applying a change twice is harmless (the follower may deliver one again after a hole fills).
+  core::Status OnArchive(const std::vector<audit::Change>& changes) {
+    for (const auto& c : changes) {
+      if (audit::EntityOf(c.entity) == audit::Entity::kAttribute) {
         AddRegisteredAttributes();
         continue;
       }
-      if (c.entity != "enterprise") continue;
       int64_t id = 0;
       try {
         id = std::stoll(c.entity_id);
@@ -214,16 +213,7 @@ class IndexFollower {
       auto p = profiles_.GetById(id);
       if (p.ok()) matches_.Upsert(id, p->facts);
     }
-    mark_ = next;
-  }
-
-  void InvalidateResponses(const std::vector<audit::Change>& changes) {
-    bool changed = std::any_of(changes.begin(), changes.end(), [](const audit::Change& c) {
-      return http::ChangesPublishedContent(c.entity);
-    });
-    core::Date today = core::ShanghaiDate(clock_.Now());
-    if (changed || today != day_) responses_.Invalidate();
-    day_ = today;
+    return core::Ok();
   }
 
   // A registered attribute (through any node) joins the live schema, and the index is rebuilt so
@@ -254,14 +244,9 @@ class IndexFollower {
   enterprise::Archive& archive_;
   http::ResponseCache& responses_;
   const core::Clock& clock_;
-  core::Date day_;  // follower thread only
-  int64_t mark_;
-  audit::ChangeWatermark watermark_;
+  std::mutex mu_;  // guards day_
+  core::Date day_;
   std::set<std::string> indexed_;  // attributes the index was built with (follower thread only)
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;
-  std::thread thread_;
 };
 
 void Serve(const CommonOptions& common, const ServeOptions& opts) {
@@ -321,7 +306,12 @@ void Serve(const CommonOptions& common, const ServeOptions& opts) {
   policy::PolicyService policies(*db, clock, cal, &schema);
   http::RegisterPolicyApi(router, policies, schema, reference);
   enterprise::ProfileService profiles(*db, clock, schema, &reference);
-  http::RegisterEnterpriseApi(router, {*db, policies, profiles, matches, reference, clock, &schema});
+  // One change-log follower for this node's in-memory state (audit/change_follower.h); declared
+  // after the router and the node state, so it stops before what its subscribers feed goes.
+  NodeState node_state(*db, schema, profiles, matches, archive, responses, clock);
+  audit::ChangeFollower follower(*db);
+  http::RegisterEnterpriseApi(router,
+                              {*db, policies, profiles, matches, reference, clock, &schema, &follower});
 
   // The second half: notices and their delivery, uploaded materials, seals, applications, and
   // the one background loop that runs due work (issue 13).
@@ -362,10 +352,13 @@ void Serve(const CommonOptions& common, const ServeOptions& opts) {
         auto payload = nlohmann::json::parse(job.payload, nullptr, false);
         return workflow.OnPublicityEnd(tx, payload.value("application_id", int64_t{0}));
       });
+  scheduler.AddTick("day-turn", std::chrono::seconds(1), [&node_state] { node_state.OnTick(); });
   scheduler.Start();
 
-  // Follow the change log: archive changes made through any node reach this node's index.
-  IndexFollower follower(*db, schema, profiles, matches, archive, *start_mark, responses, clock);
+  // Follow the change log: archive changes made through any node reach this node's index, and
+  // published-content changes its cached answers (the subscribers are registered above).
+  node_state.Subscribe(follower, *start_mark, *start_mark);
+  follower.Start();
   auto search = OpenSearchOrFail(common, *db, policies);  // follows the change log at each query
   http::RegisterSearchApi(router, *search);
 

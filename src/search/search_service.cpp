@@ -12,6 +12,7 @@
 #include <set>
 
 #include "audit/audit_log.h"
+#include "audit/change_follower.h"
 #include "search/detail/query.h"
 #include "search/detail/schema.h"
 #include "search/detail/snippet.h"
@@ -105,9 +106,12 @@ struct SearchService::Impl {
   policy::PolicyService* policies = nullptr;
   SearchOptions options;
   std::unique_ptr<Analyzer> analyzer;
-  std::mutex mu;  // guards xdb and watermark: the writer
+  std::mutex mu;  // guards xdb and follower: the writer
   Xapian::WritableDatabase xdb;
-  audit::ChangeWatermark watermark{kGapGrace};
+  // The change log from the position stamped in the index (audit/change_follower.h), driven by
+  // CatchUp on the caller's thread; made again when a reindex stamps a new position.
+  std::unique_ptr<audit::ChangeFollower> follower;
+  int64_t applied = 0;  // entities reindexed by the current CatchUp (under mu)
   std::atomic<uint64_t> commits{0}, swaps{0};
   ReaderGate gate;        // closed while Reindex swaps the directory
   std::mutex readers_mu;  // guards idle
@@ -207,33 +211,50 @@ struct SearchService::Impl {
     });
   }
 
-  Result<int64_t> CatchUpLocked() {
-    int64_t applied = 0;
-    for (;;) {
-      std::string meta = xdb.get_metadata(detail::kMetaLastChange);
-      int64_t last = meta.empty() ? 0 : std::stoll(meta);
-      HQ_ASSIGN_OR_RETURN(std::vector<audit::Change> rows, audit::ChangesSince(*db, last, kChangeBatch));
-      if (rows.empty()) return applied;
-      std::set<int64_t> policy_ids, item_ids;
-      for (const auto& c : rows) {
-        if (c.entity != "policy" && c.entity != "item") continue;
-        int64_t id = 0;
-        try {
-          id = std::stoll(c.entity_id);
-        } catch (...) {
-          continue;
-        }
-        (c.entity == "policy" ? policy_ids : item_ids).insert(id);
+  void FollowFromStamp() {
+    follower.reset();
+    if (!db) return;
+    std::string meta = xdb.get_metadata(detail::kMetaLastChange);
+    int64_t from = meta.empty() ? 0 : std::stoll(meta);
+    audit::FollowerOptions fo;
+    fo.hole_grace = kGapGrace;
+    fo.batch = kChangeBatch;
+    follower = std::make_unique<audit::ChangeFollower>(*db, fo);
+    follower->Subscribe("search-index", {audit::Entity::kPolicy, audit::Entity::kItem}, from,
+                        [this](const std::vector<audit::Change>& rows, int64_t through) -> Status {
+                          return Apply(rows, through);
+                        });
+  }
+
+  // Reindexes the policies and items the rows name (twice is harmless) and stamps `through`.
+  Status Apply(const std::vector<audit::Change>& rows, int64_t through) {
+    std::set<int64_t> policy_ids, item_ids;
+    for (const auto& c : rows) {
+      int64_t id = 0;
+      try {
+        id = std::stoll(c.entity_id);
+      } catch (...) {
+        continue;
       }
-      for (int64_t id : policy_ids) HQ_RETURN_IF_ERROR(IndexPolicyFromStore(xdb, id, nullptr));
-      for (int64_t id : item_ids) HQ_RETURN_IF_ERROR(IndexItemFromStore(id));
-      applied += static_cast<int64_t>(policy_ids.size() + item_ids.size());
-      int64_t next = watermark.Advance(last, rows);
-      Stamp(xdb, next);
-      xdb.commit();
-      ++commits;
-      if (rows.size() < static_cast<size_t>(kChangeBatch) || next == last) return applied;
+      (c.entity == "policy" ? policy_ids : item_ids).insert(id);
     }
+    for (int64_t id : policy_ids) HQ_RETURN_IF_ERROR(IndexPolicyFromStore(xdb, id, nullptr));
+    for (int64_t id : item_ids) HQ_RETURN_IF_ERROR(IndexItemFromStore(id));
+    applied += static_cast<int64_t>(policy_ids.size() + item_ids.size());
+    std::string meta = xdb.get_metadata(detail::kMetaLastChange);
+    if (meta == std::to_string(through) && policy_ids.empty() && item_ids.empty()) return core::Ok();
+    Stamp(xdb, through);
+    xdb.commit();
+    ++commits;
+    return core::Ok();
+  }
+
+  Result<int64_t> CatchUpLocked() {
+    if (!follower) FollowFromStamp();
+    if (!follower) return int64_t{0};
+    applied = 0;
+    HQ_RETURN_IF_ERROR(follower->CatchUp());
+    return applied;
   }
 
   // On a large index, a term in more than a third of the documents (企业, 奖励, 常州) costs
@@ -466,8 +487,8 @@ Result<ReindexReport> SearchService::Reindex(const Progress& progress) {
     fs::rename(m.options.index_dir, old);
     fs::rename(building, m.options.index_dir);
     fs::remove_all(old);
-    m.watermark.Reset();
     HQ_RETURN_IF_ERROR(m.OpenIndex());
+    m.FollowFromStamp();  // from the position the new index was stamped with
   } catch (const Xapian::Error& e) {
     return IndexError(e);
   } catch (const fs::filesystem_error& e) {

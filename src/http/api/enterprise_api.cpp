@@ -1,5 +1,6 @@
 #include "http/api/enterprise_api.h"
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -23,8 +24,9 @@ using nlohmann::json;
 
 namespace {
 
-// The published items as the matcher needs them, reloaded when the change log shows a policy
-// or an item changed (through any node), or the day turned (windows close at midnight).
+// The published items as the matcher needs them, rebuilt after the change log shows a policy
+// or an item changed (through any node: a subscriber of the change-log follower), or when the
+// day turned (windows close at midnight).
 class Catalogue {
  public:
   struct Snapshot : policy::MatchCatalogue {
@@ -33,25 +35,34 @@ class Catalogue {
     std::unique_ptr<match::CompiledCatalogue> compiled;
   };
 
-  explicit Catalogue(const EnterpriseApiDeps& deps) : deps_(deps) {}
+  explicit Catalogue(const EnterpriseApiDeps& deps) : deps_(deps) {
+    audit::ChangeFollower* follower = deps.follower;
+    if (follower == nullptr) {
+      own_ = std::make_unique<audit::ChangeFollower>(deps.db);
+      follower = own_.get();
+    }
+    auto latest = audit::LatestChangeId(deps.db);
+    follower->Subscribe("match-catalogue", {audit::Entity::kPolicy, audit::Entity::kItem},
+                        latest.ok() ? *latest : 0,
+                        [this](const std::vector<audit::Change>& changes, int64_t) -> core::Status {
+                          if (!changes.empty()) stale_ = true;
+                          return core::Ok();
+                        });
+  }
 
   core::Result<std::shared_ptr<const Snapshot>> Current() {
+    if (own_) HQ_RETURN_IF_ERROR(own_->CatchUp());  // no background follower: look now
     core::Date today = core::ShanghaiDate(deps_.clock.Now());
-    std::lock_guard lock(mu_);  // one reader of the change log at a time; reloads are rare
-    bool stale = !snapshot_ || snapshot_->day != today;
-    if (!snapshot_) {
-      HQ_ASSIGN_OR_RETURN(mark_, audit::LatestChangeId(deps_.db));
-    } else {
-      HQ_ASSIGN_OR_RETURN(auto changes, audit::ChangesSince(deps_.db, mark_, kBatch));
-      for (const auto& c : changes) stale = stale || c.entity == "policy" || c.entity == "item";
-      stale = stale || changes.size() == static_cast<size_t>(kBatch);
-      mark_ = watermark_.Advance(mark_, changes);
-    }
+    std::lock_guard lock(mu_);  // one rebuild at a time; rebuilds are rare
+    bool stale = stale_.exchange(false) || !snapshot_ || snapshot_->day != today;
     if (!stale) return snapshot_;
-    HQ_ASSIGN_OR_RETURN(policy::MatchCatalogue loaded,
-                        policy::LoadMatchCatalogue(deps_.policies, deps_.matches.schema(), today));
+    auto loaded = policy::LoadMatchCatalogue(deps_.policies, deps_.matches.schema(), today);
+    if (!loaded.ok()) {
+      stale_ = true;  // try again next time
+      return loaded.error();
+    }
     auto fresh = std::make_shared<Snapshot>();
-    static_cast<policy::MatchCatalogue&>(*fresh) = std::move(loaded);
+    static_cast<policy::MatchCatalogue&>(*fresh) = std::move(*loaded);
     fresh->day = today;
     fresh->compiled = std::make_unique<match::CompiledCatalogue>(fresh->items, deps_.matches.schema(),
                                                                  rules::ReferenceNamer(deps_.reference));
@@ -60,12 +71,11 @@ class Catalogue {
   }
 
  private:
-  static constexpr int kBatch = 1000;
   EnterpriseApiDeps deps_;
-  std::mutex mu_;  // guards everything below
+  std::unique_ptr<audit::ChangeFollower> own_;  // only without the server's follower
+  std::atomic<bool> stale_{true};
+  std::mutex mu_;  // guards snapshot_
   std::shared_ptr<const Snapshot> snapshot_;
-  int64_t mark_ = 0;
-  audit::ChangeWatermark watermark_;
 };
 
 Response JsonText(std::string body) {

@@ -7,6 +7,7 @@
 // The matcher's item list is cached on this node and reloaded when the change log moves, so an
 // item published through any node is matched at once.
 
+#include "audit/change_follower.h"
 #include "core/date.h"
 #include "core/reference_data.h"
 #include "enterprise/profile.h"
@@ -26,6 +27,10 @@ struct EnterpriseApiDeps {
   //! The live schema: a registered attribute is added to it at once (rules may use it); the
   //! serving node's change-log follower rebuilds the index. Null: rules see it after a restart.
   rules::Schema* live_schema = nullptr;
+  //! The server's change-log follower: the published-items catalogue subscribes to policy and
+  //! item changes (any node) and rebuilds on the next request after one. Null (tests): the
+  //! catalogue catches up with a follower of its own on every request, so a change is seen at once.
+  audit::ChangeFollower* follower = nullptr;
 };
 
 void RegisterEnterpriseApi(Router& router, const EnterpriseApiDeps& deps);
