@@ -95,5 +95,26 @@ expect "a registered attribute counts once (row)" "1" 0 -- echo "$prow"
 expect "bitmap agrees on the registered attribute" "1" 0 -- echo "$pbitmap"
 expect "sql agrees on the registered attribute" "1" 0 -- echo "$psql"
 
+# The configuration file (issue 11 item 3): defaults round-trip, bad keys and values are named.
+"$HUIQI" config defaults >"$tmp/defaults.toml"
+expect_match "config defaults lists every section" "\[auth\]" 0 -- cat "$tmp/defaults.toml"
+expect_match "config defaults is a valid file" "^ok: " 0 -- "$HUIQI" config check "$tmp/defaults.toml"
+printf '[server]\nwokers = 3\n' >"$tmp/typo.toml"
+expect_match "an unknown key is named with its line" "server.wokers.*typo.toml:2" 1 -- "$HUIQI" config check "$tmp/typo.toml"
+printf '[auth]\nsession_idle_minutes = 1\n' >"$tmp/range.toml"
+expect_match "a value out of range is named" "auth.session_idle_minutes" 1 -- "$HUIQI" config check "$tmp/range.toml"
+printf '[server]\nworkers = "four"\n' >"$tmp/type.toml"
+expect_match "a wrong type is named" "server.workers" 1 -- "$HUIQI" config check "$tmp/type.toml"
+expect_match "serve refuses a bad file before starting" "server.wokers" 1 -- "$HUIQI" serve --config "$tmp/typo.toml"
+cport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null \
+        || shuf -i 20000-60000 -n 1)
+printf '[server]\nlisten = "127.0.0.1:1"\nweb_dir = "%s/none"\n' "$tmp" >"$tmp/serve.toml"
+"$HUIQI" serve --config "$tmp/serve.toml" --listen "127.0.0.1:$cport" >"$tmp/serve-config.log" 2>&1 &
+cpid=$!
+for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$cport/api/v1/health" >/dev/null 2>&1 && break; sleep 0.1; done
+expect_match "serve --config starts, the --listen flag overriding the file" '"status":"ok"' 0 -- \
+  curl -s "http://127.0.0.1:$cport/api/v1/health"
+kill "$cpid" 2>/dev/null; wait "$cpid" 2>/dev/null
+
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "app/commands.h"
+#include "app/config_file.h"
 #include "app/context.h"
 #include "app/search_context.h"
 #include "audit/audit_log.h"
@@ -249,7 +250,9 @@ class NodeState {
   std::set<std::string> indexed_;  // attributes the index was built with (follower thread only)
 };
 
-void Serve(const CommonOptions& common, const ServeOptions& opts) {
+void Serve(const ServeConfig& config) {
+  const CommonOptions& common = config.common;
+  const ServeOptions& opts = config.serve;
   RefuseDatabaseUnderWebDir(common, opts.web_dir);
   auto db = OpenMigratedDatabase(common);
   auto reference = LoadReferenceData(common);
@@ -267,7 +270,7 @@ void Serve(const CommonOptions& common, const ServeOptions& opts) {
   CheckpointWriter checkpoints(*db, checkpoint, clock);
   FileTextSender texts(StateDir(common) / "sms-outbox.log");
   auth::DemoIdentityProvider demo_identity(keys, clock);
-  auth::AuthOptions auth_options;
+  auth::AuthOptions auth_options = config.auth;
   auth_options.echo_codes = opts.demo_identity;
   auth::AuthService auth(*db, clock, {keys, opts.demo_identity ? &demo_identity : nullptr, &texts},
                          auth_options);
@@ -318,19 +321,24 @@ void Serve(const CommonOptions& common, const ServeOptions& opts) {
   notify::Notifier notifier(clock, keys);
   notify::Inbox inbox(*db, clock);
   auto sms_file = notify::FileChannel((StateDir(common) / "sms-outbox.log").string());
+  // [notify] sms_gateway_url: texts go to the gateway; without one, to the file channel.
+  std::unique_ptr<notify::ChannelSender> sms_gateway;
+  if (!config.sms_gateway_url.empty()) sms_gateway = notify::HttpSmsChannel({config.sms_gateway_url});
   auto webhooks = notify::WebhookChannel({});
   notify::Deliverer deliverer(*db, clock, keys,
-                              {{notify::Channel::kSms, sms_file.get()},
+                              {{notify::Channel::kSms, sms_gateway ? sms_gateway.get() : sms_file.get()},
                                {notify::Channel::kFile, sms_file.get()},
                                {notify::Channel::kWebhook, webhooks.get()}});
   files::FileStoreOptions file_options;
   file_options.root = StateDir(common) / "files";
+  file_options.max_file_bytes = config.max_file_bytes;
   files::FileStore file_store(*db, clock, file_options);
   seal::SealOptions seal_options;
   seal_options.key_passphrase = SealPassphrase(keys);
   seal::SealService seals(*db, clock, seal_options);
   workflow::WorkflowService workflow(
-      {*db, clock, cal, policies, profiles, schema, notifier, file_store, &seals, &reference});
+      {*db, clock, cal, policies, profiles, schema, notifier, file_store, &seals, &reference},
+      config.workflow);
   http::RegisterWorkflowApi(router, {workflow, file_store, inbox, &deliverer, &seals, auth});
   schedule::Scheduler scheduler(*db, clock);
   scheduler.AddTick("outbox", std::chrono::seconds(1), [&deliverer] {
@@ -371,6 +379,7 @@ void Serve(const CommonOptions& common, const ServeOptions& opts) {
   so.trusted_proxies = opts.trusted_proxies;
   so.upload_prefix = "/api/v1/files";
   so.upload_dir = (file_options.root / "tmp").string();
+  so.upload_limit = config.upload_limit;
   so.tls_behind_proxy = opts.secure_cookies;
   spdlog::info("huiqi {} on {} (data dir {})", HUIQI_VERSION, db->DisplayUrl(), common.data_dir);
   http::Server server(so, router);
@@ -402,7 +411,29 @@ void AddServeCommand(CLI::App& cli, CommonOptions& common) {
       ->add_option("--demo-days-ahead", opts->demo_days_ahead,
                    "演示用：服务器时钟提前 N 天（让公示期、时限到期，仅限演示和测试）")
       ->check(CLI::Range(0, 3650));
-  serve->callback([&common, opts] { Serve(common, *opts); });
+  auto config_path = std::make_shared<std::string>();
+  serve->add_option("--config", *config_path,
+                    "配置文件 huiqi.toml（`huiqi config defaults` 列出全部配置项；命令行与环境变量优先）");
+  serve->callback([&common, opts, serve, config_path] {
+    ServeConfig config;
+    config.common = common;
+    config.serve = *opts;
+    if (!config_path->empty()) {
+      // What a flag or the environment set stays; the file fills the rest.
+      std::set<std::string> given = ConfigKeysFromEnvironment();
+      for (const CLI::Option* o : serve->get_options()) {
+        if (o->count() == 0) continue;
+        for (const auto& name : o->get_lnames()) {
+          if (auto key = ConfigKeyOfFlag("--" + name); !key.empty()) given.insert(key);
+        }
+      }
+      if (auto st = LoadConfigFile(*config_path, config, given); !st.ok()) Fail(st.error());
+      spdlog::info("configuration: {}", *config_path);
+    } else if (auto st = ValidateConfig(config); !st.ok()) {
+      Fail(st.error());
+    }
+    Serve(config);
+  });
 }
 
 }  // namespace huiqi::app

@@ -25,6 +25,7 @@ void AddAuditCommands(CLI::App& cli, CommonOptions& common);
 void AddCalendarCommands(CLI::App& cli, CommonOptions& common);
 void AddUsccCommands(CLI::App& cli, CommonOptions& common);
 void AddSeedCommands(CLI::App& cli, CommonOptions& common);
+void AddConfigCommands(CLI::App& cli);
 //! seed-demo's second half (seed_workflow.cpp): seals, and applications in every state.
 void SeedWorkflowDemo(const CommonOptions& common, store::Database& db, const secrets::KeyRing& keys);
 void AddRuleCommands(CLI::App& cli, CommonOptions& common);

@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   AddSealCommands(cli, common);
   AddAttributeCommands(cli, common);
   AddSearchCommands(cli, common);
+  AddConfigCommands(cli);
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

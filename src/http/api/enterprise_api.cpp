@@ -266,7 +266,9 @@ void AddAttributeRoutes(Router& router, const EnterpriseApiDeps& d) {
       }
       auto added = enterprise::AddAttribute(d.db, d.clock, req.User(), def, as_of);
       if (!added.ok()) return Response::FromError(added.error());
-      bool active = d.live_schema && d.live_schema->Add(added->def).ok();
+      // The change-log follower may have added it already (woken by NOTIFY right after the commit).
+      bool active = d.live_schema &&
+                    (d.live_schema->Add(added->def).ok() || d.live_schema->Find(added->def.key) != nullptr);
       json j = AttributeJson(added->def, true);
       j["active"] = active;
       j["note"] = active ? "属性已登记：可导入数据，并可在匹配规则中使用"
