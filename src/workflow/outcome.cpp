@@ -183,6 +183,37 @@ core::Result<std::vector<PublicResult>> WorkflowService::PublicResults(int page,
       });
 }
 
+core::Result<std::vector<PublicNotice>> WorkflowService::InPublicity(int page, int page_size,
+                                                                     int64_t* total) {
+  page = std::max(page, 1);
+  page_size = page_size < 1 || page_size > 100 ? 20 : page_size;
+  return impl_->d.db.ReadValue<std::vector<PublicNotice>>(
+      [&](Session& s) -> core::Result<std::vector<PublicNotice>> {
+        if (total) {
+          HQ_ASSIGN_OR_RETURN(auto n, s.QueryOne(detail::kInPublicityCount, {}, "", ""));
+          *total = n.Int("n");
+        }
+        HQ_ASSIGN_OR_RETURN(
+            auto rows, s.Query(detail::kInPublicity, {int64_t{page_size}, int64_t{page - 1} * page_size}));
+        std::vector<PublicNotice> out;
+        for (const auto& r : rows) {
+          PublicNotice n;
+          n.application_id = r.Int("id");
+          n.case_no = r.Text("case_no");
+          n.enterprise_name = r.Text("enterprise_name");
+          n.item_name = r.Text("item_name");
+          n.department_name = r.Text("department_name");
+          if (!r.IsNull("publicity_ends_on")) {
+            auto d = core::Date::Parse(r.Text("publicity_ends_on"));
+            if (d.ok()) n.ends_on = *d;
+          }
+          n.amount_fen = r.OptInt("amount_approved_fen");
+          out.push_back(std::move(n));
+        }
+        return out;
+      });
+}
+
 core::Result<bool> WorkflowService::ReviewsFile(const auth::Principal& p, int64_t file_id) {
   if (!p.Is(auth::UserKind::kDepartmentStaff) || !p.department_id) return false;
   return impl_->d.db.ReadValue<bool>([&](Session& s) -> core::Result<bool> {

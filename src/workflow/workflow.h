@@ -191,6 +191,14 @@ struct PublicResult {
   std::optional<int64_t> amount_fen;
 };
 
+//! An application in its public notice (公示中), for anyone to see and object to.
+struct PublicNotice {
+  int64_t application_id = 0;
+  std::string case_no, enterprise_name, item_name, department_name;
+  std::optional<core::Date> ends_on;
+  std::optional<int64_t> amount_fen;
+};
+
 //! The form's fields and the stages as their JSON is written (the API and the stored definitions).
 core::Result<std::vector<FormField>> FieldsFromJson(const nlohmann::json& j);
 core::Result<std::vector<StageDef>> StagesFromJson(const nlohmann::json& j);

@@ -127,6 +127,8 @@ class WorkflowService {
                                           const std::string& answer);
   //! Approved applications whose public notice ended, newest first (not confidential items).
   core::Result<std::vector<PublicResult>> PublicResults(int page, int page_size, int64_t* total = nullptr);
+  //! Applications in their public notice, ending soonest first (not confidential items).
+  core::Result<std::vector<PublicNotice>> InPublicity(int page, int page_size, int64_t* total = nullptr);
 
   // ---- jobs (run by the scheduler) ----
   //! A stage's deadline passed: flagged overdue, its department's staff and the platform office told.

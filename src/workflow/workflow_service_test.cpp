@@ -199,6 +199,17 @@ TEST_P(WorkflowTest, TheWholePathFromTheArchiveToThePublicResults) {
   EXPECT_EQ(both->status, AppStatus::kPublicity);
   ASSERT_TRUE(both->publicity_ends_on.has_value());
 
+  // 公示中 is listed for anyone (结果公开 only after it ends).
+  int64_t in_notice = 0;
+  auto notices_now = wf_->InPublicity(1, 20, &in_notice);
+  ASSERT_TRUE(notices_now.ok());
+  ASSERT_EQ(in_notice, 1);
+  EXPECT_EQ((*notices_now)[0].application_id, both->id);
+  EXPECT_EQ((*notices_now)[0].ends_on, both->publicity_ends_on);
+  int64_t results_now = 0;
+  ASSERT_TRUE(wf_->PublicResults(1, 20, &results_now).ok());
+  EXPECT_EQ(results_now, 0) << "nothing is published during 公示";
+
   // 公示: an objection waits for its answer, then the job approves.
   auto objection = wf_->FileObjection(other_ent_, both->id, "该企业去年曾获同类奖励");
   ASSERT_TRUE(objection.ok());

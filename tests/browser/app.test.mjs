@@ -1025,10 +1025,17 @@ test('审核：受理并签章，两个部门会审各自签章，进入公示�
   await shot(page, 'review-joint-signed')
   await logout(page)
 
-  // During 公示 anyone logged in may object; the department answers.
+  // During 公示 anyone logged in may object — from the 公示中 list of 结果公开; the department answers.
   await login(page, 'ent_lvyuan')
-  const filed = await apiSend(page, 'POST', `/applications/${A.appId}/objections`, { text: '请核实该企业从业人数' })
-  assert.equal(filed.status, 201, `POST /applications/${A.appId}/objections: ${JSON.stringify(filed.body)}`)
+  await page.goto(BASE + '/results')
+  const card = page.locator('[data-test="publicity-item"]', { hasText: A.caseNo })
+  await card.waitFor()
+  await card.locator('[data-test="object"]').click()
+  await textarea(page, 'objection-text').fill('请核实该企业从业人数')
+  await page.locator('[data-test="objection-submit"]').click()
+  await page.locator('.el-message--success', { hasText: '异议已提交' }).waitFor()
+  const mine = (await apiJson(page, '/publicity?page_size=100')).body.items.find((n) => n.case_no === A.caseNo)
+  assert.ok(mine?.ends_on, 'the notice says until when it runs')
   await logout(page)
   await login(page, REVIEWER[A.dept])
   await page.goto(`${BASE}/dept/applications/${A.appId}`)

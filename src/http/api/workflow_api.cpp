@@ -492,6 +492,25 @@ void AddOutcomeRoutes(Router& router, WorkflowApiDeps d) {
       });
     });
   });
+  // 公示中 (江阴办法 第二十一条 结果公开): anyone sees them; a logged-in visitor may object.
+  router.Add("GET", "/api/v1/publicity", Access::Public(), [d](Request& req) {
+    auto paging = ParsePaging(req);
+    if (!paging.ok()) return Response::FromError(paging.error());
+    int64_t total = 0;
+    auto rows = d.workflow.InPublicity(paging->page, paging->page_size, &total);
+    if (!rows.ok()) return Response::FromError(rows.error());
+    json items = json::array();
+    for (const auto& n : *rows) {
+      items.push_back({{"application_id", n.application_id},
+                       {"case_no", n.case_no},
+                       {"enterprise_name", n.enterprise_name},
+                       {"item_name", n.item_name},
+                       {"department_name", n.department_name},
+                       {"ends_on", DateJson(n.ends_on)},
+                       {"amount_fen", OptInt(n.amount_fen)}});
+    }
+    return Response::Ok(PageJson(items, total, *paging));
+  });
   router.Add("GET", "/api/v1/results", Access::Public(), Caching::kPublished, [d](Request& req) {
     auto paging = ParsePaging(req);
     if (!paging.ok()) return Response::FromError(paging.error());

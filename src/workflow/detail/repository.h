@@ -105,6 +105,19 @@ inline constexpr Statement kResultsCount{
     "workflow.results_count",
     "SELECT COUNT(*) AS n FROM applications a LEFT JOIN item_workflows w ON w.item_id = a.item_id "
     "WHERE a.status = 'approved' AND COALESCE(w.confidential, 0) = 0"};
+// 公示中: what anyone may look at and object to during the notice (not confidential items).
+inline constexpr Statement kInPublicity{
+    "workflow.in_publicity",
+    "SELECT a.id, a.case_no, a.enterprise_name, c.name AS item_name, d.name AS department_name, "
+    "a.publicity_ends_on, a.amount_approved_fen FROM applications a JOIN items i ON i.id = a.item_id "
+    "JOIN item_catalogue c ON c.id = i.catalogue_id JOIN departments d ON d.id = a.department_id "
+    "LEFT JOIN item_workflows w ON w.item_id = a.item_id "
+    "WHERE a.status = 'publicity' AND COALESCE(w.confidential, 0) = 0 "
+    "ORDER BY a.publicity_ends_on, a.id LIMIT ? OFFSET ?"};
+inline constexpr Statement kInPublicityCount{
+    "workflow.in_publicity_count",
+    "SELECT COUNT(*) AS n FROM applications a LEFT JOIN item_workflows w ON w.item_id = a.item_id "
+    "WHERE a.status = 'publicity' AND COALESCE(w.confidential, 0) = 0"};
 inline constexpr Statement kObjectionById{
     "workflow.objection_by_id",
     "SELECT id, application_id, user_id, text, filed_at, answer, answered_at "
