@@ -102,8 +102,9 @@ class WorkflowService {
   //! One application with its materials, stages, notices, opinions, objections and timeline.
   //! kNotFound for anyone who may not see it.
   core::Result<Application> Get(const auth::Principal& viewer, int64_t application_id);
-  //! The applicant's own applications, newest first.
-  core::Result<std::vector<Application>> Mine(const auth::Principal& applicant);
+  //! The applicant's own applications, newest first, a page at a time (page_size 1..100).
+  core::Result<std::vector<Application>> Mine(const auth::Principal& applicant, int page = 1,
+                                              int page_size = 100, int64_t* total = nullptr);
 
   //! 受理: accept (the next stage starts), return one deficiency notice listing everything, or
   //! refuse with the reason and its basis (a rule condition or a material). Reviewer or department

@@ -145,6 +145,13 @@ TEST_P(WorkflowTest, TheWholePathFromTheArchiveToThePublicResults) {
   auto open = nlohmann::json::parse(again.error().details);  // the page takes the applicant there
   EXPECT_EQ(open[0]["application_id"], draft->id);
   EXPECT_EQ(open[0]["case_no"], draft->case_no);
+  int64_t mine_total = 0;
+  auto mine = wf_->Mine(ent_, 1, 10, &mine_total);
+  ASSERT_TRUE(mine.ok());
+  EXPECT_EQ(mine_total, 1);
+  ASSERT_EQ(mine->size(), 1u);
+  EXPECT_EQ((*mine)[0].id, draft->id);
+  EXPECT_TRUE(wf_->Mine(ent_, 2, 10, &mine_total)->empty()) << "past the last page";
 
   // Submitting with nothing attached lists every problem at once.
   Submission s;

@@ -68,8 +68,10 @@ export async function startOrResume(itemId) {
     return a.id
   } catch (e) {
     if (e.code !== 'already_open') throw e
-    // The 409 names the case number, not the id: look it up among our own applications.
-    const mine = (await api.get('/me/applications')).items || []
+    // The 409 carries the open application's id (error.details); older servers only its case number.
+    const named = (e.details || []).find((d) => d.application_id)
+    if (named) return named.application_id
+    const mine = (await api.get('/me/applications', { page_size: 100 })).items || []
     const open = mine.find((a) => a.item_id === Number(itemId) && OPEN_STATUSES.includes(a.status))
     if (!open) throw e
     return open.id

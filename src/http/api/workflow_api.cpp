@@ -340,8 +340,15 @@ void AddApplicantRoutes(Router& router, WorkflowApiDeps d) {
                });
              });
   router.Add("GET", "/api/v1/me/applications", kEnterprise, [d](Request& req) {
-    return Answer(d.workflow.Mine(req.User()),
-                  [](const std::vector<Application>& list) { return ItemsJson(list, ApplicationJson); });
+    auto paging = ParsePaging(req);
+    if (!paging.ok()) return Response::FromError(paging.error());
+    if (req.Query("page_size").empty()) paging->page_size = 100;  // an applicant's list is short
+    int64_t total = 0;
+    auto list = d.workflow.Mine(req.User(), paging->page, paging->page_size, &total);
+    if (!list.ok()) return Response::FromError(list.error());
+    json items = json::array();
+    for (const auto& a : *list) items.push_back(ApplicationJson(a));
+    return Response::Ok(PageJson(items, total, *paging));
   });
   router.Add("GET", "/api/v1/applications/{id}", Access::LoggedIn(), [d](Request& req) {
     return WithId(req, [&](int64_t id) { return Answer(d.workflow.Get(req.User(), id), ApplicationJson); });

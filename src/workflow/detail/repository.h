@@ -84,8 +84,10 @@ inline constexpr Statement kQueueCount{
     "SELECT COUNT(*) AS n FROM application_stages st JOIN applications a ON a.id = st.application_id "
     "WHERE st.status = 'active' AND (? = 0 OR st.department_id = ?) AND (? = '' OR st.kind = ?) "
     "AND (? = 0 OR st.overdue = 1) AND (? = 0 OR a.item_id = ?)"};
-inline constexpr Statement kMine{"workflow.mine",
-                                 "SELECT id FROM applications WHERE uscc = ? ORDER BY id DESC LIMIT 200"};
+inline constexpr Statement kMine{
+    "workflow.mine", "SELECT id FROM applications WHERE uscc = ? ORDER BY id DESC LIMIT ? OFFSET ?"};
+inline constexpr Statement kMineCount{"workflow.mine_count",
+                                      "SELECT COUNT(*) AS n FROM applications WHERE uscc = ?"};
 inline constexpr Statement kOpenOf{
     "workflow.open_of",
     "SELECT id, case_no FROM applications WHERE uscc = ? AND item_id = ? "
