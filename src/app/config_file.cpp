@@ -8,7 +8,6 @@
 
 #include <cstdlib>
 #include <functional>
-#include <limits>
 #include <sstream>
 #include <vector>
 
@@ -99,7 +98,6 @@ const std::vector<Key>& Keys() {
   using W = workflow::WorkflowOptions;
   using S = ServeOptions;
   using C = CommonOptions;
-  constexpr int64_t kMaxInt = std::numeric_limits<int>::max();
   static const std::vector<Key> keys = {
       Str("database", "url", "sqlite:PATH 或 postgresql://…（环境变量 HUIQI_DB，命令行 --db）",
           &ServeConfig::common, &C::db_url),
@@ -186,7 +184,6 @@ const std::vector<Key>& Keys() {
       Int("demo", "days_ahead", "演示用：时钟提前天数（--demo-days-ahead，生产环境勿用）", 0, 3650,
           &ServeConfig::serve, &S::demo_days_ahead),
   };
-  (void)kMaxInt;
   return keys;
 }
 

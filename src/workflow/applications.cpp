@@ -446,24 +446,22 @@ core::Result<std::vector<Application>> WorkflowService::Mine(const auth::Princip
   if (!applicant.Is(auth::UserKind::kEnterprise) || !applicant.uscc) {
     return core::PermissionDenied("只有企业用户有“我的申报”", "enterprise users only");
   }
-  return m.d.db.ReadValue<std::vector<Application>>(
-      [&](Session& s) -> core::Result<std::vector<Application>> {
-        page = std::max(page, 1);
-        page_size = page_size < 1 || page_size > 100 ? 100 : page_size;
-        if (total) {
-          HQ_ASSIGN_OR_RETURN(auto n, s.QueryOne(detail::kMineCount, {*applicant.uscc}, "", ""));
-          *total = n.Int("n");
-        }
-        HQ_ASSIGN_OR_RETURN(auto rows, s.Query(detail::kMine, {*applicant.uscc, int64_t{page_size},
-                                                               int64_t{page - 1} * page_size}));
-        std::vector<Application> out;
-        for (const auto& r : rows) {
-          HQ_ASSIGN_OR_RETURN(Application a, detail::LoadApplication(s, r.Int("id")));
-          HQ_ASSIGN_OR_RETURN(a.stages, detail::LoadStages(s, a.id));
-          out.push_back(std::move(a));
-        }
-        return out;
-      });
+  return m.d.db.ReadValue<std::vector<Application>>([&](Session& s)
+                                                        -> core::Result<std::vector<Application>> {
+    const detail::PageWindow w = detail::WindowOf(page, page_size, 100);
+    if (total) {
+      HQ_ASSIGN_OR_RETURN(auto n, s.QueryOne(detail::kMineCount, {*applicant.uscc}, "", ""));
+      *total = n.Int("n");
+    }
+    HQ_ASSIGN_OR_RETURN(auto rows, s.Query(detail::kMine, {*applicant.uscc, int64_t{w.size}, w.offset()}));
+    std::vector<Application> out;
+    for (const auto& r : rows) {
+      HQ_ASSIGN_OR_RETURN(Application a, detail::LoadApplication(s, r.Int("id")));
+      HQ_ASSIGN_OR_RETURN(a.stages, detail::LoadStages(s, a.id));
+      out.push_back(std::move(a));
+    }
+    return out;
+  });
 }
 
 }  // namespace huiqi::workflow

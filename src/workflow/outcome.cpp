@@ -163,16 +163,14 @@ core::Status WorkflowService::OnStageDeadline(Session& s, int64_t stage_id) {
 
 core::Result<std::vector<PublicResult>> WorkflowService::PublicResults(int page, int page_size,
                                                                        int64_t* total) {
-  page = std::max(page, 1);
-  page_size = page_size < 1 || page_size > 100 ? 20 : page_size;
+  const detail::PageWindow w = detail::WindowOf(page, page_size);
   return impl_->d.db.ReadValue<std::vector<PublicResult>>(
       [&](Session& s) -> core::Result<std::vector<PublicResult>> {
         if (total) {
           HQ_ASSIGN_OR_RETURN(auto n, s.QueryOne(detail::kResultsCount, {}, "", ""));
           *total = n.Int("n");
         }
-        HQ_ASSIGN_OR_RETURN(auto rows,
-                            s.Query(detail::kResults, {int64_t{page_size}, int64_t{page - 1} * page_size}));
+        HQ_ASSIGN_OR_RETURN(auto rows, s.Query(detail::kResults, {int64_t{w.size}, w.offset()}));
         std::vector<PublicResult> out;
         for (const auto& r : rows) {
           out.push_back({r.Text("case_no"), r.Text("enterprise_name"), r.Text("item_name"),
@@ -185,16 +183,14 @@ core::Result<std::vector<PublicResult>> WorkflowService::PublicResults(int page,
 
 core::Result<std::vector<PublicNotice>> WorkflowService::InPublicity(int page, int page_size,
                                                                      int64_t* total) {
-  page = std::max(page, 1);
-  page_size = page_size < 1 || page_size > 100 ? 20 : page_size;
+  const detail::PageWindow w = detail::WindowOf(page, page_size);
   return impl_->d.db.ReadValue<std::vector<PublicNotice>>(
       [&](Session& s) -> core::Result<std::vector<PublicNotice>> {
         if (total) {
           HQ_ASSIGN_OR_RETURN(auto n, s.QueryOne(detail::kInPublicityCount, {}, "", ""));
           *total = n.Int("n");
         }
-        HQ_ASSIGN_OR_RETURN(
-            auto rows, s.Query(detail::kInPublicity, {int64_t{page_size}, int64_t{page - 1} * page_size}));
+        HQ_ASSIGN_OR_RETURN(auto rows, s.Query(detail::kInPublicity, {int64_t{w.size}, w.offset()}));
         std::vector<PublicNotice> out;
         for (const auto& r : rows) {
           PublicNotice n;
@@ -203,10 +199,7 @@ core::Result<std::vector<PublicNotice>> WorkflowService::InPublicity(int page, i
           n.enterprise_name = r.Text("enterprise_name");
           n.item_name = r.Text("item_name");
           n.department_name = r.Text("department_name");
-          if (!r.IsNull("publicity_ends_on")) {
-            auto d = core::Date::Parse(r.Text("publicity_ends_on"));
-            if (d.ok()) n.ends_on = *d;
-          }
+          n.ends_on = detail::DateOf(r, "publicity_ends_on");
           n.amount_fen = r.OptInt("amount_approved_fen");
           out.push_back(std::move(n));
         }

@@ -38,7 +38,7 @@ core::Result<std::vector<QueueRow>> WorkflowService::Queue(const auth::Principal
     return core::PermissionDenied("只有部门工作人员有审核待办", "department staff only");
   }
   int64_t dept = admin ? 0 : *reviewer.department_id;
-  int page = std::max(f.page, 1), size = f.page_size < 1 || f.page_size > 100 ? 20 : f.page_size;
+  const detail::PageWindow w = detail::WindowOf(f.page, f.page_size);
   int64_t item = f.item_id.value_or(0), overdue = f.overdue_only ? 1 : 0;
   store::Params filter{int64_t{dept ? 1 : 0}, dept, f.stage_kind, f.stage_kind, overdue,
                        item ? int64_t{1} : 0, item};
@@ -48,8 +48,8 @@ core::Result<std::vector<QueueRow>> WorkflowService::Queue(const auth::Principal
       *total = n.Int("n");
     }
     store::Params p = filter;
-    p.push_back(int64_t{size});
-    p.push_back(int64_t{page - 1} * size);
+    p.push_back(int64_t{w.size});
+    p.push_back(w.offset());
     HQ_ASSIGN_OR_RETURN(auto rows, s.Query(detail::kQueue, p));
     std::vector<QueueRow> out;
     for (const auto& r : rows) {
@@ -64,10 +64,7 @@ core::Result<std::vector<QueueRow>> WorkflowService::Queue(const auth::Principal
       q.status = r.Text("status");
       q.channel = r.Text("channel");
       q.submitted_at = r.IsNull("submitted_at") ? "" : r.Text("submitted_at");
-      if (!r.IsNull("due_on")) {
-        auto d = core::Date::Parse(r.Text("due_on"), "due_on");
-        if (d.ok()) q.due_on = *d;
-      }
+      q.due_on = detail::DateOf(r, "due_on");
       q.overdue = r.Bool("overdue");
       out.push_back(std::move(q));
     }

@@ -155,11 +155,6 @@ constexpr std::array<std::pair<AppStatus, std::string_view>, 8> kStatusCodes = {
 store::Value DateValue(const std::optional<core::Date>& d) {
   return d ? store::Value(d->ToString()) : store::Null();
 }
-std::optional<core::Date> DateOf(const Row& r, std::string_view col) {
-  if (r.IsNull(col)) return std::nullopt;
-  auto d = core::Date::Parse(r.Text(col), "date");
-  return d.ok() ? std::optional<core::Date>(*d) : std::nullopt;
-}
 json JsonOf(const Row& r, std::string_view col, json fallback) {
   auto j = json::parse(r.Text(col), nullptr, false);
   return j.is_discarded() ? fallback : j;
@@ -207,6 +202,12 @@ Opinion OpinionOf(const Row& r) {
 }
 
 }  // namespace
+
+std::optional<core::Date> DateOf(const Row& r, std::string_view col) {
+  if (r.IsNull(col)) return std::nullopt;
+  auto d = core::Date::Parse(r.Text(col), "date");
+  return d.ok() ? std::optional<core::Date>(*d) : std::nullopt;
+}
 
 const state::Machine& ApplicationMachine() {
   static const state::Machine m(

@@ -1,4 +1,6 @@
 #pragma once
+
+#include <algorithm>
 // The workflow module's SQL and row mapping. Not for other modules.
 
 #include <string>
@@ -14,6 +16,18 @@ using store::Statement;
 
 //! draft → submitted → (returned → submitted)* → in_review … → publicity → approved; refused or
 //! withdrawn on the way.
+//! A date column (NULL or unparsable: none).
+std::optional<core::Date> DateOf(const store::Row& r, std::string_view col);
+
+//! A list page as every list of this module takes it: page from 1, page_size 1..100 (else `fallback`).
+struct PageWindow {
+  int page = 1, size = 20;
+  int64_t offset() const { return int64_t{page - 1} * size; }
+};
+inline PageWindow WindowOf(int page, int page_size, int fallback = 20) {
+  return {std::max(page, 1), page_size < 1 || page_size > 100 ? fallback : page_size};
+}
+
 const state::Machine& ApplicationMachine();
 //! waiting → active → (paused → active)* → done | refused; cancelled when the application ends.
 const state::Machine& StageMachine();
