@@ -22,6 +22,7 @@ const routes = [
   { path: '/space/applications/:id', component: () => import('./views/enterprise/ApplicationDetail.vue'), meta: { title: '申报进度', need: 'enterprise' } },
   { path: '/space/applications/:id/form', component: () => import('./views/enterprise/ApplyForm.vue'), meta: { title: '申报表', need: 'enterprise' } },
   { path: '/space/notices', redirect: '/notices' },
+  { path: '/space/payments', component: () => import('./views/enterprise/Payments.vue'), meta: { title: '我的兑付', need: 'enterprise' } },
 
   { path: '/dept', redirect: '/dept/policies' },
   { path: '/dept/policies', component: () => import('./views/dept/Policies.vue'), meta: { title: '本部门政策', need: 'staff' } },
@@ -36,6 +37,18 @@ const routes = [
   { path: '/dept/supervision', component: () => import('./views/dept/Supervision.vue'), meta: { title: '督办提醒', need: 'staff' } },
   { path: '/dept/review', component: () => import('./views/dept/ReviewQueue.vue'), meta: { title: '申报审核', need: 'staff' } },
   { path: '/dept/applications/:id', component: () => import('./views/dept/ReviewDetail.vue'), meta: { title: '审核申报', need: 'staff' } },
+  // 免申即享 and payments (issue 14, docs/payments.md)
+  { path: '/dept/offer-lists', component: () => import('./views/dept/OfferLists.vue'), meta: { title: '免申即享名单', need: 'staff' } },
+  { path: '/dept/offer-lists/:id', component: () => import('./views/dept/OfferList.vue'), meta: { title: '名单详情', need: 'staff' } },
+  { path: '/dept/offers', component: () => import('./views/dept/Offers.vue'), meta: { title: '兑现响应', need: 'staff' } },
+  { path: '/dept/payments', component: () => import('./views/dept/Payments.vue'), meta: { title: '兑付清单', need: 'staff' } },
+  { path: '/dept/subsidy-records', component: () => import('./views/dept/SubsidyRecords.vue'), meta: { title: '奖补数据', need: 'records' } },
+
+  { path: '/finance', redirect: '/finance/batches' },
+  { path: '/finance/budgets', component: () => import('./views/finance/Budgets.vue'), meta: { title: '预算管理', need: 'finance' } },
+  { path: '/finance/batches', component: () => import('./views/finance/Batches.vue'), meta: { title: '支付批次', need: 'finance' } },
+  { path: '/finance/batches/:id', component: () => import('./views/finance/Batch.vue'), meta: { title: '支付批次', need: 'finance' } },
+  { path: '/finance/reconcile', component: () => import('./views/finance/Reconcile.vue'), meta: { title: '对账', need: 'finance' } },
 
   { path: '/admin', redirect: '/admin/supervision' },
   { path: '/admin/supervision', component: () => import('./views/admin/Supervision.vue'), meta: { title: '平台督查', need: 'admin' } },
@@ -60,6 +73,8 @@ const allowed = {
   enterprise: (a) => a.isEnterprise,
   staff: (a) => a.isStaff || a.isAdmin,
   admin: (a) => a.isAdmin,
+  finance: (a) => a.isFinance || a.isAdmin,
+  records: (a) => a.isStaff || a.isFinance || a.isAdmin, // 奖补数据: departments and finance
   login: (a) => !!a.user,
 }
 

@@ -8,6 +8,7 @@ export const useAuth = defineStore('auth', {
     isEnterprise: (s) => s.user?.kind === 'enterprise',
     isStaff: (s) => s.user?.kind === 'department_staff',
     isAdmin: (s) => s.user?.kind === 'platform_admin',
+    isFinance: (s) => s.user?.kind === 'finance',
     roles: (s) => (s.user?.roles || []).map((r) => r.code),
   },
   actions: {
@@ -49,6 +50,7 @@ export const useAuth = defineStore('auth', {
       if (this.isEnterprise) return '/space/matches'
       if (this.isStaff) return '/dept/policies'
       if (this.isAdmin) return '/admin/supervision'
+      if (this.isFinance) return '/finance/batches'
       return '/'
     },
   },
