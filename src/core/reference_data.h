@@ -1,7 +1,7 @@
 #pragma once
 // Reference code lists loaded from data/reference at start:
 //   regions_jiangsu.tsv   GB/T 2260 division codes: 江苏省, its 13 cities and every county-level division
-//   industry_gbt4754.tsv  GB/T 4754-2017 门类 A–T and 大类 01–97
+//   industry_gbt4754.tsv  GB/T 4754-2017 门类 A–T and 大类 01–97, and the few 中类/小类 rules name
 // Read-only after loading; safe to share between threads.
 
 #include <filesystem>
@@ -18,7 +18,8 @@ struct CodeEntry {
   std::string code;
   std::string name;
   std::string parent;  // "" at the top
-  std::string level;   // regions: province | prefecture | county; industries: section | division
+  std::string
+      level;  // regions: province | prefecture | county; industries: section | division | group | class
 };
 
 //! A tree of codes: lookup, children, and the ancestor test the rules' `under` operator uses.

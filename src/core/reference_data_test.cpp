@@ -30,10 +30,16 @@ TEST(ReferenceData, HasAllIndustrySectionsAndDivisions) {
   auto ref = Load();
   int sections = 0, divisions = 0;
   for (const auto* e : ref.industries().All()) {
-    (e->level == "section" ? sections : divisions)++;
+    sections += e->level == "section";
+    divisions += e->level == "division";
   }
   EXPECT_EQ(sections, 20);   // 门类 A–T
   EXPECT_EQ(divisions, 97);  // 大类 01–97
+  // The groups and classes the demo rules name, so a rule's "3973" reads 集成电路制造.
+  ASSERT_NE(ref.industries().Find("3973"), nullptr);
+  EXPECT_EQ(ref.industries().Find("3973")->name, "集成电路制造");
+  EXPECT_TRUE(ref.industries().IsUnder("3973", "C"));
+  EXPECT_EQ(ref.industries().Find("342")->name, "金属加工机械制造");
   EXPECT_TRUE(ref.industries().IsUnder("39", "C"));
   EXPECT_FALSE(ref.industries().IsUnder("39", "I"));
 }

@@ -143,6 +143,7 @@ Estimate EstimateAmount(const Amount& a, const Schema& schema, const Facts& fact
     case AmountKind::kFixed:
       e.fen = a.fen;
       e.text = "预计 " + Money(a.fen);
+      e.basis = "定额";
       return e;
     case AmountKind::kRate: {
       auto it = facts.numbers.find(a.base);
@@ -163,6 +164,9 @@ Estimate EstimateAmount(const Amount& a, const Schema& schema, const Facts& fact
       e.fen = fen;
       e.text = "预计 " + Money(fen) + "（按" + label + "的" + PercentText(a.rate_ppm) +
                (a.cap_fen ? "，上限" + Money(*a.cap_fen) : std::string()) + "）";
+      e.basis = "按比例：" + label + " " + Money(std::max<int64_t>(0, it->second)) + " × " +
+                PercentText(a.rate_ppm) + (a.cap_fen ? "，上限" + Money(*a.cap_fen) : std::string()) +
+                (e.capped ? "，已按上限计" : "");
       return e;
     }
     case AmountKind::kTiers:
@@ -171,6 +175,10 @@ Estimate EstimateAmount(const Amount& a, const Schema& schema, const Facts& fact
         if (r == Truth::kTrue) {
           e.fen = t.fen;
           e.text = "预计 " + Money(t.fen);
+          std::string cond;
+          for (const Node* leaf : Leaves(t.when))
+            cond += (cond.empty() ? "" : "且") + Describe(*leaf, schema);
+          e.basis = "按档：" + cond;
           return e;
         }
         if (r == Truth::kUnknown) {
@@ -182,7 +190,8 @@ Estimate EstimateAmount(const Amount& a, const Schema& schema, const Facts& fact
             }
           }
           const AttributeDef* def = schema.Find(e.missing);
-          e.text = "需提供" + (def ? def->label : e.missing) + "后估算";
+          e.text = e.missing.empty() ? "经主管部门审核后核定"
+                                     : "需提供" + (def ? def->label : e.missing) + "后估算";
           return e;
         }
       }

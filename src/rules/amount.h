@@ -48,6 +48,10 @@ struct Estimate {
   bool capped = false;         // the cap applied
   std::string missing;         // the attribute key that would allow an estimate
   std::string text;  // "预计 30万元", "预计 48.5万元（按研发费用的10%，上限100万元）"
+  //! How the figure was reached, for people: "定额", "按比例：研发费用 485万元 × 10%，上限100万元"
+  //! (", 已按上限计" when capped), "按档：具有“专精特新中小企业”（近1年内取得）". Empty when nothing
+  //! was estimated.
+  std::string basis;
 };
 
 //! What this enterprise would receive. A tier whose condition is Unknown stops the search

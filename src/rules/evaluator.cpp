@@ -75,7 +75,9 @@ Truth LeafTruth(const Node& n, const Facts& f, core::Date today) {
       if (n.kind == NodeKind::kBetween) return FromBool(v >= n.number && v <= n.number2);
       return FromBool(Compare(v, n.cmp, n.number));
     }
-    default:
+    case NodeKind::kUniversal:
+      return Truth::kTrue;
+    default:  // kReviewed: no data decides it
       return Truth::kUnknown;
   }
 }
@@ -83,6 +85,8 @@ Truth LeafTruth(const Node& n, const Facts& f, core::Date today) {
 std::string ActualText(const Node& leaf, const Schema& schema, const Facts& f, core::Date today,
                        const CodeNamer& namer) {
   const Node& n = leaf.kind == NodeKind::kNot ? leaf.children[0] : leaf;
+  if (n.kind == NodeKind::kReviewed) return std::string(kReviewPending);
+  if (n.kind == NodeKind::kUniversal) return "";
   if (n.kind == NodeKind::kHas) {
     if (!f.tags_known) return "未提供";
     auto it = f.tags.find(n.text);

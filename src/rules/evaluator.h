@@ -21,6 +21,9 @@ enum class Truth : uint8_t { kFalse = 0, kTrue = 1, kUnknown = 2 };
 std::string_view TruthCode(Truth t);   // "fail", "pass", "unknown"
 std::string_view TruthLabel(Truth t);  // 不满足, 满足, 待补充
 
+//! What a trace shows as the enterprise's side of a department-reviewed condition.
+inline constexpr std::string_view kReviewPending = "待主管部门审核";
+
 //! What is known about one enterprise, at the schema's scales. Codes are full codes
 //! (region "320412"; industry as section letter + digits, "C3911"). Absent = unknown.
 struct Facts {

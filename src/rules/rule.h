@@ -29,6 +29,15 @@ enum class NodeKind {
   kIn,       // attr in [texts] or [numbers]
   kBetween,  // number <= attr <= number2
   kHas,      // has tag text [within within_years years]
+  // Conditions no archive attribute can decide (an award decision, a recognised product, an
+  // on-site check): reviewed "text" [evidence "what to submit"]. Unknown for every enterprise in
+  // all three engines, so an item needing one is never 符合 from data alone; the matcher shows it
+  // as 待审核 once every other condition holds.
+  kReviewed,
+  // universal (普惠): the department declares that the rule's data conditions are the whole of
+  // its conditions (every enterprise meeting them qualifies). True everywhere; without it an
+  // item whose rule says nothing beyond the region (and 非失信) is left to the department.
+  kUniversal,
 };
 
 enum class CmpOp { kEq, kNe, kLt, kLe, kGt, kGe };
@@ -44,7 +53,8 @@ struct Node {
   bool is_text = false;              // kCompare / kIn on text values
   int64_t number = 0;                // kCompare, kBetween low
   int64_t number2 = 0;               // kBetween high
-  std::string text{};                // kCompare text, kUnder code, kHas tag
+  std::string text{};                // kCompare text, kUnder code, kHas tag, kReviewed condition
+  std::string evidence{};            // kReviewed: what the enterprise submits for the review
   std::vector<std::string> texts{};  // kIn
   std::vector<int64_t> numbers{};    // kIn
   int within_years = 0;              // kHas: 0 = acquired at any time
@@ -72,13 +82,19 @@ using CodeNamer = std::function<std::string(std::string_view table, std::string_
 //! section letter ("C" 制造业) or by division ("C34" / "34" 通用设备制造业). `ref` must outlive it.
 CodeNamer ReferenceNamer(const core::ReferenceData& ref);
 
-//! One condition (a leaf, or not(leaf)) in plain Chinese: "营业收入不低于2000万元".
+//! One condition (a leaf, or not(leaf)) in plain Chinese: "营业收入不低于2000万元". An "or" whose
+//! alternatives are all code conditions on one attribute (IsCodeAlternatives) reads as one
+//! condition: "行业属于通用设备制造业（C34）或集成电路制造（3973）".
 std::string Describe(const Node& node, const Schema& schema, const CodeNamer& namer = {});
 
 //! The whole rule as lines for a guide: one line per condition of the top-level "and"; an "or"
 //! becomes one line joined by "或" (nested groups in parentheses), so nobody reads alternatives
 //! as requirements.
 std::vector<std::string> DescribeLines(const Node& rule, const Schema& schema, const CodeNamer& namer = {});
+
+//! True for an "or" whose children are all `under` / `=` / `in` conditions on one code attribute
+//! (industry under "3973" or industry under "342"): people read it as one condition.
+bool IsCodeAlternatives(const Node& node, const Schema& schema);
 
 //! The leaves of a rule, left to right (not(leaf) counts as its leaf).
 std::vector<const Node*> Leaves(const Node& node);

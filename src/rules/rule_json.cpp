@@ -53,6 +53,18 @@ core::Result<Node> From(const json& j, const Schema& schema, const std::string& 
     n.within_years = j.value("within_years", 0);
     return n;
   }
+  if (op == "reviewed") {
+    n.kind = NodeKind::kReviewed;
+    if (!j.contains("condition") || !j["condition"].is_string() || j["condition"].get<std::string>().empty())
+      return Bad(path + ".condition", "缺少审核事项");
+    n.text = j["condition"];
+    n.evidence = j.value("evidence", "");
+    return n;
+  }
+  if (op == "universal") {
+    n.kind = NodeKind::kUniversal;
+    return n;
+  }
   if (!j.contains("attr") || !j["attr"].is_string()) return Bad(path + ".attr", "缺少属性");
   const AttributeDef* a = schema.Find(j["attr"].get<std::string>());
   if (!a) return Bad(path + ".attr", "未知属性 " + j["attr"].get<std::string>());
@@ -123,6 +135,13 @@ json RuleToJson(const Node& n) {
       if (n.within_years > 0) j["within_years"] = n.within_years;
       return j;
     }
+    case NodeKind::kReviewed: {
+      json j = {{"op", "reviewed"}, {"condition", n.text}};
+      if (!n.evidence.empty()) j["evidence"] = n.evidence;
+      return j;
+    }
+    case NodeKind::kUniversal:
+      return {{"op", "universal"}};
   }
   return nullptr;
 }

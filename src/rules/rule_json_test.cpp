@@ -30,7 +30,11 @@ TEST(DescribeLinesTest, AlternativesStayOnOneLine) {
           .value();
   auto lines = DescribeLines(rule, schema);
   ASSERT_EQ(lines.size(), 3u);
-  EXPECT_NE(lines[1].find("，或"), std::string::npos) << lines[1];
+  // Alternatives over codes of one attribute read as one condition (issue 12 item 4).
+  EXPECT_EQ(lines[1], "行业属于“C”或“I”");
+  Node mixed = Parse(R"(industry under "C" or employees >= 10)", schema).value();
+  EXPECT_NE(DescribeLines(mixed, schema)[0].find("，或"), std::string::npos)
+      << DescribeLines(mixed, schema)[0];
   EXPECT_EQ(lines[0], Describe(rule.children[0], schema));
   Node single = Parse(R"(employees >= 10)", schema).value();
   EXPECT_EQ(DescribeLines(single, schema), std::vector<std::string>{Describe(single, schema)});

@@ -24,11 +24,11 @@ struct Token {
 // Chinese keywords and comparators; the lexer prefers the longest match.
 const std::vector<std::string>& ChineseWords() {
   static const std::vector<std::string> words = {
-      "且",     "并且",   "而且",   "或",     "或者",   "非",       "不",       "不是", "拥有",
-      "具有",   "具备",   "属于",   "位于",   "介于",   "之间",     "和",       "至",   "到",
-      "年内",   "以内",   "近",     "年",     "是",     "否",       "为",       "大于", "小于",
-      "不低于", "不少于", "不高于", "不超过", "不多于", "大于等于", "小于等于", "等于", "不等于",
-      "超过",   "达到",   "高于",   "低于",   "在"};
+      "且",     "并且",   "而且",   "或",     "或者",   "非",         "不",       "不是", "拥有",
+      "具有",   "具备",   "属于",   "位于",   "介于",   "之间",       "和",       "至",   "到",
+      "年内",   "以内",   "近",     "年",     "是",     "否",         "为",       "大于", "小于",
+      "不低于", "不少于", "不高于", "不超过", "不多于", "大于等于",   "小于等于", "等于", "不等于",
+      "超过",   "达到",   "高于",   "低于",   "在",     "经部门审核", "部门审核", "凭",   "普惠"};
   return words;
 }
 
@@ -291,6 +291,12 @@ class Parser {
       return inner;
     }
     if (IsWord(t, {"has", "拥有", "具有", "具备"})) return Has();
+    if (IsWord(t, {"reviewed", "经部门审核", "部门审核"})) return Reviewed();
+    if (IsWord(t, {"universal", "普惠"})) {
+      Node n{NodeKind::kUniversal};
+      n.position = Advance().pos;
+      return n;
+    }
     if (t.kind == Tok::kWord) return Predicate();
     if (t.kind == Tok::kEnd) return Err(t, "rule_syntax", "条件不完整", "incomplete rule");
     return Err(t, "rule_syntax", "此处应为条件，实际为“" + t.text + "”", "expected a condition");
@@ -322,6 +328,28 @@ class Parser {
       } else {
         return Err(Peek(), "rule_syntax", "年数后应为 years 或 年内", "expected 'years'");
       }
+    }
+    return n;
+  }
+
+  // reviewed "获评常州市市长质量奖" evidence "市政府表彰决定" | 经部门审核 "…" 凭 "…"
+  core::Result<Node> Reviewed() {
+    int pos = Advance().pos;
+    const Token& what = Peek();
+    if (what.kind != Tok::kString || what.text.empty()) {
+      return Err(what, "rule_syntax", "“部门审核/reviewed”后应为带引号的审核事项，如 \"获评市长质量奖\"",
+                 "expected a quoted condition after reviewed");
+    }
+    Node n{NodeKind::kReviewed};
+    n.text = Advance().text;
+    n.position = pos;
+    if (IsWord(Peek(), {"evidence", "凭"})) {
+      Advance();
+      const Token& ev = Peek();
+      if (ev.kind != Tok::kString || ev.text.empty()) {
+        return Err(ev, "rule_syntax", "“凭/evidence”后应为带引号的材料名", "expected quoted evidence");
+      }
+      n.evidence = Advance().text;
     }
     return n;
   }

@@ -59,7 +59,38 @@ std::string CodeName(const AttributeDef& a, std::string_view code, const CodeNam
   return name.empty() ? "“" + std::string(code) + "”" : name + "（" + std::string(code) + "）";
 }
 
+bool IsCodeLeaf(const Node& n, const Schema& schema) {
+  if (n.kind != NodeKind::kUnder && !(n.is_text && (n.kind == NodeKind::kIn || n.cmp == CmpOp::kEq)))
+    return false;
+  const AttributeDef* a = schema.Find(n.attr);
+  return a != nullptr && a->type == AttrType::kCode;
+}
+
+// "行业属于通用设备制造业（C34）或集成电路制造（3973）": the alternatives of one code attribute.
+std::string DescribeAlternatives(const Node& n, const Schema& schema, const CodeNamer& namer) {
+  const AttributeDef* a = schema.Find(n.children[0].attr);
+  std::vector<std::string> names;
+  for (const auto& c : n.children) {
+    if (c.kind == NodeKind::kIn) {
+      for (const auto& t : c.texts) names.push_back(CodeName(*a, t, namer));
+    } else {
+      names.push_back(CodeName(*a, c.text, namer));
+    }
+  }
+  std::string out = a->label + "属于";
+  for (size_t i = 0; i < names.size(); ++i) out += (i == 0 ? "" : "或") + names[i];
+  return out;
+}
+
 }  // namespace
+
+bool IsCodeAlternatives(const Node& n, const Schema& schema) {
+  if (n.kind != NodeKind::kOr || n.children.size() < 2) return false;
+  for (const auto& c : n.children) {
+    if (!IsCodeLeaf(c, schema) || c.attr != n.children[0].attr) return false;
+  }
+  return true;
+}
 
 std::string_view CmpSymbol(CmpOp op) {
   switch (op) {
@@ -82,7 +113,7 @@ std::string_view CmpSymbol(CmpOp op) {
 bool Node::operator==(const Node& o) const {
   return kind == o.kind && children == o.children && attr == o.attr && cmp == o.cmp && is_text == o.is_text &&
          number == o.number && number2 == o.number2 && text == o.text && texts == o.texts &&
-         numbers == o.numbers && within_years == o.within_years;
+         numbers == o.numbers && within_years == o.within_years && evidence == o.evidence;
 }
 
 std::string FormatValue(AttrType type, int64_t v) {
@@ -163,6 +194,10 @@ std::string Print(const Node& n, const Schema& schema) {
     case NodeKind::kHas:
       return "has " + Quote(n.text) +
              (n.within_years > 0 ? " within " + std::to_string(n.within_years) + " years" : "");
+    case NodeKind::kReviewed:
+      return "reviewed " + Quote(n.text) + (n.evidence.empty() ? "" : " evidence " + Quote(n.evidence));
+    case NodeKind::kUniversal:
+      return "universal";
   }
   return "";
 }
@@ -178,7 +213,12 @@ std::string Describe(const Node& n, const Schema& schema, const CodeNamer& namer
     if (c.kind == NodeKind::kHas) return "不具有“" + c.text + "”";
     return "不满足：" + Describe(c, schema, namer);
   }
+  if (IsCodeAlternatives(n, schema)) return DescribeAlternatives(n, schema, namer);
   if (!n.IsLeaf()) return Print(n, schema);
+  if (n.kind == NodeKind::kReviewed) {
+    return "经主管部门审核：" + n.text + (n.evidence.empty() ? "" : "（需提供" + n.evidence + "）");
+  }
+  if (n.kind == NodeKind::kUniversal) return "主管部门已声明：满足上述条件的企业均可享受";
   if (n.kind == NodeKind::kHas) {
     return "具有“" + n.text + "”" +
            (n.within_years > 0 ? "（近" + std::to_string(n.within_years) + "年内取得）" : "");
@@ -217,7 +257,8 @@ std::string Describe(const Node& n, const Schema& schema, const CodeNamer& namer
 namespace {
 
 std::string DescribeGroup(const Node& n, const Schema& schema, const CodeNamer& namer, bool nested) {
-  if (n.IsLeaf() || (n.kind == NodeKind::kNot && n.children[0].IsLeaf())) return Describe(n, schema, namer);
+  if (n.IsLeaf() || (n.kind == NodeKind::kNot && n.children[0].IsLeaf()) || IsCodeAlternatives(n, schema))
+    return Describe(n, schema, namer);
   if (n.kind == NodeKind::kNot)
     return "不满足：（" + DescribeGroup(n.children[0], schema, namer, false) + "）";
   std::string sep = n.kind == NodeKind::kAnd ? "，且" : "，或";
@@ -263,12 +304,16 @@ CodeNamer ReferenceNamer(const core::ReferenceData& ref) {
       return e ? e->name : "";
     }
     std::string c(code);
-    if (c.size() >= 3 && std::isalpha(static_cast<unsigned char>(c[0])))
-      c = c.substr(1, 2);  // C3411 → 34
-    else if (c.size() > 2)
-      return "";  // a group or class code in a rule: the tables stop at divisions
-    const core::CodeEntry* e = ref.industries().Find(c);
-    return e ? e->name : "";
+    bool archive_code = c.size() >= 3 && std::isalpha(static_cast<unsigned char>(c[0]));
+    if (archive_code) c = c.substr(1);  // C3411 → 3411
+    if (const core::CodeEntry* e = ref.industries().Find(c)) return e->name;
+    if (c.size() <= 2) return "";
+    // A group (中类) or class (小类) the table does not list: named by its division (an
+    // enterprise's C3411 reads 通用设备制造业, a rule's "3411" 通用设备制造业下的小类), never a bare number.
+    const core::CodeEntry* division = ref.industries().Find(c.substr(0, 2));
+    if (division == nullptr) return "";
+    if (archive_code) return division->name;
+    return division->name + (c.size() == 3 ? "下的中类" : "下的小类");
   };
 }
 

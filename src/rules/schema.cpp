@@ -187,8 +187,17 @@ Schema BuiltinSchema() {
     auto st = s.Add(std::move(d));
     (void)st;  // the built-in list has no clashes (schema_test checks it)
   };
-  add({"region", "注册地", T::kCode, "", "region", {}, {"地区", "所在地", "区域"}, "市场监管"});
-  add({"industry", "行业", T::kCode, "", "industry", {}, {"所属行业", "国民经济行业"}, "市场监管"});
+  add({"region", "注册地", T::kCode, "", "region", {}, {"地区", "所在地", "区域"}, "市场监管", false, true});
+  add({"industry",
+       "行业",
+       T::kCode,
+       "",
+       "industry",
+       {},
+       {"所属行业", "国民经济行业"},
+       "市场监管",
+       false,
+       true});
   add({"registration_type",
        "登记注册类型",
        T::kEnum,
@@ -197,8 +206,10 @@ Schema BuiltinSchema() {
        {"有限责任公司", "股份有限公司", "个人独资企业", "合伙企业", "外商投资企业", "个体工商户",
         "农民专业合作社", "其他"},
        {"企业类型"},
-       "市场监管"});
-  add({"established_on", "成立日期", T::kDate, "", "", {}, {"注册日期"}, "市场监管"});
+       "市场监管",
+       false,
+       true});
+  add({"established_on", "成立日期", T::kDate, "", "", {}, {"注册日期"}, "市场监管", false, true});
   add({"registered_capital", "注册资本", T::kMoney, "元", "", {}, {}, "市场监管"});
   add({"employees", "从业人数", T::kInt, "人", "", {}, {"职工人数", "员工人数", "参保人数"}, "人社"});
   add({"revenue", "营业收入", T::kMoney, "元", "", {}, {"营收", "上年营业收入", "年营业收入"}, "税务"});
@@ -218,7 +229,7 @@ Schema BuiltinSchema() {
        "税务"});
   add({"dishonest", "失信被执行人", T::kBool, "", "", {}, {"失信"}, "法院"});
   add({"tags", "资质标签", T::kTagSet, "", "", {}, {"标签", "资质"}, "各部门"});
-  add({"age", "成立年限", T::kInt, "年", "", {}, {"企业年龄", "成立年数"}, "计算", true});
+  add({"age", "成立年限", T::kInt, "年", "", {}, {"企业年龄", "成立年数"}, "计算", true, true});
   add({"scale", "企业规模", T::kEnum, "", "", {"大型", "中型", "小型", "微型"}, {"规模"}, "计算", true});
   return s;
 }

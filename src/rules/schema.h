@@ -42,6 +42,10 @@ struct AttributeDef {
   std::vector<std::string> aliases{};      // other names accepted in rules: "营收", "年营业收入"
   std::string source{};  // where the data comes from: "税务", "市场监管", "企业填报"
   bool derived = false;  // computed (age, scale), never typed in
+  //! A fact about the enterprise that advice must not ask it to change (where it is registered,
+  //! its ownership type, when it was founded, its industry): a near miss failing only on facts
+  //! is no near miss. Figures (revenue, R&D, staff) and qualifications can change.
+  bool fact = false;
 };
 
 //! The attributes rules may use; share by reference. Append-only: Add may run while other

@@ -46,7 +46,26 @@ void Mark(const Node& n, const std::vector<Truth>& outcomes, size_t first, bool 
   }
 }
 
+void Rows(const Node& n, const Schema& schema, size_t& first, std::vector<TraceRow>& out) {
+  if (IsLeafLike(n) || IsCodeAlternatives(n, schema)) {
+    size_t count = CountLeaves(n);
+    out.push_back({&n, first, count});
+    first += count;
+    return;
+  }
+  for (const auto& c : n.children) Rows(c, schema, first, out);
+}
+
 }  // namespace
+
+Truth ValueOf(const Node& rule, const std::vector<Truth>& outcomes) { return Value(rule, outcomes, 0); }
+
+std::vector<TraceRow> TraceRows(const Node& rule, const Schema& schema) {
+  std::vector<TraceRow> out;
+  size_t first = 0;
+  Rows(rule, schema, first, out);
+  return out;
+}
 
 std::vector<bool> NotNeeded(const Node& rule, const std::vector<Truth>& outcomes) {
   std::vector<bool> out(outcomes.size(), false);
