@@ -501,6 +501,13 @@ struct BitmapEngine::Impl {
 
   TF Leaf(const rules::Node& n, core::Date today) const {
     switch (n.kind) {
+      case rules::NodeKind::kReviewed:  // a department decides: Unknown for every enterprise
+        return Shared(Roaring(), all);
+      case rules::NodeKind::kUniversal: {
+        TF out;
+        out.t = all;
+        return out;
+      }
       case rules::NodeKind::kHas:
         return Has(n, today);
       case rules::NodeKind::kUnder:

@@ -7,6 +7,8 @@
 #include <map>
 #include <unordered_map>
 
+#include "rules/advice.h"
+
 namespace huiqi::match {
 
 namespace {
@@ -22,7 +24,18 @@ rules::Truth TruthOf(uint8_t k) {
 constexpr uint32_t kOpLeaf = 0u << 30, kOpAnd = 1u << 30, kOpOr = 2u << 30, kOpNot = 3u << 30;
 constexpr uint32_t kOperand = (1u << 30) - 1;
 
-enum class LeafOp : uint8_t { kNumCmp, kNumBetween, kNumIn, kTextEq, kTextNe, kTextIn, kUnder, kHas };
+enum class LeafOp : uint8_t {
+  kNumCmp,
+  kNumBetween,
+  kNumIn,
+  kTextEq,
+  kTextNe,
+  kTextIn,
+  kUnder,
+  kHas,
+  kReviewed,   // Unknown for everyone (a department decides)
+  kUniversal,  // True for everyone
+};
 
 // One distinct condition: a leaf, or not(leaf), as rules::Leaves counts them. Holds its own
 // copy of the condition, so items may come and go; lives in a deque, never moved.
@@ -32,6 +45,7 @@ struct Condition {
   LeafOp op = LeafOp::kNumCmp;
   bool negate = false;
   bool industry = false;  // kUnder: the industry table (else region)
+  bool fact = false;      // on an attribute the enterprise cannot change (rules::OnFact)
   uint32_t slot = 0;      // numeric, text or tag slot
   uint32_t actual_slot = 0;
   std::string description, canonical;
@@ -53,7 +67,9 @@ struct ItemCode {
   int32_t amount = -1;  // index into amounts, -1: no formula
   int32_t group = -1;   // index into groups, -1: none
   bool has_rule = false;
-  bool live = true;  // false: withdrawn (its code stays until the next compile)
+  bool region_only = false;   // RegionOnly(rule): its conditions are the department's to judge
+  bool has_reviewed = false;  // a department-reviewed condition
+  bool live = true;           // false: withdrawn (its code stays until the next compile)
 };
 
 struct AmountSlot {
@@ -68,6 +84,7 @@ struct ActualSlot {
   bool tag = false;
   std::string key;  // attribute key, or tag name
   const rules::AttributeDef* def = nullptr;
+  std::string constant;  // reviewed / universal: the same words for every enterprise
 };
 
 struct NumValue {
@@ -120,6 +137,14 @@ struct CompiledCatalogue::Impl {
   }
 
   uint32_t ActualSlotOf(const rules::Node& inner) {
+    if (inner.kind == rules::NodeKind::kReviewed || inner.kind == rules::NodeKind::kUniversal) {
+      bool reviewed = inner.kind == rules::NodeKind::kReviewed;
+      std::string key = reviewed ? "\x02reviewed" : "\x02universal";
+      auto [it, added] = actual_ids.emplace(key, static_cast<uint32_t>(actual_slots.size()));
+      if (added)
+        actual_slots.push_back({false, key, nullptr, reviewed ? std::string(rules::kReviewPending) : ""});
+      return it->second;
+    }
     bool tag = inner.kind == rules::NodeKind::kHas;
     std::string key = tag ? TagSlotKey(inner.text) : inner.attr;
     auto [it, added] = actual_ids.emplace(key, static_cast<uint32_t>(actual_slots.size()));
@@ -140,6 +165,12 @@ struct CompiledCatalogue::Impl {
         c.op = LeafOp::kUnder;
         c.industry = n.attr == "industry";
         c.slot = SlotOf(text_ids, text_slots, n.attr);
+        return;
+      case rules::NodeKind::kReviewed:
+        c.op = LeafOp::kReviewed;
+        return;
+      case rules::NodeKind::kUniversal:
+        c.op = LeafOp::kUniversal;
         return;
       default:
         break;
@@ -167,6 +198,7 @@ struct CompiledCatalogue::Impl {
     c.negate = unit.kind == rules::NodeKind::kNot;
     c.inner = c.negate ? &c.unit.children[0] : &c.unit;
     Classify(c);
+    c.fact = rules::OnFact(unit, schema);
     c.actual_slot = ActualSlotOf(*c.inner);
     c.description = rules::Describe(unit, schema, namer);
     c.canonical = std::move(key);
@@ -219,9 +251,12 @@ struct CompiledCatalogue::Impl {
     if (item.rule) {
       ic.has_rule = true;
       Emit(*item.rule, 0);
+      ic.region_only = RegionOnly(*item.rule);
     }
     ic.code_end = static_cast<uint32_t>(code.size());
     ic.occ_end = static_cast<uint32_t>(occurrences.size());
+    for (uint32_t o = ic.occ_begin; o < ic.occ_end; ++o)
+      ic.has_reviewed = ic.has_reviewed || conditions[occurrences[o].condition].op == LeafOp::kReviewed;
     if (item.amount) ic.amount = InternAmount(*item.amount);
     if (!item.exclusive_group.empty()) {
       auto [it, added] = group_ids.emplace(item.exclusive_group, static_cast<int32_t>(groups.size()));
@@ -321,6 +356,10 @@ class Cutoffs {
 uint8_t EvaluateInner(const Condition& c, const Resolved& r, Cutoffs& cutoffs) {
   const rules::Node& n = *c.inner;
   switch (c.op) {
+    case LeafOp::kReviewed:
+      return kU;
+    case LeafOp::kUniversal:
+      return kT;
     case LeafOp::kHas: {
       if (!r.tags_known) return kU;
       const std::optional<int32_t>* date = r.tags[c.slot];
@@ -361,7 +400,7 @@ std::string ActualText(const ActualSlot& s, const rules::Facts& f, core::Date to
     return it->second ? "已取得（" + core::Date::FromDays(*it->second).ToString() + "）"
                       : "已取得（日期未知）";
   }
-  if (s.def == nullptr) return "";
+  if (s.def == nullptr) return s.constant;
   if (auto it = f.texts.find(s.key); it != f.texts.end()) {
     std::string name = namer ? namer(s.def->code_table, it->second) : "";
     return name.empty() ? it->second : name + "（" + it->second + "）";
@@ -507,10 +546,16 @@ void AdviseExclusivity(const CompiledCatalogue::Impl& c, CompiledMatch& out) {
   }
   std::sort(out.exclusivity.begin(), out.exclusivity.end(),  // by group name
             [](const ExclusivityAdvice& a, const ExclusivityAdvice& b) { return a.group < b.group; });
-  for (const auto& v : out.eligible) {
+  for (auto& v : out.eligible) {
     int32_t g = c.item_code[v.index].group;
     if (g >= 0 && chosen[g] != nullptr && chosen[g] != v.item) continue;
-    out.eligible_total_fen += std::max<int64_t>(0, v.estimate->fen.value_or(0));
+    int64_t fen = v.estimate->fen.value_or(0);
+    if (fen > 0) {
+      v.in_total = true;
+      out.eligible_total_fen += fen;
+    } else {
+      ++out.eligible_without_amount;  // 按实际核定: eligible, but no figure to add
+    }
   }
 }
 
@@ -542,6 +587,13 @@ CompiledMatch CompiledCatalogue::Match(const rules::Facts& facts, core::Date tod
   for (const auto& s : c.actual_slots) st.actual.push_back(ActualText(s, facts, today, c.namer));
   st.estimate_of.assign(c.dynamic_amounts, -1);
 
+  // The same conditions with every department-reviewed one taken as held, and with every failing
+  // one the enterprise can change taken as held: "待审核" and "a near miss it can act on".
+  std::vector<uint8_t> if_reviewed = st.truth, if_changed = st.truth;
+  for (size_t i = 0; i < c.conditions.size(); ++i) {
+    if (c.conditions[i].op == LeafOp::kReviewed) if_reviewed[i] = kT;
+    if (st.truth[i] == kF && !c.conditions[i].fact) if_changed[i] = kT;
+  }
   std::vector<uint8_t> stack(c.max_stack);
   for (uint32_t i = 0; i < c.item_code.size(); ++i) {
     const ItemCode& ic = c.item_code[i];
@@ -554,21 +606,42 @@ CompiledMatch CompiledCatalogue::Match(const rules::Facts& facts, core::Date tod
     ref.item = c.items[i];
     ref.index = i;
     ref.estimate = &kNoEstimate;
-    uint8_t k = Run(c.code.data() + ic.code_begin, c.code.data() + ic.code_end, st.truth.data(), stack.data(),
-                    ref.failed, ref.unknown);
+    const uint32_t* begin = c.code.data() + ic.code_begin;
+    const uint32_t* end = c.code.data() + ic.code_end;
+    uint8_t k = Run(begin, end, st.truth.data(), stack.data(), ref.failed, ref.unknown);
     ref.verdict = TruthOf(k);
+    int ignored_failed = 0, ignored_unknown = 0;
+    rules::Truth reviewed = rules::Truth::kUnknown, changed = rules::Truth::kFalse;
+    if (k == kU && ic.has_reviewed)
+      reviewed = TruthOf(Run(begin, end, if_reviewed.data(), stack.data(), ignored_failed, ignored_unknown));
+    if (k == kF && ref.failed <= kNearMissLimit)
+      changed = TruthOf(Run(begin, end, if_changed.data(), stack.data(), ignored_failed, ignored_unknown));
+    ref.standing = StandingOf(*ref.item, ref.verdict, reviewed, changed, ref.failed);
     if (k != kF) ref.estimate = EstimateFor(c, ic, facts, today, st);
-    if (k == kT) {
-      out.eligible.push_back(ref);
-    } else if (k == kU) {
-      out.unknown.push_back(ref);
-    } else if (ref.failed <= kNearMissLimit) {
-      out.near_misses.push_back(ref);
-    } else {
-      ++out.not_eligible;
+    switch (ref.standing) {
+      case Standing::kEligible:
+        out.eligible.push_back(ref);
+        break;
+      case Standing::kPendingReview:
+        out.pending_review.push_back(ref);
+        break;
+      case Standing::kUnknown:
+        out.unknown.push_back(ref);
+        break;
+      case Standing::kNearMiss:
+        out.near_misses.push_back(ref);
+        break;
+      case Standing::kForStaff:
+        out.for_staff.push_back(ref);
+        break;
+      case Standing::kNotEligible:
+        ++out.not_eligible;
+        break;
     }
   }
   SortByAmount(c, out.eligible);
+  SortByAmount(c, out.pending_review);
+  SortByAmount(c, out.for_staff);
   SortByCount(out.near_misses, &ItemRef::failed);
   SortByCount(out.unknown, &ItemRef::unknown);
   AdviseExclusivity(c, out);
@@ -608,6 +681,8 @@ ItemVerdict CompiledMatch::Materialize(const ItemRef& ref) const {
                                        std::string(t.actual), std::string(t.attr), t.outcome});
   }
   v.estimate = *ref.estimate;
+  v.standing = ref.standing;
+  v.in_total = ref.in_total;
   return v;
 }
 
@@ -618,12 +693,15 @@ EnterpriseMatch CompiledMatch::ToEnterpriseMatch() const {
     for (const auto& ref : from) to.push_back(Materialize(ref));
   };
   copy(eligible, m.eligible);
+  copy(pending_review, m.pending_review);
   copy(unknown, m.unknown);
   copy(near_misses, m.near_misses);
+  copy(for_staff, m.for_staff);
   m.exclusivity = exclusivity;
   m.not_eligible = not_eligible;
   m.without_rule = without_rule;
   m.eligible_total_fen = eligible_total_fen;
+  m.eligible_without_amount = eligible_without_amount;
   return m;
 }
 

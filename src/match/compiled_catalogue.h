@@ -40,6 +40,8 @@ struct ItemRef {
   rules::Truth verdict = rules::Truth::kUnknown;
   int failed = 0, unknown = 0;                // leaves that are False / Unknown
   const rules::Estimate* estimate = nullptr;  // never null; empty when not eligible or no amount
+  Standing standing = Standing::kUnknown;
+  bool in_total = false;  // counted in eligible_total_fen
 };
 
 class CompiledCatalogue;
@@ -47,10 +49,11 @@ class CompiledCatalogue;
 //! One enterprise against the compiled catalogue; lists ordered as in EnterpriseMatch.
 class CompiledMatch {
  public:
-  std::vector<ItemRef> eligible, unknown, near_misses;
+  std::vector<ItemRef> eligible, pending_review, unknown, near_misses, for_staff;
   std::vector<ExclusivityAdvice> exclusivity;
   int not_eligible = 0, without_rule = 0;
-  int64_t eligible_total_fen = 0;
+  int64_t eligible_total_fen = 0;  // as EnterpriseMatch counts it
+  int eligible_without_amount = 0;
 
   //! The item's conditions, left to right (as rules::Leaves orders them).
   size_t TraceSize(const ItemRef& ref) const;

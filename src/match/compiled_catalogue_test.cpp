@@ -9,6 +9,7 @@
 #include <random>
 
 #include "match/random_rules.h"
+#include "rules/trace.h"
 
 namespace huiqi::match {
 namespace {
@@ -26,19 +27,30 @@ EnterpriseMatch ReferenceMatch(const std::vector<CatalogueItem>& items, const ru
       continue;
     }
     ItemVerdict v = SelfTest(item, schema, facts, kToday, namer);
-    if (v.evaluation.verdict == rules::Truth::kTrue) {
-      out.eligible.push_back(std::move(v));
-    } else if (v.evaluation.verdict == rules::Truth::kUnknown) {
-      out.unknown.push_back(std::move(v));
-    } else if (v.evaluation.failed <= kNearMissLimit) {
-      out.near_misses.push_back(std::move(v));
-    } else {
-      ++out.not_eligible;
+    switch (v.standing) {
+      case Standing::kEligible:
+        out.eligible.push_back(std::move(v));
+        break;
+      case Standing::kPendingReview:
+        out.pending_review.push_back(std::move(v));
+        break;
+      case Standing::kUnknown:
+        out.unknown.push_back(std::move(v));
+        break;
+      case Standing::kNearMiss:
+        out.near_misses.push_back(std::move(v));
+        break;
+      case Standing::kForStaff:
+        out.for_staff.push_back(std::move(v));
+        break;
+      case Standing::kNotEligible:
+        ++out.not_eligible;
+        break;
     }
   }
   auto fen = [](const ItemVerdict& v) { return v.estimate.fen.value_or(-1); };
-  std::stable_sort(out.eligible.begin(), out.eligible.end(),
-                   [&](auto& a, auto& b) { return fen(a) > fen(b); });
+  for (auto* list : {&out.eligible, &out.pending_review, &out.for_staff})
+    std::stable_sort(list->begin(), list->end(), [&](auto& a, auto& b) { return fen(a) > fen(b); });
   std::stable_sort(out.near_misses.begin(), out.near_misses.end(),
                    [](auto& a, auto& b) { return a.evaluation.failed < b.evaluation.failed; });
   std::stable_sort(out.unknown.begin(), out.unknown.end(),
@@ -53,10 +65,15 @@ EnterpriseMatch ReferenceMatch(const std::vector<CatalogueItem>& items, const ru
     out.exclusivity.push_back({group, list, list.front()});
     chosen[group] = list.front();
   }
-  for (const auto& v : out.eligible) {
+  for (auto& v : out.eligible) {
     auto it = chosen.find(v.item->exclusive_group);
     if (it != chosen.end() && it->second != v.item) continue;
-    out.eligible_total_fen += std::max<int64_t>(0, v.estimate.fen.value_or(0));
+    if (v.estimate.fen.value_or(0) > 0) {
+      v.in_total = true;
+      out.eligible_total_fen += *v.estimate.fen;
+    } else {
+      ++out.eligible_without_amount;
+    }
   }
   return out;
 }
@@ -73,6 +90,9 @@ void ExpectSameVerdicts(const std::vector<ItemVerdict>& got, const std::vector<I
     EXPECT_EQ(g.estimate.fen, w.estimate.fen);
     EXPECT_EQ(g.estimate.text, w.estimate.text);
     EXPECT_EQ(g.estimate.missing, w.estimate.missing);
+    EXPECT_EQ(g.estimate.basis, w.estimate.basis);
+    EXPECT_EQ(g.standing, w.standing);
+    EXPECT_EQ(g.in_total, w.in_total);
     ASSERT_EQ(g.evaluation.conditions.size(), w.evaluation.conditions.size());
     for (size_t j = 0; j < g.evaluation.conditions.size(); ++j) {
       const auto &gc = g.evaluation.conditions[j], &wc = w.evaluation.conditions[j];
@@ -114,6 +134,7 @@ TEST(CompiledCatalogue, AgreesWithExplainOnRandomRulesAndEnterprises) {
     if (i % 97 != 0) items[i].rule = rules::Parse(RandomRuleText(rng, 1 + i % 3), schema).value();
     items[i].amount = RandomAmount(rng, schema);
     items[i].exclusive_group = groups[i % 5];
+    items[i].for_individuals = i % 11 == 0;
   }
   CompiledCatalogue catalogue(items, schema, namer);
   EXPECT_LT(catalogue.distinct_conditions(), 3 * items.size());
@@ -125,9 +146,12 @@ TEST(CompiledCatalogue, AgreesWithExplainOnRandomRulesAndEnterprises) {
     ExpectSameVerdicts(got.eligible, want.eligible, "eligible");
     ExpectSameVerdicts(got.unknown, want.unknown, "unknown");
     ExpectSameVerdicts(got.near_misses, want.near_misses, "near_misses");
+    ExpectSameVerdicts(got.pending_review, want.pending_review, "pending_review");
+    ExpectSameVerdicts(got.for_staff, want.for_staff, "for_staff");
     EXPECT_EQ(got.not_eligible, want.not_eligible);
     EXPECT_EQ(got.without_rule, want.without_rule);
     EXPECT_EQ(got.eligible_total_fen, want.eligible_total_fen);
+    EXPECT_EQ(got.eligible_without_amount, want.eligible_without_amount);
     ASSERT_EQ(got.exclusivity.size(), want.exclusivity.size());
     for (size_t i = 0; i < got.exclusivity.size(); ++i) {
       EXPECT_EQ(got.exclusivity[i].group, want.exclusivity[i].group);
@@ -136,6 +160,98 @@ TEST(CompiledCatalogue, AgreesWithExplainOnRandomRulesAndEnterprises) {
     }
     if (HasFailure()) FAIL() << "enterprise #" << e;
   }
+}
+
+// 预计可享受 (issue 12 item 2), as a property over random catalogues and enterprises: the headline
+// is the sum of the amounts of the listed items it claims (in_total); each of them is eligible on
+// every condition (none left to a department's review), not a grant to a person, has an amount,
+// and is the only one of its exclusivity group; every other eligible item is either another
+// member of a group or counted in 另有 N 项按实际核定.
+TEST(CompiledCatalogue, HeadlineEqualsTheSumOfTheListedAmountsItClaims) {
+  const rules::Schema& schema = rules::BuiltinSchemaRef();
+  std::mt19937_64 rng(12);
+  std::vector<CatalogueItem> items(1500);
+  const char* groups[] = {"", "", "g1", "g2", "g3"};
+  for (size_t i = 0; i < items.size(); ++i) {
+    items[i].id = static_cast<int64_t>(i + 1);
+    items[i].rule = rules::Parse(RandomRuleText(rng, 1 + i % 3), schema).value();
+    items[i].amount = RandomAmount(rng, schema);
+    items[i].exclusive_group = groups[i % 5];
+    items[i].for_individuals = i % 7 == 0;
+  }
+  CompiledCatalogue catalogue(items, schema);
+  int with_total = 0;
+  for (int e = 0; e < 300; ++e) {
+    rules::Facts facts = RandomFacts(rng, kToday);
+    if (e % 2 == 0) facts.numbers["rd_expense"] = 1000'0000 + e;
+    EnterpriseMatch m = MatchEnterprise(catalogue, facts, kToday);
+    int64_t sum = 0;
+    int without_amount = 0;
+    std::map<std::string, int> per_group;
+    for (const auto& v : m.eligible) {
+      EXPECT_EQ(v.standing, Standing::kEligible);
+      EXPECT_FALSE(v.item->for_individuals);
+      EXPECT_EQ(v.evaluation.verdict, rules::Truth::kTrue);
+      // No department-reviewed condition is open: the verdict holds whichever way a review goes.
+      std::vector<rules::Truth> refused;
+      for (const auto& c : v.evaluation.conditions) {
+        bool reviewed =
+            c.node->kind == rules::NodeKind::kReviewed ||
+            (c.node->kind == rules::NodeKind::kNot && c.node->children[0].kind == rules::NodeKind::kReviewed);
+        refused.push_back(reviewed ? rules::Truth::kFalse : c.outcome);
+      }
+      EXPECT_EQ(rules::ValueOf(*v.item->rule, refused), rules::Truth::kTrue)
+          << "an open review in an eligible item";
+      if (!v.in_total) {
+        bool other_member = false;
+        for (const auto& x : m.exclusivity)
+          other_member = other_member || (x.group == v.item->exclusive_group && x.recommended != v.item);
+        if (!other_member) ++without_amount;
+        continue;
+      }
+      ASSERT_TRUE(v.estimate.fen.has_value());
+      EXPECT_GT(*v.estimate.fen, 0);
+      EXPECT_FALSE(v.estimate.basis.empty());
+      sum += *v.estimate.fen;
+      if (!v.item->exclusive_group.empty()) {
+        EXPECT_EQ(++per_group[v.item->exclusive_group], 1);
+      }
+    }
+    for (const auto* list : {&m.pending_review, &m.unknown, &m.near_misses, &m.for_staff}) {
+      for (const auto& v : *list) EXPECT_FALSE(v.in_total) << v.item->id;
+    }
+    for (const auto& v : m.for_staff) EXPECT_TRUE(v.item->for_individuals);
+    for (const auto& v : m.pending_review) EXPECT_NE(v.evaluation.verdict, rules::Truth::kFalse);
+    EXPECT_EQ(m.eligible_total_fen, sum);
+    EXPECT_EQ(m.eligible_without_amount, without_amount);
+    with_total += sum > 0;
+    if (HasFailure()) FAIL() << "enterprise #" << e;
+  }
+  EXPECT_GT(with_total, 30);  // the property was exercised, not vacuous
+}
+
+// A near miss is one the enterprise can act on: failing only on facts (region, ownership,
+// founding date, industry) is not a near miss, whatever the count.
+TEST(CompiledCatalogue, NearMissesNeverFailOnlyOnFacts) {
+  const rules::Schema& schema = rules::BuiltinSchemaRef();
+  std::vector<CatalogueItem> items(4);
+  const char* rules_text[] = {"region under \"320411\" and revenue >= 1万",
+                              "registration_type = \"外商投资企业\" and not dishonest",
+                              "age <= 10 and revenue >= 5000万", "revenue >= 5000万 and not dishonest"};
+  for (size_t i = 0; i < items.size(); ++i) {
+    items[i].id = static_cast<int64_t>(i + 1);
+    items[i].rule = rules::Parse(rules_text[i], schema).value();
+  }
+  rules::Facts f;
+  f.texts["region"] = "320412";
+  f.texts["registration_type"] = "有限责任公司";
+  f.numbers["established_on"] = core::Date::FromYmd(2001, 5, 1).days();
+  f.numbers["revenue"] = 1000'0000'00;
+  f.numbers["dishonest"] = 0;
+  EnterpriseMatch m = MatchEnterprise(CompiledCatalogue(items, schema), f, kToday);
+  ASSERT_EQ(m.near_misses.size(), 1u);
+  EXPECT_EQ(m.near_misses[0].item->id, 4);  // revenue can grow; region, ownership and age cannot change
+  EXPECT_EQ(m.not_eligible, 3);
 }
 
 // Every distinct condition is evaluated against the reference leaf evaluator, including the
@@ -153,7 +269,7 @@ TEST(CompiledCatalogue, VerdictsEqualEvaluateRuleForEveryItem) {
     rules::Facts facts = RandomFacts(rng, kToday);
     CompiledMatch m = catalogue.Match(facts, kToday);
     std::map<int64_t, const ItemRef*> listed;
-    for (const auto* list : {&m.eligible, &m.unknown, &m.near_misses}) {
+    for (const auto* list : {&m.eligible, &m.pending_review, &m.unknown, &m.near_misses, &m.for_staff}) {
       for (const auto& ref : *list) listed[ref.item->id] = &ref;
     }
     int not_listed = 0;

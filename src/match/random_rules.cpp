@@ -20,7 +20,12 @@ const std::array<const char*, 5> kGrades = {"A", "B", "M", "C", "D"};
 const std::array<const char*, 4> kTags = {"高新技术企业", "科技型中小企业", "专精特新中小企业", "瞪羚企业"};
 
 std::string Leaf(std::mt19937_64& rng) {
-  switch (Uniform(rng, 0, 12)) {
+  switch (Uniform(rng, 0, 14)) {
+    case 13:
+      return Uniform(rng, 0, 1) ? "reviewed \"获评市长质量奖\""
+                                : "reviewed \"产品认定为首台（套）\" evidence \"认定文件\"";
+    case 14:
+      return "universal";
     case 12: {
       static const std::array<const char*, 6> ops = {">=", ">", "<=", "<", "=", "!="};
       return std::string("age ") + Pick(rng, ops) + " " + std::to_string(Uniform(rng, 0, 12));

@@ -40,6 +40,10 @@ class Compiler {
       }
       case rules::NodeKind::kHas:
         return Has(n);
+      case rules::NodeKind::kReviewed:  // no column decides it: NULL, SQL's Unknown
+        return std::string("CAST(NULL AS BOOLEAN)");
+      case rules::NodeKind::kUniversal:
+        return std::string("1 = 1");
       default:
         return Leaf(n);
     }
