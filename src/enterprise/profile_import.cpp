@@ -1,12 +1,11 @@
 // CSV import of enterprise profiles: the file's encoding (UTF-8 or GBK), an RFC 4180 reader, the
 // header mapped to attributes, a row-by-row report, and one transaction for the valid rows.
-#include <iconv.h>
-
 #include <algorithm>
 #include <iterator>
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "core/csv.h"
 #include "core/uscc.h"
 #include "enterprise/detail/profile_repository.h"
 #include "enterprise/detail/values.h"
@@ -22,100 +21,11 @@ using detail::UpsertIn;
 using nlohmann::json;
 using store::Session;
 
-namespace {
-
-bool ValidUtf8(std::string_view s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    auto c = static_cast<unsigned char>(s[i]);
-    size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-    if (n == 0 || i + n > s.size()) return false;
-    for (size_t k = 1; k < n; ++k) {
-      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
-    }
-    i += n;
-  }
-  return true;
-}
-
-// Excel in a Chinese locale saves CSV as GBK: such a file is converted from GB18030 (a superset)
-// with iconv; anything else is refused rather than stored as mojibake.
-Result<std::string> AsUtf8(std::string data) {
-  if (data.rfind("\xEF\xBB\xBF", 0) == 0) data.erase(0, 3);
-  if (ValidUtf8(data)) return data;
-  iconv_t cd = iconv_open("UTF-8", "GB18030");
-  if (cd == reinterpret_cast<iconv_t>(-1)) return Bad("file", "无法转换文件编码", "iconv unavailable");
-  std::string out(data.size() * 2 + 16, '\0');
-  char* in_p = data.data();
-  size_t in_left = data.size();
-  char* out_p = out.data();
-  size_t out_left = out.size();
-  size_t r = iconv(cd, &in_p, &in_left, &out_p, &out_left);
-  iconv_close(cd);
-  if (r == static_cast<size_t>(-1) || in_left != 0) {
-    return Bad("file", "文件编码无法识别：请将 CSV 保存为 UTF-8 或 GBK 编码",
-               "the file is neither UTF-8 nor GBK");
-  }
-  out.resize(out.size() - out_left);
-  return out;
-}
-
-// A minimal RFC 4180 reader: quoted fields, doubled quotes, CRLF or LF.
-std::vector<std::vector<std::string>> ReadCsv(const std::string& data) {
-  std::vector<std::vector<std::string>> rows;
-  std::vector<std::string> row;
-  std::string field;
-  bool quoted = false, any = false;
-  for (size_t i = 0; i < data.size(); ++i) {
-    char c = data[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < data.size() && data[i + 1] == '"') {
-        field += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        field += c;
-      }
-      continue;
-    }
-    if (c == '"') {
-      quoted = true;
-      any = true;
-    } else if (c == ',') {
-      row.push_back(std::move(field));
-      field.clear();
-      any = true;
-    } else if (c == '\n' || c == '\r') {
-      if (c == '\r' && i + 1 < data.size() && data[i + 1] == '\n') ++i;
-      if (any || !field.empty()) {
-        row.push_back(std::move(field));
-        rows.push_back(std::move(row));
-      } else {
-        rows.emplace_back();  // a blank line keeps the line numbers right
-      }
-      row.clear();
-      field.clear();
-      any = false;
-    } else {
-      field += c;
-      any = true;
-    }
-  }
-  if (any || !field.empty()) {
-    row.push_back(std::move(field));
-    rows.push_back(std::move(row));
-  }
-  return rows;
-}
-
-}  // namespace
-
 Result<ImportReport> ProfileService::ImportCsv(const audit::Actor& actor, std::istream& csv,
                                                const ImportOptions& opts) {
-  HQ_ASSIGN_OR_RETURN(std::string text, AsUtf8(std::string((std::istreambuf_iterator<char>(csv)),
-                                                           std::istreambuf_iterator<char>())));
-  auto rows = ReadCsv(text);
+  HQ_ASSIGN_OR_RETURN(std::string text, core::CsvToUtf8(std::string((std::istreambuf_iterator<char>(csv)),
+                                                                    std::istreambuf_iterator<char>())));
+  auto rows = core::ReadCsv(text);
   ImportReport report;
   if (rows.empty() || rows[0].empty()) return Bad("file", "CSV 文件为空或缺少表头", "the CSV has no header");
   // Header: uscc and name by key or label; attributes by key, label or alias; tags.

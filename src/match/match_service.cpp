@@ -22,6 +22,12 @@ Simulation MatchService::Simulate(const rules::Node& rule, core::Date today) con
   return {engine_.Count(rule, today), engine_.BreakdownOf(rule, today)};
 }
 
+std::vector<int64_t> MatchService::Eligible(const rules::Node& rule, core::Date today) const {
+  std::shared_lock lock(mu_);
+  std::vector<uint32_t> ids = engine_.Page(rule, today, 0, engine_.size());
+  return {ids.begin(), ids.end()};
+}
+
 size_t MatchService::size() const {
   std::shared_lock lock(mu_);
   return engine_.size();

@@ -29,6 +29,8 @@ class MatchService {
   void Upsert(int64_t id, const rules::Facts& facts);
 
   Simulation Simulate(const rules::Node& rule, core::Date today) const;
+  //! Every enterprise id where the rule is True, in id order (免申即享 lists, batch pushes).
+  std::vector<int64_t> Eligible(const rules::Node& rule, core::Date today) const;
   size_t size() const;
   const rules::Schema& schema() const { return schema_; }
 
