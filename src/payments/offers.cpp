@@ -2,6 +2,7 @@
 // the item's rule or uploaded, approved by a reviewer, one offer per enterprise, each confirmed,
 // declined, objected to or expired; claims from enterprises left off; bank accounts.
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "core/csv.h"
@@ -323,9 +324,10 @@ Result<std::vector<OfferList>> PaymentsService::Lists(const auth::Principal& vie
     return s.Query(detail::kListsOf, {dept, dept, item, item, int64_t{size}, offset});
   }));
   std::vector<OfferList> out;
+  std::map<int64_t, std::string> names;
   for (const auto& r : rows) {
     out.push_back(detail::ListFromRow(r));
-    out.back().item_name = impl_->ItemName(out.back().item_id);
+    out.back().item_name = impl_->ItemName(out.back().item_id, &names);
   }
   return out;
 }
@@ -350,10 +352,7 @@ Result<OfferList> PaymentsService::ApproveList(const auth::Principal& reviewer, 
     return core::PermissionDenied("名单须由本部门审核人员审核",
                                   "a reviewer of the department approves a list");
   }
-  HQ_ASSIGN_OR_RETURN(auto list_row, impl.d.db.ReadValue<store::Row>([&](Session& s) {
-    return s.QueryOne(detail::kGetList, {list_id}, "名单", "list");
-  }));
-  if (list_row.Int("created_by") == reviewer.user_id && !reviewer.Is(auth::UserKind::kPlatformAdmin)) {
+  if (l.created_by_id == reviewer.user_id && !reviewer.Is(auth::UserKind::kPlatformAdmin)) {
     return core::MakeError(core::ErrorKind::kPermissionDenied, "four_eyes",
                            "名单须由制作人以外的审核人员审核", "the author may not approve their own list");
   }
@@ -429,9 +428,10 @@ Result<std::vector<Offer>> PaymentsService::MyOffers(const auth::Principal& ent,
     return s.Query(detail::kOffersOfUscc, {*ent.uscc, int64_t{size}, offset});
   }));
   std::vector<Offer> out;
+  std::map<int64_t, std::string> names;
   for (const auto& r : rows) {
     out.push_back(detail::OfferFromRow(r));
-    out.back().item_name = impl_->ItemName(out.back().item_id);
+    out.back().item_name = impl_->ItemName(out.back().item_id, &names);
   }
   return out;
 }
@@ -456,9 +456,10 @@ Result<std::vector<Offer>> PaymentsService::Offers(const auth::Principal& staff,
                    {dept, dept, list, list, status, status, int64_t{size}, offset});
   }));
   std::vector<Offer> out;
+  std::map<int64_t, std::string> names;
   for (const auto& r : rows) {
     out.push_back(detail::OfferFromRow(r));
-    out.back().item_name = impl_->ItemName(out.back().item_id);
+    out.back().item_name = impl_->ItemName(out.back().item_id, &names);
   }
   return out;
 }
@@ -467,10 +468,7 @@ Result<Offer> PaymentsService::GetOffer(const auth::Principal& viewer, int64_t o
   HQ_ASSIGN_OR_RETURN(
       Offer o, impl_->d.db.ReadValue<Offer>([&](Session& s) { return impl_->LoadOffer(s, offer_id); }));
   bool mine = viewer.uscc && *viewer.uscc == o.uscc;
-  HQ_ASSIGN_OR_RETURN(auto dept_row, impl_->d.db.ReadValue<store::Row>([&](Session& s) {
-    return s.QueryOne(detail::kGetList, {o.list_id}, "名单", "list");
-  }));
-  bool staff = auth::RequireDepartment(viewer, dept_row.Int("department_id")).ok();
+  bool staff = auth::RequireDepartment(viewer, o.department_id).ok();
   if (!mine && !staff) return core::NotFound("免申即享确认", "offer");
   return o;
 }
@@ -511,16 +509,13 @@ Result<Offer> PaymentsService::Confirm(const auth::Principal& ent, int64_t offer
                                  "the account is not the enterprise's");
   }
   core::Date today = impl.Today();
-  HQ_ASSIGN_OR_RETURN(auto list, impl.d.db.ReadValue<store::Row>([&](Session& s) {
-    return s.QueryOne(detail::kGetList, {o.list_id}, "名单", "list");
-  }));
   HQ_RETURN_IF_ERROR(impl.d.db.Write([&](Session& s) -> Status {
     HQ_RETURN_IF_ERROR(detail::OfferMachine().Apply(s, "confirm", offer_id, o.status, detail::kConfirmOffer,
                                                     {*account_id, ent.user_id, impl.Now()}));
-    HQ_ASSIGN_OR_RETURN(
-        int64_t n, s.Exec(detail::kInsertPaymentEntry,
-                          {o.item_id, list.Int("department_id"), o.uscc, o.enterprise_name, *o.amount_fen,
-                           "offer", offer_id, *account_id, today.ToString(), impl.Now()}));
+    HQ_ASSIGN_OR_RETURN(int64_t n,
+                        s.Exec(detail::kInsertPaymentEntry,
+                               {o.item_id, o.department_id, o.uscc, o.enterprise_name, *o.amount_fen, "offer",
+                                offer_id, *account_id, today.ToString(), impl.Now()}));
     (void)n;
     Offer after = o;
     after.status = "confirmed";
@@ -574,9 +569,6 @@ Result<Offer> PaymentsService::Object(const auth::Principal& ent, int64_t offer_
   if (what.empty())
     return core::InvalidArgument("text", "text_required", "请说明异议内容", "the objection is empty");
   core::Date due = impl.Due(impl.Today(), impl.options.claim_answer_days);
-  HQ_ASSIGN_OR_RETURN(auto dept_row, impl.d.db.ReadValue<store::Row>([&](Session& s) {
-    return s.QueryOne(detail::kGetList, {o.list_id}, "名单", "list");
-  }));
   HQ_RETURN_IF_ERROR(impl.d.db.Write([&](Session& s) -> Status {
     HQ_RETURN_IF_ERROR(detail::OfferMachine().Apply(s, "object", offer_id, o.status, detail::kObjectOffer,
                                                     {what, ent.user_id, impl.Now()}));
@@ -584,8 +576,7 @@ Result<Offer> PaymentsService::Object(const auth::Principal& ent, int64_t offer_
     after.status = "objected";
     HQ_RETURN_IF_ERROR(
         impl.Audit(s, ent, "offer.object", "offer", offer_id, OfferSummary(o), OfferSummary(after)));
-    return impl.TellDepartment(s, dept_row.Int("department_id"), "offer.objected",
-                               "免申即享异议：" + o.enterprise_name,
+    return impl.TellDepartment(s, o.department_id, "offer.objected", "免申即享异议：" + o.enterprise_name,
                                o.enterprise_name + " 对“" + o.item_name + "”提出异议：" + what + "。请于 " +
                                    due.ToString() + " 前答复。",
                                "/dept/offers", "offer", offer_id);
@@ -734,11 +725,12 @@ Result<std::vector<Claim>> PaymentsService::Claims(const auth::Principal& viewer
     return s.Query(detail::kClaims, {uscc, uscc, dept, dept, int64_t{size}, offset});
   }));
   std::vector<Claim> out;
+  std::map<int64_t, std::string> names;
   for (const auto& r : rows) {
     Claim c;
     c.id = r.Int("id");
     c.item_id = r.Int("item_id");
-    c.item_name = impl_->ItemName(c.item_id);
+    c.item_name = impl_->ItemName(c.item_id, &names);
     c.uscc = r.Text("uscc");
     c.enterprise_name = r.Text("enterprise_name");
     c.text = r.Text("text");

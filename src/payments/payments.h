@@ -39,6 +39,7 @@ struct OfferList {
   int64_t rule_version = 0;
   int64_t entries = 0, total_fen = 0, without_amount = 0;
   int confirm_days = 10;  // working days the enterprise has to confirm
+  int64_t created_by_id = 0;
   std::string created_by, approved_by, created_at, approved_at, note;
 };
 
@@ -55,6 +56,7 @@ struct Offer {
   int64_t id = 0;
   int64_t list_id = 0;
   int64_t item_id = 0;
+  int64_t department_id = 0;
   std::string item_name, department_name;
   std::string uscc, enterprise_name;
   std::optional<int64_t> amount_fen;

@@ -79,9 +79,14 @@ Result<policy::Item> PaymentsService::Impl::OwnItem(const auth::Principal& p, in
   return item;
 }
 
-std::string PaymentsService::Impl::ItemName(int64_t item_id) const {
+std::string PaymentsService::Impl::ItemName(int64_t item_id, std::map<int64_t, std::string>* memo) const {
+  if (memo) {
+    if (auto it = memo->find(item_id); it != memo->end()) return it->second;
+  }
   auto item = d.policies.GetItem(nullptr, item_id);
-  return item.ok() ? item->name : "事项 " + std::to_string(item_id);
+  std::string name = item.ok() ? item->name : "事项 " + std::to_string(item_id);
+  if (memo) (*memo)[item_id] = name;
+  return name;
 }
 
 // ---- effects written with every change ----

@@ -93,9 +93,10 @@ Result<std::vector<PaymentEntry>> PaymentsService::Entries(const auth::Principal
   }));
   std::vector<PaymentEntry> out;
   core::Date today = impl_->Today();
+  std::map<int64_t, std::string> names;
   for (const auto& r : rows) {
     PaymentEntry e = detail::EntryFromRow(r);
-    e.item_name = impl_->ItemName(e.item_id);
+    e.item_name = impl_->ItemName(e.item_id, &names);
     if (e.approved_on) e.working_days_waiting = impl_->d.calendar.WorkingDaysBetween(*e.approved_on, today);
     e.overdue = e.status != "paid" &&
                 ((e.due_on && *e.due_on < today) || e.working_days_waiting > impl_->options.unpaid_flag_days);
@@ -180,9 +181,10 @@ Result<std::vector<Budget>> PaymentsService::Budgets(const auth::Principal& view
     return s.Query(detail::kBudgets, {dept, dept});
   }));
   std::vector<Budget> out;
+  std::map<int64_t, std::string> names;
   for (const auto& r : rows) {
     out.push_back(detail::BudgetFromRow(r));
-    out.back().item_name = impl_->ItemName(out.back().item_id);
+    out.back().item_name = impl_->ItemName(out.back().item_id, &names);
   }
   return out;
 }
@@ -293,9 +295,10 @@ Result<std::vector<Batch>> PaymentsService::Batches(const auth::Principal& finan
     return s.Query(detail::kBatches, {int64_t{Size(page)}, Offset(page)});
   }));
   std::vector<Batch> out;
+  std::map<int64_t, std::string> names;
   for (const auto& r : rows) {
     out.push_back(detail::BatchFromRow(r));
-    out.back().item_name = impl_->ItemName(out.back().item_id);
+    out.back().item_name = impl_->ItemName(out.back().item_id, &names);
   }
   return out;
 }

@@ -165,9 +165,10 @@ Result<std::vector<SubsidyRecord>> PaymentsService::Records(const auth::Principa
     return s.Query(detail::kRecords, {dept, dept, uscc, uscc, late, int64_t{size}, offset});
   }));
   std::vector<SubsidyRecord> out;
+  std::map<int64_t, std::string> names;
   for (const auto& r : rows) {
     out.push_back(detail::RecordFromRow(r));
-    if (out.back().item_id) out.back().item_name = impl_->ItemName(*out.back().item_id);
+    if (out.back().item_id) out.back().item_name = impl_->ItemName(*out.back().item_id, &names);
   }
   return out;
 }

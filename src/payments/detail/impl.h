@@ -62,7 +62,8 @@ struct PaymentsService::Impl {
   //! A paid entry's subsidy record (source platform).
   core::Status RecordPayment(store::Session& s, const PaymentEntry& e, core::Date paid_on,
                              const std::string& funding_source, int64_t batch_id) const;
-  std::string ItemName(int64_t item_id) const;
+  //! The item's name; `memo` (a list's own) keeps a page of rows from asking once per row.
+  std::string ItemName(int64_t item_id, std::map<int64_t, std::string>* memo = nullptr) const;
 };
 
 //! "120000.00" (yuan with two decimals) for files.

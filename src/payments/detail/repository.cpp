@@ -88,6 +88,7 @@ OfferList ListFromRow(const Row& r) {
   l.created_at = r.Text("created_at");
   l.approved_at = r.Text("approved_at");
   l.note = r.Text("note");
+  l.created_by_id = r.Int("created_by");
   l.created_by = r.Text("created_by_name");
   l.approved_by = r.Text("approved_by_name");
   return l;
@@ -98,6 +99,7 @@ Offer OfferFromRow(const Row& r) {
   o.id = r.Int("id");
   o.list_id = r.Int("list_id");
   o.item_id = r.Int("item_id");
+  o.department_id = r.Int("department_id");
   o.uscc = r.Text("uscc");
   o.enterprise_name = r.Text("enterprise_name");
   o.amount_fen = r.OptInt("amount_fen");
