@@ -27,6 +27,7 @@
 #include "files/file_store.h"
 #include "http/api/auth_api.h"
 #include "http/api/enterprise_api.h"
+#include "http/api/payments_api.h"
 #include "http/api/policy_api.h"
 #include "http/api/rules_api.h"
 #include "http/api/search_api.h"
@@ -36,6 +37,7 @@
 #include "http/server.h"
 #include "notify/deliverer.h"
 #include "notify/notify.h"
+#include "payments/payments_service.h"
 #include "policy/policy_service.h"
 #include "schedule/scheduler.h"
 #include "seal/seal_service.h"
@@ -340,6 +342,11 @@ void Serve(const ServeConfig& config) {
       {*db, clock, cal, policies, profiles, schema, notifier, file_store, &seals, &reference},
       config.workflow);
   http::RegisterWorkflowApi(router, {workflow, file_store, inbox, &deliverer, &seals, auth});
+  // 免申即享 offers, payments and subsidy records (issue 14): derived lists read this node's
+  // matching index, kept current by the change-log follower below.
+  payments::PaymentsService payments_service(
+      {*db, clock, cal, policies, profiles, schema, notifier, keys, matches, &reference}, config.payments);
+  http::RegisterPaymentsApi(router, payments_service);
   schedule::Scheduler scheduler(*db, clock);
   scheduler.AddTick("outbox", std::chrono::seconds(1), [&deliverer] {
     for (int i = 0; i < 50; ++i) {  // drain a backlog, a batch at a time
@@ -360,6 +367,19 @@ void Serve(const ServeConfig& config) {
         auto payload = nlohmann::json::parse(job.payload, nullptr, false);
         return workflow.OnPublicityEnd(tx, payload.value("application_id", int64_t{0}));
       });
+  for (const char* kind : {"payments.offer_reminder", "payments.offer_expiry"}) {
+    bool reminder = std::string_view(kind) == "payments.offer_reminder";
+    scheduler.Register(
+        kind,
+        [&payments_service, reminder](store::Session& tx,
+                                      const schedule::Job& job) -> core::Result<std::optional<int64_t>> {
+          auto payload = nlohmann::json::parse(job.payload, nullptr, false);
+          int64_t offer = payload.is_object() ? payload.value("offer_id", int64_t{0}) : 0;
+          HQ_RETURN_IF_ERROR(reminder ? payments_service.OnOfferReminder(tx, offer)
+                                      : payments_service.OnOfferExpiry(tx, offer));
+          return std::optional<int64_t>{};
+        });
+  }
   scheduler.AddTick("day-turn", std::chrono::seconds(1), [&node_state] { node_state.OnTick(); });
   scheduler.Start();
 

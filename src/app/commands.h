@@ -31,6 +31,7 @@ void SeedWorkflowDemo(const CommonOptions& common, store::Database& db, const se
 void AddRuleCommands(CLI::App& cli, CommonOptions& common);
 void AddEnterpriseCommands(CLI::App& cli, CommonOptions& common);
 void AddSealCommands(CLI::App& cli, CommonOptions& common);
+void AddPaymentsCommands(CLI::App& cli, CommonOptions& common);
 void AddAttributeCommands(CLI::App& cli, CommonOptions& common);
 void AddMatchEnterpriseCommand(CLI::App& match_cmd, CommonOptions& common);
 //! After AddRuleCommands: adds `gen policies` to its `gen`.

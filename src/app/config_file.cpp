@@ -96,6 +96,7 @@ Key OwnInt(const char* section, const char* name, const char* help, int64_t min,
 const std::vector<Key>& Keys() {
   using A = auth::AuthOptions;
   using W = workflow::WorkflowOptions;
+  using P = payments::PaymentsOptions;
   using S = ServeOptions;
   using C = CommonOptions;
   static const std::vector<Key> keys = {
@@ -172,6 +173,18 @@ const std::vector<Key>& Keys() {
           &W::deficiency_days),
       Int("workflow", "max_application_bytes", "一件申报全部材料的上限（字节）", 1024, int64_t{1} << 34,
           &ServeConfig::workflow, &W::max_application_bytes),
+      Int("payments", "confirm_days", "免申即享：企业确认期限（工作日）", 1, 60, &ServeConfig::payments,
+          &P::confirm_days),
+      Int("payments", "remind_before_days", "免申即享：截止前几个工作日提醒", 0, 30, &ServeConfig::payments,
+          &P::remind_before_days),
+      Int("payments", "pay_days", "兑付清单确认后拨付期限（工作日）", 1, 60, &ServeConfig::payments,
+          &P::pay_days),
+      Int("payments", "record_days", "拨付后报送奖补数据期限（工作日，常州办法第三十条）", 1, 30,
+          &ServeConfig::payments, &P::record_days),
+      Int("payments", "claim_answer_days", "异议、未收到诉求的答复期限（工作日）", 1, 30,
+          &ServeConfig::payments, &P::claim_answer_days),
+      Int("payments", "unpaid_flag_days", "审批后超过多少工作日未到账即提示财政", 1, 365,
+          &ServeConfig::payments, &P::unpaid_flag_days),
       OwnInt("files", "max_file_bytes", "单个上传材料的上限（字节）", 1024, int64_t{1} << 32,
              &ServeConfig::max_file_bytes),
       {"notify", "sms_gateway_url",

@@ -1,6 +1,6 @@
 #pragma once
 // The configuration file of `huiqi serve --config huiqi.toml` (issue 11 item 3): one TOML file
-// with a section per module — [database], [paths], [server], [auth], [workflow], [files],
+// with a section per module — [database], [paths], [server], [auth], [workflow], [payments], [files],
 // [demo] — each key bound to one field of that module's options struct, whose default is written
 // beside the field in its own header. Unknown sections and keys, wrong types and values out of
 // range are errors naming the key ("auth.session_idle_minutes") and the line. Precedence, lowest
@@ -13,6 +13,7 @@
 #include "app/config.h"
 #include "auth/auth_service.h"
 #include "core/error.h"
+#include "payments/payments.h"
 #include "workflow/workflow_service.h"
 
 namespace huiqi::app {
@@ -23,6 +24,7 @@ struct ServeConfig {
   ServeOptions serve;
   auth::AuthOptions auth;
   workflow::WorkflowOptions workflow;
+  payments::PaymentsOptions payments;
   int64_t max_file_bytes = 50 << 20;  // [files] one uploaded file
   size_t upload_limit = 50u << 20;    // [server] one upload request body
   std::string sms_gateway_url;        // [notify] "" = SMS go to the file channel only

@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   AddRuleCommands(cli, common);
   AddEnterpriseCommands(cli, common);
   AddSealCommands(cli, common);
+  AddPaymentsCommands(cli, common);
   AddAttributeCommands(cli, common);
   AddSearchCommands(cli, common);
   AddConfigCommands(cli);

@@ -19,11 +19,22 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/date.h"
 
 namespace huiqi::payments {
+
+//! The periods of the path of the money, in working days ([payments] in huiqi.toml).
+struct PaymentsOptions {
+  int confirm_days = 10;       // an offer is confirmed within this (working days)
+  int remind_before_days = 2;  // a reminder this many working days before the offer's deadline
+  int pay_days = 10;           // a confirmed support-list entry is paid within this (working days)
+  int record_days = 5;         // 常州办法 第三十条: subsidy data within 5 working days of paying
+  int claim_answer_days = 5;   // an objection or a claim is answered within this (working days)
+  int unpaid_flag_days = 30;   // "approved N working days ago, not yet paid" flagged to finance
+};
 
 // ---- offer lists and offers ----
 
@@ -174,5 +185,9 @@ struct Reconciliation {
   int64_t batches = 0, budgets = 0, entries = 0;
   std::vector<std::string> problems;
 };
+
+//! The Chinese label of a status: `kind` is list | offer | entry | batch | claim (the code itself
+//! when unknown).
+std::string_view StatusLabel(std::string_view kind, std::string_view status);
 
 }  // namespace huiqi::payments

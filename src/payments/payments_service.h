@@ -43,15 +43,6 @@ struct PaymentsDeps {
   const core::ReferenceData* reference = nullptr;
 };
 
-struct PaymentsOptions {
-  int confirm_days = 10;       // an offer is confirmed within this (working days)
-  int remind_before_days = 2;  // a reminder this many working days before the offer's deadline
-  int pay_days = 10;           // a confirmed support-list entry is paid within this (working days)
-  int record_days = 5;         // 常州办法 第三十条: subsidy data within 5 working days of paying
-  int claim_answer_days = 5;   // an objection or a claim is answered within this (working days)
-  int unpaid_flag_days = 30;   // "approved N working days ago, not yet paid" flagged to finance
-};
-
 struct Page {
   int page = 1, page_size = 20;
 };
@@ -126,7 +117,8 @@ class PaymentsService {
   core::Result<int64_t> CollectApproved(const auth::Principal& staff);
   core::Result<std::vector<PaymentEntry>> Entries(const auth::Principal& viewer,
                                                   std::optional<int64_t> item_id, const std::string& status,
-                                                  Page page, int64_t* total);
+                                                  Page page, int64_t* total,
+                                                  std::optional<int64_t> batch_id = std::nullopt);
   //! The department confirms pending entries of its items (each guarded by its status).
   core::Result<int64_t> ConfirmEntries(const auth::Principal& reviewer, const std::vector<int64_t>& ids);
   core::Result<Budget> SetBudget(const auth::Principal& finance, int64_t item_id,
@@ -174,6 +166,9 @@ class PaymentsService {
  private:
   std::shared_ptr<Impl> impl_;
 };
+
+//! The reconciliation on its own (`huiqi payments check`): read-only, one snapshot.
+core::Result<Reconciliation> Reconcile(store::Database& db);
 
 //! Checks an account number (digits, 9–30 after removing spaces) and masks it: "6222 **** 1234".
 core::Result<std::string> NormalizeAccountNumber(std::string_view number);

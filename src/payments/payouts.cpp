@@ -71,7 +71,7 @@ Result<int64_t> PaymentsService::CollectApproved(const auth::Principal& staff) {
 Result<std::vector<PaymentEntry>> PaymentsService::Entries(const auth::Principal& viewer,
                                                            std::optional<int64_t> item_id,
                                                            const std::string& status, Page page,
-                                                           int64_t* total) {
+                                                           int64_t* total, std::optional<int64_t> batch_id) {
   int64_t dept = Impl::DepartmentScope(viewer);
   std::string uscc = viewer.uscc.value_or("");
   if (uscc.empty() && !viewer.Is(auth::UserKind::kDepartmentStaff) && !viewer.Is(auth::UserKind::kFinance) &&
@@ -79,7 +79,7 @@ Result<std::vector<PaymentEntry>> PaymentsService::Entries(const auth::Principal
     return core::PermissionDenied();
   }
   int64_t item = item_id.value_or(0);
-  int64_t batch = 0;
+  int64_t batch = batch_id.value_or(0);
   HQ_ASSIGN_OR_RETURN(auto rows, impl_->d.db.ReadValue<store::Rows>([&](Session& s) -> Result<store::Rows> {
     if (total) {
       HQ_ASSIGN_OR_RETURN(

@@ -233,8 +233,10 @@ Result<std::vector<Duplicate>> PaymentsService::Duplicates(const auth::Principal
   return out;
 }
 
-Result<Reconciliation> PaymentsService::Reconcile() {
-  return impl_->d.db.ReadValue<Reconciliation>([](Session& s) -> Result<Reconciliation> {
+Result<Reconciliation> PaymentsService::Reconcile() { return payments::Reconcile(impl_->d.db); }
+
+Result<Reconciliation> Reconcile(store::Database& db) {
+  return db.ReadValue<Reconciliation>([](Session& s) -> Result<Reconciliation> {
     Reconciliation rec;
     auto bad = [&rec](std::string p) {
       rec.ok = false;

@@ -1243,6 +1243,280 @@ test('公示期满：时钟前进十天，申报自动通过，企业收到通�
   await shot(page, 'results-published')
 })
 
+// ---- 免申即享 offers and payments (issue 14, docs/payments.md): from the item's rule to money in the account --
+// 人社局 derives the 稳岗返还 list from the rule and its reviewer sends it; 星辰 and 云枢 confirm with a bank
+// account, 绿源 declines; the department confirms the support list; finance refuses a batch over budget, batches
+// within it, exports the bank file and imports the bank's answer (星辰's payment fails), re-issues it and pays it in
+// a second batch; 星辰 sees 已到账 with the date; the subsidy records carry their timeliness and a duplicate planted
+// in an imported record file is listed.
+const PAY = { item: '失业保险稳岗返还', itemKey: 'cz-2026-wengang-return', amountYuan: '12000' }
+const ENT = {
+  xingchen: { login: 'ent_xingchen', uscc: '913204127123456136', name: '常州星辰智能装备有限公司' },
+  yunshu: { login: 'ent_yunshu', uscc: '913204047123459474', name: '常州云枢软件技术有限公司' },
+  lvyuan: { login: 'ent_lvyuan', uscc: '91320411712345728X', name: '常州绿源新能源科技有限公司' },
+  jinshi: { uscc: '91320481712346165A', name: '溧阳金石精密机械有限公司' },
+}
+// The server's today (its clock may run ahead: --demo-days-ahead), Asia/Shanghai.
+async function serverToday() {
+  const h = await fetch(BASE + '/api/v1/health').then((r) => r.json())
+  return String(h.time).slice(0, 10)
+}
+async function confirmBox(page) {
+  await page.locator('.el-message-box__btns .el-button--primary').click()
+}
+// The bank payment file of a batch, as the 导出 button downloads it.
+async function exportBankFile(page) {
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.locator('[data-test="bt-export"]').click()])
+  const path = await dl.path()
+  const text = readFileSync(path, 'utf8').replace(/^\uFEFF/, '')
+  const lines = text.split(/\r?\n/).filter((l) => l.trim())
+  const head = lines[0].split(',')
+  const col = (name) => head.findIndex((h) => h.trim() === name)
+  const rows = lines.slice(1).filter((l) => !l.startsWith('合计')).map((l) => l.split(','))
+  assert.ok(col('明细号') >= 0 && col('金额(元)') >= 0 && col('收款户名') >= 0, `the bank file has the documented header (${lines[0]})`)
+  assert.ok(lines.some((l) => l.startsWith('合计')), 'the bank file ends with its 合计 line')
+  return rows.map((r) => ({ id: r[col('明细号')], name: r[col('收款户名')], amount: r[col('金额(元)')] }))
+}
+function bankResult(rows, today, outcome, { wrongTotal = false } = {}) {
+  const fen = (a) => Math.round(Number(a) * 100)
+  let sum = 0
+  const out = ['明细号,金额(元),结果,原因,银行流水号,日期']
+  rows.forEach((r, i) => {
+    sum += fen(r.amount)
+    const [result, reason] = outcome(r)
+    out.push(`${r.id},${r.amount},${result},${reason || ''},${result === '成功' ? `B${today.replace(/-/g, '')}${String(i + 1).padStart(3, '0')}` : ''},${today}`)
+  })
+  if (wrongTotal) sum += 100
+  out.push(`合计,${Math.floor(sum / 100)}.${String(sum % 100).padStart(2, '0')},,,,`)
+  return out.join('\n') + '\n'
+}
+const csvFile = (name, text) => ({ name, mimeType: 'text/csv', buffer: Buffer.from(text, 'utf8') })
+
+test('兑付：人社局按规则生成稳岗返还免申即享名单（试算、分布、理由），审核人员审核后推送', async () => {
+  const page = await newPage()
+  await login(page, OFFICER('CZ-RSJ'))
+  await page.goto(BASE + '/dept/offer-lists')
+  await chooseOption(page, page.locator('[data-test="ol-item"]'), PAY.item)
+  const count = Number((await page.locator('[data-test="ol-count"]').textContent()).replace(/\D/g, ''))
+  assert.ok(count >= 3, `the rule finds the demo enterprises (preview says ${count})`)
+  await input(page, 'ol-amount').fill(PAY.amountYuan)
+  await page.locator('[data-test="ol-derive"]').click()
+  await page.waitForURL(/\/dept\/offer-lists\/\d+$/, { timeout: 60000 })
+  const listId = Number(new URL(page.url()).pathname.split('/').pop())
+  await page.locator('[data-test="ol-status"]', { hasText: '待审核' }).waitFor()
+  assert.equal(Number(await page.locator('[data-test="ol-entries"]').textContent()), count, 'the list has what the preview counted')
+  // Each entry carries its reasons: the demo enterprises are on it, each with its trace.
+  const found = {}
+  for (let p = 1; p <= Math.ceil(count / 100) && Object.keys(found).length < 3; p++) {
+    const r = await apiJson(page, `/dept/offer-lists/${listId}/entries?page=${p}&page_size=100`)
+    assert.equal(r.status, 200, 'GET …/entries')
+    for (const e of r.body.items) for (const [k, v] of Object.entries(ENT)) if (e.uscc === v.uscc && k !== 'jinshi') found[k] = e
+  }
+  for (const k of ['xingchen', 'yunshu', 'lvyuan']) {
+    assert.ok(found[k], `${ENT[k].name} is on the list`)
+    assert.ok(found[k].trace.length >= 1, `${ENT[k].name}'s entry has its trace`)
+    assert.equal(found[k].amount_fen, Number(PAY.amountYuan) * 100, 'the default amount in 元 was sent as fen')
+  }
+  await page.locator('[data-test="ol-entry-list"] .el-table__expand-icon').first().click()
+  await page.locator('[data-test="offer-reasons"] [data-test="trace"]').first().waitFor()
+  await shot(page, 'dept-offer-list')
+  // The author may not approve their own list.
+  const own = await apiSend(page, 'POST', `/dept/offer-lists/${listId}/approve`)
+  assert.ok(own.status === 403 || own.status === 409 || own.status === 422, `the author cannot approve the list (${own.status})`)
+  await logout(page)
+
+  await login(page, REVIEWER['CZ-RSJ'])
+  await page.goto(`${BASE}/dept/offer-lists/${listId}`)
+  await page.locator('[data-test="ol-approve"]').click()
+  await confirmBox(page)
+  await page.locator('[data-test="ol-status"]', { hasText: '已审核并推送' }).waitFor({ timeout: 60000 })
+  await noErrorBox(page, 'approving the list')
+  shared.pay = { listId, count }
+})
+
+test('兑付：企业看到兑现通知及理由，以本企业账户确认（户名不符被拒）；另一家放弃', async () => {
+  assert.ok(shared.pay?.listId, 'needs the sent list')
+  const page = await newPage()
+  for (const k of ['xingchen', 'yunshu']) {
+    const E = ENT[k]
+    await login(page, E.login)
+    await page.goto(BASE + '/space/payments')
+    const offer = page.locator(`[data-test="my-offer"][data-item="${PAY.item}"]`).first()
+    await offer.locator('[data-test="my-offer-status"]', { hasText: '待确认' }).waitFor()
+    assert.match(await offer.locator('[data-test="my-offer-amount"]').textContent(), /1\.2万元|12,?000/)
+    assert.match(await offer.locator('[data-test="my-offer-due"]').textContent(), /\d{4}-\d{2}-\d{2}/, 'the offer names its confirmation deadline')
+    await offer.locator('.el-collapse-item__header').click()
+    await offer.locator('[data-test="trace"]').first().waitFor()
+    assert.ok((await offer.locator('[data-test="trace"] tbody tr, [data-test="trace-row"]').count()) >= 1, 'the offer shows the conditions it was made from')
+    assert.match(await offer.textContent(), /规则版本 v\d+/, 'and the rule version')
+    await offer.locator('[data-test="offer-confirm"]').click()
+    if (k === 'xingchen') {
+      await input(page, 'cf-name').fill('常州某某贸易有限公司')
+      await input(page, 'cf-bank').fill('中国工商银行常州分行')
+      await input(page, 'cf-number').fill('6222 0200 0000 1234')
+      await page.locator('[data-test="cf-submit"]').click()
+      await page.locator('.el-dialog .el-form-item__error, .el-dialog [data-test="error"]').first().waitFor()
+      await input(page, 'cf-name').fill(E.name)
+    } else {
+      assert.equal(await input(page, 'cf-name').inputValue(), E.name, 'the account name starts as the enterprise name')
+      await input(page, 'cf-bank').fill('中国银行常州分行')
+      await input(page, 'cf-number').fill('6013820000005678')
+    }
+    await page.locator('[data-test="cf-submit"]').click()
+    await offer.locator('[data-test="my-offer-status"]', { hasText: '已确认' }).waitFor()
+    assert.match(await offer.textContent(), /\*{2,}/, 'the account is shown masked')
+    await page.locator('[data-test="my-account"]').first().waitFor()
+    await logout(page)
+  }
+  await login(page, ENT.lvyuan.login)
+  await page.goto(BASE + '/space/payments')
+  const offer = page.locator(`[data-test="my-offer"][data-item="${PAY.item}"]`).first()
+  await offer.locator('[data-test="offer-decline"]').click()
+  await textarea(page, 'tx-text').fill('我司已通过其他渠道享受，放弃本次返还')
+  await page.locator('[data-test="tx-submit"]').click()
+  await offer.locator('[data-test="my-offer-status"]', { hasText: '已放弃' }).waitFor()
+  // No enterprise sees another's offer.
+  const other = await apiJson(page, '/me/offers?page_size=100')
+  assert.ok(!(other.body?.items || []).some((o) => o.uscc !== ENT.lvyuan.uscc), 'an enterprise lists only its own offers')
+  shared.pay.confirmed = true
+})
+
+test('兑付：部门审核人员确认兑付清单', async () => {
+  assert.ok(shared.pay?.confirmed, 'needs the confirmed offers')
+  const page = await newPage()
+  await login(page, REVIEWER['CZ-RSJ'])
+  await page.goto(BASE + '/dept/payments')
+  await chooseOption(page, page.locator('[data-test="pe-status"]'), '待部门确认')
+  for (const k of ['xingchen', 'yunshu']) await page.locator('[data-test="pe-entry"]', { hasText: ENT[k].name }).waitFor()
+  await page.locator('[data-test="pe-entries"] .el-table__header-wrapper .el-checkbox').click()
+  await page.locator('[data-test="pe-confirm"]').click()
+  await page.locator('.el-message--success').first().waitFor()
+  await noErrorBox(page, 'confirming the support list')
+  const r = await apiJson(page, '/payment-entries?status=confirmed&page_size=100')
+  for (const k of ['xingchen', 'yunshu']) assert.ok(r.body.items.some((e) => e.uscc === ENT[k].uscc), `${ENT[k].name}'s entry is confirmed`)
+  assert.ok(!r.body.items.some((e) => e.uscc === ENT.lvyuan.uscc), 'the declined offer has no entry')
+})
+
+test('兑付：财政设定预算，超出预算的批次被拒，预算内生成批次并导出银行文件', async () => {
+  const page = await newPage()
+  await login(page, 'czj_finance')
+  await page.waitForURL(/\/finance\/batches/)
+  async function setBudget(yuan) {
+    await page.goto(BASE + '/finance/budgets')
+    await chooseOption(page, page.locator('[data-test="bg-item"]'), PAY.item)
+    await input(page, 'bg-total').fill(yuan)
+    await page.locator('[data-test="bg-save"]').click()
+    await page.locator('.el-message--success').first().waitFor()
+    await page.locator('[data-test="bg-row"]', { hasText: PAY.item }).first().waitFor()
+  }
+  async function chooseItem() {
+    await page.goto(BASE + '/finance/batches')
+    await chooseOption(page, page.locator('[data-test="bt-item"]'), PAY.item)
+    await page.locator('[data-test="bt-sum"]', { hasText: '已选 2 条' }).waitFor()
+  }
+  await setBudget('100')
+  await chooseItem()
+  await page.locator('[data-test="bt-build"]').click()
+  await page.locator('[data-test="bt-refused"]').waitFor()
+  await setBudget('1000000')
+  await chooseItem()
+  await page.locator('[data-test="bt-build"]').click()
+  await page.waitForURL(/\/finance\/batches\/\d+$/)
+  const batchId = Number(new URL(page.url()).pathname.split('/').pop())
+  await page.locator('[data-test="bt-total"]', { hasText: '2 笔' }).waitFor()
+  const rows = await exportBankFile(page)
+  assert.equal(rows.length, 2, 'the bank file lists the two entries')
+  assert.ok(rows.some((r) => r.name === ENT.xingchen.name) && rows.every((r) => Number(r.amount) === Number(PAY.amountYuan)), 'each with its payee and amount in 元')
+  await page.locator('[data-test="bt-status"]', { hasText: /导出/ }).waitFor()
+  await shot(page, 'finance-batch')
+  shared.pay.batch1 = { id: batchId, rows }
+})
+
+test('兑付：导入银行结果（有误的文件被拒并指明行号；一笔失败），重新发起后第二批支付到账', async () => {
+  const B = shared.pay?.batch1
+  assert.ok(B, 'needs the exported batch')
+  const today = await serverToday()
+  const page = await newPage()
+  await login(page, 'czj_finance')
+  await page.goto(`${BASE}/finance/batches/${B.id}`)
+  const outcome = (r) => (r.name === ENT.xingchen.name ? ['失败', '账户已销户'] : ['成功'])
+  await page.locator('input[data-test="bt-result-file"]').setInputFiles(csvFile('result-bad.csv', bankResult(B.rows, today, outcome, { wrongTotal: true })))
+  await page.locator('[data-test="import-problem"]', { hasText: /第 \d+ 行/ }).first().waitFor()
+  assert.match(await page.locator('[data-test="import-report"]').textContent(), /未导入/)
+  await page.locator('input[data-test="bt-result-file"]').setInputFiles(csvFile('result.csv', bankResult(B.rows, today, outcome)))
+  await page.locator('[data-test="bt-counts"]', { hasText: '成功 1 · 失败 1' }).waitFor()
+  await page.locator('[data-test="bt-entry"][data-status="failed"]', { hasText: ENT.xingchen.name }).waitFor()
+  await page.locator('[data-test="bt-reissue"]').click()
+  await confirmBox(page)
+  await page.locator('.el-message--success').first().waitFor()
+
+  await page.goto(BASE + '/finance/batches')
+  await chooseOption(page, page.locator('[data-test="bt-item"]'), PAY.item)
+  await page.locator('[data-test="bt-sum"]', { hasText: '已选 1 条' }).waitFor()
+  await page.locator('[data-test="bt-build"]').click()
+  await page.waitForURL((u) => /\/finance\/batches\/\d+$/.test(u.pathname) && !u.pathname.endsWith(`/${B.id}`))
+  const rows = await exportBankFile(page)
+  assert.equal(rows.length, 1, 'the second batch holds the re-issued entry')
+  assert.equal(rows[0].name, ENT.xingchen.name)
+  await page.locator('input[data-test="bt-result-file"]').setInputFiles(csvFile('result-2.csv', bankResult(rows, today, () => ['成功'])))
+  await page.locator('[data-test="bt-counts"]', { hasText: '成功 1 · 失败 0' }).waitFor()
+  await page.locator('[data-test="bt-status"]', { hasText: '已结算' }).waitFor().catch(() => {})
+  await shot(page, 'finance-batch-paid')
+  await page.setViewportSize({ width: 375, height: 812 })
+  await page.waitForTimeout(300)
+  await noHorizontalOverflow(page, 'the batch page at 375px')
+  await nothingClipped(page, 'the batch page at 375px', '[data-test="bt-entry"]')
+  await shot(page, 'finance-batch-phone')
+  await page.goto(BASE + '/finance/reconcile')
+  await page.locator('[data-test="rc-result"]', { hasText: '账实相符' }).waitFor()
+  shared.pay.paidOn = today
+})
+
+test('兑付：企业看到已到账与日期；奖补记录含报送时效，导入的重复记录被列出', async () => {
+  assert.ok(shared.pay?.paidOn, 'needs the paid entry')
+  const page = await newPage()
+  await login(page, ENT.xingchen.login)
+  await page.goto(BASE + '/space/payments')
+  const entry = page.locator(`[data-test="my-entry"][data-item="${PAY.item}"]`).first()
+  await entry.locator('[data-test="my-entry-paid"]', { hasText: `已到账 ${shared.pay.paidOn}` }).waitFor()
+  assert.match(await entry.textContent(), /第 2 次发起/, 'the entry says it was paid on the second attempt')
+  await shot(page, 'space-payments')
+  await page.setViewportSize({ width: 375, height: 812 })
+  await page.waitForTimeout(300)
+  await noHorizontalOverflow(page, '我的兑付 at 375px')
+  await nothingClipped(page, '我的兑付 at 375px', '[data-test="my-entry"]')
+  await shot(page, 'space-payments-phone')
+  const mine = await apiJson(page, '/me/payments')
+  assert.ok(!mine.body.entries.some((e) => e.uscc && e.uscc !== ENT.xingchen.uscc), 'an enterprise sees only its own payments')
+  await logout(page)
+
+  await page.setViewportSize({ width: 1280, height: 900 })
+  await login(page, OFFICER('CZ-RSJ'))
+  const recs = await apiJson(page, `/subsidy-records?uscc=${ENT.xingchen.uscc}`)
+  const rec = (recs.body?.items || []).find((r) => r.source === 'platform')
+  assert.ok(rec, 'the payment made through the platform became a subsidy record')
+  assert.equal(rec.paid_on, shared.pay.paidOn)
+  assert.ok(Number.isInteger(rec.working_days_to_record) && rec.late === false, `it has its timeliness (${rec.working_days_to_record} working days, not late)`)
+  await page.goto(BASE + '/dept/subsidy-records')
+  await page.locator('[data-test="sr-record"]', { hasText: ENT.xingchen.name }).first().waitFor()
+  // A department paying through its own system: one bad row (line 4) refuses the file; skipping it
+  // imports the rest, where 金石 was paid twice for the same item and period — listed, not merged.
+  const csv = [
+    '统一社会信用代码,事项编码,金额(元),拨付日期,资金来源,文件依据,项目,所属期',
+    `${ENT.jinshi.uscc},${PAY.itemKey},5000.00,2026-10-09,失业保险基金,常人社发〔2026〕38号,稳岗返还,2026`,
+    `${ENT.jinshi.uscc},${PAY.itemKey},6000.00,2026-11-02,失业保险基金,常人社发〔2026〕38号,稳岗返还（补发）,2026`,
+    '913204127123456130,,100.00,2026-11-02,市级财政,常人社发〔2026〕38号,试点,2026',
+  ].join('\n') + '\n'
+  await page.locator('input[data-test="sr-file"]').setInputFiles(csvFile('records.csv', csv))
+  await page.locator('[data-test="import-problem"]', { hasText: '第 4 行' }).first().waitFor()
+  await page.locator('[data-test="sr-retry"]').click()
+  await page.locator('[data-test="import-headline"]', { hasText: /已导入/ }).waitFor()
+  await page.locator('[data-test="sr-record"][data-late="1"]', { hasText: ENT.jinshi.name }).first().waitFor()
+  await page.locator('.el-tabs__item', { hasText: '重复享受' }).click()
+  await page.locator('[data-test="sr-dup"]', { hasText: ENT.jinshi.name }).first().waitFor()
+  await shot(page, 'dept-subsidy-duplicates')
+})
+
 // ---- run --------------------------------------------------------------------------------------
 const profile = mkdtempSync(join(tmpdir(), 'huiqi-chromium-'))
 const only = process.env.HUIQI_ONLY || ''

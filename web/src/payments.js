@@ -3,21 +3,21 @@
 // import report an upload answers (or a 422 import_invalid carries).
 import { ApiError, fenText, session } from './api'
 
-export const LIST_STATUS = { draft: ['待审核', 'warning'], sent: ['已发送', 'success'], discarded: ['已作废', 'info'] }
+export const LIST_STATUS = { draft: ['待审核', 'warning'], sent: ['已审核并推送', 'success'], discarded: ['已作废', 'info'] }
 export const OFFER_STATUS = {
   pending: ['待确认', 'warning'],
   confirmed: ['已确认', 'success'],
   declined: ['已放弃', 'info'],
-  objected: ['异议处理中', 'danger'],
-  expired: ['已过期', 'info'],
+  objected: ['有异议待答复', 'danger'],
+  expired: ['已逾期', 'info'],
 }
 export const ENTRY_STATUS = {
   pending: ['待部门确认', 'warning'],
-  confirmed: ['待拨付', 'primary'],
+  confirmed: ['待支付', 'primary'],
   in_batch: ['支付中', 'primary'],
   paid: ['已到账', 'success'],
   failed: ['支付失败', 'danger'],
-  returned: ['已退回', 'danger'],
+  returned: ['资金退回', 'danger'],
 }
 export const BATCH_STATUS = { open: ['已生成', 'warning'], exported: ['已导出', 'primary'], settled: ['已结算', 'success'] }
 export const CLAIM_STATUS = { open: ['待答复', 'warning'], pending: ['待答复', 'warning'], answered: ['已答复', 'success'] }

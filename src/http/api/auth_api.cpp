@@ -81,11 +81,6 @@ json AuditEntryJson(const audit::Entry& e) {
 
 // ---- parsing ----
 
-std::string Str(const json& body, const char* key) {
-  auto it = body.find(key);
-  return it != body.end() && it->is_string() ? it->get<std::string>() : "";
-}
-
 //! An optional string member: absent → nullopt; present but not a string → error naming it.
 core::Result<std::optional<std::string>> OptStr(const json& body, const char* key) {
   auto it = body.find(key);

@@ -2,6 +2,8 @@
 // Small helpers shared by the API handlers: answer a Result as JSON, parse the body, read {id}.
 
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
 
 #include "core/error.h"
 #include "http/message.h"
@@ -29,6 +31,47 @@ Response WithId(const Request& req, Fn&& fn) {
   auto id = req.PathId("id");
   if (!id.ok()) return Response::FromError(id.error());
   return fn(*id);
+}
+
+//! A string member of a JSON body, or "" when absent or not a string.
+inline std::string Str(const nlohmann::json& body, const char* key) {
+  auto it = body.find(key);
+  return it != body.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+//! A required positive integer id member, or an error naming it.
+inline core::Result<int64_t> IdIn(const nlohmann::json& body, const char* key) {
+  auto it = body.find(key);
+  if (it == body.end() || !it->is_number_integer() || it->get<int64_t>() <= 0) {
+    return core::InvalidArgument(key, "invalid_id", std::string(key) + " 应为正整数",
+                                 std::string(key) + " must be an id");
+  }
+  return it->get<int64_t>();
+}
+
+//! An optional integer member (absent or null → nullopt; not an integer → an error naming it).
+inline core::Result<std::optional<int64_t>> OptIntIn(const nlohmann::json& body, const char* key) {
+  auto it = body.find(key);
+  if (it == body.end() || it->is_null()) return std::optional<int64_t>{};
+  if (!it->is_number_integer()) {
+    return core::InvalidArgument(key, "invalid_type", std::string(key) + " 应为整数",
+                                 std::string(key) + " must be an integer");
+  }
+  return std::optional<int64_t>{it->get<int64_t>()};
+}
+
+//! An optional positive id in the query string (?item_id=3), or an error naming it.
+inline core::Result<std::optional<int64_t>> QueryId(const Request& req, const char* name) {
+  std::string v = req.Query(name);
+  if (v.empty()) return std::optional<int64_t>{};
+  try {
+    size_t used = 0;
+    long long n = std::stoll(v, &used);
+    if (used == v.size() && n > 0) return std::optional<int64_t>{n};
+  } catch (...) {
+  }
+  return core::InvalidArgument(name, "invalid_id", std::string(name) + " 应为正整数",
+                               std::string(name) + " must be an id");
 }
 
 //! {"items": [to_json(x) for x in list]}.

@@ -211,20 +211,6 @@ core::Result<workflow::Submission> SubmissionFrom(const json& body) {
   return s;
 }
 
-std::string Str(const json& body, const char* key) {
-  auto it = body.find(key);
-  return it != body.end() && it->is_string() ? it->get<std::string>() : "";
-}
-
-core::Result<int64_t> IdIn(const json& body, const char* key) {
-  auto it = body.find(key);
-  if (it == body.end() || !it->is_number_integer() || it->get<int64_t>() <= 0) {
-    return core::InvalidArgument(key, "invalid_id", std::string(key) + " 应为正整数",
-                                 std::string(key) + " must be an id");
-  }
-  return it->get<int64_t>();
-}
-
 std::string ReadAll(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);
   std::stringstream ss;
@@ -391,13 +377,9 @@ void AddReviewRoutes(Router& router, WorkflowApiDeps d) {
     f.page_size = paging->page_size;
     f.stage_kind = req.Query("stage_kind");
     f.overdue_only = req.Query("overdue") == "1";
-    if (std::string item = req.Query("item_id"); !item.empty()) {
-      try {
-        f.item_id = std::stoll(item);
-      } catch (...) {
-        return Response::FromError(core::InvalidArgument("item_id", "invalid_id", "item_id 应为整数", "id"));
-      }
-    }
+    auto item = QueryId(req, "item_id");
+    if (!item.ok()) return Response::FromError(item.error());
+    f.item_id = *item;
     int64_t total = 0;
     auto rows = d.workflow.Queue(req.User(), f, &total);
     if (!rows.ok()) return Response::FromError(rows.error());

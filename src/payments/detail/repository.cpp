@@ -1,6 +1,7 @@
 #include "payments/detail/repository.h"
 
-namespace huiqi::payments::detail {
+namespace huiqi::payments {
+namespace detail {
 
 using store::Row;
 
@@ -49,7 +50,7 @@ const state::Machine& EntryMachine() {
 const state::Machine& BatchMachine() {
   static const state::Machine m(
       "payment_batch", "支付批次",
-      {{"open", "已生成"}, {"exported", "已导出银行文件"}, {"settled", "已回盘"}},
+      {{"open", "已生成"}, {"exported", "已导出银行文件"}, {"settled", "已结算"}},
       {{"export", "导出银行文件", {"open"}, "exported"}, {"settle", "回盘完成", {"exported"}, "settled"}},
       kCurrentBatch);
   return m;
@@ -57,6 +58,22 @@ const state::Machine& BatchMachine() {
 
 std::string_view OfferStatusLabel(std::string_view s) { return OfferMachine().Label(s); }
 std::string_view EntryStatusLabel(std::string_view s) { return EntryMachine().Label(s); }
+
+}  // namespace detail
+
+std::string_view StatusLabel(std::string_view kind, std::string_view status) {
+  if (kind == "list") return detail::ListMachine().Label(status);
+  if (kind == "offer") return detail::OfferMachine().Label(status);
+  if (kind == "entry") return detail::EntryMachine().Label(status);
+  if (kind == "batch") return detail::BatchMachine().Label(status);
+  if (kind == "claim") {
+    if (status == "open") return "待答复";
+    if (status == "answered") return "已答复";
+  }
+  return status;
+}
+
+namespace detail {
 
 std::optional<core::Date> DateOf(const Row& r, std::string_view col) {
   if (r.IsNull(col)) return std::nullopt;
@@ -198,4 +215,5 @@ SubsidyRecord RecordFromRow(const Row& r) {
   return s;
 }
 
-}  // namespace huiqi::payments::detail
+}  // namespace detail
+}  // namespace huiqi::payments
