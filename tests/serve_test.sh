@@ -211,6 +211,30 @@ code=$(curl -s -o "$tmp/out" -w '%{http_code}' -H 'Content-Type: application/jso
 check "a wrong-typed field is not a 500 ($code)" [ "$code" = 400 ]
 check "and shows no library text" bash -c '! grep -q "json.exception\|type_error" "$1"' _ "$tmp/out"
 
+# ---- Issue 14: the payments routes are served with their roles on this database.
+code=$(curl -s -o "$tmp/out" -w '%{http_code}' "$base/api/v1/me/offers")
+check "anonymous offers are 401 ($code)" [ "$code" = 401 ]
+code=$(curl -s -o "$tmp/out" -w '%{http_code}' -b "$tmp/ejar" "$base/api/v1/me/offers")
+check "an enterprise lists its offers ($code)" [ "$code" = 200 ]
+check "as a page with a total" has "$(cat "$tmp/out")" '"total":0'
+code=$(curl -s -o "$tmp/out" -w '%{http_code}' -b "$tmp/ejar" "$base/api/v1/finance/batches")
+check "an enterprise may not see finance's batches ($code)" [ "$code" = 403 ]
+code=$(post "$tmp/ejar" "$ecsrf" /api/v1/me/offers/1/confirm '{}')
+check "confirming without an account is a 400 ($code)" [ "$code" = 400 ]
+check "naming the field" has "$(cat "$tmp/out")" '"field":"account_id"'
+code=$(post "$tmp/ejar" "$ecsrf" /api/v1/me/offers/1/confirm '{"account_id":"x"}')
+check "a wrong-typed account id is a 400 ($code)" [ "$code" = 400 ]
+code=$(post "$tmp/ajar" "$acsrf" "/api/v1/dept/items/999999/offer-lists" '{"confirm_days":0}')
+check "confirm_days out of range is a 400 before anything else ($code)" [ "$code" = 400 ]
+code=$(curl -s -o "$tmp/out" -w '%{http_code}' -b "$tmp/ajar" -H "X-CSRF-Token: $acsrf" -H 'Content-Type: text/csv' \
+  --data-binary $'统一社会信用代码,金额(元),依据\n91350100M000100Y43,100,x\n' "$base/api/v1/dept/items/999999/offer-lists/upload")
+check "a list for an unknown item is a 404 ($code)" [ "$code" = 404 ]
+code=$(curl -s -o "$tmp/out" -w '%{http_code}' -b "$tmp/ajar" "$base/api/v1/finance/reconcile")
+check "the admin reads the reconciliation ($code)" [ "$code" = 200 ]
+check "which balances on an empty ledger" has "$(cat "$tmp/out")" '"ok":true'
+"$HUIQI" payments check >"$tmp/check" 2>&1; rc=$?
+check "huiqi payments check agrees ($(tail -1 "$tmp/check"))" [ "$rc" = 0 ]
+
 kill -TERM "$server_pid"; wait "$server_pid"; rc=$?; server_pid=""
 check "SIGTERM stops the server cleanly" [ "$rc" = 0 ]
 
