@@ -392,7 +392,7 @@ Result<OfferList> PaymentsService::ApproveList(const auth::Principal& reviewer, 
           impl.TellEnterprise(s, e.Text("uscc"), "offer.created", "免申即享待确认：" + item_name, body,
                               "/space/payments", "offer", offer_id, "SMS_OFFER",
                               {{"item", item_name}, {"amount", amount}, {"due", due.ToString()}}));
-      HQ_RETURN_IF_ERROR(impl.ScheduleOfferJobs(s, offer_id, due, 0));
+      HQ_RETURN_IF_ERROR(impl.ScheduleOfferJobs(s, offer_id, due));
     }
     return core::Ok();
   }));
@@ -522,12 +522,7 @@ Result<Offer> PaymentsService::Confirm(const auth::Principal& ent, int64_t offer
     after.bank_account_id = account_id;
     HQ_RETURN_IF_ERROR(
         impl.Audit(s, ent, "offer.confirm", "offer", offer_id, OfferSummary(o), OfferSummary(after)));
-    HQ_ASSIGN_OR_RETURN(bool c1,
-                        schedule::Scheduler::Cancel(s, "offer-expiry-" + std::to_string(offer_id) + "-r0"));
-    HQ_ASSIGN_OR_RETURN(bool c2,
-                        schedule::Scheduler::Cancel(s, "offer-remind-" + std::to_string(offer_id) + "-r0"));
-    (void)c1;
-    (void)c2;
+    HQ_RETURN_IF_ERROR(Impl::CancelOfferJobs(s, o));
     return impl.TellEnterprise(s, o.uscc, "offer.confirmed", "已确认：" + o.item_name,
                                "您已确认“" + o.item_name + "”，金额 " + core::FormatYuan(*o.amount_fen) +
                                    "，已进入兑付清单，待部门确认后由财政拨付至所选账户。",
@@ -552,10 +547,7 @@ Result<Offer> PaymentsService::Decline(const auth::Principal& ent, int64_t offer
     after.status = "declined";
     HQ_RETURN_IF_ERROR(
         impl.Audit(s, ent, "offer.decline", "offer", offer_id, OfferSummary(o), OfferSummary(after)));
-    HQ_ASSIGN_OR_RETURN(bool c,
-                        schedule::Scheduler::Cancel(s, "offer-expiry-" + std::to_string(offer_id) + "-r0"));
-    (void)c;
-    return core::Ok();
+    return Impl::CancelOfferJobs(s, o);
   }));
   return GetOffer(ent, offer_id);
 }
@@ -609,7 +601,7 @@ Result<Offer> PaymentsService::AnswerObjection(const auth::Principal& staff, int
     after.amount_fen = amount;
     HQ_RETURN_IF_ERROR(
         impl.Audit(s, staff, "offer.answer", "offer", offer_id, OfferSummary(o), OfferSummary(after)));
-    HQ_RETURN_IF_ERROR(impl.ScheduleOfferJobs(s, offer_id, due, 1));
+    HQ_RETURN_IF_ERROR(impl.ScheduleOfferJobs(s, offer_id, due));
     std::string amount_text = amount ? core::FormatYuan(*amount) : "按实际核定";
     return impl.TellEnterprise(
         s, o.uscc, "offer.answered", "异议已答复：" + o.item_name,

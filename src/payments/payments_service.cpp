@@ -83,10 +83,18 @@ std::string PaymentsService::Impl::ItemName(int64_t item_id, std::map<int64_t, s
   if (memo) {
     if (auto it = memo->find(item_id); it != memo->end()) return it->second;
   }
-  auto item = d.policies.GetItem(nullptr, item_id);
-  std::string name = item.ok() ? item->name : "事项 " + std::to_string(item_id);
+  auto read =
+      d.db.ReadValue<std::string>([&](Session& s) -> Result<std::string> { return ItemName(s, item_id); });
+  std::string name = read.ok() ? *read : "事项 " + std::to_string(item_id);
   if (memo) (*memo)[item_id] = name;
   return name;
+}
+
+// In the caller's session: a second pooled connection taken inside a transaction deadlocks when
+// every connection is held by such a caller (four concurrent confirmations on SQLite did).
+std::string PaymentsService::Impl::ItemName(Session& s, int64_t item_id) const {
+  auto row = s.QueryOne(detail::kItemName, {item_id}, "事项", "item");
+  return row.ok() ? row->Text("name") : "事项 " + std::to_string(item_id);
 }
 
 // ---- effects written with every change ----
@@ -191,23 +199,22 @@ PaymentsService::Impl::Traced PaymentsService::Impl::TraceOf(const rules::Node& 
 Result<Offer> PaymentsService::Impl::LoadOffer(Session& s, int64_t id) const {
   HQ_ASSIGN_OR_RETURN(auto row, s.QueryOne(detail::kGetOffer, {id}, "免申即享确认", "offer"));
   Offer o = detail::OfferFromRow(row);
-  o.item_name = ItemName(o.item_id);
+  o.item_name = ItemName(s, o.item_id);
   return o;
 }
 
 Result<PaymentEntry> PaymentsService::Impl::LoadEntry(Session& s, int64_t id) const {
   HQ_ASSIGN_OR_RETURN(auto row, s.QueryOne(detail::kGetPaymentEntry, {id}, "兑付明细", "payment entry"));
   PaymentEntry e = detail::EntryFromRow(row);
-  e.item_name = ItemName(e.item_id);
+  e.item_name = ItemName(s, e.item_id);
   core::Date today = Today();
   if (e.approved_on) e.working_days_waiting = d.calendar.WorkingDaysBetween(*e.approved_on, today);
   e.overdue = e.status != "paid" && e.due_on && *e.due_on < today;
   return e;
 }
 
-Status PaymentsService::Impl::ScheduleOfferJobs(Session& s, int64_t offer_id, core::Date due,
-                                                int round) const {
-  std::string suffix = std::to_string(offer_id) + "-r" + std::to_string(round);
+Status PaymentsService::Impl::ScheduleOfferJobs(Session& s, int64_t offer_id, core::Date due) const {
+  std::string suffix = OfferJobSuffix(offer_id, due);
   json payload = {{"offer_id", offer_id}};
   core::Date remind = d.calendar.AddWorkingDays(due, -std::max(options.remind_before_days, 1));
   if (remind > Today()) {
@@ -220,6 +227,22 @@ Status PaymentsService::Impl::ScheduleOfferJobs(Session& s, int64_t offer_id, co
       bool e, schedule::Scheduler::Schedule(s, d.clock, "payments.offer_expiry", "offer-expiry-" + suffix,
                                             EndOf(due), payload.dump()));
   (void)e;
+  return core::Ok();
+}
+
+// Keyed by the deadline, so a deadline renewed by an answered objection (as often as that
+// happens) gets its own jobs, and the jobs of a confirmed or declined offer are found again.
+std::string PaymentsService::Impl::OfferJobSuffix(int64_t offer_id, core::Date due) {
+  return std::to_string(offer_id) + "-" + due.ToString();
+}
+
+Status PaymentsService::Impl::CancelOfferJobs(Session& s, const Offer& o) {
+  if (!o.due_on) return core::Ok();
+  std::string suffix = OfferJobSuffix(o.id, *o.due_on);
+  HQ_ASSIGN_OR_RETURN(bool expiry, schedule::Scheduler::Cancel(s, "offer-expiry-" + suffix));
+  HQ_ASSIGN_OR_RETURN(bool remind, schedule::Scheduler::Cancel(s, "offer-remind-" + suffix));
+  (void)expiry;
+  (void)remind;
   return core::Ok();
 }
 

@@ -5,6 +5,9 @@
 // line named, idempotent re-imports, access, races and the offer's expiry.
 #include "payments/payments_service.h"
 
+#include <atomic>
+#include <thread>
+
 #include "enterprise/archive.h"
 #include "policy/policy_test_support.h"
 
@@ -322,6 +325,40 @@ TEST_P(PaymentsTest, FromTheRuleToMoneyInTheAccount) {
   EXPECT_TRUE(rec->ok) << ::testing::PrintToString(rec->problems);
   EXPECT_EQ(rec->batches, 2);
   EXPECT_GE(AuditRows("payment_entry"), 5);
+}
+
+TEST_P(PaymentsTest, TwoConfirmationsOfOneOfferOneWins) {
+  auto [offer, theirs] = SendOffers();
+  (void)theirs;
+  auto account = svc_pay_->AddAccount(ent_, Account("常州星辰智能装备有限公司"));
+  ASSERT_TRUE(account.ok()) << account.error().ToString();
+  std::atomic<int> ok{0}, conflicts{0}, other{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 4; ++i) {
+    threads.emplace_back([&, i] {
+      auto r = i % 2 == 0 ? svc_pay_->Confirm(ent_, offer.id, account->id, std::nullopt)
+                          : svc_pay_->Decline(ent_, offer.id, "不需要");
+      if (r.ok()) {
+        ok++;
+      } else if (r.error().kind == core::ErrorKind::kConflict) {
+        conflicts++;
+      } else {
+        other++;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 1);
+  EXPECT_EQ(conflicts.load() + other.load(), 3);
+  int64_t total = 0;
+  auto entries = svc_pay_->Entries(finance_, item_, "", {}, &total);
+  ASSERT_TRUE(entries.ok());
+  auto now = svc_pay_->GetOffer(ent_, offer.id);
+  ASSERT_TRUE(now.ok());
+  EXPECT_FALSE(now->item_name.empty() || now->item_name.rfind("事项 ", 0) == 0)
+      << "the item's name is read in the offer's own transaction: " << now->item_name;
+  EXPECT_EQ(entries->size(), now->status == "confirmed" ? 1u : 0u)
+      << "one payment entry for a confirmed offer, never two";
 }
 
 TEST_P(PaymentsTest, AnUploadedListIsAllOrNothingAndIdempotent) {

@@ -58,12 +58,16 @@ struct PaymentsService::Impl {
   core::Result<Offer> LoadOffer(store::Session& s, int64_t id) const;
   core::Result<PaymentEntry> LoadEntry(store::Session& s, int64_t id) const;
   //! Schedules the reminder and the expiry of an offer due on `due`.
-  core::Status ScheduleOfferJobs(store::Session& s, int64_t offer_id, core::Date due, int round) const;
+  //! The reminder and expiry jobs of an offer's deadline; keyed by the deadline.
+  core::Status ScheduleOfferJobs(store::Session& s, int64_t offer_id, core::Date due) const;
+  static std::string OfferJobSuffix(int64_t offer_id, core::Date due);
+  static core::Status CancelOfferJobs(store::Session& s, const Offer& o);
   //! A paid entry's subsidy record (source platform).
   core::Status RecordPayment(store::Session& s, const PaymentEntry& e, core::Date paid_on,
                              const std::string& funding_source, int64_t batch_id) const;
   //! The item's name; `memo` (a list's own) keeps a page of rows from asking once per row.
   std::string ItemName(int64_t item_id, std::map<int64_t, std::string>* memo = nullptr) const;
+  std::string ItemName(store::Session& s, int64_t item_id) const;  // in the caller's transaction
 };
 
 //! "120000.00" (yuan with two decimals) for files.

@@ -225,6 +225,9 @@ inline constexpr Statement kCountPaymentEntries{
     "SELECT COUNT(*) AS n FROM payment_entries p WHERE (? = 0 OR p.department_id = ?) AND (? = 0 OR "
     "p.item_id = ?) "
     "AND (? = '' OR p.status = ?) AND (? = '' OR p.uscc = ?) AND (? = 0 OR p.batch_id = ?)"};
+inline constexpr Statement kItemName{
+    "payments.item_name",
+    "SELECT c.name FROM items i JOIN item_catalogue c ON c.id = i.catalogue_id WHERE i.id = ?"};
 inline constexpr Statement kCurrentEntry{"payments.entry_status",
                                          "SELECT status FROM payment_entries WHERE id = ?"};
 inline constexpr Statement kConfirmEntry{
