@@ -426,6 +426,15 @@ void AddAttributeRoutes(Router& router, const EnterpriseApiDeps& d) {
   });
 }
 
+// The item `id` as the matcher sees it: published, its policy published, its window not closed.
+core::Result<const match::CatalogueItem*> Matchable(const policy::MatchCatalogue& catalogue, int64_t id) {
+  auto at = catalogue.index.find(id);
+  if (at == catalogue.index.end()) {
+    return core::NotFound("可自测的事项（未发布或已截止）", "a matchable item");
+  }
+  return &catalogue.items[at->second];
+}
+
 void AddMatchRoutes(Router& router, const EnterpriseApiDeps& d, std::shared_ptr<Catalogue> catalogue) {
   router.Add("GET", "/api/v1/me/matches", kEnterprise, [d, catalogue](Request& req) {
     auto uscc = OwnUscc(req);
@@ -449,12 +458,9 @@ void AddMatchRoutes(Router& router, const EnterpriseApiDeps& d, std::shared_ptr<
     if (!p.ok()) return Response::FromError(p.error());
     auto snap = catalogue->Current();
     if (!snap.ok()) return Response::FromError(snap.error());
-    auto at = (*snap)->index.find(*id);
-    if (at == (*snap)->index.end()) {
-      return Response::FromError(
-          core::NotFound("可自测的事项（未发布、已截止或面向个人）", "a matchable item"));
-    }
-    const auto& item = (*snap)->items[at->second];
+    auto found = Matchable(**snap, *id);
+    if (!found.ok()) return Response::FromError(found.error());
+    const auto& item = **found;
     core::Date today = core::ShanghaiDate(d.clock.Now());
     rules::CodeNamer namer = rules::ReferenceNamer(d.reference);
     match::ItemVerdict v = match::SelfTest(item, d.matches.schema(), p->facts, today, namer);
@@ -466,12 +472,9 @@ void AddMatchRoutes(Router& router, const EnterpriseApiDeps& d, std::shared_ptr<
     if (!id.ok()) return Response::FromError(id.error());
     auto snap = catalogue->Current();
     if (!snap.ok()) return Response::FromError(snap.error());
-    auto at = (*snap)->index.find(*id);
-    if (at == (*snap)->index.end()) {
-      return Response::FromError(
-          core::NotFound("可自测的事项（未发布、已截止或面向个人）", "a matchable item"));
-    }
-    const auto& item = (*snap)->items[at->second];
+    auto found = Matchable(**snap, *id);
+    if (!found.ok()) return Response::FromError(found.error());
+    const auto& item = **found;
     std::vector<std::string> attrs, tags;
     if (item.rule) CollectInputs(*item.rule, attrs, tags);
     json fields = json::array();
@@ -490,16 +493,13 @@ void AddMatchRoutes(Router& router, const EnterpriseApiDeps& d, std::shared_ptr<
     return WithBody(req, [&](const json& body) {
       auto snap = catalogue->Current();
       if (!snap.ok()) return Response::FromError(snap.error());
-      auto at = (*snap)->index.find(*id);
-      if (at == (*snap)->index.end()) {
-        return Response::FromError(
-            core::NotFound("可自测的事项（未发布、已截止或面向个人）", "a matchable item"));
-      }
+      auto found = Matchable(**snap, *id);
+      if (!found.ok()) return Response::FromError(found.error());
       auto facts = TypedFacts(body, d.matches.schema(), &d.reference);
       if (!facts.ok()) return Response::FromError(facts.error());
       match::ItemVerdict v =
-          match::SelfTest((*snap)->items[at->second], d.matches.schema(), *facts,
-                          core::ShanghaiDate(d.clock.Now()), rules::ReferenceNamer(d.reference));
+          match::SelfTest(**found, d.matches.schema(), *facts, core::ShanghaiDate(d.clock.Now()),
+                          rules::ReferenceNamer(d.reference));
       return JsonText(VerdictText(v, **snap, d.matches.schema()));
     });
   });
