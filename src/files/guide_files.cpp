@@ -11,12 +11,14 @@ namespace {
 
 constexpr store::Statement kUpsert{
     "guide_files.upsert",
-    "INSERT INTO guide_files (path, file_id, title, created_by, created_at) "
-    "VALUES (?, ?, ?, ?, ?) ON CONFLICT (path) DO UPDATE SET file_id = "
+    "INSERT INTO guide_files (path, file_id, title, created_by, created_at, department_id) "
+    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (path) DO UPDATE SET file_id = "
     "excluded.file_id, title = excluded.title, created_by = excluded.created_by, "
-    "created_at = excluded.created_at"};
-constexpr store::Statement kByPath{"guide_files.by_path",
-                                   "SELECT path, file_id, title, created_at FROM guide_files WHERE path = ?"};
+    "created_at = excluded.created_at, department_id = COALESCE(excluded.department_id, "
+    "guide_files.department_id)"};
+constexpr store::Statement kByPath{
+    "guide_files.by_path",
+    "SELECT path, file_id, title, created_at, department_id FROM guide_files WHERE path = ?"};
 constexpr store::Statement kPaths{"guide_files.paths", "SELECT path FROM guide_files ORDER BY path"};
 
 bool SafeName(std::string_view name) {
@@ -61,8 +63,16 @@ core::Result<GuideFile> GuideFiles::Publish(const auth::Principal& who, const st
   HQ_ASSIGN_OR_RETURN(StoredFile f, store_.Accept(temp, who, name, "guide_file"));
   std::string now = core::FormatTimestamp(clock_.Now());
   HQ_RETURN_IF_ERROR(db_.Write([&](store::Session& s) -> core::Status {
-    HQ_RETURN_IF_ERROR(s.Exec(
-        kUpsert, {path, f.id, title, who.user_id > 0 ? store::Value(who.user_id) : store::Null(), now}));
+    // Another department's template is theirs to replace: checked in the writing transaction.
+    HQ_ASSIGN_OR_RETURN(auto before, s.Query(kByPath, {path}));
+    if (!before.empty() && !who.Is(auth::UserKind::kPlatformAdmin) && !before[0].IsNull("department_id") &&
+        before[0].OptInt("department_id") != who.department_id) {
+      return core::PermissionDenied("该模板由其他部门发布，只有发布部门可以替换",
+                                    "another department's file");
+    }
+    HQ_RETURN_IF_ERROR(
+        s.Exec(kUpsert, {path, f.id, title, who.user_id > 0 ? store::Value(who.user_id) : store::Null(), now,
+                         who.department_id ? store::Value(*who.department_id) : store::Null()}));
     audit::Actor actor{who.user_id > 0 ? std::optional<int64_t>(who.user_id) : std::nullopt, who.login};
     return audit::Record(s, clock_, actor, "guide_file.publish", "guide_file", path, nlohmann::json(),
                          {{"path", path}, {"file_id", f.id}, {"sha256", f.sha256}, {"title", title}});

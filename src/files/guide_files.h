@@ -34,7 +34,8 @@ class GuideFiles {
       : db_(db), store_(store), clock_(clock) {}
 
   //! Publishes the uploaded temporary file `temp` at `path`, replacing what was there, audited.
-  //! Department staff (policy officers, department admins) and platform admins. Errors:
+  //! Department staff (policy officers, department admins) and platform admins; a path another
+  //! department published only that department or a platform admin replaces. Errors:
   //! kPermissionDenied; kInvalidArgument "path" for a path IsGuideFilePath refuses; those of
   //! FileStore::Accept (type, size, scanner). The temporary file is gone afterwards.
   core::Result<GuideFile> Publish(const auth::Principal& who, const std::string& path,

@@ -80,6 +80,41 @@ TEST_P(GuideFilesTest, OnlyOfficersPublishAndOnlyAtAGuideFilePath) {
   EXPECT_TRUE(IsGuideFilePath("/files/samples/longcheng-home.pdf"));
 }
 
+TEST_P(GuideFilesTest, OnlyThePublishingDepartmentOrTheAdminReplacesAFile) {
+  constexpr store::Statement kDept{"test.dept",
+                                   "INSERT INTO departments (code, name, level, created_at) VALUES "
+                                   "(?, ?, 'municipal', '2026-01-01T00:00:00Z') RETURNING id"};
+  auto officer = [&](const char* code, const char* name) {
+    auth::Principal p;
+    p.kind = auth::UserKind::kDepartmentStaff;
+    p.roles = {auth::Role::kPolicyOfficer};
+    p.login = code;
+    EXPECT_TRUE(
+        db_->Write([&](store::Session& s) -> core::Status {
+             HQ_ASSIGN_OR_RETURN(auto r, s.QueryOne(kDept, {std::string(code), std::string(name)}, "", ""));
+             p.department_id = r.Int("id");
+             return core::Ok();
+           })
+            .ok());
+    return p;
+  };
+  auth::Principal rsj = officer("CZ-RSJ", "常州市人力资源和社会保障局"),
+                  kjj = officer("CZ-KJJ", "常州市科学技术局");
+  const std::string path = "/files/templates/wengang-expand.docx";
+  ASSERT_TRUE(guides_->Publish(rsj, path, Upload("templates/x"), "空白模板").ok());
+  auto refused = guides_->Publish(kjj, path, Upload("samples/x"), "他部门替换");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().kind, core::ErrorKind::kPermissionDenied);
+  EXPECT_EQ(guides_->Find(path)->file.kind, Kind::kDocx) << "the department's file is still served";
+  ASSERT_TRUE(guides_->Publish(rsj, path, Upload("samples/x"), "本部门替换").ok());
+  EXPECT_EQ(guides_->Find(path)->title, "本部门替换");
+  ASSERT_TRUE(guides_->Publish(admin_, path, Upload("templates/x"), "管理员替换").ok());
+  EXPECT_EQ(guides_->Find(path)->title, "管理员替换");
+  // The admin's replacement keeps the owner: another department is still refused.
+  EXPECT_EQ(guides_->Publish(kjj, path, Upload("samples/x"), "").error().kind,
+            core::ErrorKind::kPermissionDenied);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, GuideFilesTest, ::testing::ValuesIn(testing::Backends()),
                          testing::PrintBackend{});
 

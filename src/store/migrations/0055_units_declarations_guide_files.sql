@@ -11,6 +11,8 @@ CREATE TABLE guide_files (
   path TEXT PRIMARY KEY,
   file_id {{bigint}} NOT NULL REFERENCES files (id),
   title TEXT NOT NULL DEFAULT '',
+  -- who published it: only that department (or the platform admin) may replace it
+  department_id {{bigint}} REFERENCES departments (id),
   created_by {{bigint}} REFERENCES users (id),
   created_at TEXT NOT NULL
 );
