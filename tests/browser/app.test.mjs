@@ -71,6 +71,14 @@ async function textIfAny(page, selector) {
   return (await l.count()) ? ((await l.first().textContent()) || '').trim() : null
 }
 
+// A visitor: no session, on the home page (so fetches in apiJson go to the server).
+async function anonymousPage() {
+  const page = await newPage()
+  await context.clearCookies()
+  await page.goto(BASE + '/')
+  return page
+}
+
 async function login(page, who, password = PASSWORD) {
   await page.goto(BASE + '/login')
   await input(page, 'login').fill(who)
@@ -512,9 +520,7 @@ test('企业：新注册企业自报关键数据，匹配结果标注企业自�
 })
 
 test('公众：不登录在事项页输入数据自测，结果即时显示且不保存', async () => {
-  const page = await newPage()
-  await context.clearCookies()
-  await page.goto(BASE + '/')
+  const page = await anonymousPage()
   const list = await apiJson(page, '/items?page_size=100')
   assert.equal(list.status, 200)
   let item = null
@@ -561,9 +567,7 @@ test('公众：不登录在事项页输入数据自测，结果即时显示且�
 })
 
 test('公众：办事指南的空白模板与填写样例可以下载', async () => {
-  const page = await newPage()
-  await context.clearCookies()
-  await page.goto(BASE + '/')
+  const page = await anonymousPage()
   const list = await apiJson(page, '/items?page_size=100&q=' + encodeURIComponent('一次性扩岗补助'))
   const it = list.body.items.find((x) => x.name === '一次性扩岗补助')
   assert.ok(it, 'the demo item 一次性扩岗补助')
@@ -601,9 +605,7 @@ test('公众：办事指南的空白模板与填写样例可以下载', async ()
 })
 
 test('公众：免申即享事项只标免申即享并说明如何兑付，不标网上办理或申报中', async () => {
-  const page = await newPage()
-  await context.clearCookies()
-  await page.goto(BASE + '/')
+  const page = await anonymousPage()
   const list = await apiJson(page, '/items?page_size=100&q=' + encodeURIComponent('稳岗返还'))
   const it = list.body.items.find((x) => x.name.includes('稳岗返还'))
   assert.ok(it, 'the demo item 稳岗返还')
