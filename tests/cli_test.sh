@@ -53,7 +53,7 @@ expect_match "the exported pair verifies" "有效 valid" 0 -- "$HUIQI" seal veri
 sed -i 's/同意/不同意/' "$tmp/opinion.txt" 2>/dev/null || true
 printf 'x' >>"$tmp/opinion.txt"
 expect_match "one changed byte fails verification" "无效 INVALID" 1 -- "$HUIQI" seal verify --signature "$tmp/opinion.sig" --data "$tmp/opinion.txt"
-expect_match "match enterprise explains a near miss with the enterprise's own value" "研发费用占比不低于3%（当前：2.9%）" 0 -- \
+expect_match "match enterprise explains a near miss with the enterprise's own value" "研发费用占比需达到3%（当前2.9%，还差0.1%）；该数据由税务部门提供" 0 -- \
   "$HUIQI" match enterprise 91320481712346165A
 expect_match "enterprise show prints the archive" '"uscc": "91320481712346165A"' 0 -- "$HUIQI" enterprise show 91320481712346165A
 csv="$tmp/archive.csv"

@@ -12,6 +12,7 @@
 #include "enterprise/profile.h"
 #include "match/item_matcher.h"
 #include "policy/match_catalogue.h"
+#include "rules/advice.h"
 
 namespace huiqi::app {
 
@@ -159,17 +160,27 @@ void AddMatchEnterpriseCommand(CLI::App& match_cmd, CommonOptions& common) {
     rules::CodeNamer namer = rules::ReferenceNamer(ref);
     match::EnterpriseMatch m = match::MatchEnterprise(catalogue->items, schema, p->facts, today, namer);
     std::cout << p->name << "（" << p->uscc << "）\n";
-    std::cout << "可享受 " << m.eligible.size() << " 项，预计合计 "
-              << core::FormatMoneyCompact(m.eligible_total_fen) << "\n";
+    std::cout << "可享受 " << m.eligible.size() << " 项，预计可享受 "
+              << core::FormatMoneyCompact(m.eligible_total_fen)
+              << (m.eligible_without_amount
+                      ? "，另有 " + std::to_string(m.eligible_without_amount) + " 项按实际核定"
+                      : "")
+              << "\n";
     for (const auto& v : m.eligible) {
-      std::cout << "  ✓ [" << v.item->id << "] " << v.item->name << "  " << v.estimate.text << "\n";
+      std::cout << "  ✓ [" << v.item->id << "] " << v.item->name << "  " << v.estimate.text
+                << (v.in_total ? "（计入合计：" + v.estimate.basis + "）" : "") << "\n";
     }
+    std::cout << "待部门审核 " << m.pending_review.size() << " 项（不计入合计）\n";
+    for (const auto& v : m.pending_review) std::cout << "  ? [" << v.item->id << "] " << v.item->name << "\n";
+    std::cout << "面向员工个人 " << m.for_staff.size() << " 项（不计入合计）\n";
+    for (const auto& v : m.for_staff) std::cout << "  · [" << v.item->id << "] " << v.item->name << "\n";
     std::cout << "差一点 " << m.near_misses.size() << " 项\n";
     for (const auto& v : m.near_misses) {
       std::cout << "  ✗ [" << v.item->id << "] " << v.item->name << "\n";
       for (const auto& c : v.evaluation.conditions) {
-        if (c.outcome == rules::Truth::kFalse)
-          std::cout << "      需满足：" << c.description << "（当前：" << c.actual << "）\n";
+        if (c.outcome != rules::Truth::kFalse) continue;
+        std::string action = rules::ActionFor(*c.node, schema, p->facts, today, namer);
+        if (!action.empty()) std::cout << "      " << action << "\n";
       }
     }
     std::cout << "待补充数据 " << m.unknown.size() << " 项\n";

@@ -1,6 +1,7 @@
 // huiqi seed-demo — demo departments, accounts (and, as the modules arrive, content) from
 // data/demo. Idempotent: what exists already is left alone.
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -12,6 +13,8 @@
 #include "auth/auth_service.h"
 #include "enterprise/data_sources.h"
 #include "enterprise/profile.h"
+#include "files/demo_documents.h"
+#include "files/guide_files.h"
 #include "policy/demo_loader.h"
 #include "policy/policy_service.h"
 
@@ -130,6 +133,48 @@ void SeedEnterprises(enterprise::ProfileService& profiles, const json& doc, int&
   }
 }
 
+// The 空白模板 and 填写样例 the demo guides link to (/files/templates/NAME, /files/samples/NAME in
+// data/demo/policies/*.json): made here from the item and material names (files/demo_documents.h)
+// and published at those paths. A path already published is left as it is (an officer may have
+// replaced it), so a second run adds nothing.
+int SeedGuideFiles(const CommonOptions& common, store::Database& db, const core::Clock& clock,
+                   const std::filesystem::path& dir) {
+  namespace fs = std::filesystem;
+  files::FileStoreOptions options;
+  options.root = StateDir(common) / "files";
+  files::FileStore store(db, clock, options);
+  files::GuideFiles guide_files(db, store, clock);
+  auth::Principal seeder;
+  seeder.login = "seed-demo";
+  seeder.kind = auth::UserKind::kPlatformAdmin;
+  std::vector<fs::path> docs;
+  for (const auto& e : fs::directory_iterator(dir / "policies")) {
+    if (e.path().extension() == ".json") docs.push_back(e.path());
+  }
+  std::sort(docs.begin(), docs.end());
+  int added = 0;
+  for (const auto& doc : docs) {
+    for (const auto& item : ReadJson(doc).value("items", json::array())) {
+      const json& guide = item.contains("guide") ? item["guide"] : item;
+      for (const auto& m : guide.value("materials", json::array())) {
+        for (const char* key : {"template", "sample"}) {
+          std::string path = m.value(key, "");
+          if (!files::IsGuideFilePath(path) || guide_files.Find(path).ok()) continue;
+          files::FormSpec form = files::DemoForm(item.value("name", ""), m.value("name", ""));
+          bool blank = std::string(key) == "template";
+          fs::path temp = store.TempPath();
+          std::ofstream(temp, std::ios::binary)
+              << (blank ? files::BlankFormDocx(form) : files::SamplePdf(form));
+          auto published = guide_files.Publish(seeder, path, temp, blank ? "空白模板" : "填写样例");
+          if (!published.ok()) Fail(published.error());
+          ++added;
+        }
+      }
+    }
+  }
+  return added;
+}
+
 }  // namespace
 
 void AddSeedCommands(CLI::App& cli, CommonOptions& common) {
@@ -179,6 +224,8 @@ void AddSeedCommands(CLI::App& cli, CommonOptions& common) {
       }
       std::cout << "demo enterprises: " << created << " added, " << updated << " updated\n";
     }
+    int guide_files = SeedGuideFiles(common, *db, clock, dir);
+    std::cout << "demo guide files (空白模板, 填写样例): " << guide_files << " added\n";
     SeedWorkflowDemo(common, *db, keys);
   });
 }

@@ -27,6 +27,7 @@
 #include "files/file_store.h"
 #include "http/api/auth_api.h"
 #include "http/api/enterprise_api.h"
+#include "http/api/guide_files_api.h"
 #include "http/api/payments_api.h"
 #include "http/api/policy_api.h"
 #include "http/api/rules_api.h"
@@ -335,6 +336,8 @@ void Serve(const ServeConfig& config) {
   file_options.root = StateDir(common) / "files";
   file_options.max_file_bytes = config.max_file_bytes;
   files::FileStore file_store(*db, clock, file_options);
+  files::GuideFiles guide_files(*db, file_store, clock);
+  http::RegisterGuideFilesApi(router, guide_files);
   seal::SealOptions seal_options;
   seal_options.key_passphrase = SealPassphrase(keys);
   seal::SealService seals(*db, clock, seal_options);

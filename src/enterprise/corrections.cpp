@@ -6,6 +6,7 @@
 #include "enterprise/detail/profile_repository.h"
 #include "enterprise/detail/values.h"
 #include "enterprise/profile.h"
+#include "enterprise/units.h"
 #include "state/machine.h"
 
 namespace huiqi::enterprise {
@@ -23,11 +24,14 @@ namespace {
 constexpr store::Statement kCorrectionInsert{"profile.correction_insert",
                                              "INSERT INTO enterprise_corrections (enterprise_id, attribute, "
                                              "current_value, proposed_value, note, data_source, "
-                                             "status, created_by, created_at, department_id) VALUES (?, ?, "
-                                             "?, ?, ?, ?, 'pending', ?, ?, ?) RETURNING id"};
+                                             "status, created_by, created_at, department_id, unit, "
+                                             "current_in_unit, proposed_in_unit, large_change_confirmed) "
+                                             "VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?) "
+                                             "RETURNING id"};
 #define HQ_CORRECTION_SELECT                                                                               \
   "SELECT c.id, c.enterprise_id, e.uscc, e.name, c.attribute, c.current_value, c.proposed_value, c.note, " \
   "c.data_source, c.status, c.created_at, c.resolved_at, c.resolution_note, c.department_id, "             \
+  "c.unit, c.current_in_unit, c.proposed_in_unit, c.large_change_confirmed, "                              \
   "d.name AS department_name FROM enterprise_corrections c JOIN enterprises e ON e.id = c.enterprise_id "  \
   "LEFT JOIN departments d ON d.id = c.department_id "
 constexpr store::Statement kCorrectionById{"profile.correction_by_id", HQ_CORRECTION_SELECT "WHERE c.id = ?"};
@@ -80,6 +84,10 @@ Correction CorrectionFrom(const store::Row& r) {
   c.resolution_note = r.Text("resolution_note");
   c.department_id = r.OptInt("department_id");
   c.department_name = r.IsNull("department_name") ? "" : r.Text("department_name");
+  c.unit = r.Text("unit");
+  c.current_in_unit = r.IsNull("current_in_unit") ? "" : r.Text("current_in_unit");
+  c.proposed_in_unit = r.Text("proposed_in_unit");
+  c.large_change_confirmed = r.Bool("large_change_confirmed");
   return c;
 }
 
@@ -120,32 +128,83 @@ std::string_view CorrectionStatusLabel(CorrectionStatus s) {
 Result<Correction> ProfileService::ProposeCorrection(const auth::Principal& actor,
                                                      const std::string& attribute, const json& value,
                                                      const std::string& note) {
+  return ProposeCorrection(actor, CorrectionRequest{.attribute = attribute, .value = value, .note = note});
+}
+
+namespace {
+
+// The proposed value in the archive's scale, parsed in the unit the enterprise chose.
+core::Status ParseProposed(const rules::AttributeDef& a, const CorrectionRequest& req,
+                           const core::ReferenceData* reference, rules::Facts& out) {
+  if (req.unit.empty() || UnitsFor(a).empty()) return SetFact(out, a, req.value, reference, "value");
+  if (!req.value.is_string() && !req.value.is_number()) {
+    return Bad("value", "请填写更正后的值", "value is required");
+  }
+  std::string text = req.value.is_string() ? req.value.get<std::string>() : req.value.dump();
+  HQ_ASSIGN_OR_RETURN(int64_t v, ParseInUnit(a, text, req.unit, "value"));
+  out.numbers[a.key] = v;
+  return core::Ok();
+}
+
+// A figure more than ten times larger or smaller than the recorded one is most often a unit
+// slip (18000 typed for 1.8 万元): the enterprise confirms it before it goes to the department.
+bool IsLargeChange(std::optional<int64_t> before, int64_t after) {
+  if (!before || *before <= 0 || after <= 0) return false;
+  return after > *before * 10 || after * 10 < *before;
+}
+
+std::optional<int64_t> NumberOf(const rules::Facts& f, const std::string& key) {
+  auto it = f.numbers.find(key);
+  return it == f.numbers.end() ? std::nullopt : std::optional<int64_t>(it->second);
+}
+
+}  // namespace
+
+Result<Correction> ProfileService::ProposeCorrection(const auth::Principal& actor,
+                                                     const CorrectionRequest& req) {
   if (!actor.Is(auth::UserKind::kEnterprise) || !actor.uscc) {
     return core::PermissionDenied("只有企业用户可以更正本企业档案", "enterprise users only");
   }
-  const rules::AttributeDef* a = schema_.Find(attribute);
+  const rules::AttributeDef* a = schema_.Find(req.attribute);
   if (!a || a->derived) {
-    return Bad("attribute", "“" + attribute + "”不是可更正的档案属性", "unknown or derived attribute");
+    return Bad("attribute", "“" + req.attribute + "”不是可更正的档案属性", "unknown or derived attribute");
   }
-  if (note.size() > 2000) return Bad("note", "说明不能超过 2000 字节", "note is too long");
+  if (req.note.size() > 2000) return Bad("note", "说明不能超过 2000 字节", "note is too long");
   rules::Facts proposed;
-  HQ_RETURN_IF_ERROR(SetFact(proposed, *a, value, reference_, "value"));
+  HQ_RETURN_IF_ERROR(ParseProposed(*a, req, reference_, proposed));
   auto proposed_text = FactText(proposed, *a);
   if (!proposed_text) return Bad("value", "请填写更正后的值", "value is required");
+  std::string unit = req.unit.empty() ? DefaultUnit(*a) : req.unit;
   std::string now = core::FormatTimestamp(clock_.Now());
   return db_.WriteValue<Correction>([&](Session& s) -> Result<Correction> {
     HQ_ASSIGN_OR_RETURN(auto p, Load(s, *actor.uscc, schema_));
     if (!p) return core::NotFound("本企业的档案（尚未归集）", "the enterprise's archive");
     auto current = FactText(p->facts, *a);
     if (current == proposed_text) return Bad("value", "更正值与档案中的值相同", "the value is unchanged");
+    auto before = NumberOf(p->facts, a->key);
+    auto after = NumberOf(proposed, a->key);
+    std::optional<std::string> current_in, proposed_in;
+    if (before) current_in = FormatInUnit(*a, *before, unit);
+    if (after) proposed_in = FormatInUnit(*a, *after, unit);
+    std::string suffix = unit.empty() || unit == "%" ? unit : " " + unit;
+    if (after && IsLargeChange(before, *after) && !req.confirm_large_change) {
+      core::Error e = core::InvalidArgument(
+          "value", "large_change",
+          "更正后的" + a->label + " " + proposed_in.value_or(*proposed_text) + suffix + " 与档案中的 " +
+              current_in.value_or(current.value_or("")) + suffix + " 相差十倍以上，请核对单位后确认提交",
+          "the new value differs from the recorded one by more than ten times: confirm it");
+      return e;
+    }
     // The correction goes to the department that owns the attribute's source (the platform
     // office sees those whose source has no owner on record).
     HQ_ASSIGN_OR_RETURN(auto owner, s.QueryOptional(kSourceOwner, {a->source}));
     HQ_ASSIGN_OR_RETURN(
         auto row,
         s.QueryOne(kCorrectionInsert,
-                   {p->id, a->key, store::OptionalText(current), *proposed_text, note, a->source,
-                    UserValue(actor), now, owner ? store::Value(owner->Int("department_id")) : store::Null()},
+                   {p->id, a->key, store::OptionalText(current), *proposed_text, req.note, a->source,
+                    UserValue(actor), now, owner ? store::Value(owner->Int("department_id")) : store::Null(),
+                    unit, store::OptionalText(current_in), proposed_in.value_or(*proposed_text),
+                    int64_t{after && IsLargeChange(before, *after) ? 1 : 0}},
                    "", ""));
     int64_t id = row.Int("id");
     HQ_ASSIGN_OR_RETURN(auto created, s.QueryOne(kCorrectionById, {id}, "", ""));

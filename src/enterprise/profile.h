@@ -11,8 +11,9 @@
 
 #include <cstdint>
 #include <istream>
-#include <nlohmann/json_fwd.hpp>
+#include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -39,11 +40,23 @@ core::Status SetTags(rules::Facts& facts, std::string_view text, const std::stri
 std::optional<std::string> FactText(const rules::Facts& facts, const rules::AttributeDef& attr);
 std::string TagsText(const rules::Facts& facts);
 
+//! The history source of figures an enterprise declared itself, before (or without) the data
+//! of the departments: shown as such, trusted less (issue 12 item 6).
+inline constexpr std::string_view kSelfDeclaredSource = "企业自报";
+
 struct Profile {
   int64_t id = 0;
   std::string uscc, name;
   rules::Facts facts;
   std::string created_at, updated_at;
+  std::set<std::string> self_declared;  // attribute keys whose value is 企业自报
+};
+
+//! One figure an enterprise declares: the value typed in `unit` (units.h; "" as people write it).
+struct DeclaredValue {
+  std::string attribute;
+  nlohmann::json value;
+  std::string unit;
 };
 
 struct UpsertResult {
@@ -86,6 +99,19 @@ struct Correction {
   std::string created_at, resolved_at, resolution_note;
   std::optional<int64_t> department_id;  // who owns the attribute's source; none: the platform office
   std::string department_name;
+  // The unit the enterprise typed the value in ("万元"; "" for one without a unit) and both
+  // figures written in it ("1.8", "18,000"), as the reviewer reads them (issue 12 item 5).
+  std::string unit, current_in_unit, proposed_in_unit;
+  bool large_change_confirmed = false;  // the enterprise confirmed a change of more than 10×
+};
+
+//! What an enterprise user proposes for one attribute of its own archive.
+struct CorrectionRequest {
+  std::string attribute;  // key, label or alias
+  nlohmann::json value;   // a plain number typed in `unit`, or text for codes, dates and enumerations
+  std::string unit;       // one of UnitsFor(attribute) (units.h); "" parses `value` as people write it
+  std::string note;       // 说明及依据: what the figure is taken from (the reviewer's evidence)
+  bool confirm_large_change = false;  // needed when the new figure is more than 10× or under 1/10 the old
 };
 
 class ProfileService {
@@ -117,7 +143,20 @@ class ProfileService {
   core::Result<std::vector<HistoryEntry>> History(const auth::Principal& viewer, std::string_view uscc,
                                                   int limit = 100);
 
-  //! An enterprise user proposes a value for one attribute of its own archive.
+  //! An enterprise user declares figures of its own enterprise itself (企业自报) while no
+  //! department has provided them: creates the archive (named `name`, else the user's display
+  //! name) when there is none. An attribute that already holds a department's value is refused
+  //! (field "values.<key>": propose a correction instead). One transaction, history source
+  //! 企业自报, one audit row. Returns the profile after the change.
+  core::Result<Profile> Declare(const auth::Principal& actor, const std::string& name,
+                                const std::vector<DeclaredValue>& values);
+
+  //! An enterprise user proposes a value for one attribute of its own archive. It goes to the
+  //! department owning the attribute's data source. Errors: kInvalidArgument naming "attribute",
+  //! "unit", "value" (code "large_change" with both figures when a change of more than 10× is
+  //! not confirmed) or "note"; kNotFound when the enterprise has no archive yet.
+  core::Result<Correction> ProposeCorrection(const auth::Principal& actor, const CorrectionRequest& request);
+  //! The same with the value as people write it ("2.3亿元") and no confirmation.
   core::Result<Correction> ProposeCorrection(const auth::Principal& actor, const std::string& attribute,
                                              const nlohmann::json& value, const std::string& note);
   //! Enterprise users: their own; department staff: those routed to their department (the

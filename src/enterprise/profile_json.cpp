@@ -3,6 +3,7 @@
 
 #include "enterprise/detail/values.h"
 #include "enterprise/profile.h"
+#include "enterprise/units.h"
 #include "rules/evaluator.h"
 #include "rules/rule.h"
 
@@ -33,11 +34,22 @@ json ProfileJson(const Profile& p, const rules::Schema& schema, core::Date today
         display = *text;
       }
     }
+    // The figure in the unit the correction and declaration forms use (资产总额 in 万元), so
+    // what the enterprise typed reads back the same (issue 12 item 5).
+    std::string unit = DefaultUnit(a);
+    json in_unit;
+    if (auto it = p.facts.numbers.find(a.key); it != p.facts.numbers.end() && !unit.empty() && !a.derived) {
+      if (auto f = FormatInUnit(a, it->second, unit)) in_unit = *f;
+    }
     attrs.push_back({{"key", a.key},
                      {"label", a.label},
                      {"type", rules::AttrTypeCode(a.type)},
                      {"unit", a.unit},
+                     {"units", UnitsFor(a)},
+                     {"input_unit", unit},
+                     {"in_unit", in_unit},
                      {"source", a.source},
+                     {"self_declared", p.self_declared.count(a.key) > 0},
                      {"derived", a.derived},
                      {"value", v},
                      {"display", display}});
@@ -53,6 +65,7 @@ json ProfileJson(const Profile& p, const rules::Schema& schema, core::Date today
           {"attributes", attrs},
           {"tags", tags},
           {"tags_known", p.facts.tags_known},
+          {"self_declared", p.self_declared},
           {"updated_at", p.updated_at}};
 }
 
@@ -71,7 +84,11 @@ json CorrectionJson(const Correction& c) {
           {"status_label", CorrectionStatusLabel(c.status)},
           {"created_at", c.created_at},
           {"resolved_at", c.resolved_at.empty() ? json() : json(c.resolved_at)},
-          {"resolution_note", c.resolution_note}};
+          {"resolution_note", c.resolution_note},
+          {"unit", c.unit},
+          {"current_in_unit", c.has_current && !c.current_in_unit.empty() ? json(c.current_in_unit) : json()},
+          {"proposed_in_unit", c.proposed_in_unit},
+          {"large_change_confirmed", c.large_change_confirmed}};
 }
 
 json HistoryJson(const HistoryEntry& h) {

@@ -50,6 +50,13 @@ constexpr store::Statement kHistory{
     "SELECT attribute, old_value, new_value, changed_at, source, actor_login FROM enterprise_history "
     "WHERE enterprise_id = ? ORDER BY id DESC LIMIT ?"};
 
+//! The source of the latest change of each attribute: "企业自报" marks a value the enterprise
+//! declared itself until a department's data replaces it.
+constexpr store::Statement kLatestSources{
+    "profile.latest_sources",
+    "SELECT h.attribute, h.source FROM enterprise_history h WHERE h.enterprise_id = ? AND h.id = "
+    "(SELECT MAX(x.id) FROM enterprise_history x WHERE x.enterprise_id = h.enterprise_id AND "
+    "x.attribute = h.attribute)"};
 constexpr store::Statement kCustomOf{
     "profile.custom_of",
     "SELECT attribute, num_value, text_value FROM enterprise_values WHERE enterprise_id = ?"};
@@ -138,6 +145,12 @@ Result<std::optional<Profile>> Load(Session& s, std::string_view uscc, const rul
     } else if (!c.IsNull("num_value")) {
       p.facts.numbers[a->key] = c.Int("num_value");
     }
+  }
+  HQ_ASSIGN_OR_RETURN(auto sources, s.Query(kLatestSources, {p.id}));
+  for (const auto& h : sources) {
+    std::string key = h.Text("attribute");
+    bool present = p.facts.numbers.count(key) > 0 || p.facts.texts.count(key) > 0;
+    if (h.Text("source") == kSelfDeclaredSource && present) p.self_declared.insert(key);
   }
   return std::optional<Profile>(std::move(p));
 }

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "enterprise/attributes.h"
+#include "enterprise/data_sources.h"
 #include "support/test_db.h"
 
 namespace huiqi::enterprise {
@@ -189,6 +190,122 @@ TEST_P(ProfileTest, CorrectionsAreProposedByTheEnterpriseAndResolvedByReviewers)
   EXPECT_EQ(svc_->Get(kXingchen)->facts.numbers["employees"], 210);
   EXPECT_EQ(svc_->ResolveCorrection(admin, c->id, false, "x").error().code, "already_resolved");
   EXPECT_EQ(svc_->ListCorrections(ent, "").value().size(), 1u);
+}
+
+// Issue 12 finding 1: 资产总额 typed as 18000 meaning 万元 went live as 1.8万元.
+TEST_P(ProfileTest, ACorrectionIsParsedInItsUnitConfirmedWhenTenfoldAndRoutedToTheSourceOwner) {
+  constexpr store::Statement kDept{
+      "test.dept",
+      "INSERT INTO departments (code, name, level, created_at) VALUES "
+      "('CZ-SWU', '国家税务总局常州市税务局', 'municipal', '2026-01-01T00:00:00Z') "
+      "RETURNING id"};
+  int64_t tax = 0;
+  ASSERT_TRUE(db_->Write([&](store::Session& s) -> core::Status {
+                   HQ_ASSIGN_OR_RETURN(auto r, s.QueryOne(kDept, {}, "", ""));
+                   tax = r.Int("id");
+                   return core::Ok();
+                 })
+                  .ok());
+  ASSERT_TRUE(SetDataSourceOwner(*db_, clock_, cli_, "税务", "CZ-SWU").ok());
+  EnterpriseRecord rec{kXingchen, "常州星辰智能装备有限公司", {}};
+  rec.facts.numbers["total_assets"] = 1'800'000;  // 1.8 万元: the figure the slip left behind
+  ASSERT_TRUE(svc_->Upsert(cli_, rec, {"total_assets"}, "演示").ok());
+  auth::Principal ent;
+  ent.login = "ent_xingchen";
+  ent.kind = auth::UserKind::kEnterprise;
+  ent.uscc = kXingchen;
+
+  CorrectionRequest req{
+      .attribute = "资产总额", .value = json("18000"), .unit = "万元", .note = "2025 年审计报告"};
+  auto unconfirmed = svc_->ProposeCorrection(ent, req);
+  ASSERT_FALSE(unconfirmed.ok());
+  EXPECT_EQ(unconfirmed.error().code, "large_change");
+  EXPECT_EQ(unconfirmed.error().field, "value");
+  EXPECT_NE(unconfirmed.error().message.find("18,000 万元"), std::string::npos)
+      << unconfirmed.error().message;
+  EXPECT_NE(unconfirmed.error().message.find("1.8 万元"), std::string::npos);
+  EXPECT_TRUE(svc_->ListCorrections(ent, "").value().empty());  // nothing stored
+
+  auto bad_unit = svc_->ProposeCorrection(
+      ent, CorrectionRequest{.attribute = "total_assets", .value = json("5"), .unit = "人"});
+  ASSERT_FALSE(bad_unit.ok());
+  EXPECT_EQ(bad_unit.error().field, "unit");
+
+  req.confirm_large_change = true;
+  auto c = svc_->ProposeCorrection(ent, req);
+  ASSERT_TRUE(c.ok()) << c.error().ToString();
+  EXPECT_EQ(c->unit, "万元");
+  EXPECT_EQ(c->current_in_unit, "1.8");
+  EXPECT_EQ(c->proposed_in_unit, "18,000");
+  EXPECT_TRUE(c->large_change_confirmed);
+  ASSERT_TRUE(c->department_id.has_value());
+  EXPECT_EQ(*c->department_id, tax);
+  EXPECT_EQ(c->department_name, "国家税务总局常州市税务局");
+  json j = CorrectionJson(*c);
+  EXPECT_EQ(j["note"], "2025 年审计报告");
+  EXPECT_EQ(j["proposed_in_unit"], "18,000");
+
+  // Another department's reviewer may not decide on 税务 data; the tax bureau's may.
+  auth::Principal kjj;
+  kjj.login = "kjj_reviewer";
+  kjj.kind = auth::UserKind::kDepartmentStaff;
+  kjj.department_id = tax + 1000;
+  kjj.roles = {auth::Role::kReviewer};
+  EXPECT_TRUE(svc_->ListCorrections(kjj, "").value().empty());
+  EXPECT_EQ(svc_->ResolveCorrection(kjj, c->id, true, "").error().kind, core::ErrorKind::kPermissionDenied);
+  auth::Principal swu = kjj;
+  swu.login = "sju_reviewer";
+  swu.department_id = tax;
+  ASSERT_EQ(svc_->ListCorrections(swu, "pending").value().size(), 1u);
+  ASSERT_TRUE(svc_->ResolveCorrection(swu, c->id, true, "").ok());
+  EXPECT_EQ(svc_->Get(kXingchen)->facts.numbers["total_assets"], 18'000'000'000);
+  auto shown =
+      ProfileJson(*svc_->Get(kXingchen), rules::BuiltinSchemaRef(), core::Date::FromYmd(2026, 11, 23));
+  for (const auto& a : shown["attributes"]) {
+    if (a["key"] == "total_assets") {
+      EXPECT_EQ(a["in_unit"], "18,000");
+      EXPECT_EQ(a["input_unit"], "万元");
+    }
+  }
+}
+
+TEST_P(ProfileTest, ANewEnterpriseDeclaresItsFiguresUntilADepartmentsDataArrives) {
+  auth::Principal ent;
+  ent.login = "ent_new";
+  ent.display_name = "常州新芽科技有限公司";
+  ent.kind = auth::UserKind::kEnterprise;
+  ent.uscc = kLvyuan;
+  ASSERT_EQ(svc_->Get(kLvyuan).error().kind, core::ErrorKind::kNotFound);
+  auto bad = svc_->Declare(ent, "", {{"employees", json("很多"), "人"}});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().field, "values.employees");
+  EXPECT_EQ(svc_->Get(kLvyuan).error().kind, core::ErrorKind::kNotFound);  // nothing written
+
+  auto p = svc_->Declare(
+      ent, "",
+      {{"employees", json("35"), "人"}, {"revenue", json("1200"), "万元"}, {"region", json("320412"), ""}});
+  ASSERT_TRUE(p.ok()) << p.error().ToString();
+  EXPECT_EQ(p->name, "常州新芽科技有限公司");
+  EXPECT_EQ(p->facts.numbers["revenue"], 1'200'000'000);
+  EXPECT_EQ(p->self_declared, (std::set<std::string>{"employees", "region", "revenue"}));
+  auto history = svc_->History(ent, kLvyuan).value();
+  ASSERT_FALSE(history.empty());
+  EXPECT_EQ(history.front().source, "企业自报");
+
+  // The department's figure replaces the declared one; from then on it is corrected, not declared.
+  EnterpriseRecord rec{kLvyuan, "常州新芽科技有限公司", {}};
+  rec.facts.numbers["employees"] = 38;
+  ASSERT_TRUE(svc_->Upsert(cli_, rec, {"employees"}, "导入").ok());
+  EXPECT_EQ(svc_->Get(kLvyuan)->self_declared, (std::set<std::string>{"region", "revenue"}));
+  auto refused = svc_->Declare(ent, "", {{"employees", json("40"), "人"}});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().field, "values.employees");
+  EXPECT_TRUE(svc_->Declare(ent, "", {{"revenue", json("1300"), "万元"}}).ok());
+
+  auth::Principal staff;
+  staff.kind = auth::UserKind::kDepartmentStaff;
+  EXPECT_EQ(svc_->Declare(staff, "", {{"revenue", json("1"), "万元"}}).error().kind,
+            core::ErrorKind::kPermissionDenied);
 }
 
 TEST_P(ProfileTest, RegisteredAttributesAreStoredLoadedAndValidated) {

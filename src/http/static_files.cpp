@@ -86,7 +86,9 @@ std::optional<fs::path> ResolveStaticPath(const fs::path& root, std::string_view
 }
 
 std::optional<Response> ServeStatic(const std::string& dir, const Request& req) {
-  if (dir.empty() || (req.method != "GET" && req.method != "HEAD") || req.path.rfind("/api/", 0) == 0) {
+  // /files/ holds the guides' templates and samples, served by the router (guide_files_api.h).
+  if (dir.empty() || (req.method != "GET" && req.method != "HEAD") || req.path.rfind("/api/", 0) == 0 ||
+      req.path.rfind("/files/", 0) == 0) {
     return std::nullopt;
   }
   std::error_code ec;

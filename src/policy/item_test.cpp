@@ -84,8 +84,11 @@ TEST_P(ItemTest, PublishingAnIncompleteGuideListsEverythingMissing) {
   ASSERT_TRUE(item.ok()) << item.error().ToString();
   auto refused = svc_->PublishItem(kjj_officer_, item->id);
   ASSERT_FALSE(refused.ok());
-  EXPECT_EQ(refused.error().code, "guide_incomplete");
-  for (const char* gap : {"所属政策尚未发布", "申报条件", "申报材料", "办理流程"}) {
+  // The policy is the cause named first (not "the guide is incomplete"); the gaps follow.
+  EXPECT_EQ(refused.error().code, "policy_not_published");
+  EXPECT_EQ(refused.error().field, "policy");
+  for (const char* gap :
+       {"所属政策《草稿政策》尚未发布", "请先发布政策", "申报条件", "申报材料", "办理流程"}) {
     EXPECT_NE(refused.error().message.find(gap), std::string::npos)
         << gap << " in " << refused.error().message;
   }

@@ -14,7 +14,6 @@ core::Result<MatchCatalogue> LoadMatchCatalogue(PolicyService& policies, const r
   for (f.page = 1;; ++f.page) {
     HQ_ASSIGN_OR_RETURN(auto page, policies.ListPublishedItems(f));
     for (const auto& it : page.items) {
-      if (it.target == Target::kIndividual) continue;
       if (it.window_end && *it.window_end < today) continue;  // closed: nothing to apply for
       HQ_ASSIGN_OR_RETURN(Item full, policies.GetItem(nullptr, it.id));
       match::CatalogueItem c;
@@ -29,6 +28,8 @@ core::Result<MatchCatalogue> LoadMatchCatalogue(PolicyService& policies, const r
       c.window_start = full.window_start ? full.window_start->ToString() : "";
       c.window_end = full.window_end ? full.window_end->ToString() : "";
       c.no_application = full.no_application;
+      // A grant to a person is listed apart ("for your staff"), never as the enterprise's own.
+      c.for_individuals = full.target == Target::kIndividual;
       // Rules and formulas were checked when saved; one that no longer parses (a schema change)
       // leaves the item to a person rather than failing the whole list.
       if (!full.rule_text.empty()) {

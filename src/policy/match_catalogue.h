@@ -1,6 +1,7 @@
 #pragma once
-//! The published items as the matcher sees them: enterprise-facing items of published policies
-//! whose window has not closed, with their rule and amount formula parsed. Used by the HTTP API
+//! The published items as the matcher sees them: items of published policies whose window has
+//! not closed, with their rule and amount formula parsed; items for persons are marked
+//! for_individuals (listed for the enterprise's staff, never in its total). Used by the HTTP API
 //! (/me/matches, cached per change-log position) and `huiqi match enterprise`.
 
 #include <map>

@@ -90,8 +90,9 @@ class PolicyService {
   core::Result<Item> CreateItem(const auth::Principal& actor, int64_t policy_id, const ItemInput& in);
   //! Draft or published items; the name is not changed (it belongs to the catalogue).
   core::Result<Item> UpdateItem(const auth::Principal& actor, int64_t id, const ItemInput& in);
-  //! draft → published. Requires the policy published and a complete guide; the error
-  //! (kFailedPrecondition "guide_incomplete") lists everything missing at once.
+  //! draft → published. Requires the policy published (else kFailedPrecondition
+  //! "policy_not_published", field "policy", naming the policy and its status) and a complete
+  //! guide (else "guide_incomplete", listing everything missing at once).
   core::Result<Item> PublishItem(const auth::Principal& actor, int64_t id,
                                  const PublishOptions& options = {});
   //! published → withdrawn.

@@ -20,6 +20,9 @@ export function schemaFrom(list) {
       values: a.enum_values || [],
       table: a.code_table || '',
       derived: !!a.derived,
+      // The units an archive figure is typed in (万元 / 元 / 亿元, 人, %), the default first.
+      units: a.units || [],
+      source: a.source || '',
     })
   }
   return { attrs, byKey: Object.fromEntries(attrs.map((a) => [a.key, a])) }

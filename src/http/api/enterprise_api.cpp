@@ -1,15 +1,19 @@
 #include "http/api/enterprise_api.h"
 
+#include <algorithm>
 #include <atomic>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 #include "audit/audit_log.h"
 #include "enterprise/attributes.h"
 #include "enterprise/data_sources.h"
+#include "enterprise/scale.h"
+#include "enterprise/units.h"
 #include "http/api/handlers.h"
 #include "http/api/match_json.h"
 #include "http/api/paging.h"
@@ -91,6 +95,108 @@ core::Result<std::string> OwnUscc(const Request& req) {
   return *p.uscc;
 }
 
+// Marks the trace rows that rest on figures the enterprise declared itself (企业自报), each
+// verdict that uses one, and lists them at the top: shown as such, trusted less (issue 12 item
+// 6). Only an enterprise with declared figures pays for the second pass over the JSON.
+void MarkVerdict(json& v, const std::set<std::string>& declared) {
+  bool any = false;
+  for (auto& row : v["trace"]) {
+    if (row.contains("attribute") && row["attribute"].is_string() &&
+        declared.count(row["attribute"].get<std::string>())) {
+      row["self_declared"] = true;
+      any = true;
+    }
+  }
+  v["self_declared"] = any;
+}
+
+std::string MarkSelfDeclared(std::string text, const enterprise::Profile& p) {
+  if (p.self_declared.empty()) return text;
+  json j = json::parse(text);
+  if (j.contains("trace")) {
+    MarkVerdict(j, p.self_declared);
+  } else {
+    for (const char* list : {"eligible", "near_misses", "unknown", "pending_review", "for_staff"}) {
+      if (!j.contains(list)) continue;
+      for (auto& v : j[list]) MarkVerdict(v, p.self_declared);
+    }
+  }
+  j["self_declared"] = p.self_declared;
+  return j.dump();
+}
+
+// The figures an anonymous visitor types to test one item (issue 12 item 6): the attributes its
+// rule reads (age from the founding date, scale from its indicators) and the tags it asks for.
+void CollectInputs(const rules::Node& n, std::vector<std::string>& attrs, std::vector<std::string>& tags) {
+  auto add = [](std::vector<std::string>& list, const std::string& v) {
+    if (!v.empty() && std::find(list.begin(), list.end(), v) == list.end()) list.push_back(v);
+  };
+  if (n.kind == rules::NodeKind::kHas) {
+    add(tags, n.text);
+  } else if (n.IsLeaf() && n.attr == "age") {
+    add(attrs, "established_on");
+  } else if (n.IsLeaf() && n.attr == "scale") {
+    for (const char* k : {"industry", "employees", "revenue", "total_assets"}) add(attrs, k);
+  } else if (n.IsLeaf()) {
+    add(attrs, n.attr);
+  }
+  for (const auto& c : n.children) CollectInputs(c, attrs, tags);
+}
+
+// The typed values as facts; nothing is stored. Errors name "values.<key>".
+core::Result<rules::Facts> TypedFacts(const json& body, const rules::Schema& schema,
+                                      const core::ReferenceData* reference) {
+  rules::Facts facts;
+  auto values = body.find("values");
+  if (values != body.end() && !values->is_array()) {
+    return core::InvalidArgument("values", "invalid_value", "values 应为列表", "values must be a list");
+  }
+  if (values != body.end() && values->size() > 64) {
+    return core::InvalidArgument("values", "invalid_value", "最多填写 64 项", "too many values");
+  }
+  for (const auto& v : values == body.end() ? json::array() : *values) {
+    std::string key = v.is_object() ? Str(v, "attribute") : "";
+    const rules::AttributeDef* a = schema.Find(key);
+    if (!a || a->derived || a->type == rules::AttrType::kTagSet) {
+      return core::InvalidArgument("values", "invalid_value", "“" + key + "”不是可自测的数据",
+                                   "unknown attribute");
+    }
+    std::string field = "values." + a->key, unit = Str(v, "unit");
+    json value = v.value("value", json());
+    if (value.is_null() || (value.is_string() && value.get<std::string>().empty())) continue;
+    if (unit.empty() || enterprise::UnitsFor(*a).empty()) {
+      HQ_RETURN_IF_ERROR(enterprise::SetFact(facts, *a, value, reference, field));
+    } else {
+      std::string text = value.is_string() ? value.get<std::string>() : value.dump();
+      auto n = enterprise::ParseInUnit(*a, text, unit, field);
+      if (!n.ok()) {
+        core::Error e = n.error();
+        e.field = field;
+        return e;
+      }
+      facts.numbers[a->key] = *n;
+    }
+  }
+  facts.tags_known = true;
+  if (auto tags = body.find("tags"); tags != body.end() && tags->is_array()) {
+    for (const auto& t : *tags) {
+      if (t.is_string() && !t.get<std::string>().empty()) facts.tags[t.get<std::string>()] = std::nullopt;
+    }
+  }
+  enterprise::ScaleInputs in;
+  if (auto it = facts.texts.find("industry"); it != facts.texts.end()) in.industry = it->second;
+  auto num = [&](const char* k) {
+    auto it = facts.numbers.find(k);
+    return it == facts.numbers.end() ? std::nullopt : std::optional<int64_t>(it->second);
+  };
+  in.employees = num("employees");
+  in.revenue_fen = num("revenue");
+  in.assets_fen = num("total_assets");
+  if (auto scale = enterprise::ClassifyScale(in))
+    facts.texts["scale"] = std::string(enterprise::ScaleLabel(*scale));
+  return facts;
+}
+
 const Access kStaff = Access::DepartmentRoles(
     {auth::Role::kPolicyOfficer, auth::Role::kReviewer, auth::Role::kDepartmentAdmin});
 const Access kEnterprise = Access::Kinds({auth::UserKind::kEnterprise});
@@ -119,12 +225,42 @@ void AddArchiveRoutes(Router& router, const EnterpriseApiDeps& d) {
         return Response::FromError(
             core::InvalidArgument("attribute", "required", "请选择要更正的属性", "attribute is required"));
       }
-      json value = body.contains("value") ? body["value"] : json();
-      std::string note =
-          body.contains("note") && body["note"].is_string() ? body["note"].get<std::string>() : "";
-      auto c = d.profiles.ProposeCorrection(req.User(), attr->get<std::string>(), value, note);
+      enterprise::CorrectionRequest cr{.attribute = attr->get<std::string>(),
+                                       .value = body.contains("value") ? body["value"] : json(),
+                                       .unit = Str(body, "unit"),
+                                       .note = Str(body, "note"),
+                                       .confirm_large_change = body.value("confirm", false)};
+      // A figure with a unit is typed in a unit the form names (issue 12 item 5).
+      const rules::AttributeDef* a = d.profiles.schema().Find(cr.attribute);
+      if (a && cr.unit.empty() && enterprise::UnitsFor(*a).size() > 1) {
+        return Response::FromError(core::InvalidArgument("unit", "required", "请选择" + a->label + "的单位",
+                                                         "unit is required for " + a->key));
+      }
+      auto c = d.profiles.ProposeCorrection(req.User(), cr);
       if (!c.ok()) return Response::FromError(c.error());
       return Response::Created(enterprise::CorrectionJson(*c));
+    });
+  });
+  // Figures a new enterprise declares itself (企业自报) until the departments' data arrives.
+  router.Add("POST", "/api/v1/me/enterprise/declaration", kEnterprise, [d](Request& req) {
+    return WithBody(req, [&](const json& body) {
+      auto values = body.find("values");
+      if (values == body.end() || !values->is_array()) {
+        return Response::FromError(
+            core::InvalidArgument("values", "required", "请填写要自报的数据", "values must be a list"));
+      }
+      std::vector<enterprise::DeclaredValue> list;
+      for (const auto& v : *values) {
+        if (!v.is_object() || !v.contains("attribute") || !v["attribute"].is_string()) {
+          return Response::FromError(core::InvalidArgument("values", "invalid_value", "每项数据应写明属性",
+                                                           "each value needs an attribute"));
+        }
+        list.push_back({v["attribute"].get<std::string>(), v.value("value", json()), Str(v, "unit")});
+      }
+      auto p = d.profiles.Declare(req.User(), Str(body, "name"), list);
+      if (!p.ok()) return Response::FromError(p.error());
+      return Response::Ok(
+          enterprise::ProfileJson(*p, d.profiles.schema(), core::ShanghaiDate(d.clock.Now())));
     });
   });
   router.Add("GET", "/api/v1/me/enterprise/corrections", kEnterprise, [d](Request& req) {
@@ -176,10 +312,17 @@ void AddArchiveRoutes(Router& router, const EnterpriseApiDeps& d) {
 }
 
 json AttributeJson(const rules::AttributeDef& a, bool custom) {
-  return {{"key", a.key},         {"label", a.label},           {"type", rules::AttrTypeCode(a.type)},
-          {"unit", a.unit},       {"code_table", a.code_table}, {"enum_values", a.enum_values},
-          {"aliases", a.aliases}, {"source", a.source},         {"derived", a.derived},
-          {"custom", custom}};
+  return {{"key", a.key},
+          {"label", a.label},
+          {"type", rules::AttrTypeCode(a.type)},
+          {"unit", a.unit},
+          {"code_table", a.code_table},
+          {"enum_values", a.enum_values},
+          {"aliases", a.aliases},
+          {"source", a.source},
+          {"derived", a.derived},
+          {"custom", custom},
+          {"units", enterprise::UnitsFor(a)}};
 }
 
 void AddDataSourceRoutes(Router& router, const EnterpriseApiDeps& d) {
@@ -278,6 +421,15 @@ void AddAttributeRoutes(Router& router, const EnterpriseApiDeps& d) {
   });
 }
 
+// The item `id` as the matcher sees it: published, its policy published, its window not closed.
+core::Result<const match::CatalogueItem*> Matchable(const policy::MatchCatalogue& catalogue, int64_t id) {
+  auto at = catalogue.index.find(id);
+  if (at == catalogue.index.end()) {
+    return core::NotFound("可自测的事项（未发布或已截止）", "a matchable item");
+  }
+  return &catalogue.items[at->second];
+}
+
 void AddMatchRoutes(Router& router, const EnterpriseApiDeps& d, std::shared_ptr<Catalogue> catalogue) {
   router.Add("GET", "/api/v1/me/matches", kEnterprise, [d, catalogue](Request& req) {
     auto uscc = OwnUscc(req);
@@ -286,9 +438,11 @@ void AddMatchRoutes(Router& router, const EnterpriseApiDeps& d, std::shared_ptr<
     if (!p.ok()) return Response::FromError(p.error());
     auto snap = catalogue->Current();
     if (!snap.ok()) return Response::FromError(snap.error());
-    match::EnterpriseMatch m =
-        match::MatchEnterprise(*(*snap)->compiled, p->facts, core::ShanghaiDate(d.clock.Now()));
-    return JsonText(MatchesText(m, p->uscc, p->name, **snap, d.matches.schema()));
+    core::Date today = core::ShanghaiDate(d.clock.Now());
+    match::EnterpriseMatch m = match::MatchEnterprise(*(*snap)->compiled, p->facts, today);
+    std::string text = MatchesText(m, p->uscc, p->name, **snap, d.matches.schema(), p->facts, today,
+                                   rules::ReferenceNamer(d.reference));
+    return JsonText(MarkSelfDeclared(text, *p));
   });
   router.Add("GET", "/api/v1/items/{id}/selftest", kEnterprise, [d, catalogue](Request& req) {
     auto id = req.PathId("id");
@@ -299,16 +453,50 @@ void AddMatchRoutes(Router& router, const EnterpriseApiDeps& d, std::shared_ptr<
     if (!p.ok()) return Response::FromError(p.error());
     auto snap = catalogue->Current();
     if (!snap.ok()) return Response::FromError(snap.error());
-    auto at = (*snap)->index.find(*id);
-    if (at == (*snap)->index.end()) {
-      return Response::FromError(
-          core::NotFound("可自测的事项（未发布、已截止或面向个人）", "a matchable item"));
+    auto found = Matchable(**snap, *id);
+    if (!found.ok()) return Response::FromError(found.error());
+    const auto& item = **found;
+    core::Date today = core::ShanghaiDate(d.clock.Now());
+    rules::CodeNamer namer = rules::ReferenceNamer(d.reference);
+    match::ItemVerdict v = match::SelfTest(item, d.matches.schema(), p->facts, today, namer);
+    return JsonText(MarkSelfDeclared(VerdictText(v, **snap, d.matches.schema(), p->facts, today, namer), *p));
+  });
+  // Anonymous 自测: what the item's rule needs, then a verdict on the typed values (nothing stored).
+  router.Add("GET", "/api/v1/items/{id}/selftest/fields", Access::Public(), [d, catalogue](Request& req) {
+    auto id = req.PathId("id");
+    if (!id.ok()) return Response::FromError(id.error());
+    auto snap = catalogue->Current();
+    if (!snap.ok()) return Response::FromError(snap.error());
+    auto found = Matchable(**snap, *id);
+    if (!found.ok()) return Response::FromError(found.error());
+    const auto& item = **found;
+    std::vector<std::string> attrs, tags;
+    if (item.rule) CollectInputs(*item.rule, attrs, tags);
+    json fields = json::array();
+    for (const auto& key : attrs) {
+      if (const rules::AttributeDef* a = d.matches.schema().Find(key))
+        fields.push_back(AttributeJson(*a, false));
     }
-    const auto& item = (*snap)->items[at->second];
-    match::ItemVerdict v =
-        match::SelfTest(item, d.matches.schema(), p->facts, core::ShanghaiDate(d.clock.Now()),
-                        rules::ReferenceNamer(d.reference));
-    return JsonText(VerdictText(v, **snap, d.matches.schema()));
+    return Response::Ok({{"item", {{"id", item.id}, {"name", item.name}}},
+                         {"has_rule", item.rule.has_value()},
+                         {"fields", fields},
+                         {"tags", tags}});
+  });
+  router.Add("POST", "/api/v1/items/{id}/selftest", Access::Public(), [d, catalogue](Request& req) {
+    auto id = req.PathId("id");
+    if (!id.ok()) return Response::FromError(id.error());
+    return WithBody(req, [&](const json& body) {
+      auto snap = catalogue->Current();
+      if (!snap.ok()) return Response::FromError(snap.error());
+      auto found = Matchable(**snap, *id);
+      if (!found.ok()) return Response::FromError(found.error());
+      auto facts = TypedFacts(body, d.matches.schema(), &d.reference);
+      if (!facts.ok()) return Response::FromError(facts.error());
+      match::ItemVerdict v =
+          match::SelfTest(**found, d.matches.schema(), *facts, core::ShanghaiDate(d.clock.Now()),
+                          rules::ReferenceNamer(d.reference));
+      return JsonText(VerdictText(v, **snap, d.matches.schema()));
+    });
   });
   router.Add("GET", "/api/v1/items/{id}/eligible-count", kStaff, [d](Request& req) {
     auto id = req.PathId("id");

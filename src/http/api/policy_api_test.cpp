@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "auth/auth_service.h"
 #include "enterprise/data_sources.h"
@@ -238,6 +239,81 @@ TEST_P(PolicyApiTest, PublishItemMatchAndRefuseOtherDepartments) {
   Response after = Call("GET", "/api/v1/me/matches");
   ASSERT_EQ(Body(after)["eligible"].size(), 1u);
   EXPECT_EQ(Body(after)["eligible"][0]["amount_fen"], 20'0000'00);
+}
+
+// Issue 12 items 1-4 through the API: 预计可享受 is the sum of the in_total amounts; an item whose
+// department-reviewed condition is open, or whose rule names only the region, is 待审核 and outside
+// the total; a grant to a person is listed for the staff; an 'or' over industries is one named row;
+// a near miss failing on the region is not listed, one failing on a figure names the gap.
+TEST_P(PolicyApiTest, MatchesCountOnlyWhatTheDataDecides) {
+  std::string csv = "uscc,name,region,industry,employees,revenue,rd_expense,rd_ratio,dishonest,tags\n" +
+                    std::string(kXingchen) +
+                    ",星辰,320412,C34,186,2.3亿,1400万,6.1%,否,高新技术企业@2024-11-20\n";
+  LoginAs("admin");
+  ASSERT_EQ(Call("POST", "/api/v1/admin/enterprises/import", nullptr, csv).status, 200);
+  LoginAs("kjj_officer");
+  Response created = Call("POST", "/api/v1/policies", PolicyBody());
+  ASSERT_EQ(created.status, 201) << created.body;
+  std::string policy = std::to_string(Body(created)["id"].get<int64_t>());
+  ASSERT_EQ(Call("POST", "/api/v1/policies/" + policy + "/submit").status, 200);
+  LoginAs("kjj_reviewer");
+  ASSERT_EQ(Call("POST", "/api/v1/policies/" + policy + "/publish").status, 200);
+  LoginAs("kjj_officer");
+  auto add = [&](const std::string& name, const std::string& rule, const std::string& amount,
+                 const std::string& target) {
+    json body = ItemBody(rule);
+    body["name"] = name;
+    body["target"] = target;
+    body["amount"] = {{"kind", "fixed"}, {"value", amount}};
+    Response r = Call("POST", "/api/v1/policies/" + policy + "/items", body);
+    ASSERT_EQ(r.status, 201) << r.body;
+    ASSERT_EQ(
+        Call("POST", "/api/v1/items/" + std::to_string(Body(r)["id"].get<int64_t>()) + "/publish").status,
+        200);
+  };
+  add("智能装备首台套奖励", R"(region under "3204" and reviewed "产品认定为首台（套）" evidence "认定文件")",
+      "30万元", "enterprise");
+  add("质量奖励", R"(region under "3204" and not dishonest)", "20万元", "enterprise");
+  add("领军人才项目资助", R"(region under "3204")", "200万元", "individual");
+  add("通用设备研发奖励", R"((industry under "3973" or industry under "34") and rd_expense > 0)", "10万元",
+      "enterprise");
+  add("区级奖励", R"(region under "320411" and rd_expense > 0)", "5万元", "enterprise");
+  add("营收奖励", R"(revenue >= 3亿 and rd_expense > 0)", "8万元", "enterprise");
+
+  LoginAs("ent_xingchen");
+  Response m = Call("GET", "/api/v1/me/matches");
+  ASSERT_EQ(m.status, 200) << m.body;
+  json b = Body(m);
+  auto names = [&](const char* list) {
+    std::set<std::string> out;
+    for (const auto& v : b[list]) out.insert(v["item"]["name"].get<std::string>());
+    return out;
+  };
+  EXPECT_EQ(names("eligible"), std::set<std::string>{"通用设备研发奖励"});
+  EXPECT_EQ(names("pending_review"), (std::set<std::string>{"智能装备首台套奖励", "质量奖励"}));
+  EXPECT_EQ(names("for_staff"), std::set<std::string>{"领军人才项目资助"});
+  EXPECT_EQ(names("near_misses"), std::set<std::string>{"营收奖励"});  // not 区级奖励: the region is a fact
+  EXPECT_EQ(b["eligible_total_fen"], 10'0000'00);
+  EXPECT_EQ(b["eligible"][0]["in_total"], true);
+  EXPECT_EQ(b["eligible"][0]["amount_basis"], "定额");
+  for (const auto& v : b["pending_review"]) {
+    EXPECT_EQ(v["in_total"], false);
+    EXPECT_EQ(v["verdict"], "review");
+    EXPECT_EQ(v["verdict_label"], "待审核");
+    EXPECT_EQ(v["trace"].back()["result"], "review");
+  }
+  json first = b["pending_review"][0]["item"]["name"] == "智能装备首台套奖励" ? b["pending_review"][0]
+                                                                              : b["pending_review"][1];
+  EXPECT_EQ(first["trace"][1]["evidence"], "认定文件");
+  EXPECT_EQ(first["advice"][0], "待主管部门审核：产品认定为首台（套）（需提供认定文件）");
+  json row = b["eligible"][0]["trace"][0];
+  EXPECT_EQ(row["condition"], "行业属于集成电路制造（3973）或通用设备制造业（34）");
+  EXPECT_EQ(row["alternatives"], 2);
+  EXPECT_EQ(row["result"], "pass");
+  EXPECT_EQ(b["eligible"][0]["trace"].size(), 2u);
+  EXPECT_EQ(
+      b["near_misses"][0]["advice"][0],
+      "营业收入需达到3亿元（当前2.3亿元，还差7,000万元）；该数据由税务部门提供，如与实际不符可申请更正");
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, PolicyApiTest, ::testing::ValuesIn(testing::Backends()),

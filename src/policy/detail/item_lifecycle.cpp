@@ -148,9 +148,8 @@ Result<int64_t> CatalogueFor(Session& s, const Ctx& ctx, const ItemInput& in, in
 }
 
 // Everything an item needs before publication, listed at once.
-std::vector<std::pair<std::string, std::string>> GuideGaps(const Item& it, const Policy& policy) {
+std::vector<std::pair<std::string, std::string>> GuideGaps(const Item& it) {
   std::vector<std::pair<std::string, std::string>> gaps;
-  if (policy.status != PolicyStatus::kPublished) gaps.emplace_back("policy", "所属政策尚未发布");
   if (it.conditions.empty()) gaps.emplace_back("conditions", "申报条件（至少一条）");
   if (it.materials.empty() && !it.no_application) gaps.emplace_back("materials", "申报材料（至少一项）");
   if (it.process.empty()) gaps.emplace_back("process", "办理流程（至少一个环节）");
@@ -259,13 +258,22 @@ Status PublishItemTx(Session& s, const Ctx& ctx, const auth::Principal& actor, i
   HQ_RETURN_IF_ERROR(auth::RequireDepartment(actor, before.department.id));
   HQ_RETURN_IF_ERROR(ItemMachine().Check("publish", ItemStatusCode(before.status)));
   HQ_ASSIGN_OR_RETURN(Policy policy, LoadPolicy(s, before.policy_id));
-  auto gaps = GuideGaps(before, policy);
+  auto gaps = GuideGaps(before);
+  std::string zh, en;
+  for (const auto& [field, name] : gaps) {
+    zh += (zh.empty() ? "" : "、") + name;
+    en += (en.empty() ? "" : ", ") + field;
+  }
+  // The policy comes first: an item of an unpublished policy cannot go live however complete its
+  // guide is, so the error says that, not that the guide is incomplete (issue 12 finding 6).
+  if (policy.status != PolicyStatus::kPublished) {
+    return core::MakeError(
+        core::ErrorKind::kFailedPrecondition, "policy_not_published",
+        "所属政策《" + policy.title + "》尚未发布（当前状态：" + std::string(StatusLabel(policy.status)) +
+            "），请先发布政策，再发布本事项" + (zh.empty() ? "" : "；此外事项指南还缺：" + zh),
+        "the item's policy is not published" + (en.empty() ? "" : "; the guide also lacks: " + en), "policy");
+  }
   if (!gaps.empty()) {
-    std::string zh, en;
-    for (const auto& [field, name] : gaps) {
-      zh += (zh.empty() ? "" : "、") + name;
-      en += (en.empty() ? "" : ", ") + field;
-    }
     return core::MakeError(core::ErrorKind::kFailedPrecondition, "guide_incomplete",
                            "事项指南不完整，不能发布（常州办法第十四条）：" + zh, "guide incomplete: " + en,
                            gaps.front().first);
