@@ -5,7 +5,7 @@ LISTEN ?= 127.0.0.1:8080
 JOBS   ?= $(shell nproc)
 HUIQI  := $(BUILD)/huiqi
 
-.PHONY: all deps configure build web run test bench bench-reads tidy clean
+.PHONY: all deps configure build web run test bench bench-reads bench-payments tidy clean
 
 all: build
 
@@ -45,12 +45,18 @@ bench: build
 	HUIQI_DATA_DIR=data HUIQI_BENCH_DIR=$(BUILD)/bench-data tests/with_postgres.sh \
 	  $(BUILD)/bench/match_benchmark --benchmark_counters_tabular=true
 	@$(MAKE) --no-print-directory bench-reads
+	@$(MAKE) --no-print-directory bench-payments
 
 # Read load on `huiqi serve` (a `make run`-style database, wrk on loopback, SQLite and then a
 # private PostgreSQL): requests per second and latency per endpoint class. bench/read_load.sh.
 bench-reads: build
 	@mkdir -p $(BUILD)/bench-data
 	HUIQI_DATA_DIR=data HUIQI_BENCH_DIR=$(BUILD)/bench-data bench/read_load.sh $(HUIQI)
+
+# The 免申即享 → 兑付 path at scale over HTTP (derive, approve, record import) beside sqlite3's own
+# CSV import. bench/payments_flow.sh; results in docs/benchmarks.md "Payments".
+bench-payments: build
+	HUIQI_DATA_DIR=data bench/payments_flow.sh $(HUIQI)
 
 # clang-tidy (.clang-tidy) over the files changed since the upstream branch; HUIQI_TIDY=all for every
 # file (about 15 minutes on two cores). Not part of `make test` yet (docs/architecture.md).
