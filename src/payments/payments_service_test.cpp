@@ -292,7 +292,14 @@ TEST_P(PaymentsTest, FromTheRuleToMoneyInTheAccount) {
   EXPECT_EQ(reissued->status, "confirmed");
   auto batch2 = svc_pay_->CreateBatch(finance_, item_, "市级财政", {});
   ASSERT_TRUE(batch2.ok()) << batch2.error().ToString();
-  ASSERT_TRUE(svc_pay_->ExportBatch(finance_, batch2->id).ok());
+  auto file2 = svc_pay_->ExportBatch(finance_, batch2->id);
+  ASSERT_TRUE(file2.ok());
+  EXPECT_NE(file2->find("6217000000005678"), std::string::npos) << "the second batch pays the new account";
+  auto file1 = svc_pay_->ExportBatch(finance_, batch->id);
+  ASSERT_TRUE(file1.ok());
+  EXPECT_EQ(file1->find("6217000000005678"), std::string::npos)
+      << "the first batch's file still shows the account it was sent to";
+  EXPECT_NE(file1->find("622202000000"), std::string::npos);
   SetToday(2026, 12, 3);
   auto paid = svc_pay_->ImportBankResult(finance_, batch2->id,
                                          "明细号,金额(元),结果,原因,银行流水号,日期\n" + id +

@@ -264,7 +264,7 @@ Result<Batch> PaymentsService::CreateBatch(const auth::Principal& finance, int64
                           s.QueryOne(detail::kAccountSecret, {*e.bank_account_id}, "账户", "account"));
       HQ_ASSIGN_OR_RETURN(int64_t n,
                           s.Exec(detail::kInsertLine, {id, e.id, e.amount_fen, account.Text("account_name"),
-                                                       account.Text("bank_name")}));
+                                                       account.Text("bank_name"), *e.bank_account_id}));
       (void)n;
       PaymentEntry after = e;
       after.status = "in_batch";

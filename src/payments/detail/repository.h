@@ -287,7 +287,7 @@ inline constexpr Statement kInsertBatch{
     "created_at) VALUES (?, ?, ?, 'open', ?, ?, ?, ?) RETURNING id"};
 inline constexpr Statement kInsertLine{"payments.insert_line",
                                        "INSERT INTO batch_lines (batch_id, entry_id, amount_fen, "
-                                       "account_name, bank_name) VALUES (?, ?, ?, ?, ?)"};
+                                       "account_name, bank_name, bank_account_id) VALUES (?, ?, ?, ?, ?, ?)"};
 inline constexpr Statement kGetBatch{
     "payments.get_batch",
     "SELECT pb.*, b.funding_source, u.display_name AS created_by_name, "
@@ -316,7 +316,7 @@ inline constexpr Statement kSettleBatch{
     "UPDATE payment_batches SET status = 'settled', settled_at = ? WHERE id = ? AND status = ?"};
 inline constexpr Statement kLinesOf{
     "payments.lines_of",
-    "SELECT l.entry_id, l.amount_fen, l.account_name, l.bank_name, l.result, p.bank_account_id, p.uscc, "
+    "SELECT l.entry_id, l.amount_fen, l.account_name, l.bank_name, l.result, l.bank_account_id, p.uscc, "
     "p.item_id FROM batch_lines l JOIN payment_entries p ON p.id = l.entry_id WHERE l.batch_id = ? "
     "ORDER BY l.entry_id"};
 inline constexpr Statement kSetLineResult{
