@@ -332,24 +332,46 @@ struct SearchService::Impl {
     }
   }
 
-  Result<SearchResult> Run(Xapian::Database& d, const SearchQuery& q, const Xapian::Query& filter) {
+  Result<SearchResult> Run(Xapian::Database& d, const SearchQuery& q, const Xapian::Query& filter,
+                           detail::SortBy sort) {
+    Xapian::doccount docs = std::max<Xapian::doccount>(d.get_doccount(), 1);
+    detail::TermFreq share = [&d, docs](const std::string& term) {
+      return static_cast<double>(d.get_termfreq(term)) / static_cast<double>(docs);
+    };
     detail::TextQuery text =
-        detail::BuildTextQuery(*analyzer, q.q, q.mode.value_or(options.mode), CommonTerms(d));
+        detail::BuildTextQuery(*analyzer, q.q, q.mode.value_or(options.mode), CommonTerms(d), share);
     Xapian::Enquire enquire(d);
     bool browse = text.query.empty();
     if (browse) {
       // No words (empty, or only punctuation): the newest publications.
       if (!q.q.empty() && q.q.find_first_not_of(" \t") != std::string::npos) return SearchResult{};
       enquire.set_query(filter);
-      enquire.set_sort_by_value_then_relevance(detail::kSlotSort, true);
+      if (sort == detail::SortBy::kRelevance) sort = detail::SortBy::kDate;
     } else {
       enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, text.query, filter));
       enquire.set_weighting_scheme(Xapian::BM25Weight());
     }
+    detail::DeadlineKey deadline(Today().ToString());
+    switch (sort) {
+      case detail::SortBy::kRelevance:
+        break;
+      case detail::SortBy::kDate:
+        enquire.set_sort_by_value_then_relevance(detail::kSlotSort, true);
+        break;
+      case detail::SortBy::kAmount:
+        enquire.set_sort_by_value_then_relevance(detail::kSlotAmount, true);
+        break;
+      case detail::SortBy::kDeadline:
+        enquire.set_sort_by_key_then_relevance(&deadline, false);
+        break;
+    }
     detail::FacetSpy spy;
     enquire.add_matchspy(&spy);
     auto first = static_cast<Xapian::doccount>((q.page - 1) * q.page_size);
-    Xapian::MSet mset = enquire.get_mset(first, q.page_size, options.facet_sample);
+    // The minimum-match rule (detail/query.h) as a match decider: facets and totals count only
+    // the documents that pass it.
+    Xapian::MSet mset = enquire.get_mset(first, q.page_size, options.facet_sample, nullptr,
+                                         browse ? nullptr : text.min_match.get());
     SearchResult r;
     r.total = mset.get_matches_estimated();
     r.total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
@@ -405,6 +427,13 @@ struct SearchService::Impl {
     h.department = data.value("department", "");
     h.published_on = data.value("published_on", "");
     h.status = data.value("status", "");
+    h.period_type = data.value("period_type", "");
+    h.window_start = data.value("window_start", "");
+    h.window_end = data.value("window_end", "");
+    if (auto a = data.find("amount_max_fen"); a != data.end() && a->is_number_integer()) {
+      h.amount_max_fen = a->get<int64_t>();
+    }
+    h.amount_text = data.value("amount_text", "");
     h.score = m.get_weight();
     std::vector<std::string> texts = data.value("texts", std::vector<std::string>{});
     h.snippet = detail::Snippet(texts, terms);
@@ -520,9 +549,10 @@ Result<SearchResult> SearchService::Search(const SearchQuery& q) {
   }
   if (q.q.size() > 1000) return core::InvalidArgument("q", "too_long", "检索词过长", "query too long");
   m.CatchUpUnlessBusy();
+  HQ_ASSIGN_OR_RETURN(detail::SortBy sort, detail::ParseSort(q.sort));
   HQ_ASSIGN_OR_RETURN(Xapian::Query filter, detail::BuildFilter(q, m.Today()));
   try {
-    return m.WithReader<SearchResult>([&](Xapian::Database& db) { return m.Run(db, q, filter); });
+    return m.WithReader<SearchResult>([&](Xapian::Database& db) { return m.Run(db, q, filter, sort); });
   } catch (const Xapian::Error& e) {
     return IndexError(e);
   }

@@ -50,8 +50,12 @@ struct SearchQuery {
   std::string kind;                                  // "" | policy | item
   bool include_repealed = false;                     // superseded and repealed policies too
   std::optional<QueryMode> mode;                     // default: SearchOptions::mode
-  int page = 1;                                      // from 1
-  int page_size = 20;                                // 1..100
+  //! "" or relevance (BM25; the newest first for an empty q) | date (newest first) | amount
+  //! (the most an item gives first, then the rest) | deadline (the soonest closing open or
+  //! coming window first, then year-round and pending, then closed). Ties by relevance.
+  std::string sort;
+  int page = 1;        // from 1
+  int page_size = 20;  // 1..100
 };
 
 struct Hit {
@@ -63,6 +67,11 @@ struct Hit {
   std::string snippet;  // HTML-escaped, matched terms in <mark>…</mark>
   double score = 0;
   std::string level, level_label, department, published_on, status;
+  //! 申报时间: an item's period type (year_round | fixed | pending) and fixed window; a policy's
+  //! span of its items' fixed windows (period_type empty). Dates YYYY-MM-DD or "".
+  std::string period_type, window_start, window_end;
+  std::optional<int64_t> amount_max_fen;  // items: the most the formula gives (fixed, cap, top tier)
+  std::string amount_text;                // items: the formula in words, else the subsidy standard
 };
 
 struct FacetCount {

@@ -937,6 +937,28 @@ test('手机：375px 宽度下搜索结果在前，筛选收在抽屉里', async
   assert.match(await page.locator('[data-test="filter-button"]').textContent(), /筛选\s*·\s*1/, 'the button says one filter is on')
 })
 
+test('公众：搜索结果显示状态、申报时间与金额，可按金额排序（1280 与 375 px）', async () => {
+  for (const width of [1280, 375]) {
+    const page = await newPage({ width, height: 812 })
+    await context.clearCookies()
+    await page.goto(BASE + '/search?q=' + encodeURIComponent('奖励') + '&kind=item')
+    await page.locator('[data-test="search-hit"]').first().waitFor()
+    const hits = page.locator('[data-test="search-hit"]')
+    const n = await hits.count()
+    assert.equal(await page.locator('[data-test="search-hit"] [data-test="hit-status"]').count(), n, `${width}px: every hit shows its status`)
+    assert.ok((await page.locator('[data-test="hit-window"]').count()) > 0, `${width}px: hits show 申报时间`)
+    assert.ok((await page.locator('[data-test="hit-amount"]').count()) > 0, `${width}px: hits show an amount`)
+    await page.locator('[data-test="search-sort"]').click()
+    await page.locator('.el-select-dropdown__item', { hasText: '按金额' }).click()
+    await page.waitForURL(/[?&]sort=amount/)
+    await page.waitForFunction(() => (document.querySelector('[data-test="search-hit"] [data-test="hit-amount"]')?.textContent || '').includes('万元'))
+    const first = await page.locator('[data-test="search-hit"]').first().textContent()
+    assert.match(first, /金额：/, `${width}px: sorted by amount, the first hit has one`)
+    await noHorizontalOverflow(page, `search sorted by amount at ${width}px`)
+    await shot(page, width === 375 ? 'phone-search-sorted' : 'search-sorted')
+  }
+})
+
 test('企业：事项页自测显示每个条件的结果', async () => {
   const page = await newPage()
   await login(page, 'ent_xingchen')

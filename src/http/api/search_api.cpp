@@ -35,7 +35,16 @@ json HitJson(const search::Hit& h) {
           {"level_label", h.level_label},
           {"department", h.department},
           {"published_on", h.published_on},
-          {"status", h.status}};
+          {"status", h.status},
+          // 申报时间 and the amount, where the document has them (null otherwise).
+          {"window",
+           h.period_type.empty() && h.window_start.empty()
+               ? json()
+               : json{{"period_type", h.period_type}, {"start", h.window_start}, {"end", h.window_end}}},
+          {"amount", h.amount_max_fen || !h.amount_text.empty()
+                         ? json{{"max_fen", h.amount_max_fen ? json(*h.amount_max_fen) : json()},
+                                {"text", h.amount_text}}
+                         : json()}};
 }
 
 Response Search(search::SearchService& search, const Request& req) {
@@ -52,6 +61,7 @@ Response Search(search::SearchService& search, const Request& req) {
   q.region = req.Query("region");
   q.period = req.Query("period");
   q.kind = req.Query("kind");
+  q.sort = req.Query("sort");
   q.include_repealed = *repealed;
   q.page = paging->page;
   q.page_size = paging->page_size;

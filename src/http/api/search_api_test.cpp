@@ -71,6 +71,32 @@ TEST_P(SearchApiTest, FiltersEmptyAndNonsense) {
   EXPECT_EQ(s6, 400);
 }
 
+TEST_P(SearchApiTest, SortAndHitFacts) {
+  auto [s1, by_amount] = Get("/api/v1/search", {{"q", "奖励"}, {"sort", "amount"}, {"kind", "item"}});
+  ASSERT_EQ(s1, 200) << by_amount.dump();
+  ASSERT_GT(by_amount["items"].size(), 2u);
+  const json& top = by_amount["items"][0];
+  ASSERT_TRUE(top["amount"].is_object()) << top.dump();
+  EXPECT_GT(top["amount"]["max_fen"].get<int64_t>(), 0);
+  EXPECT_FALSE(top["amount"]["text"].get<std::string>().empty());
+  ASSERT_TRUE(top["window"].is_object()) << top.dump();
+  EXPECT_TRUE(top["window"].contains("period_type"));
+  EXPECT_EQ(top["status"], "published");
+  int64_t prev = top["amount"]["max_fen"].get<int64_t>();
+  for (const auto& h : by_amount["items"]) {
+    if (!h["amount"].is_object() || h["amount"]["max_fen"].is_null()) continue;
+    EXPECT_LE(h["amount"]["max_fen"].get<int64_t>(), prev) << h.dump();
+    prev = h["amount"]["max_fen"].get<int64_t>();
+  }
+  for (const char* sort : {"relevance", "date", "deadline", ""}) {
+    auto [s, body] = Get("/api/v1/search", {{"q", "补贴"}, {"sort", sort}});
+    EXPECT_EQ(s, 200) << sort << body.dump();
+  }
+  auto [s2, bad] = Get("/api/v1/search", {{"q", "奖励"}, {"sort", "price"}});
+  EXPECT_EQ(s2, 400);
+  EXPECT_EQ(bad["error"]["field"], "sort");
+}
+
 TEST_P(SearchApiTest, Suggestions) {
   auto [status, body] = Get("/api/v1/search/suggest", {{"q", "专精"}});
   ASSERT_EQ(status, 200);

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "rules/amount.h"
 #include "search/detail/schema.h"
 
 namespace huiqi::search::detail {
@@ -104,6 +105,34 @@ std::string SortKey(const std::optional<core::Date>& d, int64_t id) {
   return (d ? d->ToString() : std::string("0000-00-00")) + buf;
 }
 
+// The most an item can give, in fen, from its amount formula (fixed value, a rate's cap, the
+// highest tier); nullopt when it has none or no ceiling (a rate without a cap).
+struct AmountInfo {
+  std::optional<int64_t> max_fen;
+  std::string text;  // the formula in plain Chinese
+};
+
+AmountInfo ItemAmount(const policy::Item& it) {
+  static const rules::Schema schema = rules::BuiltinSchema();
+  AmountInfo out;
+  auto parsed = rules::ParseAmountText(it.amount_json, schema);
+  if (!parsed.ok() || !*parsed) return out;
+  const rules::Amount& a = **parsed;
+  out.text = rules::DescribeAmount(a, schema);
+  switch (a.kind) {
+    case rules::AmountKind::kFixed:
+      out.max_fen = a.fen;
+      break;
+    case rules::AmountKind::kRate:
+      out.max_fen = a.cap_fen;
+      break;
+    case rules::AmountKind::kTiers:
+      for (const auto& t : a.tiers) out.max_fen = std::max(out.max_fen.value_or(0), t.fen);
+      break;
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string PolicyTerm(int64_t id) { return "Qp" + std::to_string(id); }
@@ -141,12 +170,18 @@ Xapian::Document PolicyDocument(const Analyzer& a, const policy::Policy& p,
   for (const auto& t : p.tags) b.Bool("K" + t);
   b.Region(p.region);
   b.Suggest(p.title);
+  std::pair<std::string, std::string> window;  // the span of its items' fixed windows, for hits
   if (!items.empty()) {
     std::string start(kNever), end(kYearRoundStart);
     for (const auto& it : items) {
       auto [s, e] = ItemWindow(it);
       start = std::min(start, s);
       end = std::max(end, e);
+      if (it.period_type == policy::PeriodType::kFixed && it.window_start && it.window_end) {
+        std::string ws = it.window_start->ToString(), we = it.window_end->ToString();
+        if (window.first.empty() || ws < window.first) window.first = ws;
+        if (window.second.empty() || we > window.second) window.second = we;
+      }
     }
     b.Window(start, end);
   }
@@ -160,6 +195,8 @@ Xapian::Document PolicyDocument(const Analyzer& a, const policy::Policy& p,
                {"department", p.departments.empty() ? "" : p.lead().name},
                {"published_on", DateText(p.publish.published_on)},
                {"status", policy::StatusCode(p.status)},
+               {"window_start", window.first},
+               {"window_end", window.second},
                {"texts", {Join(p.highlights, "；"), p.interpretation_text, p.full_text}}};
   return b.Take(data);
 }
@@ -189,6 +226,8 @@ Xapian::Document ItemDocument(const Analyzer& a, const policy::Item& it, const p
   b.Suggest(it.name);
   auto [start, end] = ItemWindow(it);
   b.Window(start, end);
+  AmountInfo amount = ItemAmount(it);
+  if (amount.max_fen) b.Value(kSlotAmount, Xapian::sortable_serialise(static_cast<double>(*amount.max_fen)));
   json data = {{"kind", "item"},
                {"id", it.id},
                {"policy_id", it.policy_id},
@@ -199,6 +238,11 @@ Xapian::Document ItemDocument(const Analyzer& a, const policy::Item& it, const p
                {"department", it.department.name},
                {"published_on", DateText(published)},
                {"status", policy::StatusCode(p.status)},
+               {"period_type", policy::PeriodTypeCode(it.period_type)},
+               {"window_start", DateText(it.window_start)},
+               {"window_end", DateText(it.window_end)},
+               {"amount_max_fen", amount.max_fen ? json(*amount.max_fen) : json()},
+               {"amount_text", amount.text.empty() ? it.subsidy_standard : amount.text},
                {"texts", {it.subsidy_standard, Join(it.conditions, "；"), it.scope, p.title}}};
   return b.Take(data);
 }

@@ -1,6 +1,7 @@
 #include "search/detail/query.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "search/detail/schema.h"
 
@@ -64,11 +65,107 @@ void AddText(const Analyzer& a, const std::string& norm, QueryMode mode, double 
   }
 }
 
+// Words of the questions enterprises type that say nothing about the policy asked for.
+constexpr std::string_view kQuestionWords[] = {"我们",   "我司", "本公司", "公司", "一家", "想要", "需要",
+                                               "什么",   "怎么", "怎样",   "如何", "哪些", "哪个", "可以",
+                                               "能否",   "是否", "有没有", "没有", "多少", "能拿", "给多少",
+                                               "怎么办", "办理", "了解",   "请问"};
+
+// The words counted by the minimum-match rule: one-character Han words (的, 能, 补, 钱 …) and the
+// question words above are mostly the padding of colloquial queries; a word no document holds is
+// no evidence either way, and one most documents hold (企业, 申请) tells nothing apart.
+std::shared_ptr<MinMatch> MinMatchOf(const Analyzer& a, const std::string& norm, const TermFreq& share) {
+  std::vector<MinMatch::Unit> units;
+  std::vector<std::string> seen;
+  for (const auto& t : a.Words(norm)) {
+    if (t.han && utf8::Length(t.text) < 2) continue;
+    if (std::find(std::begin(kQuestionWords), std::end(kQuestionWords), t.text) != std::end(kQuestionWords))
+      continue;
+    if (std::find(seen.begin(), seen.end(), t.text) != seen.end()) continue;
+    seen.push_back(t.text);
+    MinMatch::Unit u;
+    auto add_word = [&](const std::string& w) {
+      for (const auto& f : kFields) u.terms.push_back(f.prefix + w);
+    };
+    add_word(t.text);
+    for (const auto& e : a.Expansions(t.text)) {
+      for (const auto& w : a.Words(e)) {
+        if (!w.han || utf8::Length(w.text) >= 2) add_word(w.text);
+      }
+    }
+    if (t.han) {
+      for (const auto& b : a.Bigrams(t.text)) u.bigrams.push_back("X" + b);
+    }
+    if (share) {
+      double word = 0, any = 0;  // the word (or a synonym) in any field; anything of the unit
+      for (const auto& term : u.terms) word = std::max(word, share(term));
+      for (const auto& term : u.bigrams) any = std::max(any, share(term));
+      if (std::max(word, any) <= 0 || word > 0.5) continue;
+    }
+    units.push_back(std::move(u));
+  }
+  if (units.empty()) return nullptr;
+  auto needed = static_cast<size_t>(std::ceil(kMinMatchShare * static_cast<double>(units.size())));
+  return std::make_shared<MinMatch>(std::move(units), std::max<size_t>(needed, 1));
+}
+
 }  // namespace
 
-TextQuery BuildTextQuery(const Analyzer& a, std::string_view text, QueryMode mode, const CommonTerm& common) {
+MinMatch::MinMatch(std::vector<Unit> units, size_t needed) : units_(std::move(units)), needed_(needed) {
+  for (const auto& u : units_) {
+    all_.insert(all_.end(), u.terms.begin(), u.terms.end());
+    all_.insert(all_.end(), u.bigrams.begin(), u.bigrams.end());
+  }
+  std::sort(all_.begin(), all_.end());
+  all_.erase(std::unique(all_.begin(), all_.end()), all_.end());
+}
+
+bool MinMatch::operator()(const Xapian::Document& doc) const {
+  // One forward walk over the document's (sorted) term list for every term of the query.
+  std::vector<char> present(all_.size(), 0);
+  Xapian::TermIterator it = doc.termlist_begin(), end = doc.termlist_end();
+  for (size_t i = 0; i < all_.size() && it != end; ++i) {
+    it.skip_to(all_[i]);
+    if (it != end && *it == all_[i]) present[i] = 1;
+  }
+  auto has = [&](const std::string& term) {
+    auto pos = std::lower_bound(all_.begin(), all_.end(), term);
+    return pos != all_.end() && *pos == term && present[static_cast<size_t>(pos - all_.begin())];
+  };
+  size_t matched = 0;
+  for (const auto& u : units_) {
+    bool ok = std::any_of(u.terms.begin(), u.terms.end(), has);
+    if (!ok && !u.bigrams.empty()) {
+      auto n = static_cast<size_t>(std::count_if(u.bigrams.begin(), u.bigrams.end(), has));
+      ok = n * 2 >= u.bigrams.size() && n > 0;
+    }
+    if (ok && ++matched >= needed_) return true;
+  }
+  return false;
+}
+
+core::Result<SortBy> ParseSort(std::string_view name) {
+  if (name.empty() || name == "relevance") return SortBy::kRelevance;
+  if (name == "date") return SortBy::kDate;
+  if (name == "amount") return SortBy::kAmount;
+  if (name == "deadline") return SortBy::kDeadline;
+  return core::InvalidArgument("sort", "invalid_sort", "排序应为 relevance、date、amount 或 deadline",
+                               "sort must be relevance, date, amount or deadline");
+}
+
+std::string DeadlineKey::operator()(const Xapian::Document& doc) const {
+  std::string end = doc.get_value(kSlotWindowEnd);
+  if (end.empty()) return "4";          // no window at all (a policy without items)
+  if (end == "9999-12-31") return "2";  // year-round or 期限待定: no deadline
+  if (end < today_) return "3" + end;   // closed: after every open one
+  return "1" + end;                     // open or to come: soonest deadline first
+}
+
+TextQuery BuildTextQuery(const Analyzer& a, std::string_view text, QueryMode mode, const CommonTerm& common,
+                         const TermFreq& share) {
   TextQuery out;
   std::string norm = a.Normalize(text);
+  out.min_match = MinMatchOf(a, norm, share);
   Parts parts{common, {}, {}};
   AddText(a, norm, mode, 1.0, parts, out.highlight);
   // Expansions add their words only: their bigrams multiplied the terms of the dearest queries

@@ -20,7 +20,7 @@
 namespace huiqi::search::detail {
 
 // Bumped when the layout changes: an index of another version is rebuilt at open.
-inline constexpr std::string_view kSchemaVersion = "4";
+inline constexpr std::string_view kSchemaVersion = "5";
 inline constexpr const char* kMetaSchema = "huiqi.schema";
 inline constexpr const char* kMetaLexicon = "huiqi.lexicon";
 inline constexpr const char* kMetaLastChange = "huiqi.last_change";
@@ -32,7 +32,8 @@ enum Slot : Xapian::valueno {
   kSlotDepartments = 3,  // "code\x1elabel" joined by \x1f
   kSlotWindowStart = 4,  // YYYY-MM-DD: 0000-00-00 year-round, 9999-12-31 pending
   kSlotWindowEnd = 5,
-  kSlotSort = 6,  // published_on + zero-padded id: "newest first" for the empty query
+  kSlotSort = 6,    // published_on + zero-padded id: "newest first" for the empty query
+  kSlotAmount = 7,  // Xapian::sortable_serialise(most an item can give, in fen); items only
 };
 
 struct FieldWeight {
