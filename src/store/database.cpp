@@ -1,6 +1,7 @@
 #include "store/database.h"
 
 #include <exception>
+#include <vector>
 
 #include "store/detail/backends.h"
 
@@ -79,8 +80,34 @@ Result<std::optional<Row>> Session::QueryOptional(const Statement& st, const Par
   return std::optional<Row>{std::move(rows.front())};
 }
 
-Status Database::Write(const WriteFn& fn) { return RunTransaction(TxMode::kWrite, fn); }
-Status Database::Read(const WriteFn& fn) { return RunTransaction(TxMode::kRead, fn); }
+namespace {
+// The transactions this thread has open, innermost last: a Read issued inside one of them (a
+// service called from within another's transaction) runs on that session instead of taking a
+// second pooled connection — which deadlocked once every connection was held by such a caller.
+struct OpenTransaction {
+  const Database* db;
+  Session* session;
+};
+thread_local std::vector<OpenTransaction> open_transactions;
+}  // namespace
+
+Status Database::Run(TxMode mode, const WriteFn& fn) {
+  return RunTransaction(mode, [&](Session& s) -> Status {
+    open_transactions.push_back({this, &s});
+    struct Pop {
+      ~Pop() { open_transactions.pop_back(); }
+    } pop;
+    return fn(s);
+  });
+}
+
+Status Database::Write(const WriteFn& fn) { return Run(TxMode::kWrite, fn); }
+Status Database::Read(const WriteFn& fn) {
+  for (auto it = open_transactions.rbegin(); it != open_transactions.rend(); ++it) {
+    if (it->db == this) return fn(*it->session);
+  }
+  return Run(TxMode::kRead, fn);
+}
 
 Result<std::unique_ptr<Database>> Database::Open(std::string_view url, const Options& options) {
   if (url.substr(0, 7) == "sqlite:") return detail::OpenSqlite(url.substr(7), options);

@@ -130,7 +130,10 @@ class Database {
   //! returns an error or throws (the exception is rethrown). SQLite takes the write lock at
   //! BEGIN (IMMEDIATE) so two writers never deadlock.
   Status Write(const WriteFn& fn);
-  //! Runs `fn` on a session in a read-only transaction (a consistent snapshot).
+  //! Runs `fn` on a session in a read-only transaction (a consistent snapshot). Called from
+  //! inside a transaction of this database on the same thread (a service reading through
+  //! another's API), it runs on that transaction's session: it sees that transaction's own
+  //! writes and takes no second connection from the pool.
   Status Read(const WriteFn& fn);
 
   //! Listens on `channel` (PostgreSQL LISTEN/NOTIFY; a transaction's NOTIFY arrives when it
@@ -168,6 +171,9 @@ class Database {
  protected:
   enum class TxMode { kRead, kWrite };
   virtual Status RunTransaction(TxMode mode, const WriteFn& fn) = 0;
+
+ private:
+  Status Run(TxMode mode, const WriteFn& fn);
 };
 
 }  // namespace huiqi::store

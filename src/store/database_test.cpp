@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <thread>
 
 #include "store/migrations.h"
@@ -61,6 +62,30 @@ TEST_P(DatabaseTest, CommittedWritesAreVisibleAndValuesRoundTrip) {
   EXPECT_EQ(row->Int("amount"), 3'000'000'000'00);
   EXPECT_TRUE(row->IsNull("note"));
   EXPECT_FALSE(row->OptText("note").has_value());
+}
+
+// A service reading through another's API from inside its own transaction: the nested Read runs
+// on the same session (it sees the uncommitted row) and takes no second connection, so many such
+// callers at once cannot exhaust the pool (they did: four concurrent confirmations hung).
+TEST_P(DatabaseTest, AReadInsideATransactionUsesItsSession) {
+  std::atomic<int> ok{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 24; ++i) {
+    threads.emplace_back([&, i] {
+      auto st = db_->Write([&](Session& s) -> Status {
+        auto row = s.QueryOne(kInsert, {"n" + std::to_string(i), int64_t{i}, Null()}, "", "");
+        if (!row.ok()) return row.error();
+        auto seen = db_->ReadValue<Row>(
+            [&](Session& inner) { return inner.QueryOne(kByName, {"n" + std::to_string(i)}, "", ""); });
+        if (!seen.ok()) return seen.error();
+        return core::Ok();
+      });
+      if (st.ok()) ok++;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 24) << "every writer saw its own row through the nested read";
+  EXPECT_EQ(Count(), 24);
 }
 
 TEST_P(DatabaseTest, AFailedTransactionLeavesNothingBehind) {
