@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "core/date.h"
 #include "core/error.h"
 #include "http/message.h"
 
@@ -60,18 +61,37 @@ inline core::Result<std::optional<int64_t>> OptIntIn(const nlohmann::json& body,
   return std::optional<int64_t>{it->get<int64_t>()};
 }
 
-//! An optional positive id in the query string (?item_id=3), or an error naming it.
-inline core::Result<std::optional<int64_t>> QueryId(const Request& req, const char* name) {
+//! An optional integer in the query string (?confirm_days=5), or an error naming it.
+inline core::Result<std::optional<int64_t>> QueryInt(const Request& req, const char* name) {
   std::string v = req.Query(name);
   if (v.empty()) return std::optional<int64_t>{};
   try {
     size_t used = 0;
     long long n = std::stoll(v, &used);
-    if (used == v.size() && n > 0) return std::optional<int64_t>{n};
+    if (used == v.size()) return std::optional<int64_t>{n};
   } catch (...) {
   }
+  return core::InvalidArgument(name, "invalid_number", std::string(name) + " 应为整数",
+                               std::string(name) + " must be an integer");
+}
+
+//! An optional positive id in the query string (?item_id=3), or an error naming it.
+inline core::Result<std::optional<int64_t>> QueryId(const Request& req, const char* name) {
+  auto n = QueryInt(req, name);
+  if (n.ok() && (!*n || **n > 0)) return n;
   return core::InvalidArgument(name, "invalid_id", std::string(name) + " 应为正整数",
                                std::string(name) + " must be an id");
+}
+
+//! Optional values as JSON: null when absent (an empty string counts as absent for OptText).
+inline nlohmann::json DateJson(const std::optional<core::Date>& d) {
+  return d ? nlohmann::json(d->ToString()) : nlohmann::json();
+}
+inline nlohmann::json OptInt(const std::optional<int64_t>& v) {
+  return v ? nlohmann::json(*v) : nlohmann::json();
+}
+inline nlohmann::json OptText(const std::string& s) {
+  return s.empty() ? nlohmann::json() : nlohmann::json(s);
 }
 
 //! {"items": [to_json(x) for x in list]}.

@@ -13,10 +13,6 @@ using payments::PaymentsService;
 
 namespace {
 
-json DateJson(const std::optional<core::Date>& d) { return d ? json(d->ToString()) : json(); }
-json OptInt(const std::optional<int64_t>& v) { return v ? json(*v) : json(); }
-json OptText(const std::string& s) { return s.empty() ? json() : json(s); }
-
 //! `<key>_fen` (integer, null when not fixed) and `<key>_display` (元 for people).
 void PutMoney(json& j, const std::string& key, std::optional<int64_t> fen) {
   j[key + "_fen"] = OptInt(fen);
@@ -221,19 +217,6 @@ core::Result<int> ConfirmDays(std::optional<int64_t> days) {
                                  "confirm_days must be 1..60");
   }
   return static_cast<int>(*days);
-}
-
-core::Result<std::optional<int64_t>> QueryInt(const Request& req, const char* name) {
-  std::string v = req.Query(name);
-  if (v.empty()) return std::optional<int64_t>{};
-  try {
-    size_t used = 0;
-    long long n = std::stoll(v, &used);
-    if (used == v.size()) return std::optional<int64_t>{n};
-  } catch (...) {
-  }
-  return core::InvalidArgument(name, "invalid_number", std::string(name) + " 应为整数",
-                               std::string(name) + " must be an integer");
 }
 
 //! A paged list: `call(page, &total)` → rows, each mapped by `to_json`.

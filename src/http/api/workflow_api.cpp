@@ -35,9 +35,6 @@ std::string DispositionName(const files::StoredFile& f) {
   return out;
 }
 
-json DateJson(const std::optional<core::Date>& d) { return d ? json(d->ToString()) : json(); }
-json OptInt(const std::optional<int64_t>& v) { return v ? json(*v) : json(); }
-
 json StageJson(const workflow::StageRecord& st) {
   return {{"id", st.id},
           {"seq", st.seq},
