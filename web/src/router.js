@@ -13,6 +13,9 @@ const routes = [
   { path: '/register', name: 'register', component: () => import('./views/public/Register.vue'), meta: { title: '企业注册' } },
   { path: '/results', name: 'results', component: () => import('./views/public/Results.vue'), meta: { title: '结果公开' } },
   { path: '/notices', name: 'notices', component: () => import('./views/Notices.vue'), meta: { title: '消息中心', need: 'login' } },
+  // Subscriptions and pushes (issue 15, docs/push.md): the recipient's settings, the one-click unsubscribe.
+  { path: '/space/subscriptions', component: () => import('./views/Subscriptions.vue'), meta: { title: '我的订阅', need: 'login' } },
+  { path: '/unsubscribe', name: 'unsubscribe', component: () => import('./views/public/Unsubscribe.vue'), meta: { title: '退订推送' } },
 
   { path: '/space', redirect: '/space/matches' },
   { path: '/space/matches', component: () => import('./views/enterprise/Matches.vue'), meta: { title: '为您匹配', need: 'enterprise' } },
@@ -42,6 +45,7 @@ const routes = [
   { path: '/dept/offer-lists/:id', component: () => import('./views/dept/OfferList.vue'), meta: { title: '名单详情', need: 'staff' } },
   { path: '/dept/offers', component: () => import('./views/dept/Offers.vue'), meta: { title: '兑现响应', need: 'staff' } },
   { path: '/dept/payments', component: () => import('./views/dept/Payments.vue'), meta: { title: '兑付清单', need: 'staff' } },
+  { path: '/dept/pushes', component: () => import('./views/dept/Pushes.vue'), meta: { title: '政策推送', need: 'staff' } },
   { path: '/dept/subsidy-records', component: () => import('./views/dept/SubsidyRecords.vue'), meta: { title: '奖补数据', need: 'records' } },
 
   { path: '/finance', redirect: '/finance/batches' },
