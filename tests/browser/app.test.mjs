@@ -409,6 +409,216 @@ test('企业：冒用已绑定企业的统一社会信用代码注册被拒绝',
   await page.getByText('该企业已有管理员账号').first().waitFor()
 })
 
+// ---- issue 15 (docs/push.md): subscriptions and pushes — 我的订阅, a department's campaign, the reason in the
+// 消息中心, 不相关 and the one-click 退订. Runs before the archive corrections below, whose changes push by themselves.
+const PUSH = { ent: 'ent_xingchen', uscc: '913204127123456136', dept: 'CZ-KJJ' }
+
+test('推送：企业在我的订阅添加标签订阅、改为每日摘要并保存，错误显示在对应字段（1280 与 375 px）', async () => {
+  const page = await newPage()
+  await login(page, PUSH.ent)
+  await page.goto(BASE + '/space/subscriptions')
+  await page.locator('[data-test="ps-form"], [data-test="error"]').first().waitFor()
+  await noErrorBox(page, 'GET /api/v1/me/push-settings')
+  const before = (await apiJson(page, '/me/push-settings')).body
+  assert.ok(Array.isArray(before.kinds) && before.kinds.some((k) => k.code === 'tag'), 'push-settings lists the subscription kinds')
+  await page.locator('.subnav a[href="/space/subscriptions"]', { hasText: '我的订阅' }).waitFor() // in the enterprise menu
+
+  // A tag subscription, added from the form; it shows in the table.
+  const tagLabel = before.kinds.find((k) => k.code === 'tag').label
+  await chooseOption(page, page.locator('[data-test="sub-kind"]'), tagLabel)
+  await input(page, 'sub-value').fill('高新技术企业')
+  await page.locator('[data-test="sub-add"]').click()
+  await page.locator('[data-test="subs"]', { hasText: '高新技术企业' }).waitFor().catch(async () => {
+    throw new Error(`the tag subscription was not added: ${await textIfAny(page, '[data-test="error"], .el-form-item__error')}`)
+  })
+  // A keyword subscription, added and deleted again.
+  const kwLabel = before.kinds.find((k) => k.code === 'keyword')?.label
+  if (kwLabel) {
+    await chooseOption(page, page.locator('[data-test="sub-kind"]'), kwLabel)
+    await input(page, 'sub-value').fill('研发费用')
+    await page.locator('[data-test="sub-add"]').click()
+    const row = page.locator('[data-test="subs"] tr, [data-test="subs"] .card', { hasText: '研发费用' }).first()
+    await row.waitFor()
+    await row.locator('[data-test="sub-del"]').click()
+    await confirmBox(page)
+    await row.waitFor({ state: 'detached' })
+  }
+
+  // A webhook address the server refuses: the message sits on that field.
+  await input(page, 'ps-webhook').fill('ftp://example.invalid/hook')
+  await page.locator('[data-test="ps-save"]').click()
+  const hookError = page.locator('.el-form-item.is-error', { has: page.locator('[data-test="ps-webhook"]') }).locator('.el-form-item__error')
+  await hookError.waitFor({ timeout: 10000 }).catch(async () => {
+    throw new Error(`a bad webhook_url is not shown on its field (${(await textIfAny(page, '[data-test="error"]')) || 'no error shown; saved?'})`)
+  })
+  await input(page, 'ps-webhook').fill('')
+
+  // 每日摘要, saved and read back.
+  await page.locator('[data-test="ps-rhythm-daily"]').click()
+  await page.locator('[data-test="ps-save"]').click()
+  await page.locator('[data-test="ps-saved"]').waitFor()
+  await noErrorBox(page, 'PUT /api/v1/me/push-settings')
+  const after = (await apiJson(page, '/me/push-settings')).body
+  assert.equal(after.rhythm, 'daily', 'the rhythm was saved')
+  assert.ok(after.subscriptions.some((s) => s.kind === 'tag' && /高新技术企业/.test(s.value + s.label)), 'the tag subscription is stored')
+  assert.ok(!after.subscriptions.some((s) => /研发费用/.test(s.value)), 'the deleted subscription is gone')
+  await page.reload()
+  await page.locator('[data-test="ps-rhythm-daily"].is-active').waitFor()
+  await shot(page, 'space-subscriptions')
+  await noHorizontalOverflow(page, '我的订阅 at 1280px')
+  await nothingClipped(page, '我的订阅 at 1280px')
+  await page.setViewportSize({ width: 375, height: 812 })
+  await page.waitForTimeout(300)
+  await noHorizontalOverflow(page, '我的订阅 at 375px')
+  await nothingClipped(page, '我的订阅 at 375px', '[data-test="sub"]')
+  await shot(page, 'space-subscriptions-phone')
+
+  // Back to 即时, so the department's push below reaches the 消息中心 at once.
+  await page.locator('[data-test="ps-rhythm-immediate"]').click()
+  await page.locator('[data-test="ps-save"]').click()
+  await page.locator('[data-test="ps-saved"]').waitFor()
+  assert.equal((await apiJson(page, '/me/push-settings')).body.rhythm, 'immediate')
+})
+
+test('推送：科技局向本事项符合条件的企业推送，预览人数、分布与消息后提交，进度与统计可见（1280 与 375 px）', async () => {
+  const page = await newPage()
+  // The item: a published 科技局 item 星辰 qualifies for, has not applied for and has not been told about.
+  await login(page, PUSH.ent)
+  const matches = (await apiJson(page, '/me/matches')).body
+  const applied = ((await apiJson(page, '/me/applications')).body?.items || []).map((a) => a.item_id)
+  const told = ((await apiJson(page, '/me/pushes?page_size=100')).body?.items || []).map((p) => p.item_id)
+  let item = null
+  for (const m of matches.eligible || []) {
+    if (applied.includes(m.item.id) || told.includes(m.item.id)) continue
+    const it = (await apiJson(page, `/items/${m.item.id}`)).body
+    if (it.department?.code === PUSH.dept && it.status === 'published') {
+      item = it
+      break
+    }
+  }
+  assert.ok(item, `a published ${PUSH.dept} item ${PUSH.ent} is eligible for and was not told about`)
+  await logout(page)
+
+  await login(page, OFFICER(PUSH.dept))
+  await page.goto(BASE + '/dept/pushes')
+  await page.locator('.subnav a[href="/dept/pushes"]', { hasText: '政策推送' }).waitFor() // in the department menu
+  await page.locator('[data-test="pc-new"]').click()
+  await chooseOption(page, page.locator('[data-test="pc-item"]'), item.name)
+  await page.locator('[data-test="pc-target-eligible"]').click()
+  await textarea(page, 'pc-message').fill('申报材料可在办事指南下载，欢迎咨询。')
+  await page.locator('[data-test="pc-create"]').click()
+  await page.locator('[data-test="pc-draft"]').waitFor().catch(async () => {
+    throw new Error(`no draft: ${await textIfAny(page, '.el-dialog [data-test="error"], .el-dialog .el-form-item__error')}`)
+  })
+  const total = Number((await page.locator('[data-test="pc-total"]').textContent()).replace(/\D/g, ''))
+  assert.ok(total >= 1, `the draft counts the enterprises to tell (${total})`)
+  const bd = await page.locator('[data-test="pc-breakdown"]').textContent()
+  for (const w of ['符合条件', '差一项', '已推送过', '已退订', '已反馈不相关', '无账号']) assert.ok(bd.includes(w), `the breakdown shows ${w}`)
+  assert.ok(Number((await page.locator('[data-test="pc-breakdown"] [data-key="unreachable"] .bd-n').textContent()).replace(/\D/g, '')) > 0, 'generated enterprises without an account are counted 无账号')
+  assert.ok(((await page.locator('[data-test="pc-preview-title"]').textContent()) || '').trim().length > 0, 'the preview has a title')
+  assert.ok((await page.locator('[data-test="pc-preview"]').textContent()).includes(item.name), 'the preview names the item')
+  await shot(page, 'dept-push-draft')
+  const needsApproval = await page.locator('[data-test="pc-needs-approval"]').count()
+  await page.locator('[data-test="pc-submit"]').click()
+  await page.locator('[data-test="pc-draft-status"]', { hasText: needsApproval ? '待审批' : /发送中|已发送/ }).waitFor()
+  await noErrorBox(page, 'submitting the campaign')
+  const id = Number((await page.locator('.el-dialog__title').textContent()).match(/#(\d+)/)[1])
+  await page.locator('.el-dialog__headerbtn').click()
+  if (needsApproval) {
+    await logout(page)
+    await login(page, REVIEWER[PUSH.dept])
+    await page.goto(BASE + '/dept/pushes')
+    await page.locator(`[data-test="pc-row"][data-id="${id}"]`).waitFor()
+    await page.locator('[data-test="pc-row-approve"]').first().click()
+    await confirmBox(page)
+  }
+  // The list refreshes itself while sending; the campaign ends 已发送 with every recipient done.
+  await page.locator(`[data-test="pc-row"][data-id="${id}"][data-status="sent"]`).waitFor({ timeout: 60000 })
+  const c = (await apiJson(page, `/dept/push-campaigns/${id}`)).body
+  assert.equal(c.status, 'sent')
+  assert.equal(c.sent + c.deferred + c.skipped, c.total, `every recipient was pushed, deferred or skipped (${JSON.stringify({ total: c.total, sent: c.sent, deferred: c.deferred, skipped: c.skipped })})`)
+  await shot(page, 'dept-pushes')
+  await noHorizontalOverflow(page, '政策推送 at 1280px')
+  await nothingClipped(page, '政策推送 at 1280px')
+  await page.locator('.el-tabs__item', { hasText: '推送统计' }).click()
+  await page.locator('[data-test="ps-row"]').first().waitFor()
+  assert.ok((await page.locator('[data-test="ps-rows"]').textContent()).includes(item.name), 'the statistics list the campaign')
+  await shot(page, 'dept-push-stats')
+  await page.setViewportSize({ width: 375, height: 812 })
+  await page.waitForTimeout(300)
+  await noHorizontalOverflow(page, '推送统计 at 375px')
+  await nothingClipped(page, '推送统计 at 375px', '[data-test="ps-row"]')
+  await page.locator('.el-tabs__item', { hasText: '推送任务' }).click()
+  await page.locator('[data-test="pc-row"]').first().waitFor()
+  await noHorizontalOverflow(page, '政策推送 at 375px')
+  await nothingClipped(page, '政策推送 at 375px', '[data-test="pc-row"]')
+  await shot(page, 'dept-pushes-phone')
+  await page.locator('[data-test="pc-new"]').click()
+  await page.locator('[data-test="pc-item"]').waitFor()
+  await noHorizontalOverflow(page, '新建推送 at 375px')
+  shared.push = { campaignId: id, itemId: item.id, itemName: item.name }
+})
+
+test('推送：企业在消息中心看到推送及推荐理由，标记不相关；退订链接不登录即可退订', async () => {
+  assert.ok(shared.push?.itemId, 'needs the campaign of the test before')
+  const page = await newPage()
+  await login(page, PUSH.ent)
+  const mine = (await apiJson(page, '/me/pushes?page_size=100')).body
+  const push = (mine.items || []).find((p) => p.item_id === shared.push.itemId)
+  assert.ok(push, `${PUSH.ent} was pushed ${shared.push.itemName}`)
+  assert.ok(push.reason_text, 'the push says why')
+  assert.ok(push.unsubscribe_token, 'the push carries its unsubscribe token')
+  await page.goto(BASE + '/notices')
+  const card = page.locator(`[data-test="push"][data-push="${push.id}"]`)
+  await card.waitFor().catch(() => {
+    throw new Error(`the push #${push.id} (status ${push.status}) is not shown with its notice in the 消息中心`)
+  })
+  assert.equal((await card.locator('[data-test="push-reason"]').textContent()).trim(), push.reason_label)
+  assert.ok((await card.textContent()).includes('推荐理由'), 'the notice says 推荐理由')
+  assert.ok((await card.locator('[data-test="push-reason-text"]').textContent()).trim().length > 0, 'the reason is spelled out')
+  const guide = await card.locator('[data-test="push-guide"]').getAttribute('href')
+  assert.match(guide, new RegExp(`^/items/${shared.push.itemId}\\?push=${push.id}$`), 'the guide link carries the push')
+  await shot(page, 'notices-push')
+
+  // 不相关, with a reason: marked at once, and so it stays after a reload.
+  await card.locator('[data-test="push-irrelevant"]').click()
+  await page.locator('[data-test="irrelevant-reasons"] .el-radio', { hasText: '已享受过' }).click()
+  await page.locator('[data-test="irrelevant-submit"]').click()
+  await card.locator('[data-test="push-irrelevant-done"]').waitFor()
+  await page.reload()
+  await page.locator(`[data-test="push"][data-push="${push.id}"] [data-test="push-irrelevant-done"]`).waitFor()
+  const after = ((await apiJson(page, '/me/pushes?page_size=100')).body.items || []).find((p) => p.id === push.id)
+  assert.ok(after.feedback, 'the push has the feedback')
+  await page.setViewportSize({ width: 375, height: 812 })
+  await page.waitForTimeout(300)
+  await noHorizontalOverflow(page, '消息中心 with a push at 375px')
+  await page.setViewportSize({ width: 1280, height: 900 })
+
+  // Opening the guide from the push counts as a click (fire-and-forget POST …/click).
+  const clicked = page.waitForResponse((r) => r.url().includes(`/me/pushes/${push.id}/click`), { timeout: 10000 })
+  await page.locator(`[data-test="push"][data-push="${push.id}"] [data-test="push-guide"]`).click()
+  await page.locator('[data-test="item-title"]').waitFor()
+  assert.ok((await clicked).ok(), 'the click was recorded')
+
+  // The 退订 link works without a session.
+  const href = await page.goto(BASE + '/notices').then(() => page.locator(`[data-test="push"][data-push="${push.id}"] [data-test="push-unsubscribe"]`).getAttribute('href'))
+  assert.ok(href.startsWith('/unsubscribe?token='), `the 退订 link (${href})`)
+  await logout(page)
+  await page.goto(BASE + href)
+  await page.locator('[data-test="unsub-done"], [data-test="unsub-failed"]').first().waitFor()
+  const failed = await textIfAny(page, '[data-test="unsub-error"]')
+  assert.equal(failed, null, `unsubscribing failed: ${failed}`)
+  assert.match(await page.locator('[data-test="unsub-done"]').textContent(), /已退订：/)
+  assert.ok(await page.locator('[data-test="unsub-resubscribe"]').count(), 'a link back to 我的订阅')
+  await shot(page, 'unsubscribe')
+  await page.setViewportSize({ width: 375, height: 812 })
+  await noHorizontalOverflow(page, '退订 at 375px')
+  // A forged token is refused with a message.
+  await page.goto(BASE + '/unsubscribe?token=' + encodeURIComponent(push.unsubscribe_token.replace(/.$/, (ch) => (ch === 'A' ? 'B' : 'A'))))
+  await page.locator('[data-test="unsub-failed"]').waitFor()
+  assert.ok(((await textIfAny(page, '[data-test="unsub-error"]')) || '').length > 0, 'the refusal says why')
+})
+
 // ---- issue 12 items 5–6: corrections in units and owners, self-declared figures, 自测, templates --
 test('企业：以万元更正资产总额，相差十倍先确认，送税务局核实，采纳后档案显示同一数字', async () => {
   const page = await newPage()
