@@ -478,6 +478,15 @@ test('推送：企业在我的订阅添加标签订阅、改为每日摘要并�
   await page.locator('[data-test="ps-save"]').click()
   await page.locator('[data-test="ps-saved"]').waitFor()
   assert.equal((await apiJson(page, '/me/push-settings')).body.rhythm, 'immediate')
+  await logout(page)
+
+  // An individual (个人用户) has 我的订阅 in the main menu and settings of its own.
+  await page.setViewportSize({ width: 1280, height: 900 })
+  await login(page, 'person_li')
+  await page.locator('.nav-desktop a[href="/space/subscriptions"]', { hasText: '我的订阅' }).click()
+  await page.locator('[data-test="ps-form"]').waitFor()
+  await noErrorBox(page, '我的订阅 of an individual')
+  assert.ok(!(await page.locator('[data-test="subs"]').textContent()).includes('高新技术企业'), "the enterprise's subscriptions are not the individual's")
 })
 
 test('推送：科技局向本事项符合条件的企业推送，预览人数、分布与消息后提交，进度与统计可见（1280 与 375 px）', async () => {
