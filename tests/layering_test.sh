@@ -15,9 +15,9 @@
 #   5  match                           (rules, store)
 #   6  policy, enterprise, seal, calendar   (policy: match, state; enterprise: rules, state;
 #                                       seal: audit; calendar: auth — none uses another of rank 6)
-#   7  search, workflow, payments      (search: policy; workflow: policy, enterprise, seal, files,
+#   7  search, workflow, payments, push (search: policy; workflow: policy, enterprise, seal, files,
 #                                       notify, state; payments: policy, enterprise, match, notify,
-#                                       schedule, state, secrets)
+#                                       schedule, state, secrets; push: the same as payments)
 #   8  http                            (every module)
 #   9  app, bench                      (everything)
 # A folder of src/ missing from this list fails the test: give a new module its place here first.
@@ -41,7 +41,7 @@ declare -A rank=(
   [rules]=4 [files]=4
   [match]=5
   [policy]=6 [enterprise]=6 [seal]=6 [calendar]=6
-  [search]=7 [workflow]=7 [payments]=7
+  [search]=7 [workflow]=7 [payments]=7 [push]=7
   [http]=8
   [app]=9 [bench]=9
 )

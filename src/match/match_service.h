@@ -4,6 +4,7 @@
 // conditions) and, later, batch pushes. Thread-safe: readers share a lock, reloads take it
 // exclusively.
 
+#include <functional>
 #include <shared_mutex>
 #include <utility>
 #include <vector>
@@ -31,6 +32,12 @@ class MatchService {
   Simulation Simulate(const rules::Node& rule, core::Date today) const;
   //! Every enterprise id where the rule is True, in id order (免申即享 lists, batch pushes).
   std::vector<int64_t> Eligible(const rules::Node& rule, core::Date today) const;
+  //! Near misses (issue 15): enterprises for which exactly one condition of the rule's top-level
+  //! `and` is not True (False or Unknown) while all the others are True, with that condition's
+  //! index among the children; only conditions where `consider(index)`. Empty for a rule that is
+  //! not an `and` of at least two conditions (one failing condition of one is "not eligible").
+  std::vector<std::pair<int64_t, size_t>> NearMisses(const rules::Node& rule, core::Date today,
+                                                     const std::function<bool(size_t)>& consider) const;
   size_t size() const;
   const rules::Schema& schema() const { return schema_; }
 

@@ -61,7 +61,7 @@ core::Result<int64_t> Notifier::Send(store::Session& tx, const Notice& n,
         "n" + std::to_string(id) + "-" + std::string(ChannelCode(d.channel)) + "-" + std::to_string(i);
     HQ_RETURN_IF_ERROR(tx.Exec(
         kInsertOutbox, {id, std::string(ChannelCode(d.channel)), keys_.Seal(d.address, "outbox-address"),
-                        d.sms_template, params.dump(), key, due, now}));
+                        d.sms_template, params.dump(), key, std::max(due, d.not_before), now}));
   }
   return id;
 }

@@ -41,6 +41,7 @@ struct Delivery {
   std::string address;                        // phone number or https URL; sealed in the outbox
   std::string sms_template;                   // the gateway's template id, e.g. "SMS_STEP_NOTICE"
   std::map<std::string, std::string> params;  // template parameters (${name} in the template)
+  int64_t not_before = 0;                     // unix seconds; later than now: held (quiet hours)
 };
 
 class Notifier {

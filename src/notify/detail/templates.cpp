@@ -18,6 +18,7 @@ std::string SmsTemplateText(std::string_view id) {
       {"SMS_DECISION", "您的申报“${item}”（${case}）审核结果：${result}。详情请登录法人空间查看。"},
       {"SMS_OFFER",
        "您有一项免申即享政策待确认：“${item}”，金额 ${amount}，请于 ${due} 前登录法人空间确认。"},
+      {"SMS_PUSH", "“${item}”可能与贵单位相关：${reason}。详情请登录法人空间查看，退订请在消息中心操作。"},
       {"SMS_NOTICE", "${text}"},
   };
   auto it = kTemplates.find(id);
