@@ -29,6 +29,7 @@
 #include "http/api/enterprise_api.h"
 #include "http/api/guide_files_api.h"
 #include "http/api/payments_api.h"
+#include "http/api/push_api.h"
 #include "http/api/policy_api.h"
 #include "http/api/rules_api.h"
 #include "http/api/search_api.h"
@@ -40,6 +41,7 @@
 #include "notify/notify.h"
 #include "payments/payments_service.h"
 #include "policy/policy_service.h"
+#include "push/push.h"
 #include "schedule/scheduler.h"
 #include "seal/seal_service.h"
 #include "secrets/keys.h"
@@ -350,6 +352,32 @@ void Serve(const ServeConfig& config) {
   payments::PaymentsService payments_service(
       {*db, clock, cal, policies, profiles, schema, notifier, keys, matches, &reference}, config.payments);
   http::RegisterPaymentsApi(router, payments_service);
+  // Subscriptions and pushes (issue 15, docs/push.md): keyword subscriptions use the search
+  // analyser once the index is open (before that, plain lower-casing).
+  std::atomic<const search::Analyzer*> analyzer{nullptr};
+  push::PushDeps push_deps{*db, clock, policies, profiles, schema, notifier, keys, matches, &reference, {}, {}};
+  push_deps.normalize = [&analyzer](std::string_view text) {
+    const search::Analyzer* a = analyzer.load();
+    return a ? a->Normalize(text) : std::string(text);
+  };
+  push_deps.words = [&analyzer](std::string_view text) {
+    std::vector<std::string> out;
+    if (const search::Analyzer* a = analyzer.load()) {
+      for (auto& t : a->Words(text)) out.push_back(std::move(t.text));
+    } else if (!text.empty()) {
+      out.emplace_back(text);
+    }
+    return out;
+  };
+  push::PushService pushes(push_deps, config.push);
+  http::RegisterPushApi(router, pushes);
+  auto push_mark = pushes.FollowFrom();
+  if (!push_mark.ok()) Fail(push_mark.error());
+  follower.Subscribe("push", {audit::Entity::kItem, audit::Entity::kPolicy, audit::Entity::kEnterprise},
+                     *push_mark, [&pushes](const std::vector<audit::Change>& changes, int64_t) {
+                       return pushes.OnChanges(changes);
+                     });
+  if (auto st = pushes.ScheduleDigest(); !st.ok()) Fail(st.error());
   schedule::Scheduler scheduler(*db, clock);
   scheduler.AddTick("outbox", std::chrono::seconds(1), [&deliverer] {
     for (int i = 0; i < 50; ++i) {  // drain a backlog, a batch at a time
@@ -383,6 +411,34 @@ void Serve(const ServeConfig& config) {
           return std::optional<int64_t>{};
         });
   }
+  auto payload_of = [](const schedule::Job& job) {
+    auto p = nlohmann::json::parse(job.payload, nullptr, false);
+    return p.is_object() ? p : nlohmann::json::object();
+  };
+  scheduler.Register("push.item", [&pushes, payload_of](store::Session& tx, const schedule::Job& job)
+                                      -> core::Result<std::optional<int64_t>> {
+    auto p = payload_of(job);
+    HQ_RETURN_IF_ERROR(pushes.OnItemJob(tx, p.value("item_id", int64_t{0}), p.value("window", false),
+                                        p.value("source", job.key)));
+    return std::optional<int64_t>{};
+  });
+  scheduler.Register("push.archive", [&pushes, payload_of](store::Session& tx, const schedule::Job& job)
+                                         -> core::Result<std::optional<int64_t>> {
+    auto p = payload_of(job);
+    HQ_RETURN_IF_ERROR(pushes.OnArchiveJob(tx, p.value("enterprise_id", int64_t{0}), p.value("source", job.key)));
+    return std::optional<int64_t>{};
+  });
+  scheduler.Register("push.campaign", [&pushes, &clock, payload_of](store::Session& tx, const schedule::Job& job)
+                                          -> core::Result<std::optional<int64_t>> {
+    HQ_ASSIGN_OR_RETURN(bool more, pushes.OnCampaignJob(tx, payload_of(job).value("campaign_id", int64_t{0})));
+    if (more) return std::optional<int64_t>{core::UnixSeconds(clock.Now())};  // the next step at once
+    return std::optional<int64_t>{};
+  });
+  scheduler.Register("push.digest", [&pushes](store::Session& tx, const schedule::Job&)
+                                        -> core::Result<std::optional<int64_t>> {
+    HQ_ASSIGN_OR_RETURN(int64_t next, pushes.OnDigestJob(tx));
+    return std::optional<int64_t>{next};
+  });
   scheduler.AddTick("day-turn", std::chrono::seconds(1), [&node_state] { node_state.OnTick(); });
   scheduler.Start();
 
@@ -391,6 +447,7 @@ void Serve(const ServeConfig& config) {
   node_state.Subscribe(follower, *start_mark, *start_mark);
   follower.Start();
   auto search = OpenSearchOrFail(common, *db, policies);  // follows the change log at each query
+  analyzer = &search->analyzer();
   http::RegisterSearchApi(router, *search);
 
   http::ServerOptions so;
@@ -407,6 +464,9 @@ void Serve(const ServeConfig& config) {
   spdlog::info("huiqi {} on {} (data dir {})", HUIQI_VERSION, db->DisplayUrl(), common.data_dir);
   http::Server server(so, router);
   auto st = server.Run();
+  // The follower and the scheduler call into services declared after them: stop them first.
+  scheduler.Stop();
+  follower.Stop();
   if (!st.ok()) Fail(st.error());
 }
 

@@ -97,6 +97,7 @@ const std::vector<Key>& Keys() {
   using A = auth::AuthOptions;
   using W = workflow::WorkflowOptions;
   using P = payments::PaymentsOptions;
+  using U = push::PushOptions;
   using S = ServeOptions;
   using C = CommonOptions;
   static const std::vector<Key> keys = {
@@ -185,6 +186,12 @@ const std::vector<Key>& Keys() {
           &ServeConfig::payments, &P::claim_answer_days),
       Int("payments", "unpaid_flag_days", "审批后超过多少工作日未到账即提示财政", 1, 365,
           &ServeConfig::payments, &P::unpaid_flag_days),
+      Int("push", "daily_cap", "政策推送：每家企业每日即时推送上限（企业可调低，超出部分进入摘要）", 0, 100,
+          &ServeConfig::push, &U::daily_cap),
+      Int("push", "weekly_cap", "政策推送：每家企业每周即时推送上限", 0, 500, &ServeConfig::push, &U::weekly_cap),
+      Int("push", "approval_threshold", "部门批量推送超过多少家企业须审核人批准", 0, 10000000,
+          &ServeConfig::push, &U::approval_threshold),
+      Int("push", "digest_hour", "推送摘要的发送时刻（北京时间，时）", 0, 23, &ServeConfig::push, &U::digest_hour),
       OwnInt("files", "max_file_bytes", "单个上传材料的上限（字节）", 1024, int64_t{1} << 32,
              &ServeConfig::max_file_bytes),
       {"notify", "sms_gateway_url",

@@ -14,6 +14,7 @@
 #include "auth/auth_service.h"
 #include "core/error.h"
 #include "payments/payments.h"
+#include "push/push.h"
 #include "workflow/workflow_service.h"
 
 namespace huiqi::app {
@@ -25,6 +26,7 @@ struct ServeConfig {
   auth::AuthOptions auth;
   workflow::WorkflowOptions workflow;
   payments::PaymentsOptions payments;
+  push::PushOptions push;
   int64_t max_file_bytes = 50 << 20;  // [files] one uploaded file
   size_t upload_limit = 50u << 20;    // [server] one upload request body
   std::string sms_gateway_url;        // [notify] "" = SMS go to the file channel only

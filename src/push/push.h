@@ -118,6 +118,7 @@ class PushService {
  public:
   PushService(PushDeps deps, PushOptions options = {});
   ~PushService();
+  const PushOptions& options() const;
 
   // ---- the recipient's own settings ----
   core::Result<Settings> GetSettings(const auth::Principal& me);

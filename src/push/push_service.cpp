@@ -593,6 +593,7 @@ struct PushService::Impl {
 PushService::PushService(PushDeps deps, PushOptions options)
     : impl_(std::make_unique<Impl>(std::move(deps), std::move(options))) {}
 PushService::~PushService() = default;
+const PushOptions& PushService::options() const { return impl_->o; }
 
 // ---------------------------------------------------------------- settings
 
