@@ -29,8 +29,8 @@
 #include "http/api/enterprise_api.h"
 #include "http/api/guide_files_api.h"
 #include "http/api/payments_api.h"
-#include "http/api/push_api.h"
 #include "http/api/policy_api.h"
+#include "http/api/push_api.h"
 #include "http/api/rules_api.h"
 #include "http/api/search_api.h"
 #include "http/api/system_api.h"
@@ -355,7 +355,8 @@ void Serve(const ServeConfig& config) {
   // Subscriptions and pushes (issue 15, docs/push.md): keyword subscriptions use the search
   // analyser once the index is open (before that, plain lower-casing).
   std::atomic<const search::Analyzer*> analyzer{nullptr};
-  push::PushDeps push_deps{*db, clock, policies, profiles, schema, notifier, keys, matches, &reference, {}, {}};
+  push::PushDeps push_deps{*db,  clock,   policies,   profiles, schema, notifier,
+                           keys, matches, &reference, {},       {}};
   push_deps.normalize = [&analyzer](std::string_view text) {
     const search::Analyzer* a = analyzer.load();
     return a ? a->Normalize(text) : std::string(text);
@@ -373,10 +374,9 @@ void Serve(const ServeConfig& config) {
   http::RegisterPushApi(router, pushes);
   auto push_mark = pushes.FollowFrom();
   if (!push_mark.ok()) Fail(push_mark.error());
-  follower.Subscribe("push", {audit::Entity::kItem, audit::Entity::kPolicy, audit::Entity::kEnterprise},
-                     *push_mark, [&pushes](const std::vector<audit::Change>& changes, int64_t) {
-                       return pushes.OnChanges(changes);
-                     });
+  follower.Subscribe(
+      "push", {audit::Entity::kItem, audit::Entity::kPolicy, audit::Entity::kEnterprise}, *push_mark,
+      [&pushes](const std::vector<audit::Change>& changes, int64_t) { return pushes.OnChanges(changes); });
   if (auto st = pushes.ScheduleDigest(); !st.ok()) Fail(st.error());
   schedule::Scheduler scheduler(*db, clock);
   scheduler.AddTick("outbox", std::chrono::seconds(1), [&deliverer] {
@@ -415,30 +415,38 @@ void Serve(const ServeConfig& config) {
     auto p = nlohmann::json::parse(job.payload, nullptr, false);
     return p.is_object() ? p : nlohmann::json::object();
   };
-  scheduler.Register("push.item", [&pushes, payload_of](store::Session& tx, const schedule::Job& job)
-                                      -> core::Result<std::optional<int64_t>> {
-    auto p = payload_of(job);
-    HQ_RETURN_IF_ERROR(pushes.OnItemJob(tx, p.value("item_id", int64_t{0}), p.value("window", false),
-                                        p.value("source", job.key)));
-    return std::optional<int64_t>{};
-  });
-  scheduler.Register("push.archive", [&pushes, payload_of](store::Session& tx, const schedule::Job& job)
-                                         -> core::Result<std::optional<int64_t>> {
-    auto p = payload_of(job);
-    HQ_RETURN_IF_ERROR(pushes.OnArchiveJob(tx, p.value("enterprise_id", int64_t{0}), p.value("source", job.key)));
-    return std::optional<int64_t>{};
-  });
-  scheduler.Register("push.campaign", [&pushes, &clock, payload_of](store::Session& tx, const schedule::Job& job)
-                                          -> core::Result<std::optional<int64_t>> {
-    HQ_ASSIGN_OR_RETURN(bool more, pushes.OnCampaignJob(tx, payload_of(job).value("campaign_id", int64_t{0})));
-    if (more) return std::optional<int64_t>{core::UnixSeconds(clock.Now())};  // the next step at once
-    return std::optional<int64_t>{};
-  });
-  scheduler.Register("push.digest", [&pushes](store::Session& tx, const schedule::Job&)
-                                        -> core::Result<std::optional<int64_t>> {
-    HQ_ASSIGN_OR_RETURN(int64_t next, pushes.OnDigestJob(tx));
-    return std::optional<int64_t>{next};
-  });
+  scheduler.Register(
+      "push.item",
+      [&pushes, payload_of](store::Session& tx,
+                            const schedule::Job& job) -> core::Result<std::optional<int64_t>> {
+        auto p = payload_of(job);
+        HQ_RETURN_IF_ERROR(pushes.OnItemJob(tx, p.value("item_id", int64_t{0}), p.value("window", false),
+                                            p.value("source", job.key)));
+        return std::optional<int64_t>{};
+      });
+  scheduler.Register("push.archive",
+                     [&pushes, payload_of](store::Session& tx,
+                                           const schedule::Job& job) -> core::Result<std::optional<int64_t>> {
+                       auto p = payload_of(job);
+                       HQ_RETURN_IF_ERROR(pushes.OnArchiveJob(tx, p.value("enterprise_id", int64_t{0}),
+                                                              p.value("source", job.key)));
+                       return std::optional<int64_t>{};
+                     });
+  scheduler.Register(
+      "push.campaign",
+      [&pushes, &clock, payload_of](store::Session& tx,
+                                    const schedule::Job& job) -> core::Result<std::optional<int64_t>> {
+        HQ_ASSIGN_OR_RETURN(bool more,
+                            pushes.OnCampaignJob(tx, payload_of(job).value("campaign_id", int64_t{0})));
+        if (more) return std::optional<int64_t>{core::UnixSeconds(clock.Now())};  // the next step at once
+        return std::optional<int64_t>{};
+      });
+  scheduler.Register(
+      "push.digest",
+      [&pushes](store::Session& tx, const schedule::Job&) -> core::Result<std::optional<int64_t>> {
+        HQ_ASSIGN_OR_RETURN(int64_t next, pushes.OnDigestJob(tx));
+        return std::optional<int64_t>{next};
+      });
   scheduler.AddTick("day-turn", std::chrono::seconds(1), [&node_state] { node_state.OnTick(); });
   scheduler.Start();
 

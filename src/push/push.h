@@ -14,11 +14,10 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "audit/audit_log.h"
 #include "auth/principal.h"
@@ -36,12 +35,12 @@
 namespace huiqi::push {
 
 struct PushOptions {
-  int daily_cap = 3;              // immediate pushes per recipient per Shanghai day
-  int weekly_cap = 10;            // … per ISO week
-  int approval_threshold = 1000;  // batch campaigns above this many recipients need a reviewer
-  int step = 500;                 // recipients per sending step (one transaction)
+  int daily_cap = 3;                        // immediate pushes per recipient per Shanghai day
+  int weekly_cap = 10;                      // … per ISO week
+  int approval_threshold = 1000;            // batch campaigns above this many recipients need a reviewer
+  int step = 500;                           // recipients per sending step (one transaction)
   int digest_hour = 8, digest_minute = 30;  // Asia/Shanghai
-  std::string base_url;           // prefix of links in SMS and webhooks ("" → site-relative)
+  std::string base_url;                     // prefix of links in SMS and webhooks ("" → site-relative)
 };
 
 struct PushDeps {
@@ -126,7 +125,8 @@ class PushService {
   core::Result<Subscription> Subscribe(const auth::Principal& me, const std::string& kind,
                                        const std::string& value);
   core::Status Unsubscribe(const auth::Principal& me, int64_t subscription_id);
-  core::Result<std::vector<Push>> MyPushes(const auth::Principal& me, int page, int page_size, int64_t* total);
+  core::Result<std::vector<Push>> MyPushes(const auth::Principal& me, int page, int page_size,
+                                           int64_t* total);
   //! 不相关: stored with its reason; the item is not pushed to this recipient again.
   core::Result<Push> MarkIrrelevant(const auth::Principal& me, int64_t push_id, const std::string& reason);
   core::Status MarkClicked(const auth::Principal& me, int64_t push_id);

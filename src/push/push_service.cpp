@@ -1,5 +1,3 @@
-#include "push/push.h"
-
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -16,6 +14,7 @@
 #include "match/compiled_catalogue.h"
 #include "policy/match_catalogue.h"
 #include "push/detail/statements.h"
+#include "push/push.h"
 #include "rules/advice.h"
 #include "rules/rule.h"
 #include "schedule/scheduler.h"
@@ -66,16 +65,18 @@ audit::Actor ActorOf(const auth::Principal& p) {
 const audit::Actor kSystem{std::nullopt, "system"};
 
 const state::Machine& CampaignMachine() {
-  static const state::Machine m(
-      "push_campaign", "推送批次",
-      {{"draft", "草稿"}, {"pending_approval", "待审批"}, {"sending", "发送中"}, {"sent", "已发送"},
-       {"rejected", "已驳回"}},
-      {{"submit", "提交发送", {"draft"}, "sending"},
-       {"submit_for_approval", "提交审批", {"draft"}, "pending_approval"},
-       {"approve", "批准", {"pending_approval"}, "sending"},
-       {"reject", "驳回", {"pending_approval"}, "rejected"},
-       {"finish", "发送完成", {"sending"}, "sent"}},
-      d::kCampaignStatus);
+  static const state::Machine m("push_campaign", "推送批次",
+                                {{"draft", "草稿"},
+                                 {"pending_approval", "待审批"},
+                                 {"sending", "发送中"},
+                                 {"sent", "已发送"},
+                                 {"rejected", "已驳回"}},
+                                {{"submit", "提交发送", {"draft"}, "sending"},
+                                 {"submit_for_approval", "提交审批", {"draft"}, "pending_approval"},
+                                 {"approve", "批准", {"pending_approval"}, "sending"},
+                                 {"reject", "驳回", {"pending_approval"}, "rejected"},
+                                 {"finish", "发送完成", {"sending"}, "sent"}},
+                                d::kCampaignStatus);
   return m;
 }
 
@@ -85,15 +86,17 @@ bool ValidClock(const std::string& t) {
   int h = (t[0] - '0') * 10 + (t[1] - '0'), m = (t[3] - '0') * 10 + (t[4] - '0');
   return h < 24 && m < 60;
 }
-int Minutes(const std::string& t) { return ((t[0] - '0') * 10 + (t[1] - '0')) * 60 + (t[3] - '0') * 10 + (t[4] - '0'); }
+int Minutes(const std::string& t) {
+  return ((t[0] - '0') * 10 + (t[1] - '0')) * 60 + (t[3] - '0') * 10 + (t[4] - '0');
+}
 
 //! https anywhere, or http to this machine only (a system beside the server).
 bool WebhookAllowed(const std::string& url) {
   if (url.rfind("https://", 0) == 0) return url.size() > 8;
   for (const char* p : {"http://127.0.0.1", "http://localhost", "http://[::1]"}) {
     std::string prefix = p;
-    if (url.rfind(prefix, 0) == 0 && (url.size() == prefix.size() || url[prefix.size()] == ':' ||
-                                      url[prefix.size()] == '/')) {
+    if (url.rfind(prefix, 0) == 0 &&
+        (url.size() == prefix.size() || url[prefix.size()] == ':' || url[prefix.size()] == '/')) {
       return true;
     }
   }
@@ -129,11 +132,14 @@ Prefs PrefsFrom(const store::Row& r) {
 }
 
 json PrefsJson(const Prefs& p) {
-  return {{"auto_push", p.auto_push},   {"rhythm", p.rhythm},
+  return {{"auto_push", p.auto_push},
+          {"rhythm", p.rhythm},
           {"daily_cap", p.daily_cap ? json(*p.daily_cap) : json()},
           {"weekly_cap", p.weekly_cap ? json(*p.weekly_cap) : json()},
-          {"quiet_start", p.quiet_start}, {"quiet_end", p.quiet_end},
-          {"sms", p.sms},               {"webhook", !p.webhook_url.empty()}};
+          {"quiet_start", p.quiet_start},
+          {"quiet_end", p.quiet_end},
+          {"sms", p.sms},
+          {"webhook", !p.webhook_url.empty()}};
 }
 
 //! One enterprise (or person) to tell about one item, and why.
@@ -152,9 +158,15 @@ struct Tally {
   int64_t sent = 0, deferred = 0;
   int64_t skipped() const { return already_told + opted_out + suppressed + unreachable; }
   json ToJson() const {
-    return {{"eligible", eligible},       {"near_miss", near_miss}, {"interest", interest},
-            {"list", list},               {"already_told", already_told}, {"opted_out", opted_out},
-            {"suppressed", suppressed},   {"unreachable", unreachable}, {"sent", sent},
+    return {{"eligible", eligible},
+            {"near_miss", near_miss},
+            {"interest", interest},
+            {"list", list},
+            {"already_told", already_told},
+            {"opted_out", opted_out},
+            {"suppressed", suppressed},
+            {"unreachable", unreachable},
+            {"sent", sent},
             {"deferred", deferred}};
   }
 };
@@ -205,17 +217,21 @@ struct PushService::Impl {
     if (!cur.empty()) out.push_back(cur);
     return out;
   }
-  rules::CodeNamer Namer() const { return d.reference ? rules::ReferenceNamer(*d.reference) : rules::CodeNamer{}; }
+  rules::CodeNamer Namer() const {
+    return d.reference ? rules::ReferenceNamer(*d.reference) : rules::CodeNamer{};
+  }
 
   //! "e:<enterprise id>" for an enterprise's account, "u:<id>" for an individual.
   Result<std::string> RecipientOf(const auth::Principal& me) {
     if (me.Is(auth::UserKind::kIndividual)) return "u:" + std::to_string(me.user_id);
     if (!me.Is(auth::UserKind::kEnterprise) || !me.uscc) {
-      return core::MakeError(core::ErrorKind::kPermissionDenied, "not_recipient", "仅企业和个人用户可订阅推送",
+      return core::MakeError(core::ErrorKind::kPermissionDenied, "not_recipient",
+                             "仅企业和个人用户可订阅推送",
                              "only enterprise and individual accounts subscribe");
     }
-    HQ_ASSIGN_OR_RETURN(auto row, d.db.ReadValue<std::optional<store::Row>>(
-                                      [&](Session& s) { return s.QueryOptional(d::kEnterpriseByUscc, {*me.uscc}); }));
+    HQ_ASSIGN_OR_RETURN(auto row, d.db.ReadValue<std::optional<store::Row>>([&](Session& s) {
+      return s.QueryOptional(d::kEnterpriseByUscc, {*me.uscc});
+    }));
     if (!row) return core::NotFound("企业档案", "enterprise");
     return "e:" + std::to_string(row->Int("id"));
   }
@@ -317,8 +333,8 @@ struct PushService::Impl {
     std::unordered_set<std::string> qualify;  // recipients with a "qualify" subscription
     std::unordered_map<std::string, std::vector<std::string>> told;  // recipient → reasons told
     std::unordered_set<std::string> irrelevant;                      // recipients who said 不相关
-    std::unordered_set<int64_t> acted;                               // enterprises that applied / were offered
-    std::unordered_map<std::string, int64_t> similar;                // 不相关 on similar items
+    std::unordered_set<int64_t> acted;                 // enterprises that applied / were offered
+    std::unordered_map<std::string, int64_t> similar;  // 不相关 on similar items
     std::unordered_map<std::string, std::pair<int64_t, int64_t>> counts;  // today, this week
   };
 
@@ -397,7 +413,8 @@ struct PushService::Impl {
       int weekly = std::min(prefs.weekly_cap.value_or(o.weekly_cap), o.weekly_cap);
       auto sim = x.similar.find(k.recipient);
       bool low_weight = sim != x.similar.end() && sim->second >= 2;
-      bool immediate = prefs.rhythm == "immediate" && !low_weight && count.first < daily && count.second < weekly;
+      bool immediate =
+          prefs.rhythm == "immediate" && !low_weight && count.first < daily && count.second < weekly;
       if (immediate) {
         ++count.first;
         ++count.second;
@@ -406,11 +423,11 @@ struct PushService::Impl {
         ++t.deferred;
       }
       if (dry) continue;
-      HQ_ASSIGN_OR_RETURN(auto row, s.QueryOptional(d::kInsertPush, {store::OptionalInt(campaign_id), k.recipient,
-                                                                      store::OptionalInt(k.enterprise_id),
-                                                                      c.item.id, k.reason, *k.text,
-                                                                      std::string(immediate ? "sent" : "deferred"),
-                                                                      day, now}));
+      HQ_ASSIGN_OR_RETURN(
+          auto row,
+          s.QueryOptional(d::kInsertPush, {store::OptionalInt(campaign_id), k.recipient,
+                                           store::OptionalInt(k.enterprise_id), c.item.id, k.reason, *k.text,
+                                           std::string(immediate ? "sent" : "deferred"), day, now}));
       if (!row) continue;  // written by an earlier run (a resumed campaign): nobody is told twice
       if (!immediate) continue;
       int64_t push_id = row->Int("id");
@@ -428,7 +445,8 @@ struct PushService::Impl {
         n.user_id = (*users)[i];
         std::vector<notify::Delivery> deliveries;
         if (prefs.sms) {
-          std::string short_reason = k.reason == "near_miss" ? "仅差一项条件" : std::string(ReasonLabel(k.reason));
+          std::string short_reason =
+              k.reason == "near_miss" ? "仅差一项条件" : std::string(ReasonLabel(k.reason));
           HQ_ASSIGN_OR_RETURN(auto sms, d.notifier.SmsTo(s, (*users)[i], "SMS_PUSH",
                                                          {{"item", c.item.name}, {"reason", short_reason}}));
           if (sms) {
@@ -439,9 +457,12 @@ struct PushService::Impl {
         if (i == 0 && !prefs.webhook_url.empty()) {
           auto url = d.keys.Open(prefs.webhook_url, "push-webhook");
           if (url.ok()) {
-            notify::Delivery w{notify::Channel::kWebhook, *url, "", {{"item_id", std::to_string(c.item.id)},
-                                                                    {"reason", k.reason},
-                                                                    {"push_id", std::to_string(push_id)}}};
+            notify::Delivery w{notify::Channel::kWebhook,
+                               *url,
+                               "",
+                               {{"item_id", std::to_string(c.item.id)},
+                                {"reason", k.reason},
+                                {"push_id", std::to_string(push_id)}}};
             w.not_before = quiet;
             deliveries.push_back(std::move(w));
           }
@@ -469,7 +490,8 @@ struct PushService::Impl {
     t.eligible = lead + all;
     if (rule.kind == rules::NodeKind::kAnd) {
       for (size_t i = 0; i < rule.children.size(); ++i) {
-        std::string missing = i < lines.size() ? lines[i] : rules::Describe(rule.children[i], d.schema, Namer());
+        std::string missing =
+            i < lines.size() ? lines[i] : rules::Describe(rule.children[i], d.schema, Namer());
         t.near.push_back("其他条件均已符合，仅差一项：" + missing +
                          "。如档案数据已变化，可在企业档案中更新或申请更正");
       }
@@ -501,7 +523,8 @@ struct PushService::Impl {
           out.push_back({"e:" + std::to_string(id), id, "eligible", &texts.eligible, std::nullopt});
           seen.insert(out.back().recipient);
         }
-        auto near = d.matches.NearMisses(*rule, today, [&](size_t i) { return Changeable(rule->children[i]); });
+        auto near =
+            d.matches.NearMisses(*rule, today, [&](size_t i) { return Changeable(rule->children[i]); });
         for (auto [id, i] : near) {
           out.push_back({"e:" + std::to_string(id), id, "near_miss", &texts.near[i], std::nullopt});
           seen.insert(out.back().recipient);
@@ -528,13 +551,15 @@ struct PushService::Impl {
   }
 
   Status FinishAuto(Session& s, int64_t campaign, const Tally& t) {
-    HQ_RETURN_IF_ERROR(s.Exec(d::kCampaignTotals, {t.sent + t.deferred + t.skipped(), t.ToJson().dump(), campaign}));
+    HQ_RETURN_IF_ERROR(
+        s.Exec(d::kCampaignTotals, {t.sent + t.deferred + t.skipped(), t.ToJson().dump(), campaign}));
     HQ_RETURN_IF_ERROR(s.Exec(d::kCampaignProgress, {t.sent, t.deferred, t.skipped(), campaign}));
     return core::Ok();
   }
 
   // ---- the compiled catalogue for archive changes ----
-  Result<std::pair<std::shared_ptr<policy::MatchCatalogue>, std::shared_ptr<match::CompiledCatalogue>>> Compiled() {
+  Result<std::pair<std::shared_ptr<policy::MatchCatalogue>, std::shared_ptr<match::CompiledCatalogue>>>
+  Compiled() {
     std::lock_guard lock(mu);
     core::Date today = Today();
     if (stale.exchange(false) || !compiled || day != today) {
@@ -616,8 +641,8 @@ Result<Settings> PushService::GetSettings(const auth::Principal& me) {
     }
     HQ_ASSIGN_OR_RETURN(auto subs, s.Query(d::kSubscriptionsOf, {recipient}));
     for (const auto& r : subs) {
-      out.subscriptions.push_back(
-          {r.Int("id"), r.Text("kind"), r.Text("value"), r.Text("label"), r.Text("created_at"), r.Bool("active")});
+      out.subscriptions.push_back({r.Int("id"), r.Text("kind"), r.Text("value"), r.Text("label"),
+                                   r.Text("created_at"), r.Bool("active")});
     }
     return out;
   });
@@ -669,13 +694,13 @@ Result<Settings> PushService::SaveSettings(const auth::Principal& me, const Sett
     after.quiet_end = in.quiet_end;
     after.sms = in.sms;
     after.webhook_url = in.webhook_url.empty() ? "" : x.d.keys.Seal(in.webhook_url, "push-webhook");
-    HQ_RETURN_IF_ERROR(s.Exec(d::kUpsertPrefs,
-                              {recipient, int64_t{after.auto_push}, after.rhythm,
-                               after.daily_cap ? store::Value(int64_t{*after.daily_cap}) : store::Null(),
-                               after.weekly_cap ? store::Value(int64_t{*after.weekly_cap}) : store::Null(),
-                               after.quiet_start, after.quiet_end, int64_t{after.sms}, after.webhook_url, now}));
-    return audit::Record(s, x.d.clock, ActorOf(me), "push.settings", "push_prefs", recipient, PrefsJson(before),
-                         PrefsJson(after));
+    HQ_RETURN_IF_ERROR(s.Exec(
+        d::kUpsertPrefs, {recipient, int64_t{after.auto_push}, after.rhythm,
+                          after.daily_cap ? store::Value(int64_t{*after.daily_cap}) : store::Null(),
+                          after.weekly_cap ? store::Value(int64_t{*after.weekly_cap}) : store::Null(),
+                          after.quiet_start, after.quiet_end, int64_t{after.sms}, after.webhook_url, now}));
+    return audit::Record(s, x.d.clock, ActorOf(me), "push.settings", "push_prefs", recipient,
+                         PrefsJson(before), PrefsJson(after));
   }));
   return GetSettings(me);
 }
@@ -686,7 +711,8 @@ Result<Subscription> PushService::Subscribe(const auth::Principal& me, const std
   HQ_ASSIGN_OR_RETURN(std::string recipient, x.RecipientOf(me));
   std::string kind = kind_in, value = value_in, label;
   auto bad = [](std::string zh) {
-    return core::InvalidArgument("value", "invalid_subscription", std::move(zh), "unknown subscription value");
+    return core::InvalidArgument("value", "invalid_subscription", std::move(zh),
+                                 "unknown subscription value");
   };
   HQ_ASSIGN_OR_RETURN(bool ok_value, x.d.db.ReadValue<bool>([&](Session& s) -> Result<bool> {
     if (kind == "tag") {
@@ -712,8 +738,9 @@ Result<Subscription> PushService::Subscribe(const auth::Principal& me, const std
   }));
   if (kind == "tag" || kind == "type" || kind == "department") {
     if (!ok_value) {
-      return bad(kind == "tag" ? "未知标签“" + value + "”" : kind == "type" ? "未知政策类型“" + value + "”"
-                                                                           : "未知部门“" + value + "”");
+      return bad(kind == "tag"    ? "未知标签“" + value + "”"
+                 : kind == "type" ? "未知政策类型“" + value + "”"
+                                  : "未知部门“" + value + "”");
     }
   } else if (kind == "level") {
     static const std::vector<std::pair<std::string, std::string>> kLevels = {
@@ -739,15 +766,17 @@ Result<Subscription> PushService::Subscribe(const auth::Principal& me, const std
     value = "";
     label = "我符合条件的全部事项";
   } else {
-    return core::InvalidArgument("kind", "invalid_kind",
-                                 "订阅方式应为标签、政策类型、层级、部门、地区、关键词或“我符合条件的全部事项”",
-                                 "kind: tag | type | level | department | region | keyword | qualify");
+    return core::InvalidArgument(
+        "kind", "invalid_kind",
+        "订阅方式应为标签、政策类型、层级、部门、地区、关键词或“我符合条件的全部事项”",
+        "kind: tag | type | level | department | region | keyword | qualify");
   }
   std::string now = x.Now();
   return x.d.db.WriteValue<Subscription>([&](Session& s) -> Result<Subscription> {
-    HQ_ASSIGN_OR_RETURN(auto r, s.QueryOne(d::kInsertSubscription, {recipient, kind, value, label, me.user_id, now},
-                                           "", ""));
-    Subscription sub{r.Int("id"), r.Text("kind"), r.Text("value"), r.Text("label"), r.Text("created_at"), true};
+    HQ_ASSIGN_OR_RETURN(
+        auto r, s.QueryOne(d::kInsertSubscription, {recipient, kind, value, label, me.user_id, now}, "", ""));
+    Subscription sub{r.Int("id"),     r.Text("kind"),       r.Text("value"),
+                     r.Text("label"), r.Text("created_at"), true};
     HQ_RETURN_IF_ERROR(audit::Record(s, x.d.clock, ActorOf(me), "push.subscribe", "subscription",
                                      std::to_string(sub.id), json(),
                                      {{"recipient", recipient}, {"kind", kind}, {"value", value}}));
@@ -775,7 +804,8 @@ Result<std::string> PushService::UnsubscribeByToken(const std::string& token) {
   size_t a = token.find('~'), b = a == std::string::npos ? a : token.find('~', a + 1);
   auto forged = core::InvalidArgument("token", "invalid_token", "退订链接无效或已被篡改", "invalid token");
   if (b == std::string::npos) return forged;
-  std::string recipient = token.substr(0, a), scope = token.substr(a + 1, b - a - 1), mac = token.substr(b + 1);
+  std::string recipient = token.substr(0, a), scope = token.substr(a + 1, b - a - 1),
+              mac = token.substr(b + 1);
   if (!x.d.keys.VerifyMac(recipient + "~" + scope, mac, "push-unsubscribe")) return forged;
   std::string now = x.Now();
   return x.d.db.WriteValue<std::string>([&](Session& s) -> Result<std::string> {
@@ -796,8 +826,9 @@ Result<std::string> PushService::UnsubscribeByToken(const std::string& token) {
       HQ_RETURN_IF_ERROR(s.Exec(d::kDeactivateSubscription, {id, recipient}));
       label = std::string(SubscriptionKindLabel(sub->Text("kind"))) + "“" + sub->Text("label") + "”";
     }
-    HQ_RETURN_IF_ERROR(audit::Record(s, x.d.clock, {std::nullopt, "unsubscribe-link"}, "push.unsubscribe_link",
-                                     "push_prefs", recipient, json(), {{"scope", scope}}));
+    HQ_RETURN_IF_ERROR(audit::Record(s, x.d.clock, {std::nullopt, "unsubscribe-link"},
+                                     "push.unsubscribe_link", "push_prefs", recipient, json(),
+                                     {{"scope", scope}}));
     return label;
   });
 }
@@ -836,15 +867,16 @@ Result<std::vector<Push>> PushService::MyPushes(const auth::Principal& me, int p
   return x.d.db.ReadValue<std::vector<Push>>([&](Session& s) -> Result<std::vector<Push>> {
     HQ_ASSIGN_OR_RETURN(auto n, s.QueryOne(d::kCountPushesOf, {recipient}, "", ""));
     if (total) *total = n.Int("n");
-    HQ_ASSIGN_OR_RETURN(auto rows, s.Query(d::kPushesOf, {recipient, int64_t{page_size},
-                                                          int64_t{page - 1} * page_size}));
+    HQ_ASSIGN_OR_RETURN(
+        auto rows, s.Query(d::kPushesOf, {recipient, int64_t{page_size}, int64_t{page - 1} * page_size}));
     std::vector<Push> out;
     for (const auto& r : rows) out.push_back(PushFrom(r));
     return out;
   });
 }
 
-Result<Push> PushService::MarkIrrelevant(const auth::Principal& me, int64_t id, const std::string& reason_in) {
+Result<Push> PushService::MarkIrrelevant(const auth::Principal& me, int64_t id,
+                                         const std::string& reason_in) {
   auto& x = *impl_;
   HQ_ASSIGN_OR_RETURN(std::string recipient, x.RecipientOf(me));
   std::string reason = reason_in.empty() ? "不相关" : reason_in;
@@ -891,11 +923,12 @@ Result<Campaign> PushService::Draft(const auth::Principal& officer, const NewCam
   if (!item.ok()) return item.error();
   HQ_RETURN_IF_ERROR(x.CanSee(officer, item->department.id));
   if (item->status != policy::ItemStatus::kPublished) {
-    return core::MakeError(core::ErrorKind::kFailedPrecondition, "item_not_published", "事项尚未发布，不能推送",
-                           "the item is not published", "item_id");
+    return core::MakeError(core::ErrorKind::kFailedPrecondition, "item_not_published",
+                           "事项尚未发布，不能推送", "the item is not published", "item_id");
   }
   if (Utf8Length(in.message) > 500) {
-    return core::InvalidArgument("message", "too_long", "部门留言不超过 500 字", "message: at most 500 characters");
+    return core::InvalidArgument("message", "too_long", "部门留言不超过 500 字",
+                                 "message: at most 500 characters");
   }
   HQ_ASSIGN_OR_RETURN(ItemCtx c, x.LoadItem(in.item_id));
   core::Date today = x.Today();
@@ -906,10 +939,10 @@ Result<Campaign> PushService::Draft(const auth::Principal& officer, const NewCam
   if (in.target == "eligible" || in.target == "rule") {
     rule_text = in.target == "eligible" ? c.item.rule_text : in.rule_text;
     if (rule_text.empty()) {
-      return core::InvalidArgument(in.target == "eligible" ? "target" : "rule_text", "no_rule",
-                                   in.target == "eligible" ? "该事项尚未设置申报条件规则，请按规则或名单推送"
-                                                           : "请填写推送条件规则",
-                                   "no rule to target");
+      return core::InvalidArgument(
+          in.target == "eligible" ? "target" : "rule_text", "no_rule",
+          in.target == "eligible" ? "该事项尚未设置申报条件规则，请按规则或名单推送" : "请填写推送条件规则",
+          "no rule to target");
     }
     auto rule = rules::Parse(rule_text, x.d.schema);
     if (!rule.ok()) {
@@ -917,7 +950,8 @@ Result<Campaign> PushService::Draft(const auth::Principal& officer, const NewCam
       e.field = "rule_text";
       return e;
     }
-    texts = x.ReasonTexts(*rule, in.target == "eligible" ? "符合本事项全部条件：" : "符合部门设定的推送条件：");
+    texts =
+        x.ReasonTexts(*rule, in.target == "eligible" ? "符合本事项全部条件：" : "符合部门设定的推送条件：");
     std::string reason = in.target == "eligible" ? "eligible" : "list";
     for (int64_t id : x.d.matches.Eligible(*rule, today)) {
       list.push_back({"e:" + std::to_string(id), id, reason, &texts.eligible, std::nullopt});
@@ -953,7 +987,8 @@ Result<Campaign> PushService::Draft(const auth::Principal& officer, const NewCam
       std::string all;
       for (size_t i = 0; i < problems.size() && i < 20; ++i) all += (i ? "；" : "") + problems[i];
       if (problems.size() > 20) all += "；等 " + std::to_string(problems.size()) + " 处";
-      return core::InvalidArgument("usccs", "invalid_list", "名单有误，未创建推送：" + all, "the list has bad rows");
+      return core::InvalidArgument("usccs", "invalid_list", "名单有误，未创建推送：" + all,
+                                   "the list has bad rows");
     }
     for (int64_t id : ids) list.push_back({"e:" + std::to_string(id), id, "list", &text, std::nullopt});
   } else {
@@ -984,21 +1019,24 @@ Result<Campaign> PushService::Draft(const auth::Principal& officer, const NewCam
   }));
   std::string now = x.Now();
   HQ_ASSIGN_OR_RETURN(int64_t id, x.d.db.WriteValue<int64_t>([&](Session& s) -> Result<int64_t> {
-    HQ_ASSIGN_OR_RETURN(auto row, s.QueryOne(d::kInsertBatchCampaign,
-                                             {c.item.id, c.item.department.id, in.target, rule_text, in.message,
-                                              static_cast<int64_t>(keep.size()), t.ToJson().dump(),
-                                              officer.user_id, now},
-                                             "", ""));
+    HQ_ASSIGN_OR_RETURN(
+        auto row, s.QueryOne(d::kInsertBatchCampaign,
+                             {c.item.id, c.item.department.id, in.target, rule_text, in.message,
+                              static_cast<int64_t>(keep.size()), t.ToJson().dump(), officer.user_id, now},
+                             "", ""));
     int64_t cid = row.Int("id");
-    for (const Candidate* k : keep) HQ_RETURN_IF_ERROR(s.Exec(d::kInsertTarget, {cid, k->recipient, k->reason, *k->text}));
-    HQ_RETURN_IF_ERROR(audit::Record(s, x.d.clock, ActorOf(officer), "push.campaign.draft", "push_campaign",
-                                     std::to_string(cid), json(),
-                                     {{"item_id", c.item.id}, {"target", in.target}, {"total", keep.size()}}));
+    for (const Candidate* k : keep)
+      HQ_RETURN_IF_ERROR(s.Exec(d::kInsertTarget, {cid, k->recipient, k->reason, *k->text}));
+    HQ_RETURN_IF_ERROR(audit::Record(
+        s, x.d.clock, ActorOf(officer), "push.campaign.draft", "push_campaign", std::to_string(cid), json(),
+        {{"item_id", c.item.id}, {"target", in.target}, {"total", keep.size()}}));
     return cid;
   }));
   HQ_ASSIGN_OR_RETURN(Campaign out, Get(officer, id));
-  std::string sample = keep.empty() ? (list.empty() ? texts.eligible : *list.front().text) : *keep.front()->text;
-  std::string reason = keep.empty() ? (list.empty() ? "eligible" : list.front().reason) : keep.front()->reason;
+  std::string sample =
+      keep.empty() ? (list.empty() ? texts.eligible : *list.front().text) : *keep.front()->text;
+  std::string reason =
+      keep.empty() ? (list.empty() ? "eligible" : list.front().reason) : keep.front()->reason;
   out.preview_title = std::string(ReasonLabel(reason)) + "：" + c.item.name;
   out.preview_body = x.NoticeBody(c, sample, 0, "（退订链接）", in.message);
   return out;
@@ -1016,10 +1054,9 @@ Result<Campaign> PushService::Submit(const auth::Principal& officer, int64_t id)
     HQ_RETURN_IF_ERROR(CampaignMachine().Apply(s, approval ? "submit_for_approval" : "submit", id, c.status,
                                                d::kSubmitCampaign, {to, now}));
     if (!approval) {
-      HQ_RETURN_IF_ERROR(schedule::Scheduler::Schedule(s, x.d.clock, "push.campaign", "push.campaign:" + std::to_string(id),
-                                                       core::UnixSeconds(x.d.clock.Now()),
-                                                       json{{"campaign_id", id}}.dump())
-                             );
+      HQ_RETURN_IF_ERROR(schedule::Scheduler::Schedule(
+          s, x.d.clock, "push.campaign", "push.campaign:" + std::to_string(id),
+          core::UnixSeconds(x.d.clock.Now()), json{{"campaign_id", id}}.dump()));
     }
     return audit::Record(s, x.d.clock, ActorOf(officer), "push.campaign.submit", "push_campaign",
                          std::to_string(id), {{"status", c.status}}, {{"status", to}});
@@ -1037,12 +1074,11 @@ Result<Campaign> PushService::Approve(const auth::Principal& reviewer, int64_t i
       return core::MakeError(core::ErrorKind::kPermissionDenied, "own_campaign", "不能批准自己创建的推送",
                              "a reviewer cannot approve their own campaign");
     }
-    HQ_RETURN_IF_ERROR(CampaignMachine().Apply(s, "approve", id, c.status, d::kApproveCampaign,
-                                               {reviewer.user_id, now}));
-    HQ_RETURN_IF_ERROR(schedule::Scheduler::Schedule(s, x.d.clock, "push.campaign", "push.campaign:" + std::to_string(id),
-                                                     core::UnixSeconds(x.d.clock.Now()),
-                                                     json{{"campaign_id", id}}.dump())
-                           );
+    HQ_RETURN_IF_ERROR(
+        CampaignMachine().Apply(s, "approve", id, c.status, d::kApproveCampaign, {reviewer.user_id, now}));
+    HQ_RETURN_IF_ERROR(
+        schedule::Scheduler::Schedule(s, x.d.clock, "push.campaign", "push.campaign:" + std::to_string(id),
+                                      core::UnixSeconds(x.d.clock.Now()), json{{"campaign_id", id}}.dump()));
     return audit::Record(s, x.d.clock, ActorOf(reviewer), "push.campaign.approve", "push_campaign",
                          std::to_string(id), {{"status", c.status}}, {{"status", "sending"}});
   }));
@@ -1061,15 +1097,18 @@ Result<Campaign> PushService::Reject(const auth::Principal& reviewer, int64_t id
     HQ_RETURN_IF_ERROR(CampaignMachine().Apply(s, "reject", id, c.status, d::kRejectCampaign,
                                                {reviewer.user_id, reason, now}));
     return audit::Record(s, x.d.clock, ActorOf(reviewer), "push.campaign.reject", "push_campaign",
-                         std::to_string(id), {{"status", c.status}}, {{"status", "rejected"}, {"note", reason}});
+                         std::to_string(id), {{"status", c.status}},
+                         {{"status", "rejected"}, {"note", reason}});
   }));
   return Get(reviewer, id);
 }
 
 Result<Campaign> PushService::Get(const auth::Principal& viewer, int64_t id) {
   auto& x = *impl_;
-  HQ_ASSIGN_OR_RETURN(Campaign c, x.d.db.ReadValue<Campaign>([&](Session& s) { return x.CampaignOf(s, id); }));
-  if (auto st = x.CanSee(viewer, c.department_id); !st.ok()) return core::NotFound("推送批次", "push campaign");
+  HQ_ASSIGN_OR_RETURN(Campaign c,
+                      x.d.db.ReadValue<Campaign>([&](Session& s) { return x.CampaignOf(s, id); }));
+  if (auto st = x.CanSee(viewer, c.department_id); !st.ok())
+    return core::NotFound("推送批次", "push campaign");
   return c;
 }
 
@@ -1088,8 +1127,8 @@ Result<std::vector<Campaign>> PushService::List(const auth::Principal& viewer, i
   return x.d.db.ReadValue<std::vector<Campaign>>([&](Session& s) -> Result<std::vector<Campaign>> {
     HQ_ASSIGN_OR_RETURN(auto n, s.QueryOne(d::kCountCampaigns, {dept, dept}, "", ""));
     if (total) *total = n.Int("n");
-    HQ_ASSIGN_OR_RETURN(auto rows, s.Query(d::kListCampaigns, {dept, dept, int64_t{page_size},
-                                                               int64_t{page - 1} * page_size}));
+    HQ_ASSIGN_OR_RETURN(auto rows, s.Query(d::kListCampaigns,
+                                           {dept, dept, int64_t{page_size}, int64_t{page - 1} * page_size}));
     std::vector<Campaign> out;
     for (const auto& r : rows) out.push_back(x.CampaignFrom(r));
     return out;
@@ -1101,12 +1140,13 @@ Result<std::vector<StatRow>> PushService::Stats(const auth::Principal& viewer, c
   int64_t dept = 0;
   if (!viewer.Is(auth::UserKind::kPlatformAdmin)) {
     if (!viewer.department_id) {
-      return core::MakeError(core::ErrorKind::kPermissionDenied, "forbidden", "无权查看推送统计", "forbidden");
+      return core::MakeError(core::ErrorKind::kPermissionDenied, "forbidden", "无权查看推送统计",
+                             "forbidden");
     }
     dept = *viewer.department_id;
   }
-  const store::Statement* st = by == "campaign" ? &d::kStatsByCampaign
-                               : by == "item"   ? &d::kStatsByItem
+  const store::Statement* st = by == "campaign"  ? &d::kStatsByCampaign
+                               : by == "item"    ? &d::kStatsByItem
                                : by == "channel" ? &d::kStatsByChannel
                                                  : nullptr;
   if (!st) {
@@ -1134,7 +1174,8 @@ Result<std::vector<StatRow>> PushService::Stats(const auth::Principal& viewer, c
       } else {
         if (r.IsNull("k")) continue;
         HQ_ASSIGN_OR_RETURN(Campaign c, x.CampaignOf(s, r.Int("k")));
-        row.label = "#" + row.key + " " + c.item_name + "（" + (c.kind == "auto" ? "自动推送" : "部门推送") + "）";
+        row.label =
+            "#" + row.key + " " + c.item_name + "（" + (c.kind == "auto" ? "自动推送" : "部门推送") + "）";
       }
       out.push_back(std::move(row));
     }
@@ -1161,8 +1202,7 @@ Status PushService::OnChanges(const std::vector<audit::Change>& changes) {
     if (e == audit::Entity::kItem || e == audit::Entity::kPolicy) x.stale = true;
     if (e == audit::Entity::kItem) {
       items.insert(c.entity_id);
-    } else if (e == audit::Entity::kEnterprise &&
-               (c.op == "create" || c.op == "update")) {
+    } else if (e == audit::Entity::kEnterprise && (c.op == "create" || c.op == "update")) {
       std::string source = "push.archive:" + c.entity_id + ":" + std::to_string(c.id);
       due.push_back({"push.archive", source,
                      json{{"enterprise_id", std::stoll(c.entity_id)}, {"source", source}}.dump(), now});
@@ -1174,16 +1214,19 @@ Status PushService::OnChanges(const std::vector<audit::Change>& changes) {
   for (const std::string& id : items) {
     auto it = x.d.policies.GetItem(nullptr, std::stoll(id));
     if (!it.ok() || it->status != policy::ItemStatus::kPublished) continue;
-    HQ_ASSIGN_OR_RETURN(auto pub, x.d.db.ReadValue<std::optional<store::Row>>(
-                                      [&](Session& s) { return s.QueryOptional(d::kLatestPublication, {id}); }));
+    HQ_ASSIGN_OR_RETURN(auto pub, x.d.db.ReadValue<std::optional<store::Row>>([&](Session& s) {
+      return s.QueryOptional(d::kLatestPublication, {id});
+    }));
     if (!pub || pub->IsNull("id")) continue;
     std::string source = "push.item:" + id + ":" + std::to_string(pub->Int("id"));
-    due.push_back({"push.item", source, json{{"item_id", it->id}, {"window", false}, {"source", source}}.dump(), now});
+    due.push_back(
+        {"push.item", source, json{{"item_id", it->id}, {"window", false}, {"source", source}}.dump(), now});
     if (it->period_type == policy::PeriodType::kFixed && it->window_start && *it->window_start > today) {
       std::string wsource = "push.window:" + id + ":" + it->window_start->ToString();
-      int64_t at = core::UnixSeconds(core::ShanghaiMidnight(*it->window_start)) + int64_t{x.o.digest_hour} * 3600 +
-                   int64_t{x.o.digest_minute} * 60;
-      due.push_back({"push.item", wsource, json{{"item_id", it->id}, {"window", true}, {"source", wsource}}.dump(), at});
+      int64_t at = core::UnixSeconds(core::ShanghaiMidnight(*it->window_start)) +
+                   int64_t{x.o.digest_hour} * 3600 + int64_t{x.o.digest_minute} * 60;
+      due.push_back({"push.item", wsource,
+                     json{{"item_id", it->id}, {"window", true}, {"source", wsource}}.dump(), at});
     }
   }
   std::string stamp = x.Now();
@@ -1214,9 +1257,9 @@ Status PushService::OnItemJob(Session& s, int64_t item_id, bool window, const st
   ItemCtx& c = *loaded;
   if (c.item.status != policy::ItemStatus::kPublished) return core::Ok();
   std::string now = x.Now();
-  HQ_ASSIGN_OR_RETURN(auto row, s.QueryOptional(d::kInsertAutoCampaign, {source_key, c.item.id, c.item.department.id,
-                                                                         std::string(window ? "window" : "publish"),
-                                                                         now, now}));
+  HQ_ASSIGN_OR_RETURN(auto row, s.QueryOptional(d::kInsertAutoCampaign,
+                                                {source_key, c.item.id, c.item.department.id,
+                                                 std::string(window ? "window" : "publish"), now, now}));
   if (!row) return core::Ok();  // this change was pushed already
   int64_t campaign = row->Int("id");
   Impl::Texts texts;
@@ -1253,9 +1296,8 @@ Status PushService::OnArchiveJob(Session& s, int64_t enterprise_id, const std::s
     if (!rule.ok()) continue;
     std::string text = x.ReasonTexts(*rule, "企业档案更新后，贵单位已符合本事项全部条件：").eligible;
     std::string key = "archive:" + std::to_string(c.item.id);
-    HQ_RETURN_IF_ERROR(s.QueryOptional(d::kInsertAutoCampaign, {key, c.item.id, c.item.department.id,
-                                                                std::string("archive"), now, now})
-                           );
+    HQ_RETURN_IF_ERROR(s.QueryOptional(
+        d::kInsertAutoCampaign, {key, c.item.id, c.item.department.id, std::string("archive"), now, now}));
     HQ_ASSIGN_OR_RETURN(auto camp, s.QueryOne(d::kCampaignBySource, {key}, "", ""));
     HQ_ASSIGN_OR_RETURN(Impl::Context ctx, x.LoadContext(s, c));
     Tally t;
@@ -1291,9 +1333,11 @@ Result<bool> PushService::OnCampaignJob(Session& s, int64_t campaign_id) {
   HQ_RETURN_IF_ERROR(s.Exec(d::kCampaignProgress, {t.sent, t.deferred, t.skipped(), campaign_id}));
   bool more = static_cast<int>(rows.size()) == x.o.step;
   if (!more) {
-    HQ_RETURN_IF_ERROR(CampaignMachine().Apply(s, "finish", campaign_id, "sending", d::kFinishCampaign, {x.Now()}));
+    HQ_RETURN_IF_ERROR(
+        CampaignMachine().Apply(s, "finish", campaign_id, "sending", d::kFinishCampaign, {x.Now()}));
     HQ_RETURN_IF_ERROR(audit::Record(s, x.d.clock, kSystem, "push.campaign.sent", "push_campaign",
-                                     std::to_string(campaign_id), {{"status", "sending"}}, {{"status", "sent"}}));
+                                     std::to_string(campaign_id), {{"status", "sending"}},
+                                     {{"status", "sent"}}));
   }
   return more;
 }

@@ -20,11 +20,14 @@ using core::ErrorKind;
 
 constexpr store::Statement kInsertUser{
     "test.insert_user",
-    "INSERT INTO users (login, display_name, kind, roles, uscc, phone, password_hash, created_at, updated_at) "
+    "INSERT INTO users (login, display_name, kind, roles, uscc, phone, password_hash, created_at, "
+    "updated_at) "
     "VALUES (?, ?, ?, ?, ?, '', 'x', '2026-01-01T00:00:00+08:00', '2026-01-01T00:00:00+08:00') RETURNING id"};
 constexpr store::Statement kNoticesOf{
-    "test.notices_of", "SELECT kind, title, body FROM notices WHERE user_id = ? AND kind LIKE 'push.%' ORDER BY id"};
-constexpr store::Statement kPushCount{"test.push_count", "SELECT COUNT(*) AS n FROM pushes WHERE item_id = ?"};
+    "test.notices_of",
+    "SELECT kind, title, body FROM notices WHERE user_id = ? AND kind LIKE 'push.%' ORDER BY id"};
+constexpr store::Statement kPushCount{"test.push_count",
+                                      "SELECT COUNT(*) AS n FROM pushes WHERE item_id = ?"};
 constexpr store::Statement kPushNotices{
     "test.push_notices", "SELECT COUNT(*) AS n FROM notices WHERE kind = 'push.item' AND link LIKE ?"};
 constexpr store::Statement kResetTargets{"test.reset_targets",
@@ -46,7 +49,8 @@ class PushTest : public policy::testing_support::PolicyFixture {
   void SetUp() override {
     PolicyFixture::SetUp();
     SetToday(2026, 12, 1);  // a Tuesday, 10:00
-    profiles_ = std::make_unique<enterprise::ProfileService>(*db_, clock_, rules::BuiltinSchemaRef(), nullptr);
+    profiles_ =
+        std::make_unique<enterprise::ProfileService>(*db_, clock_, rules::BuiltinSchemaRef(), nullptr);
     // A eligible; B fails one changeable condition (revenue); C fails two; D eligible without an
     // account; E eligible but opted out.
     firms_ = {{"913204127123456136", "常州星辰智能装备有限公司", 120, 2000, true},
@@ -61,34 +65,48 @@ class PushTest : public policy::testing_support::PolicyFixture {
       rec.facts.numbers["revenue"] = f.revenue_wan * kWan;
       auto up = profiles_->Upsert({std::nullopt, "test"}, rec, {"employees", "revenue"}, "人社");
       ASSERT_TRUE(up.ok()) << up.error().ToString();
-      if (f.account) users_.push_back(AddAccount("acct_" + std::to_string(users_.size()), f.uscc));
-      else users_.push_back({});
+      if (f.account)
+        users_.push_back(AddAccount("acct_" + std::to_string(users_.size()), f.uscc));
+      else
+        users_.push_back({});
     }
     notifier_ = std::make_unique<notify::Notifier>(clock_, keys_);
     matches_ = std::make_unique<match::MatchService>(rules::BuiltinSchemaRef());
     Reindex();
-    svc_push_ = std::make_unique<PushService>(PushDeps{*db_, clock_, *svc_, *profiles_, rules::BuiltinSchemaRef(),
-                                                       *notifier_, keys_, *matches_, nullptr, {}, {}});
+    svc_push_ = std::make_unique<PushService>(PushDeps{*db_,
+                                                       clock_,
+                                                       *svc_,
+                                                       *profiles_,
+                                                       rules::BuiltinSchemaRef(),
+                                                       *notifier_,
+                                                       keys_,
+                                                       *matches_,
+                                                       nullptr,
+                                                       {},
+                                                       {}});
     scheduler_ = std::make_unique<schedule::Scheduler>(*db_, clock_);
-    scheduler_->Register("push.item", [this](store::Session& tx, const schedule::Job& j)
-                                          -> core::Result<std::optional<int64_t>> {
-      auto p = nlohmann::json::parse(j.payload);
-      HQ_RETURN_IF_ERROR(svc_push_->OnItemJob(tx, p["item_id"], p["window"], p["source"]));
-      return std::optional<int64_t>{};
-    });
-    scheduler_->Register("push.archive", [this](store::Session& tx, const schedule::Job& j)
-                                             -> core::Result<std::optional<int64_t>> {
-      auto p = nlohmann::json::parse(j.payload);
-      HQ_RETURN_IF_ERROR(svc_push_->OnArchiveJob(tx, p["enterprise_id"], p["source"]));
-      return std::optional<int64_t>{};
-    });
-    scheduler_->Register("push.campaign", [this](store::Session& tx, const schedule::Job& j)
-                                              -> core::Result<std::optional<int64_t>> {
-      auto p = nlohmann::json::parse(j.payload);
-      HQ_ASSIGN_OR_RETURN(bool more, svc_push_->OnCampaignJob(tx, p["campaign_id"]));
-      if (more) return std::optional<int64_t>{core::UnixSeconds(clock_.Now())};
-      return std::optional<int64_t>{};
-    });
+    scheduler_->Register(
+        "push.item",
+        [this](store::Session& tx, const schedule::Job& j) -> core::Result<std::optional<int64_t>> {
+          auto p = nlohmann::json::parse(j.payload);
+          HQ_RETURN_IF_ERROR(svc_push_->OnItemJob(tx, p["item_id"], p["window"], p["source"]));
+          return std::optional<int64_t>{};
+        });
+    scheduler_->Register(
+        "push.archive",
+        [this](store::Session& tx, const schedule::Job& j) -> core::Result<std::optional<int64_t>> {
+          auto p = nlohmann::json::parse(j.payload);
+          HQ_RETURN_IF_ERROR(svc_push_->OnArchiveJob(tx, p["enterprise_id"], p["source"]));
+          return std::optional<int64_t>{};
+        });
+    scheduler_->Register(
+        "push.campaign",
+        [this](store::Session& tx, const schedule::Job& j) -> core::Result<std::optional<int64_t>> {
+          auto p = nlohmann::json::parse(j.payload);
+          HQ_ASSIGN_OR_RETURN(bool more, svc_push_->OnCampaignJob(tx, p["campaign_id"]));
+          if (more) return std::optional<int64_t>{core::UnixSeconds(clock_.Now())};
+          return std::optional<int64_t>{};
+        });
     auto mark = audit::LatestChangeId(*db_);
     ASSERT_TRUE(mark.ok());
     mark_ = *mark;
@@ -96,7 +114,8 @@ class PushTest : public policy::testing_support::PolicyFixture {
     Settings quiet;
     quiet.auto_push = false;
     ASSERT_TRUE(svc_push_->SaveSettings(Ent(4), quiet).ok());
-    policy_ = Publish(Input("常州市企业发展扶持政策", Date::FromYmd(2026, 11, 27)), kjj_officer_, kjj_reviewer_).id;
+    policy_ =
+        Publish(Input("常州市企业发展扶持政策", Date::FromYmd(2026, 11, 27)), kjj_officer_, kjj_reviewer_).id;
   }
 
   //! A valid code from an 8-character organisation body (check characters computed).
@@ -108,11 +127,13 @@ class PushTest : public policy::testing_support::PolicyFixture {
   auth::Principal AddAccount(const std::string& login, const std::string& uscc) {
     auth::Principal p;
     p.user_id = db_->WriteValue<int64_t>([&](store::Session& s) -> core::Result<int64_t> {
-                     HQ_ASSIGN_OR_RETURN(auto r, s.QueryOne(kInsertUser, {login, login, std::string("enterprise"),
-                                                                         std::string("enterprise_admin"), uscc},
+                     HQ_ASSIGN_OR_RETURN(auto r, s.QueryOne(kInsertUser,
+                                                            {login, login, std::string("enterprise"),
+                                                             std::string("enterprise_admin"), uscc},
                                                             "", ""));
                      return r.Int("id");
-                   }).value();
+                   })
+                    .value();
     p.login = login;
     p.kind = auth::UserKind::kEnterprise;
     p.uscc = uscc;
@@ -157,19 +178,20 @@ class PushTest : public policy::testing_support::PolicyFixture {
   };
   std::vector<Seen> NoticesOf(size_t firm) {
     if (users_[firm].user_id == 0) return {};
-    auto rows = db_->ReadValue<store::Rows>([&](store::Session& s) {
-      return s.Query(kNoticesOf, {users_[firm].user_id});
-    });
+    auto rows = db_->ReadValue<store::Rows>(
+        [&](store::Session& s) { return s.Query(kNoticesOf, {users_[firm].user_id}); });
     std::vector<Seen> out;
     for (const auto& r : rows.value()) out.push_back({r.Text("kind"), r.Text("title"), r.Text("body")});
     return out;
   }
 
   int64_t Count(const store::Statement& st, store::Params p) {
-    return db_->ReadValue<int64_t>([&](store::Session& s) -> core::Result<int64_t> {
-                HQ_ASSIGN_OR_RETURN(auto r, s.QueryOne(st, p, "", ""));
-                return r.Int("n");
-              }).value();
+    return db_
+        ->ReadValue<int64_t>([&](store::Session& s) -> core::Result<int64_t> {
+          HQ_ASSIGN_OR_RETURN(auto r, s.QueryOne(st, p, "", ""));
+          return r.Int("n");
+        })
+        .value();
   }
 
   secrets::KeyRing keys_ = secrets::KeyRing::Ephemeral();
@@ -196,8 +218,8 @@ TEST_P(PushTest, PublishingTellsTheEligibleAndNearMissOnceEachWithTheReason) {
   ASSERT_EQ(b.size(), 1u);
   EXPECT_NE(b[0].body.find("仅差一项"), std::string::npos) << b[0].body;
   EXPECT_NE(b[0].body.find("营业收入"), std::string::npos) << b[0].body;
-  EXPECT_TRUE(c.empty());  // fails two conditions
-  EXPECT_TRUE(e.empty());  // opted out
+  EXPECT_TRUE(c.empty());                   // fails two conditions
+  EXPECT_TRUE(e.empty());                   // opted out
   EXPECT_EQ(Count(kPushCount, {item}), 2);  // D has no account: nobody to tell, nothing stored
 
   // The pusher's view: the reason in the 消息中心.
@@ -329,7 +351,8 @@ TEST_P(PushTest, ABatchPushThatCrashedResumesWithoutASecondCopy) {
                    HQ_RETURN_IF_ERROR(s.Exec(kReopenCampaign, {draft->id}));
                    HQ_RETURN_IF_ERROR(svc_push_->OnCampaignJob(s, draft->id));
                    return core::Ok();
-                 }).ok());
+                 })
+                  .ok());
   EXPECT_EQ(NoticesOf(0).size(), 1u);
   EXPECT_EQ(Count(kPushNotices, {"/items/" + std::to_string(item) + "?%"}), 1);
   auto done = svc_push_->Get(kjj_officer_, draft->id);
@@ -341,10 +364,18 @@ TEST_P(PushTest, ABatchPushThatCrashedResumesWithoutASecondCopy) {
 }
 
 TEST_P(PushTest, BatchesAboveTheThresholdNeedAnotherReviewer) {
-  svc_push_ = std::make_unique<PushService>(
-      PushDeps{*db_, clock_, *svc_, *profiles_, rules::BuiltinSchemaRef(), *notifier_, keys_, *matches_,
-               nullptr, {}, {}},
-      PushOptions{3, 10, 0});  // every batch needs approval
+  svc_push_ = std::make_unique<PushService>(PushDeps{*db_,
+                                                     clock_,
+                                                     *svc_,
+                                                     *profiles_,
+                                                     rules::BuiltinSchemaRef(),
+                                                     *notifier_,
+                                                     keys_,
+                                                     *matches_,
+                                                     nullptr,
+                                                     {},
+                                                     {}},
+                                            PushOptions{3, 10, 0});  // every batch needs approval
   int64_t item = PublishItem("企业发展奖励");
   auto draft = svc_push_->Draft(kjj_officer_, {item, "list", "", {firms_[0].uscc, firms_[2].uscc}, ""});
   ASSERT_TRUE(draft.ok()) << draft.error().ToString();
@@ -414,7 +445,8 @@ TEST_P(PushTest, SubscriptionsAreCheckedAndUnsubscribingNeedsNoLogin) {
   EXPECT_TRUE(svc_push_->UnsubscribeByToken(all).ok());
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, PushTest, ::testing::ValuesIn(testing::Backends()), testing::PrintBackend{});
+INSTANTIATE_TEST_SUITE_P(Backends, PushTest, ::testing::ValuesIn(testing::Backends()),
+                         testing::PrintBackend{});
 
 }  // namespace
 }  // namespace huiqi::push

@@ -143,7 +143,8 @@ core::Result<bool> BoolIn(const json& body, const char* key, bool fallback) {
 
 void AddRecipientRoutes(Router& router, PushService& svc, const push::PushOptions& options) {
   router.Add("GET", "/api/v1/me/push-settings", kRecipients, [&svc, options](Request& req) {
-    return Answer(svc.GetSettings(req.User()), [&](const push::Settings& s) { return SettingsJson(s, options); });
+    return Answer(svc.GetSettings(req.User()),
+                  [&](const push::Settings& s) { return SettingsJson(s, options); });
   });
   router.Add("PUT", "/api/v1/me/push-settings", kRecipients, [&svc, options](Request& req) {
     return WithBody(req, [&](const json& body) {
@@ -164,7 +165,8 @@ void AddRecipientRoutes(Router& router, PushService& svc, const push::PushOption
       s.quiet_start = Str(body, "quiet_start");
       s.quiet_end = Str(body, "quiet_end");
       s.webhook_url = Str(body, "webhook_url");
-      return Answer(svc.SaveSettings(req.User(), s), [&](const push::Settings& r) { return SettingsJson(r, options); });
+      return Answer(svc.SaveSettings(req.User(), s),
+                    [&](const push::Settings& r) { return SettingsJson(r, options); });
     });
   });
   router.Add("POST", "/api/v1/me/subscriptions", kRecipients, [&svc](Request& req) {
@@ -233,13 +235,13 @@ void AddDepartmentRoutes(Router& router, PushService& svc) {
       c.message = Str(body, "message");
       if (auto it = body.find("usccs"); it != body.end() && !it->is_null()) {
         if (!it->is_array()) {
-          return Response::FromError(
-              core::InvalidArgument("usccs", "invalid_type", "usccs 应为统一社会信用代码的数组", "usccs: array"));
+          return Response::FromError(core::InvalidArgument(
+              "usccs", "invalid_type", "usccs 应为统一社会信用代码的数组", "usccs: array"));
         }
         for (const auto& u : *it) {
           if (!u.is_string()) {
-            return Response::FromError(
-                core::InvalidArgument("usccs", "invalid_type", "名单每一行应为统一社会信用代码", "usccs: strings"));
+            return Response::FromError(core::InvalidArgument(
+                "usccs", "invalid_type", "名单每一行应为统一社会信用代码", "usccs: strings"));
           }
           std::string line = u.get<std::string>();
           if (!line.empty()) c.usccs.push_back(line);

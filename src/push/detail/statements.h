@@ -25,7 +25,8 @@ inline constexpr Statement kPrefsOf{"push.prefs_of", "SELECT * FROM push_prefs W
 inline constexpr Statement kAllPrefs{"push.all_prefs", "SELECT * FROM push_prefs"};
 inline constexpr Statement kUpsertPrefs{
     "push.upsert_prefs",
-    "INSERT INTO push_prefs (recipient, auto_push, rhythm, daily_cap, weekly_cap, quiet_start, quiet_end, sms, "
+    "INSERT INTO push_prefs (recipient, auto_push, rhythm, daily_cap, weekly_cap, quiet_start, quiet_end, "
+    "sms, "
     "webhook_url, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (recipient) DO UPDATE SET "
     "auto_push = excluded.auto_push, rhythm = excluded.rhythm, daily_cap = excluded.daily_cap, "
     "weekly_cap = excluded.weekly_cap, quiet_start = excluded.quiet_start, quiet_end = excluded.quiet_end, "
@@ -53,7 +54,8 @@ inline constexpr Statement kDeactivateSubscription{
 inline constexpr Statement kDeactivateAll{"push.deactivate_all",
                                           "UPDATE subscriptions SET active = 0 WHERE recipient = ?"};
 inline constexpr Statement kSubscriptionById{
-    "push.subscription_by_id", "SELECT id, kind, value, label, active FROM subscriptions WHERE id = ? AND recipient = ?"};
+    "push.subscription_by_id",
+    "SELECT id, kind, value, label, active FROM subscriptions WHERE id = ? AND recipient = ?"};
 
 inline constexpr Statement kTagByName{"push.tag_by_name", "SELECT name FROM tags WHERE name = ?"};
 inline constexpr Statement kTypeByCode{"push.type_by_code",
@@ -64,10 +66,11 @@ inline constexpr Statement kDepartmentByCode{
 // What a recipient was told about an item already, and who acted on it.
 inline constexpr Statement kToldAbout{"push.told_about",
                                       "SELECT recipient, reason, feedback FROM pushes WHERE item_id = ?"};
-inline constexpr Statement kActedOn{
-    "push.acted_on",
-    "SELECT e.id AS enterprise_id FROM applications a JOIN enterprises e ON e.uscc = a.uscc WHERE a.item_id = ? "
-    "UNION SELECT e.id AS enterprise_id FROM offers o JOIN enterprises e ON e.uscc = o.uscc WHERE o.item_id = ?"};
+inline constexpr Statement kActedOn{"push.acted_on",
+                                    "SELECT e.id AS enterprise_id FROM applications a JOIN enterprises e ON "
+                                    "e.uscc = a.uscc WHERE a.item_id = ? "
+                                    "UNION SELECT e.id AS enterprise_id FROM offers o JOIN enterprises e ON "
+                                    "e.uscc = o.uscc WHERE o.item_id = ?"};
 // 不相关 on other items of the same department or sharing a tag: a lower weight.
 inline constexpr Statement kSimilarIrrelevant{
     "push.similar_irrelevant",
@@ -87,7 +90,8 @@ inline constexpr Statement kInsertPush{
     "created_day, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
     "ON CONFLICT (recipient, item_id, reason) DO NOTHING RETURNING id"};
 inline constexpr Statement kPushDelivered{
-    "push.push_delivered", "UPDATE pushes SET notice_id = ?, delivered_at = ? WHERE id = ? AND notice_id IS NULL"};
+    "push.push_delivered",
+    "UPDATE pushes SET notice_id = ?, delivered_at = ? WHERE id = ? AND notice_id IS NULL"};
 inline constexpr Statement kPushById{
     "push.push_by_id",
     "SELECT p.*, c.name AS item_name, d.name AS department, i.status AS item_status FROM pushes p "
@@ -126,7 +130,8 @@ inline constexpr Statement kDigested{
 inline constexpr Statement kInsertAutoCampaign{
     "push.insert_auto_campaign",
     "INSERT INTO push_campaigns (kind, source_key, item_id, department_id, target, status, created_at, "
-    "submitted_at) VALUES ('auto', ?, ?, ?, ?, 'sending', ?, ?) ON CONFLICT (source_key) DO NOTHING RETURNING id"};
+    "submitted_at) VALUES ('auto', ?, ?, ?, ?, 'sending', ?, ?) ON CONFLICT (source_key) DO NOTHING "
+    "RETURNING id"};
 inline constexpr Statement kCampaignBySource{"push.campaign_by_source",
                                              "SELECT id FROM push_campaigns WHERE source_key = ?"};
 inline constexpr Statement kInsertBatchCampaign{
@@ -141,13 +146,13 @@ inline constexpr Statement kNextTargets{
     "SELECT recipient, reason, reason_text FROM push_targets WHERE campaign_id = ? AND done = 0 "
     "ORDER BY recipient LIMIT ?"};
 inline constexpr Statement kTargetDone{
-    "push.target_done", "UPDATE push_targets SET done = 1 WHERE campaign_id = ? AND recipient = ? AND done = 0"};
+    "push.target_done",
+    "UPDATE push_targets SET done = 1 WHERE campaign_id = ? AND recipient = ? AND done = 0"};
 inline constexpr Statement kCampaignProgress{
     "push.campaign_progress",
     "UPDATE push_campaigns SET sent = sent + ?, deferred = deferred + ?, skipped = skipped + ? WHERE id = ?"};
 inline constexpr Statement kCampaignTotals{
-    "push.campaign_totals",
-    "UPDATE push_campaigns SET total = total + ?, breakdown = ? WHERE id = ?"};
+    "push.campaign_totals", "UPDATE push_campaigns SET total = total + ?, breakdown = ? WHERE id = ?"};
 inline constexpr Statement kCampaignById{
     "push.campaign_by_id",
     "SELECT pc.*, c.name AS item_name FROM push_campaigns pc JOIN items i ON i.id = pc.item_id "
@@ -163,22 +168,23 @@ inline constexpr Statement kCountCampaigns{
     "push.count_campaigns", "SELECT COUNT(*) AS n FROM push_campaigns WHERE (? = 0 OR department_id = ?)"};
 // Transitions (state::Machine appends "id = ? AND status = ?").
 inline constexpr Statement kSubmitCampaign{
-    "push.submit_campaign", "UPDATE push_campaigns SET status = ?, submitted_at = ? WHERE id = ? AND status = ?"};
-inline constexpr Statement kApproveCampaign{
-    "push.approve_campaign",
-    "UPDATE push_campaigns SET status = 'sending', approved_by = ?, approved_at = ? WHERE id = ? AND status = ?"};
-inline constexpr Statement kRejectCampaign{
-    "push.reject_campaign",
-    "UPDATE push_campaigns SET status = 'rejected', approved_by = ?, note = ?, finished_at = ? WHERE id = ? AND "
-    "status = ?"};
+    "push.submit_campaign",
+    "UPDATE push_campaigns SET status = ?, submitted_at = ? WHERE id = ? AND status = ?"};
+inline constexpr Statement kApproveCampaign{"push.approve_campaign",
+                                            "UPDATE push_campaigns SET status = 'sending', approved_by = ?, "
+                                            "approved_at = ? WHERE id = ? AND status = ?"};
+inline constexpr Statement kRejectCampaign{"push.reject_campaign",
+                                           "UPDATE push_campaigns SET status = 'rejected', approved_by = ?, "
+                                           "note = ?, finished_at = ? WHERE id = ? AND "
+                                           "status = ?"};
 inline constexpr Statement kFinishCampaign{
     "push.finish_campaign",
     "UPDATE push_campaigns SET status = 'sent', finished_at = ? WHERE id = ? AND status = ?"};
 
 // The audit row of an item's latest publication: one push job per publication.
-inline constexpr Statement kLatestPublication{
-    "push.latest_publication",
-    "SELECT MAX(id) AS id FROM audit_log WHERE entity = 'item' AND entity_id = ? AND action = 'item.publish'"};
+inline constexpr Statement kLatestPublication{"push.latest_publication",
+                                              "SELECT MAX(id) AS id FROM audit_log WHERE entity = 'item' AND "
+                                              "entity_id = ? AND action = 'item.publish'"};
 
 // The follower's position (a restart resumes where it left, so no publication goes unpushed).
 inline constexpr Statement kPosition{"push.position",
@@ -189,27 +195,27 @@ inline constexpr Statement kSavePosition{
     "ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at"};
 
 // Measurement: delivered, opened (the notice read, or the link followed), clicked, applied after.
-#define HQ_PUSH_STATS_COLUMNS                                                                              \
-  "COUNT(*) AS delivered, SUM(CASE WHEN n.read_at IS NOT NULL OR p.clicked_at IS NOT NULL THEN 1 ELSE 0 " \
-  "END) AS opened, SUM(CASE WHEN p.clicked_at IS NOT NULL THEN 1 ELSE 0 END) AS clicked, SUM(CASE WHEN "    \
+#define HQ_PUSH_STATS_COLUMNS                                                                                \
+  "COUNT(*) AS delivered, SUM(CASE WHEN n.read_at IS NOT NULL OR p.clicked_at IS NOT NULL THEN 1 ELSE 0 "    \
+  "END) AS opened, SUM(CASE WHEN p.clicked_at IS NOT NULL THEN 1 ELSE 0 END) AS clicked, SUM(CASE WHEN "     \
   "EXISTS (SELECT 1 FROM applications a JOIN enterprises e ON e.uscc = a.uscc WHERE e.id = p.enterprise_id " \
   "AND a.item_id = p.item_id) THEN 1 ELSE 0 END) AS applied "
-#define HQ_PUSH_STATS_FROM                                                                        \
+#define HQ_PUSH_STATS_FROM                                                                              \
   "FROM pushes p JOIN items i ON i.id = p.item_id LEFT JOIN notices n ON n.id = COALESCE(p.notice_id, " \
   "p.digest_notice_id) WHERE p.status IN ('sent', 'digested') AND (? = 0 OR i.department_id = ?) "
 inline constexpr Statement kStatsByCampaign{
-    "push.stats_by_campaign",
-    "SELECT p.campaign_id AS k, " HQ_PUSH_STATS_COLUMNS HQ_PUSH_STATS_FROM
-    "GROUP BY p.campaign_id ORDER BY p.campaign_id DESC LIMIT 200"};
-inline constexpr Statement kStatsByItem{
-    "push.stats_by_item",
-    "SELECT p.item_id AS k, " HQ_PUSH_STATS_COLUMNS HQ_PUSH_STATS_FROM "GROUP BY p.item_id ORDER BY p.item_id "
-    "LIMIT 500"};
+    "push.stats_by_campaign", "SELECT p.campaign_id AS k, " HQ_PUSH_STATS_COLUMNS HQ_PUSH_STATS_FROM
+                              "GROUP BY p.campaign_id ORDER BY p.campaign_id DESC LIMIT 200"};
+inline constexpr Statement kStatsByItem{"push.stats_by_item",
+                                        "SELECT p.item_id AS k, " HQ_PUSH_STATS_COLUMNS HQ_PUSH_STATS_FROM
+                                        "GROUP BY p.item_id ORDER BY p.item_id "
+                                        "LIMIT 500"};
 inline constexpr Statement kStatsByChannel{
     "push.stats_by_channel",
     "SELECT 'inbox' AS k, " HQ_PUSH_STATS_COLUMNS HQ_PUSH_STATS_FROM
     "UNION ALL SELECT 'sms' AS k, " HQ_PUSH_STATS_COLUMNS HQ_PUSH_STATS_FROM
-    "AND EXISTS (SELECT 1 FROM outbox o WHERE o.notice_id = n.id AND o.channel = 'sms' AND o.status = 'sent') "
+    "AND EXISTS (SELECT 1 FROM outbox o WHERE o.notice_id = n.id AND o.channel = 'sms' AND o.status = "
+    "'sent') "
     "UNION ALL SELECT 'webhook' AS k, " HQ_PUSH_STATS_COLUMNS HQ_PUSH_STATS_FROM
     "AND EXISTS (SELECT 1 FROM outbox o WHERE o.notice_id = n.id AND o.channel = 'webhook' AND o.status = "
     "'sent')"};
