@@ -157,6 +157,12 @@ struct Tally {
   int64_t already_told = 0, opted_out = 0, suppressed = 0, unreachable = 0;
   int64_t sent = 0, deferred = 0;
   int64_t skipped() const { return already_told + opted_out + suppressed + unreachable; }
+  Tally& operator+=(const Tally& o) {
+    eligible += o.eligible, near_miss += o.near_miss, interest += o.interest, list += o.list;
+    already_told += o.already_told, opted_out += o.opted_out, suppressed += o.suppressed;
+    unreachable += o.unreachable, sent += o.sent, deferred += o.deferred;
+    return *this;
+  }
   json ToJson() const {
     return {{"eligible", eligible},
             {"near_miss", near_miss},
@@ -1003,16 +1009,7 @@ Result<Campaign> PushService::Draft(const auth::Principal& officer, const NewCam
     for (const Candidate& k : list) {
       Tally one;
       HQ_RETURN_IF_ERROR(x.Deliver(s, ctx, c, {k}, std::nullopt, true, in.message, one));
-      t.eligible += one.eligible;
-      t.near_miss += one.near_miss;
-      t.interest += one.interest;
-      t.list += one.list;
-      t.already_told += one.already_told;
-      t.opted_out += one.opted_out;
-      t.suppressed += one.suppressed;
-      t.unreachable += one.unreachable;
-      t.sent += one.sent;
-      t.deferred += one.deferred;
+      t += one;
       if (one.sent + one.deferred > 0) keep.push_back(&k);
     }
     return core::Ok();
@@ -1382,7 +1379,13 @@ Result<int64_t> PushService::OnDigestJob(Session& s) {
       HQ_ASSIGN_OR_RETURN(int64_t id, x.d.notifier.Send(s, n, {}));
       if (!first) first = id;
     }
-    for (const auto& p : rows) HQ_RETURN_IF_ERROR(s.Exec(d::kDigested, {*first, now, p.Int("id")}));
+    for (const auto& p : rows) {
+      HQ_ASSIGN_OR_RETURN(int64_t n, s.Exec(d::kDigested, {*first, now, p.Int("id")}));
+      if (n != 1) {  // digested by another run meanwhile: roll this digest back rather than send it twice
+        return core::MakeError(core::ErrorKind::kConflict, "state_conflict", "推送已汇入其他摘要",
+                               "push digested meanwhile", "status");
+      }
+    }
   }
   core::Date next = today.AddDays(1);
   return core::UnixSeconds(core::ShanghaiMidnight(next)) + int64_t{x.o.digest_hour} * 3600 +

@@ -538,6 +538,8 @@ void AddInboxRoutes(Router& router, WorkflowApiDeps d) {
                        {"title", e.title},
                        {"body", e.body},
                        {"link", e.link},
+                       {"entity", e.entity},
+                       {"entity_id", e.entity_id},
                        {"created_at", e.created_at},
                        {"read", e.read},
                        {"deliveries", sent}});

@@ -194,7 +194,8 @@ inline constexpr Statement kSavePosition{
     "INSERT INTO app_settings (key, value, updated_at) VALUES ('push.follower_position', ?, ?) "
     "ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at"};
 
-// Measurement: delivered, opened (the notice read, or the link followed), clicked, applied after.
+// Measurement: delivered, opened (the notice read, or the link followed), clicked, applied (an application
+// for the item exists).
 #define HQ_PUSH_STATS_COLUMNS                                                                                \
   "COUNT(*) AS delivered, SUM(CASE WHEN n.read_at IS NOT NULL OR p.clicked_at IS NOT NULL THEN 1 ELSE 0 "    \
   "END) AS opened, SUM(CASE WHEN p.clicked_at IS NOT NULL THEN 1 ELSE 0 END) AS clicked, SUM(CASE WHEN "     \
