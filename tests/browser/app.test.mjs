@@ -138,11 +138,28 @@ async function noHorizontalOverflow(page, what) {
 // Nothing on the page sits in a sideways-scrolling box (a table wider than the phone, its last
 // columns cut off), and each element matching `selector` lies fully inside the viewport's width.
 async function nothingClipped(page, what, selector) {
-  const clipped = await page.evaluate(() =>
-    [...document.querySelectorAll('.table-wrap, .el-table__body-wrapper .el-scrollbar__wrap')]
-      .filter((e) => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1)
-      .map((e) => `${e.className} (${e.scrollWidth}px in ${e.clientWidth}px)`),
-  )
+  // Right after a viewport change the page has not re-rendered yet (the media query's change
+  // event, then Vue's update, then Element Plus re-measuring its tables): poll for up to 3 s, the
+  // way Playwright's own assertions do, and report what is still clipped after that.
+  let clipped = []
+  for (const until = Date.now() + 3000; ; ) {
+    clipped = await page.evaluate(
+      () =>
+        new Promise((done) =>
+          requestAnimationFrame(() =>
+            requestAnimationFrame(() =>
+              done(
+                [...document.querySelectorAll('.table-wrap, .el-table__body-wrapper .el-scrollbar__wrap')]
+                  .filter((e) => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1)
+                  .map((e) => `${e.className} (${e.scrollWidth}px in ${e.clientWidth}px)`),
+              ),
+            ),
+          ),
+        ),
+    )
+    if (!clipped.length || Date.now() > until) break
+    await page.waitForTimeout(100)
+  }
   assert.deepEqual(clipped, [], `${what}: content scrolls sideways inside the page`)
   if (!selector) return
   const width = page.viewportSize().width
