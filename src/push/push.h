@@ -35,10 +35,13 @@
 namespace huiqi::push {
 
 struct PushOptions {
-  int daily_cap = 3;                        // immediate pushes per recipient per Shanghai day
-  int weekly_cap = 10;                      // … per ISO week
-  int approval_threshold = 1000;            // batch campaigns above this many recipients need a reviewer
-  int step = 500;                           // recipients per sending step (one transaction)
+  int daily_cap = 3;              // immediate pushes per recipient per Shanghai day
+  int weekly_cap = 10;            // … per ISO week
+  int approval_threshold = 1000;  // batch campaigns above this many recipients need a reviewer
+  int step = 500;                 // recipients per sending step (one transaction)
+  //! Above this many candidates a job reads accounts, settings and push history platform-wide,
+  //! one pass per table; at or below it, each candidate's rows by index.
+  size_t bulk_context_from = 1000;
   int digest_hour = 8, digest_minute = 30;  // Asia/Shanghai
   std::string base_url;                     // prefix of links in SMS and webhooks ("" → site-relative)
 };

@@ -344,7 +344,45 @@ struct PushService::Impl {
     std::unordered_map<std::string, std::pair<int64_t, int64_t>> counts;  // today, this week
   };
 
-  Result<Context> LoadContext(Session& s, const ItemCtx& c) {
+  //! What Deliver needs to know about `list`'s recipients for item `c`. Few candidates (an archive
+  //! change, a sending step) are read one by one through the recipient indexes; many (a
+  //! publication) with one platform-wide read of each table, cheaper than a point read per row.
+  Result<Context> LoadContext(Session& s, const ItemCtx& c, const std::vector<Candidate>& list) {
+    if (list.size() > o.bulk_context_from) return LoadAllContext(s, c);
+    Context x;
+    core::Date today = Today();
+    core::Date monday = today.AddDays(-static_cast<int32_t>(today.Weekday() - 1));
+    for (const Candidate& k : list) {
+      if (x.prefs.count(k.recipient)) continue;  // a recipient listed for two reasons
+      if (k.enterprise_id) {
+        HQ_ASSIGN_OR_RETURN(auto users, s.Query(d::kReachableOne, {*k.enterprise_id}));
+        for (const auto& r : users) x.users[*k.enterprise_id].push_back(r.Int("user_id"));
+        HQ_ASSIGN_OR_RETURN(auto acted,
+                            s.QueryOptional(d::kActedOnOne, {*k.enterprise_id, c.item.id, c.item.id}));
+        if (acted) x.acted.insert(*k.enterprise_id);
+      }
+      HQ_ASSIGN_OR_RETURN(auto prefs, s.QueryOptional(d::kPrefsOf, {k.recipient}));
+      x.prefs[k.recipient] = prefs ? PrefsFrom(*prefs) : Prefs{};
+      HQ_ASSIGN_OR_RETURN(auto qualify, s.QueryOptional(d::kQualifyOf, {k.recipient}));
+      if (qualify) x.qualify.insert(k.recipient);
+      HQ_ASSIGN_OR_RETURN(auto told, s.Query(d::kToldAboutOne, {k.recipient, c.item.id}));
+      for (const auto& r : told) {
+        x.told[k.recipient].push_back(r.Text("reason"));
+        if (r.Text("feedback") == "irrelevant") x.irrelevant.insert(k.recipient);
+      }
+      HQ_ASSIGN_OR_RETURN(auto similar,
+                          s.QueryOne(d::kSimilarIrrelevantOne,
+                                     {k.recipient, c.item.id, c.item.department.id, c.item.id}, "", ""));
+      if (similar.Int("n") > 0) x.similar[k.recipient] = similar.Int("n");
+      HQ_ASSIGN_OR_RETURN(
+          auto counts,
+          s.QueryOne(d::kSentCountsOne, {today.ToString(), k.recipient, monday.ToString()}, "", ""));
+      if (counts.Int("week") > 0) x.counts[k.recipient] = {counts.Int("today"), counts.Int("week")};
+    }
+    return x;
+  }
+
+  Result<Context> LoadAllContext(Session& s, const ItemCtx& c) {
     Context x;
     HQ_ASSIGN_OR_RETURN(auto users, s.Query(d::kReachable));
     for (const auto& r : users) x.users[r.Int("enterprise_id")].push_back(r.Int("user_id"));
@@ -1005,7 +1043,7 @@ Result<Campaign> PushService::Draft(const auth::Principal& officer, const NewCam
   Tally t;
   std::vector<const Candidate*> keep;
   HQ_RETURN_IF_ERROR(x.d.db.Read([&](Session& s) -> Status {
-    HQ_ASSIGN_OR_RETURN(Impl::Context ctx, x.LoadContext(s, c));
+    HQ_ASSIGN_OR_RETURN(Impl::Context ctx, x.LoadContext(s, c, list));
     for (const Candidate& k : list) {
       Tally one;
       HQ_RETURN_IF_ERROR(x.Deliver(s, ctx, c, {k}, std::nullopt, true, in.message, one));
@@ -1262,7 +1300,7 @@ Status PushService::OnItemJob(Session& s, int64_t item_id, bool window, const st
   Impl::Texts texts;
   std::vector<std::string> interest;
   HQ_ASSIGN_OR_RETURN(auto list, x.ItemCandidates(s, c, texts, interest));
-  HQ_ASSIGN_OR_RETURN(Impl::Context ctx, x.LoadContext(s, c));
+  HQ_ASSIGN_OR_RETURN(Impl::Context ctx, x.LoadContext(s, c, list));
   Tally t;
   HQ_RETURN_IF_ERROR(x.Deliver(s, ctx, c, list, campaign, false, "", t));
   HQ_RETURN_IF_ERROR(x.FinishAuto(s, campaign, t));
@@ -1296,10 +1334,10 @@ Status PushService::OnArchiveJob(Session& s, int64_t enterprise_id, const std::s
     HQ_RETURN_IF_ERROR(s.QueryOptional(
         d::kInsertAutoCampaign, {key, c.item.id, c.item.department.id, std::string("archive"), now, now}));
     HQ_ASSIGN_OR_RETURN(auto camp, s.QueryOne(d::kCampaignBySource, {key}, "", ""));
-    HQ_ASSIGN_OR_RETURN(Impl::Context ctx, x.LoadContext(s, c));
+    std::vector<Candidate> one{{recipient, enterprise_id, "eligible", &text, std::nullopt}};
+    HQ_ASSIGN_OR_RETURN(Impl::Context ctx, x.LoadContext(s, c, one));
     Tally t;
-    HQ_RETURN_IF_ERROR(x.Deliver(s, ctx, c, {{recipient, enterprise_id, "eligible", &text, std::nullopt}},
-                                 camp.Int("id"), false, "", t));
+    HQ_RETURN_IF_ERROR(x.Deliver(s, ctx, c, one, camp.Int("id"), false, "", t));
     HQ_RETURN_IF_ERROR(s.Exec(d::kCampaignProgress, {t.sent, t.deferred, int64_t{0}, camp.Int("id")}));
     HQ_RETURN_IF_ERROR(s.Exec(d::kCampaignTotals, {t.sent + t.deferred, std::string("{}"), camp.Int("id")}));
   }
@@ -1323,7 +1361,7 @@ Result<bool> PushService::OnCampaignJob(Session& s, int64_t campaign_id) {
     if (recipient.rfind("e:", 0) == 0) ent = std::stoll(recipient.substr(2));
     list.push_back({recipient, ent, r.Text("reason"), &texts.back(), std::nullopt});
   }
-  HQ_ASSIGN_OR_RETURN(Impl::Context ctx, x.LoadContext(s, c));
+  HQ_ASSIGN_OR_RETURN(Impl::Context ctx, x.LoadContext(s, c, list));
   Tally t;
   HQ_RETURN_IF_ERROR(x.Deliver(s, ctx, c, list, campaign_id, false, camp.message, t));
   for (const auto& k : list) HQ_RETURN_IF_ERROR(s.Exec(d::kTargetDone, {campaign_id, k.recipient}));

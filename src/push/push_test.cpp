@@ -83,7 +83,8 @@ class PushTest : public policy::testing_support::PolicyFixture {
                                                        *matches_,
                                                        nullptr,
                                                        {},
-                                                       {}});
+                                                       {}},
+                                              options_);
     scheduler_ = std::make_unique<schedule::Scheduler>(*db_, clock_);
     scheduler_->Register(
         "push.item",
@@ -194,6 +195,118 @@ class PushTest : public policy::testing_support::PolicyFixture {
         .value();
   }
 
+  // The scenarios run twice: with each candidate's rows read by index (the default for a few
+  // candidates) and with the platform-wide reads a publication to many uses (PushBulkTest).
+  void Publishing() {
+    int64_t item = PublishItem("企业发展奖励");
+    Pump();
+    auto a = NoticesOf(0), b = NoticesOf(1), c = NoticesOf(2), e = NoticesOf(4);
+    ASSERT_EQ(a.size(), 1u);
+    EXPECT_EQ(a[0].kind, "push.item");
+    EXPECT_NE(a[0].title.find("符合条件"), std::string::npos) << a[0].title;
+    EXPECT_NE(a[0].body.find("符合本事项全部条件"), std::string::npos) << a[0].body;
+    EXPECT_NE(a[0].body.find("/unsubscribe?token="), std::string::npos);
+    ASSERT_EQ(b.size(), 1u);
+    EXPECT_NE(b[0].body.find("仅差一项"), std::string::npos) << b[0].body;
+    EXPECT_NE(b[0].body.find("营业收入"), std::string::npos) << b[0].body;
+    EXPECT_TRUE(c.empty());                   // fails two conditions
+    EXPECT_TRUE(e.empty());                   // opted out
+    EXPECT_EQ(Count(kPushCount, {item}), 2);  // D has no account: nobody to tell, nothing stored
+
+    // The pusher's view: the reason in the 消息中心.
+    int64_t total = 0;
+    auto mine = svc_push_->MyPushes(Ent(1), 1, 20, &total);
+    ASSERT_TRUE(mine.ok());
+    ASSERT_EQ(total, 1);
+    EXPECT_EQ(mine->front().reason, "near_miss");
+
+    // The same change delivered again (another node, a hole filled) and a second publication of a
+    // revision of the item: nothing new.
+    auto changes = audit::ChangesSince(*db_, 0, 10000);
+    ASSERT_TRUE(svc_push_->OnChanges(*changes).ok());
+    ASSERT_TRUE(svc_->WithdrawItem(kjj_officer_, item).ok());
+    ASSERT_TRUE(svc_->PublishItem(kjj_officer_, item).ok());
+    Pump();
+    EXPECT_EQ(NoticesOf(0).size(), 1u);
+    EXPECT_EQ(NoticesOf(1).size(), 1u);
+    EXPECT_EQ(Count(kPushCount, {item}), 2);
+
+    // The campaign records its breakdown.
+    auto campaigns = svc_push_->List(kjj_officer_, 1, 20, &total);
+    ASSERT_TRUE(campaigns.ok());
+    ASSERT_GE(campaigns->size(), 1u);
+    const Campaign& first = campaigns->back();
+    EXPECT_EQ(first.kind, "auto");
+    EXPECT_EQ(first.breakdown.value("eligible", 0), 1);
+    EXPECT_EQ(first.breakdown.value("near_miss", 0), 1);
+    EXPECT_EQ(first.breakdown.value("unreachable", 0), 1);
+    EXPECT_EQ(first.breakdown.value("opted_out", 0), 1);
+  }
+
+  void CappedOverflow() {
+    Settings one;
+    one.daily_cap = 1;
+    ASSERT_TRUE(svc_push_->SaveSettings(Ent(0), one).ok());
+    PublishItem("企业发展奖励");
+    PublishItem("规模企业培育奖励");
+    Pump();
+    auto a = NoticesOf(0);
+    ASSERT_EQ(a.size(), 1u);  // the cap: one now
+    int64_t total = 0;
+    auto mine = svc_push_->MyPushes(Ent(0), 1, 20, &total);
+    ASSERT_TRUE(mine.ok());
+    ASSERT_EQ(total, 2);
+    EXPECT_EQ(mine->front().status, "deferred");  // newest first: the overflow
+    auto next = db_->WriteValue<int64_t>([&](store::Session& s) { return svc_push_->OnDigestJob(s); });
+    ASSERT_TRUE(next.ok()) << next.error().ToString();
+    EXPECT_GT(*next, core::UnixSeconds(clock_.Now()));
+    a = NoticesOf(0);
+    ASSERT_EQ(a.size(), 2u);
+    EXPECT_EQ(a[1].kind, "push.digest");
+    EXPECT_NE(a[1].body.find("规模企业培育奖励"), std::string::npos) << a[1].body;
+    mine = svc_push_->MyPushes(Ent(0), 1, 20, &total);
+    EXPECT_EQ(mine->front().status, "digested");
+    // A second digest run finds nothing left.
+    ASSERT_TRUE(db_->WriteValue<int64_t>([&](store::Session& s) { return svc_push_->OnDigestJob(s); }).ok());
+    EXPECT_EQ(NoticesOf(0).size(), 2u);
+    // A cap above the platform's is refused, naming the field.
+    Settings greedy;
+    greedy.daily_cap = 99;
+    auto bad = svc_push_->SaveSettings(Ent(0), greedy);
+    ASSERT_FALSE(bad.ok());
+    EXPECT_EQ(bad.error().field, "daily_cap");
+  }
+
+  void Irrelevant() {
+    int64_t item = PublishItem("企业发展奖励");
+    Pump();
+    int64_t total = 0;
+    auto mine = svc_push_->MyPushes(Ent(1), 1, 20, &total);
+    ASSERT_TRUE(mine.ok() && total == 1);
+    auto marked = svc_push_->MarkIrrelevant(Ent(1), mine->front().id, "与我企业无关");
+    ASSERT_TRUE(marked.ok()) << marked.error().ToString();
+    EXPECT_EQ(marked->feedback, "irrelevant");
+    // Another enterprise cannot touch it.
+    EXPECT_EQ(svc_push_->MarkIrrelevant(Ent(0), mine->front().id, "").error().kind, ErrorKind::kNotFound);
+    // 绿源 now qualifies (its revenue grew): the archive change would push the item as eligible, but
+    // it said 不相关.
+    enterprise::EnterpriseRecord rec{firms_[1].uscc, firms_[1].name, {}};
+    rec.facts.numbers["revenue"] = 2000 * kWan;
+    ASSERT_TRUE(profiles_->Upsert({std::nullopt, "test"}, rec, {"revenue"}, "税务").ok());
+    Pump();
+    EXPECT_EQ(NoticesOf(1).size(), 1u);
+    EXPECT_EQ(Count(kPushCount, {item}), 2);
+    // 小微 grows into eligibility and has said nothing: it is told now, with the archive reason.
+    enterprise::EnterpriseRecord grown{firms_[2].uscc, firms_[2].name, {}};
+    grown.facts.numbers["employees"] = 40;
+    grown.facts.numbers["revenue"] = 1500 * kWan;
+    ASSERT_TRUE(profiles_->Upsert({std::nullopt, "test"}, grown, {"employees", "revenue"}, "税务").ok());
+    Pump();
+    auto c = NoticesOf(2);
+    ASSERT_EQ(c.size(), 1u);
+    EXPECT_NE(c[0].body.find("企业档案更新后"), std::string::npos) << c[0].body;
+  }
+
   secrets::KeyRing keys_ = secrets::KeyRing::Ephemeral();
   std::vector<Firm> firms_;
   std::vector<auth::Principal> users_;
@@ -202,119 +315,16 @@ class PushTest : public policy::testing_support::PolicyFixture {
   std::unique_ptr<match::MatchService> matches_;
   std::unique_ptr<PushService> svc_push_;
   std::unique_ptr<schedule::Scheduler> scheduler_;
+  PushOptions options_;
   int64_t mark_ = 0;
   int64_t policy_ = 0;
 };
 
-TEST_P(PushTest, PublishingTellsTheEligibleAndNearMissOnceEachWithTheReason) {
-  int64_t item = PublishItem("企业发展奖励");
-  Pump();
-  auto a = NoticesOf(0), b = NoticesOf(1), c = NoticesOf(2), e = NoticesOf(4);
-  ASSERT_EQ(a.size(), 1u);
-  EXPECT_EQ(a[0].kind, "push.item");
-  EXPECT_NE(a[0].title.find("符合条件"), std::string::npos) << a[0].title;
-  EXPECT_NE(a[0].body.find("符合本事项全部条件"), std::string::npos) << a[0].body;
-  EXPECT_NE(a[0].body.find("/unsubscribe?token="), std::string::npos);
-  ASSERT_EQ(b.size(), 1u);
-  EXPECT_NE(b[0].body.find("仅差一项"), std::string::npos) << b[0].body;
-  EXPECT_NE(b[0].body.find("营业收入"), std::string::npos) << b[0].body;
-  EXPECT_TRUE(c.empty());                   // fails two conditions
-  EXPECT_TRUE(e.empty());                   // opted out
-  EXPECT_EQ(Count(kPushCount, {item}), 2);  // D has no account: nobody to tell, nothing stored
+TEST_P(PushTest, PublishingTellsTheEligibleAndNearMissOnceEachWithTheReason) { Publishing(); }
 
-  // The pusher's view: the reason in the 消息中心.
-  int64_t total = 0;
-  auto mine = svc_push_->MyPushes(Ent(1), 1, 20, &total);
-  ASSERT_TRUE(mine.ok());
-  ASSERT_EQ(total, 1);
-  EXPECT_EQ(mine->front().reason, "near_miss");
+TEST_P(PushTest, ACappedEnterpriseGetsTheOverflowInTheDigest) { CappedOverflow(); }
 
-  // The same change delivered again (another node, a hole filled) and a second publication of a
-  // revision of the item: nothing new.
-  auto changes = audit::ChangesSince(*db_, 0, 10000);
-  ASSERT_TRUE(svc_push_->OnChanges(*changes).ok());
-  ASSERT_TRUE(svc_->WithdrawItem(kjj_officer_, item).ok());
-  ASSERT_TRUE(svc_->PublishItem(kjj_officer_, item).ok());
-  Pump();
-  EXPECT_EQ(NoticesOf(0).size(), 1u);
-  EXPECT_EQ(NoticesOf(1).size(), 1u);
-  EXPECT_EQ(Count(kPushCount, {item}), 2);
-
-  // The campaign records its breakdown.
-  auto campaigns = svc_push_->List(kjj_officer_, 1, 20, &total);
-  ASSERT_TRUE(campaigns.ok());
-  ASSERT_GE(campaigns->size(), 1u);
-  const Campaign& first = campaigns->back();
-  EXPECT_EQ(first.kind, "auto");
-  EXPECT_EQ(first.breakdown.value("eligible", 0), 1);
-  EXPECT_EQ(first.breakdown.value("near_miss", 0), 1);
-  EXPECT_EQ(first.breakdown.value("unreachable", 0), 1);
-  EXPECT_EQ(first.breakdown.value("opted_out", 0), 1);
-}
-
-TEST_P(PushTest, ACappedEnterpriseGetsTheOverflowInTheDigest) {
-  Settings one;
-  one.daily_cap = 1;
-  ASSERT_TRUE(svc_push_->SaveSettings(Ent(0), one).ok());
-  PublishItem("企业发展奖励");
-  PublishItem("规模企业培育奖励");
-  Pump();
-  auto a = NoticesOf(0);
-  ASSERT_EQ(a.size(), 1u);  // the cap: one now
-  int64_t total = 0;
-  auto mine = svc_push_->MyPushes(Ent(0), 1, 20, &total);
-  ASSERT_TRUE(mine.ok());
-  ASSERT_EQ(total, 2);
-  EXPECT_EQ(mine->front().status, "deferred");  // newest first: the overflow
-  auto next = db_->WriteValue<int64_t>([&](store::Session& s) { return svc_push_->OnDigestJob(s); });
-  ASSERT_TRUE(next.ok()) << next.error().ToString();
-  EXPECT_GT(*next, core::UnixSeconds(clock_.Now()));
-  a = NoticesOf(0);
-  ASSERT_EQ(a.size(), 2u);
-  EXPECT_EQ(a[1].kind, "push.digest");
-  EXPECT_NE(a[1].body.find("规模企业培育奖励"), std::string::npos) << a[1].body;
-  mine = svc_push_->MyPushes(Ent(0), 1, 20, &total);
-  EXPECT_EQ(mine->front().status, "digested");
-  // A second digest run finds nothing left.
-  ASSERT_TRUE(db_->WriteValue<int64_t>([&](store::Session& s) { return svc_push_->OnDigestJob(s); }).ok());
-  EXPECT_EQ(NoticesOf(0).size(), 2u);
-  // A cap above the platform's is refused, naming the field.
-  Settings greedy;
-  greedy.daily_cap = 99;
-  auto bad = svc_push_->SaveSettings(Ent(0), greedy);
-  ASSERT_FALSE(bad.ok());
-  EXPECT_EQ(bad.error().field, "daily_cap");
-}
-
-TEST_P(PushTest, IrrelevantStopsFurtherPushesOfTheItem) {
-  int64_t item = PublishItem("企业发展奖励");
-  Pump();
-  int64_t total = 0;
-  auto mine = svc_push_->MyPushes(Ent(1), 1, 20, &total);
-  ASSERT_TRUE(mine.ok() && total == 1);
-  auto marked = svc_push_->MarkIrrelevant(Ent(1), mine->front().id, "与我企业无关");
-  ASSERT_TRUE(marked.ok()) << marked.error().ToString();
-  EXPECT_EQ(marked->feedback, "irrelevant");
-  // Another enterprise cannot touch it.
-  EXPECT_EQ(svc_push_->MarkIrrelevant(Ent(0), mine->front().id, "").error().kind, ErrorKind::kNotFound);
-  // 绿源 now qualifies (its revenue grew): the archive change would push the item as eligible, but
-  // it said 不相关.
-  enterprise::EnterpriseRecord rec{firms_[1].uscc, firms_[1].name, {}};
-  rec.facts.numbers["revenue"] = 2000 * kWan;
-  ASSERT_TRUE(profiles_->Upsert({std::nullopt, "test"}, rec, {"revenue"}, "税务").ok());
-  Pump();
-  EXPECT_EQ(NoticesOf(1).size(), 1u);
-  EXPECT_EQ(Count(kPushCount, {item}), 2);
-  // 小微 grows into eligibility and has said nothing: it is told now, with the archive reason.
-  enterprise::EnterpriseRecord grown{firms_[2].uscc, firms_[2].name, {}};
-  grown.facts.numbers["employees"] = 40;
-  grown.facts.numbers["revenue"] = 1500 * kWan;
-  ASSERT_TRUE(profiles_->Upsert({std::nullopt, "test"}, grown, {"employees", "revenue"}, "税务").ok());
-  Pump();
-  auto c = NoticesOf(2);
-  ASSERT_EQ(c.size(), 1u);
-  EXPECT_NE(c[0].body.find("企业档案更新后"), std::string::npos) << c[0].body;
-}
+TEST_P(PushTest, IrrelevantStopsFurtherPushesOfTheItem) { Irrelevant(); }
 
 TEST_P(PushTest, ABatchPushThatCrashedResumesWithoutASecondCopy) {
   // Published without following the change log: only the department's batch tells anyone.
@@ -445,6 +455,22 @@ TEST_P(PushTest, SubscriptionsAreCheckedAndUnsubscribingNeedsNoLogin) {
   EXPECT_TRUE(svc_push_->UnsubscribeByToken(all).ok());
 }
 
+// Every job reads the platform-wide way (as one with more than 1000 candidates does): the same
+// pushes, caps, digests and suppressions as the per-candidate reads above.
+class PushBulkTest : public PushTest {
+ protected:
+  void SetUp() override {
+    options_.bulk_context_from = 0;
+    PushTest::SetUp();
+  }
+};
+
+TEST_P(PushBulkTest, PublishingTellsTheEligibleAndNearMissOnceEachWithTheReason) { Publishing(); }
+TEST_P(PushBulkTest, ACappedEnterpriseGetsTheOverflowInTheDigest) { CappedOverflow(); }
+TEST_P(PushBulkTest, IrrelevantStopsFurtherPushesOfTheItem) { Irrelevant(); }
+
+INSTANTIATE_TEST_SUITE_P(Backends, PushBulkTest, ::testing::ValuesIn(testing::Backends()),
+                         testing::PrintBackend{});
 INSTANTIATE_TEST_SUITE_P(Backends, PushTest, ::testing::ValuesIn(testing::Backends()),
                          testing::PrintBackend{});
 

@@ -84,6 +84,29 @@ inline constexpr Statement kSentCounts{
     "SELECT recipient, SUM(CASE WHEN created_day = ? THEN 1 ELSE 0 END) AS today, COUNT(*) AS week "
     "FROM pushes WHERE status = 'sent' AND created_day >= ? GROUP BY recipient"};
 
+// The same, for one recipient: a job with few candidates (an archive change, a sending step)
+// reads only their rows instead of the platform's.
+inline constexpr Statement kQualifyOf{
+    "push.qualify_of",
+    "SELECT 1 AS x FROM subscriptions WHERE recipient = ? AND kind = 'qualify' AND active = 1"};
+inline constexpr Statement kToldAboutOne{
+    "push.told_about_one", "SELECT reason, feedback FROM pushes WHERE recipient = ? AND item_id = ?"};
+inline constexpr Statement kActedOnOne{
+    "push.acted_on_one",
+    "SELECT 1 AS x FROM enterprises e WHERE e.id = ? AND (EXISTS (SELECT 1 FROM applications a WHERE "
+    "a.uscc = e.uscc AND a.item_id = ?) OR EXISTS (SELECT 1 FROM offers o WHERE o.uscc = e.uscc AND "
+    "o.item_id = ?))"};
+inline constexpr Statement kSimilarIrrelevantOne{
+    "push.similar_irrelevant_one",
+    "SELECT COUNT(*) AS n FROM pushes p JOIN items i ON i.id = p.item_id "
+    "WHERE p.recipient = ? AND p.feedback = 'irrelevant' AND p.item_id <> ? AND (i.department_id = ? OR "
+    "EXISTS (SELECT 1 FROM item_tags a JOIN item_tags b ON a.tag_id = b.tag_id WHERE a.item_id = p.item_id "
+    "AND b.item_id = ?))"};
+inline constexpr Statement kSentCountsOne{
+    "push.sent_counts_one",
+    "SELECT COALESCE(SUM(CASE WHEN created_day = ? THEN 1 ELSE 0 END), 0) AS today, COUNT(*) AS week "
+    "FROM pushes WHERE recipient = ? AND status = 'sent' AND created_day >= ?"};
+
 inline constexpr Statement kInsertPush{
     "push.insert_push",
     "INSERT INTO pushes (campaign_id, recipient, enterprise_id, item_id, reason, reason_text, status, "
