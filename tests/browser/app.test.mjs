@@ -2088,6 +2088,77 @@ test('兑付：企业看到已到账与日期；奖补记录含报送时效，�
   await shot(page, 'dept-subsidy-duplicates')
 })
 
+// Every 兑付 page at 375 px: nothing cut off or scrolling sideways, the cards (not the desktop
+// tables) shown; the eligibility rule reads as Chinese conditions, its rule text behind 规则原文.
+test('兑付：375px 宽度下名单、响应、清单、奖补、批次、预算、对账与我的兑付不被截断，规则以中文条件显示', async () => {
+  assert.ok(shared.pay?.paidOn, 'needs the paid entries')
+  const page = await newPage({ width: 375, height: 812 })
+  async function fits(path, what, selector) {
+    await page.goto(BASE + path)
+    await page.locator(selector).first().waitFor()
+    await noErrorBox(page, what)
+    await nothingClipped(page, what, selector)
+    await noHorizontalOverflow(page, what)
+  }
+  // The rule of 稳岗返还 is `region under "3204" and employees >= 1 and not dishonest`.
+  async function ruleInChinese(scope, what) {
+    const rule = scope.locator('[data-test="rule-text"]').first()
+    await rule.locator('[data-test="rule-line"]').first().waitFor()
+    const lines = (await rule.locator('[data-test="rule-line"]').allTextContents()).map((l) => l.trim())
+    assert.equal(lines.length, 3, `${what}: one line per condition (${lines.join(' / ')})`)
+    assert.ok(lines.some((l) => l.includes('常州')), `${what}: the region is named, not coded (${lines.join(' / ')})`)
+    for (const l of lines) assert.ok(!/under|>=|\bnot\b|region|employees|dishonest|"/.test(l) && /[\u4e00-\u9fff]/.test(l), `${what}: “${l}” is Chinese, not rule text`)
+    assert.ok(!/region under|employees >=/.test(await scope.textContent()), `${what}: no rule text until asked for`)
+    await rule.locator('[data-test="rule-raw-toggle"]').click()
+    assert.match(await rule.locator('[data-test="rule-raw"]').textContent(), /region under "3204"/, `${what}: 规则原文 shows the rule text`)
+  }
+
+  await login(page, OFFICER('CZ-RSJ'))
+  const item = (await apiJson(page, '/dept/items?page_size=100')).body.items.find((i) => i.name === PAY.item)
+  await fits(`/dept/offer-lists?item_id=${item.id}`, '免申即享名单 at 375px', '[data-test="ol-row"], [data-test="ol-preview"]')
+  await ruleInChinese(page.locator('.panel').first(), 'the preview')
+  await nothingClipped(page, 'the preview with its rule text at 375px', '[data-test="rule-raw"]')
+  await noHorizontalOverflow(page, 'the preview with its rule text at 375px')
+  await shot(page, 'dept-offer-lists-phone')
+  await fits(`/dept/offer-lists/${shared.pay.listId}`, '名单详情 at 375px', '[data-test="ol-entry"]')
+  await ruleInChinese(page.locator('.panel').first(), 'the offer list')
+  await page.locator('[data-test="ol-entry"] .el-collapse-item__header').first().click()
+  await page.locator('[data-test="ol-entry"] [data-test="trace-row"]').first().waitFor()
+  await nothingClipped(page, 'an entry’s reasons at 375px', '[data-test="ol-entry"] [data-test="trace-row"], [data-test="rule-raw"]')
+  await noHorizontalOverflow(page, 'an entry’s reasons at 375px')
+  await shot(page, 'dept-offer-list-phone')
+  await fits('/dept/offers', '兑现响应 at 375px', '[data-test="of-offer"]')
+  const offer = page.locator('[data-test="of-offer"]').first()
+  await offer.locator('.el-collapse-item__header').click()
+  await offer.locator('[data-test="trace-row"]').first().waitFor()
+  await ruleInChinese(offer, 'an offer’s reasons')
+  await nothingClipped(page, 'an offer’s reasons at 375px', '[data-test="of-offer"] [data-test="trace-row"], [data-test="rule-line"]')
+  await noHorizontalOverflow(page, 'an offer’s reasons at 375px')
+  await fits('/dept/payments', '兑付清单 at 375px', '[data-test="pe-entry"]')
+  await fits('/dept/subsidy-records', '奖补数据 at 375px', '[data-test="sr-record"]')
+  await page.locator('.el-tabs__item', { hasText: '重复享受' }).click()
+  await nothingClipped(page, '重复享受 at 375px', '[data-test="sr-dup"]')
+  await noHorizontalOverflow(page, '重复享受 at 375px')
+  await logout(page)
+
+  await login(page, 'czj_finance')
+  await fits('/finance/batches', '支付批次 at 375px', '[data-test="bt-row"]')
+  await fits(`/finance/batches/${shared.pay.batch1.id}`, '批次详情 at 375px', '[data-test="bt-entry"]')
+  await fits('/finance/budgets', '预算管理 at 375px', '[data-test="bg-row"]')
+  await fits('/finance/reconcile', '对账 at 375px', '[data-test="rc-result"]')
+  await logout(page)
+
+  await login(page, ENT.xingchen.login)
+  await fits('/space/payments', '我的兑付 at 375px', '[data-test="my-offer"], [data-test="my-entry"]')
+  const mine = page.locator(`[data-test="my-offer"][data-item="${PAY.item}"]`).first()
+  await mine.locator('.el-collapse-item__header').click()
+  await mine.locator('[data-test="trace-row"]').first().waitFor()
+  await ruleInChinese(mine, 'the enterprise’s offer')
+  await nothingClipped(page, 'the enterprise’s offer with its reasons at 375px', '[data-test="my-offer"] [data-test="trace-row"], [data-test="rule-raw"]')
+  await noHorizontalOverflow(page, 'the enterprise’s offer with its reasons at 375px')
+  await shot(page, 'space-offer-phone')
+})
+
 // ---- run --------------------------------------------------------------------------------------
 const profile = mkdtempSync(join(tmpdir(), 'huiqi-chromium-'))
 const only = process.env.HUIQI_ONLY || ''

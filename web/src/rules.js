@@ -218,3 +218,44 @@ export function rowsFromAst(schema, ast) {
   }
   return rows
 }
+
+// ---- a rule for people ----------------------------------------------------------------------
+// The server's reading of rule text (POST /rules/check → {canonical, ast, conditions}), once per
+// text for the whole page: a list of offers made under one rule asks once.
+const readings = new Map()
+export function readRule(api, rule) {
+  if (!readings.has(rule)) {
+    readings.set(
+      rule,
+      api.post('/rules/check', { rule }).catch((e) => {
+        readings.delete(rule) // a later page may try again
+        throw e
+      }),
+    )
+  }
+  return readings.get(rule)
+}
+
+// /rules/check's answer → the rule as Chinese lines. Its `conditions` are the leaves in
+// rules::Leaves order (left to right, not(leaf) counting as its leaf); the lines group them as
+// rules::DescribeLines does: one line per condition of the top-level "and", an "or" as one line
+// joined by “或” (nested groups in parentheses), so nobody reads alternatives as requirements.
+const GROUP_OPS = new Set(['and', 'or', 'not'])
+const isLeaf = (n) => !!n && (!GROUP_OPS.has(n.op) || (n.op === 'not' && !GROUP_OPS.has(n.arg?.op)))
+function leafCount(n) {
+  if (isLeaf(n)) return 1
+  if (n?.op === 'not') return leafCount(n.arg)
+  return (n?.args || []).reduce((s, c) => s + leafCount(c), 0)
+}
+export function describeLines({ ast, conditions } = {}) {
+  const texts = (conditions || []).map((c) => c.text || c.canonical)
+  if (!ast || leafCount(ast) !== texts.length) return texts // a shape not foreseen here: the conditions as they come
+  let next = 0
+  const group = (n, nested) => {
+    if (isLeaf(n)) return texts[next++]
+    if (n.op === 'not') return `不满足：（${group(n.arg, false)}）`
+    const out = n.args.map((c) => group(c, true)).join(n.op === 'and' ? '，且' : '，或')
+    return nested ? `（${out}）` : out
+  }
+  return ast.op === 'and' ? ast.args.map((c) => group(c, false)) : [group(ast, false)]
+}
