@@ -424,14 +424,15 @@ void Serve(const ServeConfig& config) {
                                             p.value("source", job.key)));
         return std::optional<int64_t>{};
       });
-  scheduler.Register("push.archive",
-                     [&pushes, payload_of](store::Session& tx,
-                                           const schedule::Job& job) -> core::Result<std::optional<int64_t>> {
-                       auto p = payload_of(job);
-                       HQ_RETURN_IF_ERROR(pushes.OnArchiveJob(tx, p.value("enterprise_id", int64_t{0}),
-                                                              p.value("source", job.key)));
-                       return std::optional<int64_t>{};
-                     });
+  scheduler.Register(
+      "push.archive",
+      [&pushes, payload_of](store::Session& tx,
+                            const schedule::Job& job) -> core::Result<std::optional<int64_t>> {
+        auto p = payload_of(job);
+        HQ_RETURN_IF_ERROR(pushes.OnArchiveJob(tx, p.value("enterprise_id", int64_t{0}),
+                                               p.value("source", job.key), p.value("change_id", int64_t{0})));
+        return std::optional<int64_t>{};
+      });
   scheduler.Register(
       "push.campaign",
       [&pushes, &clock, payload_of](store::Session& tx,

@@ -154,8 +154,12 @@ class PushService {
   core::Status OnChanges(const std::vector<audit::Change>& changes);
   //! Job "push.item": an item published, or its window opened (`window`).
   core::Status OnItemJob(store::Session& tx, int64_t item_id, bool window, const std::string& source_key);
-  //! Job "push.archive": one enterprise's archive changed; pushes the items it now qualifies for.
-  core::Status OnArchiveJob(store::Session& tx, int64_t enterprise_id, const std::string& source_key);
+  //! Job "push.archive": one enterprise's archive changed (change-log row `change_id`); pushes
+  //! the items it qualifies for now and did not before that change (its audit row holds the
+  //! archive before), and was not told of. Without the change (0, or gone), every item it
+  //! qualifies for and was not told of.
+  core::Status OnArchiveJob(store::Session& tx, int64_t enterprise_id, const std::string& source_key,
+                            int64_t change_id = 0);
   //! Job "push.campaign": the next step of a sending campaign; true when more steps remain.
   core::Result<bool> OnCampaignJob(store::Session& tx, int64_t campaign_id);
   //! Job "push.digest": the digests due now; returns the next run (unix seconds).

@@ -11,6 +11,7 @@
 #include "audit/change_follower.h"
 #include "core/uscc.h"
 #include "enterprise/archive.h"
+#include "enterprise/profile.h"
 #include "match/compiled_catalogue.h"
 #include "policy/match_catalogue.h"
 #include "push/detail/statements.h"
@@ -343,6 +344,27 @@ struct PushService::Impl {
     std::unordered_map<std::string, int64_t> similar;  // 不相关 on similar items
     std::unordered_map<std::string, std::pair<int64_t, int64_t>> counts;  // today, this week
   };
+
+  //! The archive an audit row's before_json describes (ProfileAuditJson: canonical text per
+  //! attribute, tags as text), or nullopt when a value no longer parses.
+  std::optional<rules::Facts> FactsFromAudit(const std::string& text) const {
+    json j = json::parse(text, nullptr, false);
+    if (!j.is_object() || !j.contains("facts") || !j["facts"].is_object()) return std::nullopt;
+    rules::Facts f;
+    for (const auto& [key, value] : j["facts"].items()) {
+      if (value.is_null()) continue;
+      if (key == "tags") {
+        if (!value.is_string() || !enterprise::SetTags(f, value.get<std::string>(), key).ok())
+          return std::nullopt;
+        continue;
+      }
+      const rules::AttributeDef* a = d.schema.Find(key);
+      if (a == nullptr || a->derived) continue;
+      if (!enterprise::SetFact(f, *a, value, d.reference, key).ok()) return std::nullopt;
+    }
+    enterprise::DeriveScale(f);
+    return f;
+  }
 
   //! What Deliver needs to know about `list`'s recipients for item `c`. Few candidates (an archive
   //! change, a sending step) are read one by one through the recipient indexes; many (a
@@ -1239,8 +1261,10 @@ Status PushService::OnChanges(const std::vector<audit::Change>& changes) {
       items.insert(c.entity_id);
     } else if (e == audit::Entity::kEnterprise && (c.op == "create" || c.op == "update")) {
       std::string source = "push.archive:" + c.entity_id + ":" + std::to_string(c.id);
-      due.push_back({"push.archive", source,
-                     json{{"enterprise_id", std::stoll(c.entity_id)}, {"source", source}}.dump(), now});
+      due.push_back(
+          {"push.archive", source,
+           json{{"enterprise_id", std::stoll(c.entity_id)}, {"source", source}, {"change_id", c.id}}.dump(),
+           now});
     }
   }
   if (due.empty() && items.empty() && through == 0) return core::Ok();
@@ -1311,18 +1335,42 @@ Status PushService::OnItemJob(Session& s, int64_t item_id, bool window, const st
                        json(), t.ToJson());
 }
 
-Status PushService::OnArchiveJob(Session& s, int64_t enterprise_id, const std::string& source_key) {
+Status PushService::OnArchiveJob(Session& s, int64_t enterprise_id, const std::string& source_key,
+                                 int64_t change_id) {
   auto& x = *impl_;
   HQ_ASSIGN_OR_RETURN(auto users, s.Query(d::kReachableOne, {enterprise_id}));
   if (users.empty()) return core::Ok();  // nobody to tell
   auto profile = x.d.profiles.GetById(enterprise_id);
   if (!profile.ok()) return profile.error().kind == core::ErrorKind::kNotFound ? core::Ok() : profile.error();
   HQ_ASSIGN_OR_RETURN(auto compiled, x.Compiled());
-  match::CompiledMatch m = compiled.second->Match(profile->facts, x.Today());
+  core::Date today = x.Today();
+  match::CompiledMatch m = compiled.second->Match(profile->facts, today);
+  // "Newly": what the archive qualified for before this change is not news. The change's audit
+  // row holds the archive before it; a created archive had nothing before.
+  std::set<int64_t> before;
+  std::string id = std::to_string(enterprise_id);
+  HQ_ASSIGN_OR_RETURN(auto change, s.QueryOptional(d::kChangeRank, {change_id, id}));
+  if (change) {
+    HQ_ASSIGN_OR_RETURN(auto audit,
+                        s.QueryOptional(d::kArchiveAuditAt, {id, change->Text("at"), change->Int("n")}));
+    std::string action = audit ? audit->Text("action") : "";
+    std::optional<rules::Facts> was;
+    if (action == "enterprise.create") was = rules::Facts{};  // nothing held before
+    if (action == "enterprise.update") was = x.FactsFromAudit(audit->Text("before_json"));
+    if (was) {
+      for (const match::ItemRef& ref : compiled.second->Match(*was, today).eligible) {
+        if (ref.standing == match::Standing::kEligible) before.insert(ref.item->id);
+      }
+    }
+  }
   std::string recipient = "e:" + std::to_string(enterprise_id);
+  HQ_ASSIGN_OR_RETURN(auto told_rows, s.Query(d::kToldEligible, {recipient}));
+  std::set<int64_t> told;
+  for (const auto& r : told_rows) told.insert(r.Int("item_id"));
   std::string now = x.Now();
   for (const match::ItemRef& ref : m.eligible) {
     if (ref.standing != match::Standing::kEligible || ref.item->for_individuals) continue;
+    if (before.count(ref.item->id) || told.count(ref.item->id)) continue;
     auto loaded = x.LoadItem(ref.item->id);
     if (!loaded.ok()) continue;
     ItemCtx& c = *loaded;

@@ -97,7 +97,8 @@ class PushTest : public policy::testing_support::PolicyFixture {
         "push.archive",
         [this](store::Session& tx, const schedule::Job& j) -> core::Result<std::optional<int64_t>> {
           auto p = nlohmann::json::parse(j.payload);
-          HQ_RETURN_IF_ERROR(svc_push_->OnArchiveJob(tx, p["enterprise_id"], p["source"]));
+          HQ_RETURN_IF_ERROR(
+              svc_push_->OnArchiveJob(tx, p["enterprise_id"], p["source"], p.value("change_id", int64_t{0})));
           return std::optional<int64_t>{};
         });
     scheduler_->Register(
@@ -325,6 +326,32 @@ TEST_P(PushTest, PublishingTellsTheEligibleAndNearMissOnceEachWithTheReason) { P
 TEST_P(PushTest, ACappedEnterpriseGetsTheOverflowInTheDigest) { CappedOverflow(); }
 
 TEST_P(PushTest, IrrelevantStopsFurtherPushesOfTheItem) { Irrelevant(); }
+
+TEST_P(PushTest, AnArchiveChangePushesOnlyWhatItNewlyQualifiesFor) {
+  int64_t item = PublishItem("企业发展奖励");
+  Pump();  // 无账号 qualifies but has no account: nobody told
+  users_[3] = AddAccount("acct_d", firms_[3].uscc);
+  // A change that leaves it qualifying (50 → 60 employees) is not news: it qualified before.
+  enterprise::EnterpriseRecord same{firms_[3].uscc, firms_[3].name, {}};
+  same.facts.numbers["employees"] = 60;
+  ASSERT_TRUE(profiles_->Upsert({std::nullopt, "test"}, same, {"employees"}, "人社").ok());
+  Pump();
+  EXPECT_TRUE(NoticesOf(3).empty());
+  EXPECT_EQ(Count(kPushCount, {item}), 2);
+  // A change that makes it qualify for another item is.
+  int64_t big = PublishItem("规模企业培育奖励", "employees >= 100 and revenue >= 1000万");
+  Pump();  // a near miss for 无账号 (60 < 100): told so, once
+  ASSERT_EQ(NoticesOf(3).size(), 1u);
+  enterprise::EnterpriseRecord grown{firms_[3].uscc, firms_[3].name, {}};
+  grown.facts.numbers["employees"] = 150;
+  ASSERT_TRUE(profiles_->Upsert({std::nullopt, "test"}, grown, {"employees"}, "人社").ok());
+  Pump();
+  auto seen = NoticesOf(3);
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_NE(seen[1].body.find("企业档案更新后"), std::string::npos) << seen[1].body;
+  EXPECT_NE(seen[1].body.find("规模企业培育奖励"), std::string::npos) << seen[1].body;
+  EXPECT_EQ(Count(kPushCount, {big}), 3);  // 星辰 eligible (静默 opted out), 无账号 near miss then eligible
+}
 
 TEST_P(PushTest, ABatchPushThatCrashedResumesWithoutASecondCopy) {
   // Published without following the change log: only the department's batch tells anyone.

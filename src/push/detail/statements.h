@@ -107,6 +107,24 @@ inline constexpr Statement kSentCountsOne{
     "SELECT COALESCE(SUM(CASE WHEN created_day = ? THEN 1 ELSE 0 END), 0) AS today, COUNT(*) AS week "
     "FROM pushes WHERE recipient = ? AND status = 'sent' AND created_day >= ?"};
 
+// The archive change a push.archive job is for. audit::Record writes the audit row and its
+// change-log row together with the same time, one pair per call, so the change's rank among its
+// entity's changes at that time is the audit row's rank among the entity's audit rows then
+// (timestamps are to the second: two changes within one can share one).
+inline constexpr Statement kChangeRank{
+    "push.change_rank",
+    "SELECT c.at, (SELECT COUNT(*) FROM change_log o WHERE o.entity = c.entity AND o.entity_id = "
+    "c.entity_id AND o.at = c.at AND o.id < c.id) AS n FROM change_log c WHERE c.id = ? AND c.entity = "
+    "'enterprise' AND c.entity_id = ?"};
+inline constexpr Statement kArchiveAuditAt{
+    "push.archive_audit_at",
+    "SELECT action, before_json FROM audit_log WHERE entity = 'enterprise' AND entity_id = ? AND at = ? "
+    "ORDER BY id LIMIT 1 OFFSET ?"};
+// Items this recipient was told it qualifies for already (a near miss told before is not: that
+// it now qualifies is news).
+inline constexpr Statement kToldEligible{
+    "push.told_eligible", "SELECT item_id FROM pushes WHERE recipient = ? AND reason = 'eligible'"};
+
 inline constexpr Statement kInsertPush{
     "push.insert_push",
     "INSERT INTO pushes (campaign_id, recipient, enterprise_id, item_id, reason, reason_text, status, "
