@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <map>
 #include <mutex>
 #include <set>
@@ -141,6 +142,10 @@ json PrefsJson(const Prefs& p) {
           {"quiet_end", p.quiet_end},
           {"sms", p.sms},
           {"webhook", !p.webhook_url.empty()}};
+}
+
+double MillisecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
 }
 
 //! One enterprise (or person) to tell about one item, and why.
@@ -1253,6 +1258,7 @@ Status PushService::OnChanges(const std::vector<audit::Change>& changes) {
   core::Date today = x.Today();
   int64_t through = 0;
   std::set<std::string> items;
+  std::vector<const audit::Change*> archives;
   for (const auto& c : changes) {
     through = std::max(through, c.id);
     audit::Entity e = audit::EntityOf(c.entity);
@@ -1260,12 +1266,23 @@ Status PushService::OnChanges(const std::vector<audit::Change>& changes) {
     if (e == audit::Entity::kItem) {
       items.insert(c.entity_id);
     } else if (e == audit::Entity::kEnterprise && (c.op == "create" || c.op == "update")) {
-      std::string source = "push.archive:" + c.entity_id + ":" + std::to_string(c.id);
-      due.push_back(
-          {"push.archive", source,
-           json{{"enterprise_id", std::stoll(c.entity_id)}, {"source", source}, {"change_id", c.id}}.dump(),
-           now});
+      archives.push_back(&c);
     }
+  }
+  // An import of the whole archive is a change per enterprise: only those with an account
+  // (someone to tell) become jobs.
+  if (!archives.empty()) {
+    HQ_RETURN_IF_ERROR(x.d.db.Read([&](Session& s) -> Status {
+      for (const audit::Change* c : archives) {
+        int64_t id = std::stoll(c->entity_id);
+        HQ_ASSIGN_OR_RETURN(auto users, s.Query(d::kReachableOne, {id}));
+        if (users.empty()) continue;
+        std::string source = "push.archive:" + c->entity_id + ":" + std::to_string(c->id);
+        due.push_back({"push.archive", source,
+                       json{{"enterprise_id", id}, {"source", source}, {"change_id", c->id}}.dump(), now});
+      }
+      return core::Ok();
+    }));
   }
   if (due.empty() && items.empty() && through == 0) return core::Ok();
   // The change log says an item changed, not how: a published item's latest publication (its
@@ -1308,6 +1325,7 @@ Status PushService::OnChanges(const std::vector<audit::Change>& changes) {
 
 Status PushService::OnItemJob(Session& s, int64_t item_id, bool window, const std::string& source_key) {
   auto& x = *impl_;
+  auto started = std::chrono::steady_clock::now();
   auto loaded = x.LoadItem(item_id);
   if (!loaded.ok()) {
     if (loaded.error().kind == core::ErrorKind::kNotFound) return core::Ok();  // withdrawn since
@@ -1329,8 +1347,8 @@ Status PushService::OnItemJob(Session& s, int64_t item_id, bool window, const st
   HQ_RETURN_IF_ERROR(x.Deliver(s, ctx, c, list, campaign, false, "", t));
   HQ_RETURN_IF_ERROR(x.FinishAuto(s, campaign, t));
   HQ_RETURN_IF_ERROR(CampaignMachine().Apply(s, "finish", campaign, "sending", d::kFinishCampaign, {now}));
-  spdlog::info("push: item {} ({}) sent {} deferred {} skipped {}", item_id, source_key, t.sent, t.deferred,
-               t.skipped());
+  spdlog::info("push: item {} ({}) {} candidates: sent {} deferred {} skipped {} in {:.1f} ms", item_id,
+               source_key, list.size(), t.sent, t.deferred, t.skipped(), MillisecondsSince(started));
   return audit::Record(s, x.d.clock, kSystem, "push.campaign.auto", "push_campaign", std::to_string(campaign),
                        json(), t.ToJson());
 }
@@ -1338,6 +1356,7 @@ Status PushService::OnItemJob(Session& s, int64_t item_id, bool window, const st
 Status PushService::OnArchiveJob(Session& s, int64_t enterprise_id, const std::string& source_key,
                                  int64_t change_id) {
   auto& x = *impl_;
+  auto started = std::chrono::steady_clock::now();
   HQ_ASSIGN_OR_RETURN(auto users, s.Query(d::kReachableOne, {enterprise_id}));
   if (users.empty()) return core::Ok();  // nobody to tell
   auto profile = x.d.profiles.GetById(enterprise_id);
@@ -1368,9 +1387,11 @@ Status PushService::OnArchiveJob(Session& s, int64_t enterprise_id, const std::s
   std::set<int64_t> told;
   for (const auto& r : told_rows) told.insert(r.Int("item_id"));
   std::string now = x.Now();
+  size_t fresh = 0;
   for (const match::ItemRef& ref : m.eligible) {
     if (ref.standing != match::Standing::kEligible || ref.item->for_individuals) continue;
     if (before.count(ref.item->id) || told.count(ref.item->id)) continue;
+    ++fresh;
     auto loaded = x.LoadItem(ref.item->id);
     if (!loaded.ok()) continue;
     ItemCtx& c = *loaded;
@@ -1389,7 +1410,9 @@ Status PushService::OnArchiveJob(Session& s, int64_t enterprise_id, const std::s
     HQ_RETURN_IF_ERROR(s.Exec(d::kCampaignProgress, {t.sent, t.deferred, int64_t{0}, camp.Int("id")}));
     HQ_RETURN_IF_ERROR(s.Exec(d::kCampaignTotals, {t.sent + t.deferred, std::string("{}"), camp.Int("id")}));
   }
-  (void)source_key;
+  spdlog::info("push: archive {} ({}) eligible for {} items, {} before the change, {} new in {:.2f} ms",
+               enterprise_id, source_key, m.eligible.size(), before.size(), fresh,
+               MillisecondsSince(started));
   return core::Ok();
 }
 
