@@ -10,7 +10,9 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <sstream>
 #include <stdexcept>
 
@@ -136,7 +138,27 @@ const KeyRing::Key* KeyRing::Find(std::string_view id) const {
   return nullptr;
 }
 
+struct KeyRing::Derived {
+  std::mutex mu;
+  std::map<std::string, std::vector<unsigned char>, std::less<>> keys;
+};
+
+KeyRing::KeyRing(std::vector<Key> keys) : keys_(std::move(keys)), derived_(std::make_shared<Derived>()) {}
+
 std::vector<unsigned char> KeyRing::Derive(const Key& key, std::string_view purpose) const {
+  std::string name = key.id + '\0' + std::string(purpose);
+  {
+    std::lock_guard<std::mutex> lock(derived_->mu);
+    auto it = derived_->keys.find(name);
+    if (it != derived_->keys.end()) return it->second;
+  }
+  std::vector<unsigned char> out = DeriveUncached(key, purpose);
+  std::lock_guard<std::mutex> lock(derived_->mu);
+  derived_->keys.emplace(std::move(name), out);
+  return out;
+}
+
+std::vector<unsigned char> KeyRing::DeriveUncached(const Key& key, std::string_view purpose) const {
   std::unique_ptr<EVP_PKEY_CTX, decltype(&EVP_PKEY_CTX_free)> ctx(EVP_PKEY_CTX_new_id(EVP_PKEY_HKDF, nullptr),
                                                                   EVP_PKEY_CTX_free);
   std::vector<unsigned char> out(kKeyLen);

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -52,11 +53,16 @@ class KeyRing {
     std::string id;                    // "k1"
     std::vector<unsigned char> bytes;  // 32
   };
-  explicit KeyRing(std::vector<Key> keys) : keys_(std::move(keys)) {}
+  struct Derived;  // (key id, purpose) → derived key, shared by copies of the ring
+  explicit KeyRing(std::vector<Key> keys);
+  //! HKDF-SHA256 of `key` for `purpose`, computed once per pair (a MAC per notice, a lookup hash
+  //! per login, were an HKDF context each — a fifth of a million-recipient digest's time).
   std::vector<unsigned char> Derive(const Key& key, std::string_view purpose) const;
+  std::vector<unsigned char> DeriveUncached(const Key& key, std::string_view purpose) const;
   const Key* Find(std::string_view id) const;
 
   std::vector<Key> keys_;
+  std::shared_ptr<Derived> derived_;
 };
 
 //! `bytes` random bytes from OpenSSL's CSPRNG, lower-case hex.

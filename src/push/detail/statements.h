@@ -153,15 +153,12 @@ inline constexpr Statement kMarkClicked{
     "push.mark_clicked",
     "UPDATE pushes SET clicked_at = ? WHERE id = ? AND recipient = ? AND clicked_at IS NULL"};
 
-// Digests.
-inline constexpr Statement kDeferredRecipients{
-    "push.deferred_recipients",
-    "SELECT DISTINCT recipient FROM pushes WHERE status = 'deferred' ORDER BY recipient"};
-inline constexpr Statement kDeferredOf{
-    "push.deferred_of",
-    "SELECT p.id, p.item_id, p.reason, p.reason_text, c.name AS item_name FROM pushes p JOIN items i ON "
-    "i.id = p.item_id JOIN item_catalogue c ON c.id = i.catalogue_id WHERE p.recipient = ? AND p.status = "
-    "'deferred' ORDER BY p.id"};
+// Digests. Every deferred push, a recipient's together (the digest reads them in one pass).
+inline constexpr Statement kAllDeferred{
+    "push.all_deferred",
+    "SELECT p.id, p.recipient, p.item_id, p.reason, p.reason_text, c.name AS item_name FROM pushes p JOIN "
+    "items i ON i.id = p.item_id JOIN item_catalogue c ON c.id = i.catalogue_id WHERE p.status = "
+    "'deferred' ORDER BY p.recipient, p.id"};
 inline constexpr Statement kDigested{
     "push.digested",
     "UPDATE pushes SET status = 'digested', digest_notice_id = ?, delivered_at = ? WHERE id = ? AND status = "
