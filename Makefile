@@ -5,7 +5,7 @@ LISTEN ?= 127.0.0.1:8080
 JOBS   ?= $(shell nproc)
 HUIQI  := $(BUILD)/huiqi
 
-.PHONY: all deps configure build web run test bench bench-reads bench-payments tidy clean
+.PHONY: all deps configure build web run test bench bench-reads bench-payments bench-push tidy clean
 
 all: build
 
@@ -46,6 +46,7 @@ bench: build
 	  $(BUILD)/bench/match_benchmark --benchmark_counters_tabular=true
 	@$(MAKE) --no-print-directory bench-reads
 	@$(MAKE) --no-print-directory bench-payments
+	@$(MAKE) --no-print-directory bench-push
 
 # Read load on `huiqi serve` (a `make run`-style database, wrk on loopback, SQLite and then a
 # private PostgreSQL): requests per second and latency per endpoint class. bench/read_load.sh.
@@ -57,6 +58,11 @@ bench-reads: build
 # CSV import. bench/payments_flow.sh; results in docs/benchmarks.md "Payments".
 bench-payments: build
 	HUIQI_DATA_DIR=data bench/payments_flow.sh $(HUIQI)
+
+# Pushes at scale through `huiqi serve`, SQLite then a private PostgreSQL: publish, republish,
+# archive changes, digest, bytes per push. bench/push_flow.sh; docs/benchmarks.md "Pushes".
+bench-push: build
+	HUIQI_DATA_DIR=data bench/push_flow.sh $(HUIQI)
 
 # clang-tidy (.clang-tidy) over the files changed since the upstream branch; HUIQI_TIDY=all for every
 # file (about 15 minutes on two cores). Not part of `make test` yet (docs/architecture.md).

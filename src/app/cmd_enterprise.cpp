@@ -30,7 +30,7 @@ struct AttributeArgs {
 };
 
 struct EnterpriseArgs {
-  std::string file, uscc;
+  std::string file, uscc, source;
   bool skip_invalid = false;
 };
 
@@ -47,6 +47,9 @@ void AddEnterpriseCommands(CLI::App& cli, CommonOptions& common) {
   import->add_option("file", a->file, "CSV 文件")->required()->check(CLI::ExistingFile);
   import->add_flag("--skip-invalid", a->skip_invalid,
                    "跳过不合格行，导入其余行（默认：有不合格行则全部不导入）");
+  import->add_option("--source", a->source,
+                     "数据来源（如 税务、科技局；登记了归属部门的来源，新标签记为该部门报送，"
+                     "默认：导入 <文件名>）");
   import->callback([&common, a] {
     auto db = OpenMigratedDatabase(common);
   auto ref = LoadReferenceData(common);
@@ -56,7 +59,7 @@ void AddEnterpriseCommands(CLI::App& cli, CommonOptions& common) {
   std::ifstream in(a->file, std::ios::binary);
   enterprise::ImportOptions opts;
   opts.skip_invalid = a->skip_invalid;
-  opts.source = "导入 " + a->file;
+  opts.source = a->source.empty() ? "导入 " + a->file : a->source;
   auto report = profiles.ImportCsv(audit::Actor{std::nullopt, "cli"}, in, opts);
   if (!report.ok()) Fail(report.error());
   for (const auto& e : report->errors) {

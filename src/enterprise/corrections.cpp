@@ -277,7 +277,8 @@ Result<Correction> ProfileService::ResolveCorrection(const auth::Principal& acto
       rec.uscc = before.uscc;
       const rules::AttributeDef* a = schema_.Find(before.attribute);
       HQ_RETURN_IF_ERROR(SetFact(rec.facts, *a, json(before.proposed_value), reference_, "value"));
-      HQ_RETURN_IF_ERROR(UpsertIn(s, clock_, schema_, ActorOf(actor), rec, {a->key}, "企业更正"));
+      HQ_RETURN_IF_ERROR(UpsertIn(s, clock_, schema_, ActorOf(actor), rec, {a->key}, "企业更正",
+                                  before.department_id ? before.department_id : actor.department_id));
     }
     HQ_ASSIGN_OR_RETURN(auto after_row, s.QueryOne(kCorrectionById, {id}, "", ""));
     Correction after = CorrectionFrom(after_row);

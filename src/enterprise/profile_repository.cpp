@@ -3,6 +3,7 @@
 #include "enterprise/detail/profile_repository.h"
 
 #include <algorithm>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "core/uscc.h"
@@ -39,8 +40,14 @@ constexpr store::Statement kInsert{"profile.insert",
                                    "VALUES (?, ?, 0, ?, ?) RETURNING id"};
 constexpr store::Statement kDeleteTags{"profile.delete_tags",
                                        "DELETE FROM enterprise_tags WHERE enterprise_id = ?"};
-constexpr store::Statement kInsertTag{
-    "profile.insert_tag", "INSERT INTO enterprise_tags (enterprise_id, tag, acquired_on) VALUES (?, ?, ?)"};
+constexpr store::Statement kInsertTag{"profile.insert_tag",
+                                      "INSERT INTO enterprise_tags (enterprise_id, tag, acquired_on, "
+                                      "received_on, source, department_id) VALUES (?, ?, ?, ?, ?, ?)"};
+constexpr store::Statement kTagReceipts{"profile.tag_receipts",
+                                        "SELECT tag, acquired_on, received_on, source, department_id FROM "
+                                        "enterprise_tags WHERE enterprise_id = ?"};
+constexpr store::Statement kSourceOwner{"profile.source_owner",
+                                        "SELECT department_id FROM data_source_owners WHERE source = ?"};
 constexpr store::Statement kHistoryInsert{"profile.history_insert",
                                           "INSERT INTO enterprise_history (enterprise_id, attribute, "
                                           "old_value, new_value, changed_at, source, actor_login) "
@@ -158,7 +165,8 @@ Result<std::optional<Profile>> Load(Session& s, std::string_view uscc, const rul
 // Writes `record` over the stored profile inside `s`. Returns the outcome.
 Result<UpsertResult> UpsertIn(Session& s, const core::Clock& clock, const rules::Schema& schema,
                               const audit::Actor& actor, const EnterpriseRecord& record,
-                              const std::vector<std::string>& touched, const std::string& source) {
+                              const std::vector<std::string>& touched, const std::string& source,
+                              std::optional<int64_t> department_id) {
   std::string now = core::FormatTimestamp(clock.Now());
   HQ_ASSIGN_OR_RETURN(auto existing, Load(s, record.uscc, schema));
   UpsertResult out;
@@ -254,11 +262,33 @@ Result<UpsertResult> UpsertIn(Session& s, const core::Clock& clock, const rules:
   params.push_back(before.id);
   HQ_RETURN_IF_ERROR(s.Exec({"profile.update", sql}, params));
   if (tags_changed) {
+    // A tag already held (same grant date) keeps when and from whom it arrived; a new one arrives
+    // today, from `source` (its owning department, or the department that accepted a correction).
+    HQ_ASSIGN_OR_RETURN(auto receipts, s.Query(kTagReceipts, {before.id}));
+    std::map<std::string, const store::Row*> held;
+    for (const auto& r : receipts) held[r.Text("tag")] = &r;
+    std::optional<int64_t> from = department_id;
+    if (!from) {
+      HQ_ASSIGN_OR_RETURN(auto owner, s.QueryOptional(kSourceOwner, {source}));
+      if (owner && !owner->IsNull("department_id")) from = owner->Int("department_id");
+    }
+    std::string today = core::ShanghaiDate(clock.Now()).ToString();
     HQ_RETURN_IF_ERROR(s.Exec(kDeleteTags, {before.id}));
     for (const auto& [tag, day] : after.facts.tags) {
-      HQ_RETURN_IF_ERROR(s.Exec(
-          kInsertTag,
-          {before.id, tag, day ? store::Value(core::Date::FromDays(*day).ToString()) : store::Null()}));
+      std::string on = day ? core::Date::FromDays(*day).ToString() : "";
+      store::Value granted = day ? store::Value(on) : store::Null();
+      auto it = held.find(tag);
+      bool kept = it != held.end() &&
+                  (it->second->IsNull("acquired_on") ? !day : it->second->Text("acquired_on") == on);
+      if (kept && !it->second->IsNull("received_on")) {
+        const store::Row& r = *it->second;
+        HQ_RETURN_IF_ERROR(s.Exec(
+            kInsertTag, {before.id, tag, granted, r.Text("received_on"), r.Text("source"),
+                         r.IsNull("department_id") ? store::Null() : store::Value(r.Int("department_id"))}));
+      } else {
+        HQ_RETURN_IF_ERROR(
+            s.Exec(kInsertTag, {before.id, tag, granted, today, source, store::OptionalInt(from)}));
+      }
     }
   }
   HQ_RETURN_IF_ERROR(audit::Record(s, clock, actor, out.created ? "enterprise.create" : "enterprise.update",

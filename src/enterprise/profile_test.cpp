@@ -105,6 +105,58 @@ TEST_P(ProfileTest, UpsertKeepsHistoryAndIsIdempotent) {
   EXPECT_EQ(svc_->History(other, kXingchen).error().kind, core::ErrorKind::kPermissionDenied);
 }
 
+// 常州办法 第十八条: when a qualification reached the platform, and from which department.
+TEST_P(ProfileTest, ATagKeepsWhenAndFromWhomItArrived) {
+  constexpr store::Statement kDept{
+      "test.dept",
+      "INSERT INTO departments (code, name, level, created_at) VALUES "
+      "('CZ-KJJ2', '常州市科学技术局', 'municipal', '2026-01-01T00:00:00Z') RETURNING id"};
+  constexpr store::Statement kReceipts{
+      "test.receipts",
+      "SELECT t.tag, t.acquired_on, t.received_on, t.source, t.department_id FROM enterprise_tags t JOIN "
+      "enterprises e ON e.id = t.enterprise_id WHERE e.uscc = ? ORDER BY t.tag"};
+  int64_t kjj = 0;
+  ASSERT_TRUE(db_->Write([&](store::Session& s) -> core::Status {
+                   HQ_ASSIGN_OR_RETURN(auto r, s.QueryOne(kDept, {}, "", ""));
+                   kjj = r.Int("id");
+                   return core::Ok();
+                 })
+                  .ok());
+  ASSERT_TRUE(SetDataSourceOwner(*db_, clock_, cli_, "科技局", "CZ-KJJ2").ok());
+  EnterpriseRecord rec{kXingchen, "常州星辰智能装备有限公司", {}};
+  ASSERT_TRUE(SetTags(rec.facts, "高新技术企业@2026-11-16", "tags").ok());
+  ASSERT_TRUE(svc_->Upsert(cli_, rec, {"tags"}, "科技局").ok());
+  auto rows = [&] {
+    return db_
+        ->ReadValue<std::vector<store::Row>>(
+            [&](store::Session& s) { return s.Query(kReceipts, {kXingchen}); })
+        .value();
+  };
+  auto first = rows();
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_EQ(first[0].Text("acquired_on"), "2026-11-16");
+  EXPECT_EQ(first[0].Text("received_on"), "2026-11-23");  // the fixture's today
+  EXPECT_EQ(first[0].Text("source"), "科技局");
+  EXPECT_EQ(first[0].Int("department_id"), kjj);
+  // A week later a second tag arrives from a source nobody owns; the first keeps its receipt.
+  clock_.Set(core::ShanghaiMidnight(core::Date::FromYmd(2026, 11, 30)));
+  ASSERT_TRUE(SetTags(rec.facts, "高新技术企业@2026-11-16;专精特新中小企业@2026-11-27", "tags").ok());
+  ASSERT_TRUE(svc_->Upsert(cli_, rec, {"tags"}, "导入").ok());
+  auto second = rows();
+  ASSERT_EQ(second.size(), 2u);
+  EXPECT_EQ(second[1].Text("tag"), "高新技术企业");
+  EXPECT_EQ(second[1].Text("received_on"), "2026-11-23");
+  EXPECT_EQ(second[1].Int("department_id"), kjj);
+  EXPECT_EQ(second[0].Text("tag"), "专精特新中小企业");
+  EXPECT_EQ(second[0].Text("received_on"), "2026-11-30");
+  EXPECT_TRUE(second[0].IsNull("department_id"));
+  // A re-granted tag (a new date) is a new arrival.
+  ASSERT_TRUE(SetTags(rec.facts, "高新技术企业@2026-11-28;专精特新中小企业@2026-11-27", "tags").ok());
+  ASSERT_TRUE(svc_->Upsert(cli_, rec, {"tags"}, "科技局").ok());
+  EXPECT_EQ(rows()[1].Text("received_on"), "2026-11-30");
+  EXPECT_EQ(rows()[0].Text("received_on"), "2026-11-30");
+}
+
 TEST_P(ProfileTest, CsvImportIsAllOrNothingUnlessAskedToSkip) {
   std::string csv =
       "统一社会信用代码,企业名称,注册地,行业,从业人数,营业收入,研发费用占比,tags\n"

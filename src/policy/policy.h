@@ -269,10 +269,11 @@ struct Page {
 //! One supervision finding (常州办法 第五条, 第三十七条 supervision of the duties above).
 struct Finding {
   std::string kind;  // policy_published_late | policy_overdue | policy_no_interpretation |
-                     // item_guide_late | item_guide_overdue | item_golive_late | item_incomplete
+                     // item_guide_late | item_guide_overdue | item_golive_late | item_incomplete |
+                     // tag_late (an enterprise tag recorded > 3 working days after its grant)
   std::string kind_label;
   DepartmentRef department;
-  std::string entity;  // policy | item
+  std::string entity;  // policy | item | enterprise
   int64_t entity_id = 0;
   std::string title;
   std::string detail;  // Chinese, for the list

@@ -26,7 +26,18 @@ constexpr KindInfo kKinds[] = {
     {"item_guide_overdue", "指南逾期未发布"},
     {"item_golive_late", "期限待定事项未在3个工作日内上线"},
     {"item_incomplete", "事项缺少申报材料或办理流程"},
+    {"tag_late", "资质荣誉超过3个工作日归集"},
 };
+
+// 常州办法 第十八条: a qualification or honour reaches the platform within 3 working days of
+// being granted. Only tags whose recording department is known (migration 0059).
+constexpr store::Statement kLateTags{
+    "supervision.late_tags",
+    "SELECT t.enterprise_id, e.name AS enterprise_name, t.tag, t.acquired_on, t.received_on, "
+    "d.id AS dept_id, d.code AS dept_code, d.name AS dept_name FROM enterprise_tags t "
+    "JOIN enterprises e ON e.id = t.enterprise_id JOIN departments d ON d.id = t.department_id "
+    "WHERE t.department_id IS NOT NULL AND t.acquired_on IS NOT NULL AND t.received_on > t.acquired_on "
+    "ORDER BY t.received_on DESC, t.enterprise_id"};
 
 const char* LabelOf(std::string_view kind) {
   for (const auto& k : kKinds) {
@@ -164,6 +175,23 @@ Result<SupervisionReport> PolicyService::Collect(std::optional<int64_t> departme
     for (const auto& p : policies) CheckPolicy(p, c);
     HQ_ASSIGN_OR_RETURN(auto items, detail::LoadAllItems(s));
     for (const auto& it : items) CheckItem(it, c);
+    HQ_ASSIGN_OR_RETURN(auto tags, s.Query(kLateTags));
+    for (const auto& r : tags) {
+      auto granted = Date::Parse(r.Text("acquired_on"));
+      auto received = Date::Parse(r.Text("received_on"));
+      if (!granted.ok() || !received.ok()) continue;
+      Date due = calendar_.AddWorkingDays(*granted, 3);
+      if (*received <= due) continue;
+      DepartmentRef dept;
+      dept.id = r.Int("dept_id");
+      dept.code = r.Text("dept_code");
+      dept.name = r.Text("dept_name");
+      c.Add("tag_late", dept, "enterprise", r.Int("enterprise_id"),
+            r.Text("enterprise_name") + "：" + r.Text("tag"),
+            "“" + r.Text("tag") + "”于 " + granted->ToString() + " 取得，" + received->ToString() +
+                " 才归集到平台",
+            due, *received);
+    }
     return core::Ok();
   }));
   SupervisionReport report = c.Finish();

@@ -82,6 +82,52 @@ TEST_P(SupervisionTest, ListsLatenessAndGapsPerDepartment) {
   EXPECT_EQ(counts["departments"][1]["total"], 3);
 }
 
+// 常州办法 第十八条: a qualification recorded more than 3 working days after its grant is a finding
+// for the department that recorded it (the archive writes received_on and department_id).
+TEST_P(SupervisionTest, TagsRecordedLateAreFindingsOfTheirDepartment) {
+  SetToday(2026, 11, 30);
+  constexpr store::Statement kEnterprise{
+      "test.enterprise",
+      "INSERT INTO enterprises (uscc, name, tags_known, created_at, updated_at) VALUES "
+      "('913204127123456136', '常州星辰智能装备有限公司', 1, '2026-11-01T00:00:00Z', "
+      "'2026-11-01T00:00:00Z') RETURNING id"};
+  constexpr store::Statement kTag{
+      "test.tag",
+      "INSERT INTO enterprise_tags (enterprise_id, tag, acquired_on, received_on, source, department_id) "
+      "SELECT ?, ?, ?, ?, '科技局', id FROM departments WHERE code = 'CZ-KJJ'"};
+  ASSERT_TRUE(db_->Write([&](store::Session& s) -> core::Status {
+                   HQ_ASSIGN_OR_RETURN(auto e, s.QueryOne(kEnterprise, {}, "", ""));
+                   int64_t id = e.Int("id");
+                   // Granted Friday 11/20: due Wednesday 11/25. Received 11/25 is on time, 11/26 late.
+                   HQ_RETURN_IF_ERROR(s.Exec(kTag, {id, std::string("高新技术企业"),
+                                                    std::string("2026-11-20"), std::string("2026-11-26")}));
+                   HQ_RETURN_IF_ERROR(s.Exec(kTag, {id, std::string("专精特新中小企业"),
+                                                    std::string("2026-11-20"), std::string("2026-11-25")}));
+                   return core::Ok();
+                 })
+                  .ok());
+  auto r = svc_->Supervise(admin_);
+  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  EXPECT_EQ(Count(*r, "CZ-KJJ", "tag_late"), 1);
+  const Finding* late = nullptr;
+  for (const auto& f : r->findings) {
+    if (f.kind == "tag_late") late = &f;
+  }
+  ASSERT_NE(late, nullptr);
+  EXPECT_EQ(late->due_on, Date::FromYmd(2026, 11, 25));
+  EXPECT_EQ(late->done_on, Date::FromYmd(2026, 11, 26));
+  EXPECT_EQ(late->working_days_late, 1);
+  EXPECT_EQ(late->entity, "enterprise");
+  EXPECT_NE(late->title.find("高新技术企业"), std::string::npos) << late->title;
+  // The department sees it among its own findings; another does not.
+  auto own = svc_->SuperviseOwnDepartment(kjj_officer_);
+  ASSERT_TRUE(own.ok());
+  EXPECT_EQ(Count(*own, "CZ-KJJ", "tag_late"), 1);
+  auto other = svc_->SuperviseOwnDepartment(gxj_officer_);
+  ASSERT_TRUE(other.ok());
+  EXPECT_EQ(Count(*other, "CZ-KJJ", "tag_late"), 0);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, SupervisionTest, ::testing::ValuesIn(testing::Backends()),
                          testing::PrintBackend{});
 

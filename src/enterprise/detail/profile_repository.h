@@ -23,9 +23,11 @@ namespace huiqi::enterprise::detail {
 core::Result<std::optional<Profile>> Load(store::Session& s, std::string_view uscc,
                                           const rules::Schema& custom_schema);
 
-//! Writes `record` over the stored profile inside `s` (see ProfileService::Upsert).
+//! Writes `record` over the stored profile inside `s` (see ProfileService::Upsert). New tags are
+//! recorded as received today from `department_id`, or else from the owner of `source`.
 core::Result<UpsertResult> UpsertIn(store::Session& s, const core::Clock& clock, const rules::Schema& schema,
                                     const audit::Actor& actor, const EnterpriseRecord& record,
-                                    const std::vector<std::string>& touched, const std::string& source);
+                                    const std::vector<std::string>& touched, const std::string& source,
+                                    std::optional<int64_t> department_id = std::nullopt);
 
 }  // namespace huiqi::enterprise::detail
