@@ -108,6 +108,10 @@ publish() {  # publish <label> <n-th publication>
   a=$(now)
   [[ $(post "items/$item/publish") == 200 ]] || { cat "$work/out" >&2; exit 1; }
   wait_log "push: item $item (push.item" "$2"
+  # The log line is written inside the job's transaction: wait for its commit too.
+  until [[ $(sql "SELECT COUNT(*) FROM push_campaigns WHERE source_key LIKE 'push.item:$item:%' AND status = 'sent'") -ge $2 ]]; do
+    sleep 0.02
+  done
   printf '%-9s %6.2f s end to end; job: %s\n' "$1" "$(since "$a")" \
     "$(grep -- "push: item $item (push.item" "$work/server.log" | tail -1 | sed 's/.*) //')"
 }
@@ -139,6 +143,7 @@ echo "digest    $(sql "SELECT COUNT(DISTINCT recipient) FROM pushes WHERE status
 a=$(now)
 sql "UPDATE jobs SET due_at = 0 WHERE job_key = 'push.digest' AND status = 'pending'" >/dev/null
 wait_log "push: digest" 1 1800
+until [[ $(sql "SELECT COUNT(*) FROM pushes WHERE status = 'deferred'") -eq 0 ]]; do sleep 0.1; done
 printf '          %.1f s end to end; job: %s\n' "$(since "$a")" "$(grep -- "push: digest" "$work/server.log" | tail -1 | sed 's/.*push: digest //')"
 echo "          RSS after: $(ps -o rss= -p "$server_pid" | awk '{printf "%.0f", $1/1024}') MB"
 
