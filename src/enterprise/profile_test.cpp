@@ -65,6 +65,19 @@ class ProfileTest : public ::testing::TestWithParam<store::Kind> {
   core::ReferenceData ref_;
   std::unique_ptr<ProfileService> svc_;
   audit::Actor cli_{std::nullopt, "cli"};
+
+  //! A municipal department; its id.
+  int64_t AddDepartment(const std::string& code, const std::string& name) {
+    constexpr store::Statement kDept{"test.dept",
+                                     "INSERT INTO departments (code, name, level, created_at) VALUES (?, ?, "
+                                     "'municipal', '2026-01-01T00:00:00Z') RETURNING id"};
+    auto id = db_->WriteValue<int64_t>([&](store::Session& s) -> core::Result<int64_t> {
+      HQ_ASSIGN_OR_RETURN(auto r, s.QueryOne(kDept, {code, name}, "", ""));
+      return r.Int("id");
+    });
+    EXPECT_TRUE(id.ok());
+    return id.ok() ? *id : 0;
+  }
 };
 
 TEST_P(ProfileTest, UpsertKeepsHistoryAndIsIdempotent) {
@@ -107,21 +120,11 @@ TEST_P(ProfileTest, UpsertKeepsHistoryAndIsIdempotent) {
 
 // 常州办法 第十八条: when a qualification reached the platform, and from which department.
 TEST_P(ProfileTest, ATagKeepsWhenAndFromWhomItArrived) {
-  constexpr store::Statement kDept{
-      "test.dept",
-      "INSERT INTO departments (code, name, level, created_at) VALUES "
-      "('CZ-KJJ2', '常州市科学技术局', 'municipal', '2026-01-01T00:00:00Z') RETURNING id"};
   constexpr store::Statement kReceipts{
       "test.receipts",
       "SELECT t.tag, t.acquired_on, t.received_on, t.source, t.department_id FROM enterprise_tags t JOIN "
       "enterprises e ON e.id = t.enterprise_id WHERE e.uscc = ? ORDER BY t.tag"};
-  int64_t kjj = 0;
-  ASSERT_TRUE(db_->Write([&](store::Session& s) -> core::Status {
-                   HQ_ASSIGN_OR_RETURN(auto r, s.QueryOne(kDept, {}, "", ""));
-                   kjj = r.Int("id");
-                   return core::Ok();
-                 })
-                  .ok());
+  int64_t kjj = AddDepartment("CZ-KJJ2", "常州市科学技术局");
   ASSERT_TRUE(SetDataSourceOwner(*db_, clock_, cli_, "科技局", "CZ-KJJ2").ok());
   EnterpriseRecord rec{kXingchen, "常州星辰智能装备有限公司", {}};
   ASSERT_TRUE(SetTags(rec.facts, "高新技术企业@2026-11-16", "tags").ok());
@@ -246,18 +249,7 @@ TEST_P(ProfileTest, CorrectionsAreProposedByTheEnterpriseAndResolvedByReviewers)
 
 // Issue 12 finding 1: 资产总额 typed as 18000 meaning 万元 went live as 1.8万元.
 TEST_P(ProfileTest, ACorrectionIsParsedInItsUnitConfirmedWhenTenfoldAndRoutedToTheSourceOwner) {
-  constexpr store::Statement kDept{
-      "test.dept",
-      "INSERT INTO departments (code, name, level, created_at) VALUES "
-      "('CZ-SWU', '国家税务总局常州市税务局', 'municipal', '2026-01-01T00:00:00Z') "
-      "RETURNING id"};
-  int64_t tax = 0;
-  ASSERT_TRUE(db_->Write([&](store::Session& s) -> core::Status {
-                   HQ_ASSIGN_OR_RETURN(auto r, s.QueryOne(kDept, {}, "", ""));
-                   tax = r.Int("id");
-                   return core::Ok();
-                 })
-                  .ok());
+  int64_t tax = AddDepartment("CZ-SWU", "国家税务总局常州市税务局");
   ASSERT_TRUE(SetDataSourceOwner(*db_, clock_, cli_, "税务", "CZ-SWU").ok());
   EnterpriseRecord rec{kXingchen, "常州星辰智能装备有限公司", {}};
   rec.facts.numbers["total_assets"] = 1'800'000;  // 1.8 万元: the figure the slip left behind

@@ -388,8 +388,7 @@ struct PushService::Impl {
                             s.QueryOptional(d::kActedOnOne, {*k.enterprise_id, c.item.id, c.item.id}));
         if (acted) x.acted.insert(*k.enterprise_id);
       }
-      HQ_ASSIGN_OR_RETURN(auto prefs, s.QueryOptional(d::kPrefsOf, {k.recipient}));
-      x.prefs[k.recipient] = prefs ? PrefsFrom(*prefs) : Prefs{};
+      HQ_ASSIGN_OR_RETURN(x.prefs[k.recipient], LoadPrefs(s, k.recipient));
       HQ_ASSIGN_OR_RETURN(auto qualify, s.QueryOptional(d::kQualifyOf, {k.recipient}));
       if (qualify) x.qualify.insert(k.recipient);
       HQ_ASSIGN_OR_RETURN(auto told, s.Query(d::kToldAboutOne, {k.recipient, c.item.id}));
