@@ -5,7 +5,7 @@ LISTEN ?= 127.0.0.1:8080
 JOBS   ?= $(shell nproc)
 HUIQI  := $(BUILD)/huiqi
 
-.PHONY: all deps configure build web run test bench bench-reads bench-payments bench-push tidy clean
+.PHONY: all deps configure build web run test bench bench-reads bench-payments bench-push tidy fuzz clean
 
 all: build
 
@@ -68,6 +68,20 @@ bench-push: build
 # file (about 15 minutes on two cores). Not part of `make test` yet (docs/architecture.md).
 tidy: build
 	tests/tidy_test.sh $(BUILD)
+
+# libFuzzer targets (tests/fuzz) with AddressSanitizer and UBSan, built with clang in build-fuzz,
+# each run for FUZZ_SECONDS (make fuzz FUZZ_SECONDS=60 for a quick pass). Crashes land in
+# tests/fuzz/regressions/<target>/, which `make test` replays. docs/reliability.md "Fuzzing".
+FUZZ_BUILD   ?= build-fuzz
+FUZZ_SECONDS ?= 600
+FUZZ_JOBS    ?= 2
+fuzz:
+	@command -v clang++-14 >/dev/null || { echo "make fuzz needs clang-14 and libclang-rt-14-dev (apt-get install clang-14 libclang-rt-14-dev)"; exit 1; }
+	@CC=clang-14 CXX=clang++-14 cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DHUIQI_FUZZ=ON -DHUIQI_WERROR=OFF >/dev/null
+	@ninja -C $(FUZZ_BUILD) -j $(FUZZ_JOBS) fuzz_rule_parser fuzz_money_date fuzz_csv_import fuzz_json_body \
+	  fuzz_search_query fuzz_http_request
+	FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run.sh $(FUZZ_BUILD)
 
 clean:
 	rm -rf $(BUILD)

@@ -17,6 +17,7 @@
 #include <sstream>
 #include <thread>
 
+#include "http/detail/request_reading.h"
 #include "http/static_files.h"
 
 namespace huiqi::http {
@@ -27,37 +28,6 @@ namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
 
 namespace {
-
-std::string PercentDecode(std::string_view s, bool plus_is_space) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
-        std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
-      out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
-      i += 2;
-    } else if (plus_is_space && s[i] == '+') {
-      out += ' ';
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
-
-void ParseQuery(std::string_view q, std::map<std::string, std::string>& out) {
-  size_t pos = 0;
-  while (pos < q.size()) {
-    size_t amp = q.find('&', pos);
-    std::string_view part = q.substr(pos, amp == std::string_view::npos ? std::string_view::npos : amp - pos);
-    size_t eq = part.find('=');
-    if (!part.empty()) {
-      out[PercentDecode(part.substr(0, eq), true)] =
-          eq == std::string_view::npos ? "" : PercentDecode(part.substr(eq + 1), true);
-    }
-    if (amp == std::string_view::npos) break;
-    pos = amp + 1;
-  }
-}
 
 std::string RequestTag() {
   static constexpr char kAlphabet[] = "0123456789abcdefghijklmnopqrstuvwxyz";
@@ -135,11 +105,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // — streamed to a temporary file under upload_dir, so a 50 MB material is never held in memory.
   void Read() {
     header_.emplace();
-    header_->header_limit(static_cast<std::uint32_t>(server_.options.header_limit));
-    // Beast checks a Content-Length against the limit while parsing the header, before we know
-    // whether this is an upload: let the larger limit through here, and check the right one in
-    // OnHeader (a chunked body is checked chunk by chunk against the limit set there).
-    header_->body_limit(std::max<std::uint64_t>(server_.options.body_limit, server_.options.upload_limit));
+    detail::LimitHeaderPhase(*header_, server_.options);  // the right body limit is set in OnHeader
     stream_.expires_after(server_.options.read_timeout);
     bhttp::async_read_header(stream_, buffer_, *header_,
                              beast::bind_front_handler(&Connection::OnHeader, shared_from_this()));
@@ -155,15 +121,14 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void OnHeader(beast::error_code ec, std::size_t) {
     if (ec) return OnRead(ec, 0);
     uploading_ = IsUpload(header_->get());
-    size_t limit = uploading_ ? server_.options.upload_limit : server_.options.body_limit;
-    if (auto length = header_->content_length(); length && *length > limit) {
+    size_t limit = detail::BodyLimit(server_.options, uploading_);
+    if (detail::DeclaresTooLarge(header_->content_length(), limit))
       return OnRead(bhttp::error::body_limit, 0);
-    }
     if (uploading_) {
       upload_path_ = server_.options.upload_dir + "/upload-" + server_.NextRequestId() + "-" +
                      std::to_string(reinterpret_cast<uintptr_t>(this));
       file_.emplace(std::move(*header_));
-      file_->body_limit(server_.options.upload_limit);
+      file_->body_limit(limit);
       beast::error_code open_ec;
       file_->get().body().open(upload_path_.c_str(), beast::file_mode::write, open_ec);
       if (open_ec) {
@@ -176,7 +141,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
       return;
     }
     parser_.emplace(std::move(*header_));
-    parser_->body_limit(server_.options.body_limit);
+    parser_->body_limit(limit);
     bhttp::async_read(stream_, buffer_, *parser_,
                       beast::bind_front_handler(&Connection::OnRead, shared_from_this()));
   }
@@ -202,7 +167,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     client_ = remote_;
     if (ec == bhttp::error::body_limit) {
       method_ = "?";
-      size_t limit = uploading_ ? server_.options.upload_limit : server_.options.body_limit;
+      size_t limit = detail::BodyLimit(server_.options, uploading_);
       return Send(
           Response::FromError(core::MakeError(core::ErrorKind::kPayloadTooLarge, "payload_too_large",
                                               "请求体过大（上限 " + std::to_string(limit / 1024) + " KB）",
@@ -244,8 +209,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
     keep_alive_ = keep && !server_.stopping;
     std::string_view target(target_text);
     size_t q = target.find('?');
-    req->path = PercentDecode(target.substr(0, q), false);
-    if (q != std::string_view::npos) ParseQuery(target.substr(q + 1), req->query);
+    req->path = detail::PercentDecode(target.substr(0, q), false);
+    if (q != std::string_view::npos) detail::ParseQuery(target.substr(q + 1), req->query);
     req->remote_addr =
         ClientAddress(remote_, req->Header("x-forwarded-for"), server_.options.trusted_proxies);
     req->request_id = server_.NextRequestId();
