@@ -6,6 +6,12 @@ namespace huiqi::core {
 
 namespace chr = std::chrono;
 
+namespace {
+// The years a TimePoint (system_clock, 64-bit nanoseconds) holds whole, with room for the offset.
+constexpr int kMinTimestampYear = 1678;
+constexpr int kMaxTimestampYear = 2261;
+}  // namespace
+
 Date Date::FromYmd(int year, unsigned month, unsigned day) {
   chr::year_month_day ymd{chr::year{year}, chr::month{month}, chr::day{day}};
   return Date(static_cast<int32_t>(chr::sys_days{ymd}.time_since_epoch().count()));
@@ -84,7 +90,9 @@ Result<TimePoint> ParseTimestamp(std::string_view text, std::string_view field) 
   };
   if (text.size() < 19 || text[10] != 'T' || text[13] != ':' || text[16] != ':') return bad();
   auto date = Date::Parse(text.substr(0, 10), field);
-  if (!date.ok()) return bad();
+  // A system_clock time point counts nanoseconds in 64 bits: 1677-09-21 … 2262-04-11. Beyond
+  // that the sum below overflowed (found by tests/fuzz money_date with 3026-11-22T20:16:40+08:00).
+  if (!date.ok() || date->year() < kMinTimestampYear || date->year() > kMaxTimestampYear) return bad();
   auto num2 = [&](size_t i) -> int {
     if (text[i] < '0' || text[i] > '9' || text[i + 1] < '0' || text[i + 1] > '9') return -1;
     return (text[i] - '0') * 10 + (text[i + 1] - '0');

@@ -147,11 +147,22 @@ json RuleToJson(const Node& n) {
 }
 
 core::Result<Node> RuleFromJson(const json& j, const Schema& schema) {
-  try {
-    return From(j, schema, "rule", 0);
-  } catch (const json::exception&) {
-    return Bad("rule", "结构不符合规则格式");
-  }
+  auto read = [&]() -> core::Result<Node> {
+    try {
+      return From(j, schema, "rule", 0);
+    } catch (const json::exception&) {
+      return Bad("rule", "结构不符合规则格式");
+    }
+  };
+  HQ_ASSIGN_OR_RETURN(Node n, read());
+  // The shape check above knows nothing of types ({"op": "=", "attr": "dishonest", "value": 2}
+  // was read, printed as "dishonest = true" and never held: found by tests/fuzz json_body). The
+  // parser's checks (types, units, enum values) apply to stored JSON too: its canonical text must
+  // parse back to the same rule.
+  std::string text = Print(n, schema);
+  auto checked = Parse(text, schema);
+  if (!checked.ok() || !(*checked == n)) return Bad("rule", "与规则语言不符：" + text);
+  return n;
 }
 
 }  // namespace huiqi::rules

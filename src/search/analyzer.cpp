@@ -25,7 +25,23 @@ char32_t Next(std::string_view s, size_t& i) {
     return 0xFFFD;
   }
   char32_t c = len == 1 ? b : len == 2 ? (b & 0x1F) : len == 3 ? (b & 0x0F) : (b & 0x07);
-  for (int k = 1; k < len; ++k) c = (c << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+  for (int k = 1; k < len; ++k) {
+    auto cont = static_cast<unsigned char>(s[i + k]);
+    // A lead byte followed by anything but a continuation byte is one invalid byte: it must not
+    // swallow the newline or ASCII after it (found by tests/fuzz search_query).
+    if ((cont & 0xC0) != 0x80) {
+      ++i;
+      return 0xFFFD;
+    }
+    c = (c << 6) | (cont & 0x3F);
+  }
+  // Overlong forms, UTF-16 surrogates and values past U+10FFFF would be written back as invalid
+  // UTF-8 (which nlohmann refuses to dump).
+  static constexpr char32_t kMinOfLength[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (c < kMinOfLength[len] || (c >= 0xD800 && c <= 0xDFFF) || c > 0x10FFFF) {
+    ++i;
+    return 0xFFFD;
+  }
   i += len;
   return c;
 }
