@@ -92,7 +92,9 @@ bool IsAsciiAlnum(char32_t c) {
 // Full-width ASCII (U+FF01–FF5E) to ASCII, ideographic space to space, Latin to lower case.
 char32_t Fold(char32_t c) {
   if (c >= 0xFF01 && c <= 0xFF5E) c -= 0xFEE0;
-  if (c == 0x3000) c = ' ';
+  // OpenCC returns a C string: a NUL would cut the text (and its lines) short there (found by
+  // tests/fuzz search_query, a query with %00).
+  if (c == 0x3000 || c == 0) c = ' ';
   if (c >= 'A' && c <= 'Z') c += 'a' - 'A';
   return c;
 }

@@ -47,7 +47,10 @@ const core::ReferenceData* Reference() {
   return ref.ok() ? &*ref : nullptr;
 }
 
-bool Formula(const std::string& f) { return core::CsvField(f).front() == '\''; }
+// CsvField prefixes these with ' on purpose (negative numbers excepted, and skipped here too).
+bool Formula(const std::string& f) {
+  return !f.empty() && (f[0] == '=' || f[0] == '+' || f[0] == '-' || f[0] == '@');
+}
 
 void CheckRoundTrip(const Rows& rows) {
   std::string written;
