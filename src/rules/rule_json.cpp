@@ -34,7 +34,11 @@ core::Result<Node> From(const json& j, const Schema& schema, const std::string& 
     for (size_t i = 0; i < j["args"].size(); ++i) {
       HQ_ASSIGN_OR_RETURN(Node c,
                           From(j["args"][i], schema, path + ".args[" + std::to_string(i) + "]", depth + 1));
-      n.children.push_back(std::move(c));
+      if (c.kind != n.kind) {
+        n.children.push_back(std::move(c));
+      } else {  // a nested group of the same connective joins its parent, as in the parser
+        for (Node& g : c.children) n.children.push_back(std::move(g));
+      }
     }
     return n;
   }

@@ -229,16 +229,24 @@ class Parser {
     return e;
   }
 
+  // A parenthesised group of the same connective joins its parent: "(a or b) or c" is a or b or c,
+  // the form Print writes without the parentheses (Parse(Print(x)) == x; tests/fuzz rule_parser
+  // found "x or (y or z)" printed flat and parsed back as another tree).
+  static void AddOperand(Node& parent, Node child) {
+    if (child.kind != parent.kind) return parent.children.push_back(std::move(child));
+    for (Node& c : child.children) parent.children.push_back(std::move(c));
+  }
+
   core::Result<Node> Or() {
     HQ_ASSIGN_OR_RETURN(Node left, And());
     if (!IsWord(Peek(), {"or", "或", "或者"})) return left;
     Node n{NodeKind::kOr};
     n.position = left.position;
-    n.children.push_back(std::move(left));
+    AddOperand(n, std::move(left));
     while (IsWord(Peek(), {"or", "或", "或者"})) {
       Advance();
       HQ_ASSIGN_OR_RETURN(Node right, And());
-      n.children.push_back(std::move(right));
+      AddOperand(n, std::move(right));
     }
     return n;
   }
@@ -248,11 +256,11 @@ class Parser {
     if (!IsWord(Peek(), {"and", "且", "并且", "而且"})) return left;
     Node n{NodeKind::kAnd};
     n.position = left.position;
-    n.children.push_back(std::move(left));
+    AddOperand(n, std::move(left));
     while (IsWord(Peek(), {"and", "且", "并且", "而且"})) {
       Advance();
       HQ_ASSIGN_OR_RETURN(Node right, Not());
-      n.children.push_back(std::move(right));
+      AddOperand(n, std::move(right));
     }
     return n;
   }
