@@ -109,6 +109,11 @@ Status Database::Read(const WriteFn& fn) {
   return Run(TxMode::kRead, fn);
 }
 
+Status Database::SnapshotToFile(const std::string&) {
+  return MakeError(ErrorKind::kFailedPrecondition, "backup_unsupported", "该数据库类型不支持文件快照",
+                   "this database kind has no file snapshot");
+}
+
 Result<std::unique_ptr<Database>> Database::Open(std::string_view url, const Options& options) {
   if (url.substr(0, 7) == "sqlite:") return detail::OpenSqlite(url.substr(7), options);
   if (url.substr(0, 13) == "postgresql://" || url.substr(0, 11) == "postgres://") {

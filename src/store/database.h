@@ -144,6 +144,13 @@ class Database {
   //! CREATE DATABASE or VACUUM that may not run inside a transaction block.
   virtual Status ExecOutsideTransaction(std::string_view sql) = 0;
 
+  //! Copies a consistent snapshot of the whole database into the new file `path` while other
+  //! threads and processes keep reading and writing (SQLite: the online backup API, all pages
+  //! under one read transaction, the copy left in rollback-journal mode as a single file).
+  //! kFailedPrecondition "backup_unsupported" where the backend has no such copy (PostgreSQL is
+  //! backed up by pg_dump, see app/cmd_backup.cpp); kUnavailable when the file cannot be written.
+  virtual Status SnapshotToFile(const std::string& path);
+
   //! Typed helpers: run fn and pass its value out.
   template <typename T>
   Result<T> WriteValue(const std::function<Result<T>(Session&)>& fn) {
