@@ -449,6 +449,9 @@ void Serve(const ServeConfig& config) {
         return std::optional<int64_t>{next};
       });
   scheduler.AddTick("day-turn", std::chrono::seconds(1), [&node_state] { node_state.OnTick(); });
+  // [backup]: scheduled backups with retention (cmd_backup.cpp); declared after the scheduler
+  // so a backup in progress finishes before the scheduler goes.
+  auto scheduled_backups = ScheduleBackups(scheduler, common, config.serve, *db);
   scheduler.Start();
 
   // Follow the change log: archive changes made through any node reach this node's index, and

@@ -2,10 +2,15 @@
 // Each group of subcommands registers itself on the CLI; main.cpp only assembles them.
 
 #include <CLI/CLI.hpp>
+#include <memory>
 
 #include "app/config.h"
 #include "secrets/keys.h"
 #include "store/database.h"
+
+namespace huiqi::schedule {
+class Scheduler;
+}
 
 namespace huiqi::app {
 
@@ -36,5 +41,26 @@ void AddAttributeCommands(CLI::App& cli, CommonOptions& common);
 void AddMatchEnterpriseCommand(CLI::App& match_cmd, CommonOptions& common);
 //! After AddRuleCommands: adds `gen policies` to its `gen`.
 void AddSearchCommands(CLI::App& cli, CommonOptions& common);
+//! `huiqi backup` and `huiqi restore` (cmd_backup.cpp; docs/reliability.md "Backup and restore").
+void AddBackupCommands(CLI::App& cli, CommonOptions& common);
+
+//! The scheduled backups of `huiqi serve` ([backup] in the config file). Destroying it waits for a
+//! backup in progress; later ticks do nothing.
+class ScheduledBackups {
+ public:
+  struct State;
+  explicit ScheduledBackups(std::shared_ptr<State> state);
+  ~ScheduledBackups();
+  ScheduledBackups(const ScheduledBackups&) = delete;
+  ScheduledBackups& operator=(const ScheduledBackups&) = delete;
+
+ private:
+  std::shared_ptr<State> state_;
+};
+//! Registers the "backup" tick on `scheduler` (before its Start): every minute it checks whether
+//! the newest backup in options.backup_dir is backup_every_hours old, and if so writes one on a
+//! thread of its own and keeps the newest backup_keep. nullptr when backup_dir is empty.
+std::unique_ptr<ScheduledBackups> ScheduleBackups(schedule::Scheduler& scheduler, const CommonOptions& common,
+                                                  const ServeOptions& options, store::Database& db);
 
 }  // namespace huiqi::app

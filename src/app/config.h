@@ -34,6 +34,12 @@ struct ServeOptions {
   //! --demo-days-ahead N: the server's clock runs N days ahead, so public notices and deadlines
   //! of a demo pass (the scheduler runs what fell due). For demos and tests only.
   int demo_days_ahead = 0;
+  //! [backup] dir: where `huiqi serve` writes scheduled backups (DIR/huiqi-backup-YYYYMMDD-HHMMSS,
+  //! Asia/Shanghai; app/cmd_backup.cpp). "" = no scheduled backups. On PostgreSQL with several
+  //! nodes, set it on one node only.
+  std::string backup_dir;
+  int backup_every_hours = 24;  // [backup] every_hours: a backup when the newest one is this old
+  int backup_keep = 7;          // [backup] keep: complete backups kept; older ones are removed
 };
 
 }  // namespace huiqi::app

@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   AddPaymentsCommands(cli, common);
   AddAttributeCommands(cli, common);
   AddSearchCommands(cli, common);
+  AddBackupCommands(cli, common);
   AddConfigCommands(cli);
   try {
     cli.parse(argc, argv);
