@@ -28,13 +28,16 @@ if [[ $src_db == postgres* ]]; then
   hostport=${src_db#*@}; hostport=${hostport%%/*}; host=${hostport%%:*}; port=${hostport##*:}
   "$pgbin/createdb" -h "$host" -p "$port" -U huiqi huiqi_restore || { echo "createdb failed"; exit 1; }
   "$pgbin/createdb" -h "$host" -p "$port" -U huiqi huiqi_other || { echo "createdb failed"; exit 1; }
+  "$pgbin/createdb" -h "$host" -p "$port" -U huiqi huiqi_third || { echo "createdb failed"; exit 1; }
   dst_db="postgresql://huiqi@$host:$port/huiqi_restore"
+  third_db="postgresql://huiqi@$host:$port/huiqi_third"
   other_db="postgresql://huiqi@$host:$port/huiqi_other"
 else
   dst_db="sqlite:$tmp/dst/huiqi.db"
   other_db="sqlite:$tmp/other/huiqi.db"
+  third_db="sqlite:$tmp/third/huiqi.db"
 fi
-mkdir -p "$tmp/src" "$tmp/dst" "$tmp/other"
+mkdir -p "$tmp/src" "$tmp/dst" "$tmp/other" "$tmp/third"
 src() { HUIQI_DB=$src_db HUIQI_STATE_DIR=$tmp/src HUIQI_SEARCH_DIR=$tmp/src/search "$HUIQI" "$@"; }
 dst() { HUIQI_DB=$dst_db HUIQI_STATE_DIR=$tmp/dst HUIQI_SEARCH_DIR=$tmp/dst/search "$HUIQI" "$@"; }
 other() { HUIQI_DB=$other_db HUIQI_STATE_DIR=$tmp/other HUIQI_SEARCH_DIR=$tmp/other/search "$HUIQI" "$@"; }
@@ -47,6 +50,37 @@ src gen enterprises --count 2000 --seed 7 >/dev/null 2>&1 || { echo "gen enterpr
 src audit verify >/dev/null || { echo "source audit chain broken"; exit 1; }
 nfiles=$(cd "$tmp/src/files" 2>/dev/null && find . -type f ! -path './tmp/*' | wc -l)
 check "the demo stored uploaded files ($nfiles)" test "$nfiles" -gt 0
+
+# --- while `huiqi serve` runs: a scheduled backup with retention ([backup] in its config file)
+# and a `huiqi backup` from another process, both online. The server also writes the audit
+# checkpoint, which the backups below then carry.
+mkdir -p "$tmp/sched"
+for old in 20200101-000000 20200102-000000 20200103-000000; do
+  mkdir -p "$tmp/sched/huiqi-backup-$old"
+  echo '{"created_unix": 1577808000}' >"$tmp/sched/huiqi-backup-$old/manifest.json"
+done
+printf '[backup]\ndir = "%s"\nevery_hours = 24\nkeep = 2\n' "$tmp/sched" >"$tmp/huiqi.toml"
+check "config check accepts [backup]" src config check "$tmp/huiqi.toml" >/dev/null
+http_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+src serve --config "$tmp/huiqi.toml" --listen "127.0.0.1:$http_port" >"$tmp/serve.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 1 600); do
+  [[ -n $(ls "$tmp/sched" | grep -v '^huiqi-backup-2020') && $(ls "$tmp/sched" | wc -l) -le 2 ]] && break
+  sleep 0.1
+done
+new=$(ls "$tmp/sched" | grep -v '^huiqi-backup-2020' | head -1)
+check "the server wrote a scheduled backup ($new)" test -s "$tmp/sched/$new/manifest.json"
+check "retention kept the newest 2" test "$(ls "$tmp/sched" | tr '\n' ' ')" = "huiqi-backup-20200103-000000 $new "
+curl -sf "http://127.0.0.1:$http_port/api/v1/health" >/dev/null
+check "the server serves while backups are taken" test $? -eq 0
+src backup --out "$tmp/online" >"$tmp/online.log" 2>&1
+check "huiqi backup beside the running server" test $? -eq 0
+kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null; server_pid=""
+[[ $failed -eq 0 ]] || tail -20 "$tmp/serve.log"
+third() { HUIQI_DB=$third_db HUIQI_STATE_DIR=$tmp/third HUIQI_SEARCH_DIR=$tmp/third/search "$HUIQI" "$@"; }
+third restore --from "$tmp/online" >"$tmp/online-restore.log" 2>&1
+check "the online backup restores: its tables, files and audit chain verify" test $? -eq 0
+[[ $failed -eq 0 ]] || cat "$tmp/online-restore.log"
 
 # --- a deterministic dump of every table, ordered by primary key (or every column), one
 # "table rows sha256" line each, computed by the database's own client.
@@ -85,6 +119,7 @@ check "no temp directory left behind" test -z "$(ls -A "$tmp" | grep '^\.backup\
 check "the manifest lists every table" test "$(python3 -c "import json,sys; print(len(json.load(open(sys.argv[1]))['tables']))" "$tmp/backup/manifest.json")" -eq "$(wc -l <"$tmp/src.tables")"
 check "the manifest's created_at is Asia/Shanghai" grep -q '"created_at": "[0-9T:-]*+08:00"' "$tmp/backup/manifest.json"
 check "the search index is not in the backup" test ! -e "$tmp/backup/search"
+check "the audit checkpoint is in the backup" test -s "$tmp/backup/audit-checkpoint.json"
 src backup --out "$tmp/backup" >/dev/null 2>&1
 check "backup refuses an existing directory" test $? -ne 0
 
@@ -123,27 +158,6 @@ other restore --from "$tmp/tampered" >"$tmp/refuse3.log" 2>&1
 check "restore refuses a backup whose checksums do not match" test $? -ne 0
 check "…naming the file" grep -q "checksum mismatch: files/" "$tmp/refuse3.log"
 check "…and leaves the target empty" test ! -e "$tmp/other/files"
-
-# --- scheduled backups with retention: [backup] in the config file of `huiqi serve`.
-mkdir -p "$tmp/sched"
-for old in 20200101-000000 20200102-000000 20200103-000000; do
-  mkdir -p "$tmp/sched/huiqi-backup-$old"
-  echo '{"created_unix": 1577808000}' >"$tmp/sched/huiqi-backup-$old/manifest.json"
-done
-printf '[backup]\ndir = "%s"\nevery_hours = 24\nkeep = 2\n' "$tmp/sched" >"$tmp/huiqi.toml"
-check "config check accepts [backup]" src config check "$tmp/huiqi.toml"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-src serve --config "$tmp/huiqi.toml" --listen "127.0.0.1:$port" >"$tmp/serve.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 1 600); do
-  [[ -n $(ls "$tmp/sched" | grep -v '^huiqi-backup-2020') && $(ls "$tmp/sched" | wc -l) -le 2 ]] && break
-  sleep 0.1
-done
-kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null; server_pid=""
-new=$(ls "$tmp/sched" | grep -v '^huiqi-backup-2020' | head -1)
-check "the server wrote a scheduled backup ($new)" test -s "$tmp/sched/$new/manifest.json"
-check "retention kept the newest 2" test "$(ls "$tmp/sched" | tr '\n' ' ')" = "huiqi-backup-20200103-000000 $new "
-[[ $failed -eq 0 ]] || tail -20 "$tmp/serve.log"
 
 size=$(du -sb "$tmp/backup" | cut -f1)
 printf 'backup figures (%s): %s tables, %s files, %s bytes (%s MiB), backup %.2f s, restore %.2f s (incl. verify and reindex)\n' \
