@@ -122,6 +122,8 @@ check "the search index is not in the backup" test ! -e "$tmp/backup/search"
 check "the audit checkpoint is in the backup" test -s "$tmp/backup/audit-checkpoint.json"
 src backup --out "$tmp/backup" >/dev/null 2>&1
 check "backup refuses an existing directory" test $? -ne 0
+"$HUIQI" backup --db "sqlite:$tmp/none/huiqi.db" --out "$tmp/none-backup" >/dev/null 2>&1
+check "backup refuses a missing SQLite file (rather than back up an empty one)" test $? -ne 0 -a ! -e "$tmp/none"
 
 # --- restore into an empty target, and compare.
 t2=$(date +%s.%N)

@@ -270,6 +270,7 @@ std::string PgTool(const std::string& name) {
 //! Runs a program (no shell) and waits; its output goes to ours.
 core::Status RunTool(const std::vector<std::string>& argv) {
   std::vector<char*> args;
+  args.reserve(argv.size() + 1);
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
   pid_t pid = 0;
@@ -730,6 +731,13 @@ void AddBackupCommands(CLI::App& cli, CommonOptions& common) {
   backup->add_flag("--without-key", a->without_key,
                    "不复制密钥文件 leave the key file out (production: keep the key apart from backups)");
   backup->callback([&common, a] {
+    // Opening a missing SQLite file would create it, and back up an empty database.
+    std::error_code ec;
+    if (common.db_url.rfind("sqlite:", 0) == 0 && !fs::exists(common.db_url.substr(7), ec)) {
+      Fail(MakeError(ErrorKind::kNotFound, "backup_no_database",
+                     "数据库文件不存在：" + common.db_url.substr(7),
+                     "no database file at " + common.db_url.substr(7), "db"));
+    }
     auto db = store::Database::Open(common.db_url);
     if (!db.ok()) Fail(db.error());
     auto summary = WriteBackup(common, **db, a->out, {.include_key = !a->without_key});
