@@ -461,6 +461,7 @@ void Serve(const ServeConfig& config) {
   auto search = OpenSearchOrFail(common, *db, policies);  // follows the change log at each query
   analyzer = &search->analyzer();
   http::RegisterSearchApi(router, *search);
+  http::RegisterRouteTableApi(router);  // last: it lists every route registered above
 
   http::ServerOptions so;
   SplitListen(opts.listen, so.host, so.port);

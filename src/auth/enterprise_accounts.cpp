@@ -251,8 +251,11 @@ Status AuthService::RevokeInvitation(const Principal& p, int64_t invitation_id) 
   return db_.Write([&](store::Session& s) -> Status {
     HQ_ASSIGN_OR_RETURN(int64_t n, s.Exec(kRevokeInvitation, {invitation_id, *p.uscc}));
     if (n != 1) {
-      return core::MakeError(core::ErrorKind::kConflict, "not_open", "该邀请不存在、已使用或已撤销",
-                             "no open invitation with this id", "id");
+      // Another enterprise's invitation (or none) is not found; one of ours no longer open, a conflict.
+      HQ_ASSIGN_OR_RETURN(auto ours, s.QueryOptional(kInvitationOfEnterprise, {invitation_id, *p.uscc}));
+      if (!ours) return core::NotFound("本企业的该邀请", "invitation of this enterprise");
+      return core::MakeError(core::ErrorKind::kConflict, "not_open", "该邀请已使用或已撤销",
+                             "the invitation is no longer open", "id");
     }
     return audit::Record(s, clock_, {p.user_id, p.login}, "enterprise.invite_revoke", "enterprise_invitation",
                          std::to_string(invitation_id), {{"status", "open"}}, {{"status", "revoked"}});

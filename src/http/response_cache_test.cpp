@@ -163,14 +163,16 @@ class CachedRouterTest : public ::testing::Test {
  protected:
   void SetUp() override {
     // The "published" title, and what a department's own staff see (their draft).
-    router_.Add("GET", "/api/v1/items/{id}", Access::Public(), Caching::kPublished, [this](Request& r) {
-      ++calls_;
-      if (r.path_params["id"] == "404") return Response::FromError(core::NotFound("事项", "item"));
-      std::string title = r.principal && r.principal->Is(auth::UserKind::kDepartmentStaff) ? draft_ : title_;
-      return Response::Ok({{"id", r.path_params["id"]}, {"title", title}, {"page", r.Query("page")}});
-    });
-    router_.Add("POST", "/api/v1/items/{id}/publish", Access::LoggedIn(), Caching::kChangesPublished,
-                [this](Request& r) {
+    router_.Add(
+        "GET", "/api/v1/items/{id}", Access::Public().On("item"), Caching::kPublished, [this](Request& r) {
+          ++calls_;
+          if (r.path_params["id"] == "404") return Response::FromError(core::NotFound("事项", "item"));
+          std::string title =
+              r.principal && r.principal->Is(auth::UserKind::kDepartmentStaff) ? draft_ : title_;
+          return Response::Ok({{"id", r.path_params["id"]}, {"title", title}, {"page", r.Query("page")}});
+        });
+    router_.Add("POST", "/api/v1/items/{id}/publish", Access::LoggedIn().Owned("item"),
+                Caching::kChangesPublished, [this](Request& r) {
                   if (r.path_params["id"] == "0") return Response::FromError(core::NotFound("事项", "item"));
                   title_ = draft_;
                   return Response::Ok({});

@@ -3,7 +3,9 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 
 #include "http/response_cache.h"
 
@@ -84,6 +86,7 @@ struct Router::Impl {
   auth::SessionResolver* resolver;
   RouterOptions options;
   std::vector<Route> routes;
+  std::map<std::string, OwnerCheck> owner_checks;
 };
 
 Router::Router(auth::SessionResolver* resolver, RouterOptions options)
@@ -95,8 +98,39 @@ void Router::Add(std::string method, std::string pattern, Access access, Handler
 }
 
 void Router::Add(std::string method, std::string pattern, Access access, Caching caching, Handler handler) {
+  if (pattern.find('{') != std::string::npos && access.object.empty()) {
+    throw std::logic_error(method + " " + pattern +
+                           ": a route with a path parameter declares what it names (Access::On / Owned)");
+  }
   impl_->routes.push_back(
       Route{std::move(method), Segments(pattern), std::move(access), std::move(handler), caching});
+}
+
+void Router::SetOwnerCheck(std::string kind, OwnerCheck check) {
+  impl_->owner_checks[std::move(kind)] = std::move(check);
+}
+
+std::vector<std::string> Router::KindsWithoutOwnerCheck() const {
+  std::vector<std::string> out;
+  for (const auto& r : impl_->routes) {
+    if (r.access.owned && !impl_->owner_checks.count(r.access.object) &&
+        std::find(out.begin(), out.end(), r.access.object) == out.end()) {
+      out.push_back(r.access.object);
+    }
+  }
+  return out;
+}
+
+std::vector<RouteInfo> Router::Routes() const {
+  std::vector<RouteInfo> out;
+  out.reserve(impl_->routes.size());
+  for (const auto& r : impl_->routes) {
+    std::string pattern;
+    for (const auto& s : r.segments) pattern += "/" + s;
+    bool checked = r.access.owned && impl_->owner_checks.count(r.access.object) > 0;
+    out.push_back(RouteInfo{r.method, pattern.empty() ? "/" : pattern, r.access, r.caching, checked});
+  }
+  return out;
 }
 
 bool Router::Matches(const std::string& path) const {
@@ -228,6 +262,15 @@ Response Router::DispatchUnchecked(Request& request) const {
     }
     auto allowed = CheckAccess(found->access, request.principal);
     if (!allowed.ok()) return Response::FromError(allowed.error());
+    if (found->access.owned && request.principal != nullptr) {
+      auto check = impl_->owner_checks.find(found->access.object);
+      if (check != impl_->owner_checks.end()) {
+        auto id = request.PathId("id");
+        if (!id.ok()) return Response::FromError(id.error());
+        if (auto st = check->second(*request.principal, *id); !st.ok())
+          return Response::FromError(st.error());
+      }
+    }
     return RunCached(impl_->options.cache, *found, request);
   }
 }

@@ -36,14 +36,14 @@ json Body(const Response& r) { return json::parse(r.body); }
 class RouterTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    router_.Add("GET", "/api/v1/items/{id}", Access::Public(), [](Request& r) {
+    router_.Add("GET", "/api/v1/items/{id}", Access::Public().On("item"), [](Request& r) {
       return Response::Ok({{"id", r.path_params["id"]}});
     });
     router_.Add("POST", "/api/v1/admin/things", Access::Admin(), [](Request& r) {
       return Response::Created({{"by", r.User().login}});
     });
     router_.Add("POST", "/api/v1/policies/{id}/publish",
-                Access::DepartmentRoles({auth::Role::kPolicyOfficer}),
+                Access::DepartmentRoles({auth::Role::kPolicyOfficer}).Owned("policy"),
                 [](Request&) { return Response::Ok({}); });
     router_.Add("GET", "/api/v1/boom", Access::Public(),
                 [](Request&) -> Response { throw std::runtime_error("boom"); });
@@ -67,6 +67,22 @@ TEST_F(RouterTest, LiteralSegmentsOutrankParameters) {
   EXPECT_EQ(Body(router_.Dispatch(req))["featured"], true);
   auto other = Make("GET", "/api/v1/items/7");
   EXPECT_EQ(Body(router_.Dispatch(other))["id"], "7");
+}
+
+TEST_F(RouterTest, AParameterisedRouteMustDeclareWhatItNames) {
+  // The route × role matrix (tests/matrix) needs to know which object to call a route with.
+  EXPECT_THROW(router_.Add("GET", "/api/v1/things/{id}", Access::LoggedIn(),
+                           [](Request&) { return Response::Ok({}); }),
+               std::logic_error);
+  auto routes = router_.Routes();
+  ASSERT_EQ(routes.size(), 4u);
+  EXPECT_EQ(routes[0].pattern, "/api/v1/items/{id}");
+  EXPECT_EQ(routes[0].access.object, "item");
+  EXPECT_FALSE(routes[0].access.owned);
+  EXPECT_EQ(routes[2].method, "POST");
+  EXPECT_EQ(routes[2].access.object, "policy");
+  EXPECT_TRUE(routes[2].access.owned);
+  EXPECT_TRUE(routes[2].access.login_required);
 }
 
 TEST_F(RouterTest, UnknownRouteAndWrongMethodUseTheErrorFormat) {

@@ -62,6 +62,16 @@ core::Result<Objection> WorkflowService::FileObjection(const auth::Principal& wh
   return Objection{objection_id, text, m.Now(), "", "", true};
 }
 
+core::Status WorkflowService::RequireObjectionOf(const auth::Principal& p, int64_t objection_id) {
+  Impl& m = *impl_;
+  return m.d.db.Read([&](Session& s) -> core::Status {
+    HQ_ASSIGN_OR_RETURN(auto row, s.QueryOne(detail::kObjectionById, {objection_id}, "异议", "objection"));
+    HQ_ASSIGN_OR_RETURN(Application a, detail::LoadApplication(s, row.Int("application_id")));
+    if (!auth::RequireDepartment(p, a.department_id).ok()) return core::NotFound("本部门的异议", "objection");
+    return core::Ok();
+  });
+}
+
 core::Result<Objection> WorkflowService::AnswerObjection(const auth::Principal& reviewer,
                                                          int64_t objection_id, const std::string& answer) {
   Impl& m = *impl_;

@@ -323,6 +323,15 @@ core::Result<Application> WorkflowService::Decide(const auth::Principal& reviewe
   return m.Reload(id, reviewer.user_id);
 }
 
+core::Status WorkflowService::RequireStageOf(const auth::Principal& p, int64_t stage_id) {
+  Impl& m = *impl_;
+  return m.d.db.Read([&](Session& s) -> core::Status {
+    HQ_ASSIGN_OR_RETURN(StageRecord st, detail::LoadStage(s, stage_id));
+    if (!auth::RequireDepartment(p, st.department_id).ok()) return core::NotFound("本部门的环节", "stage");
+    return core::Ok();
+  });
+}
+
 core::Result<Application> WorkflowService::Reassign(const auth::Principal& admin, int64_t stage_id,
                                                     int64_t user_id) {
   Impl& m = *impl_;

@@ -139,6 +139,12 @@ class WorkflowService {
   //! Verifies an opinion's seal against its stored bytes.
   core::Result<seal::VerifyReport> VerifyOpinion(int64_t opinion_id);
 
+  //! Ownership checks for the router (http::Router::SetOwnerCheck): Ok when `p` is the platform
+  //! admin or staff of the department holding the stage / answering the objection (the
+  //! application's department); kNotFound otherwise, also for an unknown id.
+  core::Status RequireStageOf(const auth::Principal& p, int64_t stage_id);
+  core::Status RequireObjectionOf(const auth::Principal& p, int64_t objection_id);
+
   //! Whether `p`'s department reviews an application that holds the file (file downloads).
   core::Result<bool> ReviewsFile(const auth::Principal& p, int64_t file_id);
 

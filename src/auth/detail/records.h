@@ -114,6 +114,8 @@ inline constexpr Statement kUseInvitation{"auth.use_invitation",
 inline constexpr Statement kRevokeInvitation{
     "auth.revoke_invitation",
     "UPDATE enterprise_invitations SET status = 'revoked' WHERE id = ? AND uscc = ? AND status = 'open'"};
+inline constexpr Statement kInvitationOfEnterprise{
+    "auth.invitation_of_enterprise", "SELECT status FROM enterprise_invitations WHERE id = ? AND uscc = ?"};
 inline constexpr Statement kInvitationsOf{
     "auth.invitations_of",
     "SELECT i.id, i.uscc, i.role, i.note, i.created_at, i.expires_at, i.status, u.login AS invited_by_login "

@@ -301,7 +301,7 @@ void AddMemberRoutes(Router& router, auth::AuthService& auth) {
     return Answer(auth.ListMembers(req.User()),
                   [](const std::vector<auth::Member>& list) { return ItemsJson(list, MemberJson); });
   });
-  router.Add("DELETE", "/api/v1/me/enterprise/members/{id}", ent, [&auth](Request& req) {
+  router.Add("DELETE", "/api/v1/me/enterprise/members/{id}", ent.Owned("member"), [&auth](Request& req) {
     return WithId(req, [&](int64_t id) {
       auto st = auth.RemoveMember(req.User(), id);
       if (!st.ok()) return Response::FromError(st.error());
@@ -319,13 +319,14 @@ void AddMemberRoutes(Router& router, auth::AuthService& auth) {
       return Answer(auth.Invite(req.User(), *role, Str(body, "note")), InvitationJson, 201);
     });
   });
-  router.Add("DELETE", "/api/v1/me/enterprise/invitations/{id}", ent, [&auth](Request& req) {
-    return WithId(req, [&](int64_t id) {
-      auto st = auth.RevokeInvitation(req.User(), id);
-      if (!st.ok()) return Response::FromError(st.error());
-      return Response::Ok({{"revoked", true}});
-    });
-  });
+  router.Add("DELETE", "/api/v1/me/enterprise/invitations/{id}", ent.Owned("invitation"),
+             [&auth](Request& req) {
+               return WithId(req, [&](int64_t id) {
+                 auto st = auth.RevokeInvitation(req.User(), id);
+                 if (!st.ok()) return Response::FromError(st.error());
+                 return Response::Ok({{"revoked", true}});
+               });
+             });
 }
 
 void AddDepartmentRoutes(Router& router, auth::AuthService& auth) {
@@ -352,11 +353,12 @@ void AddDepartmentRoutes(Router& router, auth::AuthService& auth) {
       return json{{"items", items}, {"total", items.size()}};
     });
   });
-  router.Add("GET", "/api/v1/admin/departments/{id}", Access::LoggedIn(), [&auth](Request& req) {
-    auto id = req.PathId("id");
-    if (!id.ok()) return Response::FromError(id.error());
-    return Answer(auth.GetDepartment(*id), DepartmentJson);
-  });
+  router.Add("GET", "/api/v1/admin/departments/{id}", Access::LoggedIn().On("department"),
+             [&auth](Request& req) {
+               auto id = req.PathId("id");
+               if (!id.ok()) return Response::FromError(id.error());
+               return Answer(auth.GetDepartment(*id), DepartmentJson);
+             });
   router.Add("POST", "/api/v1/admin/departments", Access::Admin(), Caching::kChangesPublished,
              [&auth](Request& req) {
                return WithBody(req, [&](const json& body) {
@@ -386,12 +388,12 @@ void AddUserRoutes(Router& router, auth::AuthService& auth) {
       return Answer(auth.CreateUser(&req.User(), *u), UserJson, 201);
     });
   });
-  router.Add("GET", "/api/v1/admin/users/{id}", Access::Admin(), [&auth](Request& req) {
+  router.Add("GET", "/api/v1/admin/users/{id}", Access::Admin().On("user"), [&auth](Request& req) {
     auto id = req.PathId("id");
     if (!id.ok()) return Response::FromError(id.error());
     return Answer(auth.GetUser(*id), UserJson);
   });
-  router.Add("PATCH", "/api/v1/admin/users/{id}", Access::Admin(), [&auth](Request& req) {
+  router.Add("PATCH", "/api/v1/admin/users/{id}", Access::Admin().On("user"), [&auth](Request& req) {
     auto id = req.PathId("id");
     if (!id.ok()) return Response::FromError(id.error());
     return WithBody(req, [&](const json& body) {
@@ -400,7 +402,7 @@ void AddUserRoutes(Router& router, auth::AuthService& auth) {
       return Answer(auth.UpdateUser(&req.User(), *id, *changes), UserJson);
     });
   });
-  router.Add("POST", "/api/v1/admin/users/{id}/password", Access::Admin(), [&auth](Request& req) {
+  router.Add("POST", "/api/v1/admin/users/{id}/password", Access::Admin().On("user"), [&auth](Request& req) {
     auto id = req.PathId("id");
     if (!id.ok()) return Response::FromError(id.error());
     return WithBody(req, [&](const json& body) {
@@ -411,7 +413,7 @@ void AddUserRoutes(Router& router, auth::AuthService& auth) {
   });
   for (bool active : {false, true}) {
     std::string path = std::string("/api/v1/admin/users/{id}/") + (active ? "enable" : "disable");
-    router.Add("POST", path, Access::Admin(), [&auth, active](Request& req) {
+    router.Add("POST", path, Access::Admin().On("user"), [&auth, active](Request& req) {
       auto id = req.PathId("id");
       if (!id.ok()) return Response::FromError(id.error());
       return Answer(auth.SetActive(&req.User(), *id, active), UserJson);

@@ -267,7 +267,7 @@ void AddArchiveRoutes(Router& router, const EnterpriseApiDeps& d) {
     return Answer(d.profiles.ListCorrections(req.User(), req.Query("status")),
                   [](const auto& list) { return ItemsJson(list, enterprise::CorrectionJson); });
   });
-  router.Add("GET", "/api/v1/enterprises/{uscc}", kStaff, [d](Request& req) {
+  router.Add("GET", "/api/v1/enterprises/{uscc}", kStaff.On("enterprise"), [d](Request& req) {
     auto p = d.profiles.GetFor(req.User(), req.path_params["uscc"]);
     if (!p.ok()) return Response::FromError(p.error());
     return Response::Ok(enterprise::ProfileJson(*p, d.profiles.schema(), core::ShanghaiDate(d.clock.Now())));
@@ -279,17 +279,19 @@ void AddArchiveRoutes(Router& router, const EnterpriseApiDeps& d) {
   });
   for (const char* verb : {"accept", "reject"}) {
     bool accept = std::string(verb) == "accept";
-    router.Add("POST", std::string("/api/v1/corrections/{id}/") + verb, reviewers, [d, accept](Request& req) {
-      auto id = req.PathId("id");
-      if (!id.ok()) return Response::FromError(id.error());
-      return WithBody(req, [&](const json& body) {
-        std::string note =
-            body.contains("note") && body["note"].is_string() ? body["note"].get<std::string>() : "";
-        auto c = d.profiles.ResolveCorrection(req.User(), *id, accept, note);
-        if (!c.ok()) return Response::FromError(c.error());
-        return Response::Ok(enterprise::CorrectionJson(*c));
-      });
-    });
+    router.Add("POST", std::string("/api/v1/corrections/{id}/") + verb, reviewers.Owned("correction"),
+               [d, accept](Request& req) {
+                 auto id = req.PathId("id");
+                 if (!id.ok()) return Response::FromError(id.error());
+                 return WithBody(req, [&](const json& body) {
+                   std::string note = body.contains("note") && body["note"].is_string()
+                                          ? body["note"].get<std::string>()
+                                          : "";
+                   auto c = d.profiles.ResolveCorrection(req.User(), *id, accept, note);
+                   if (!c.ok()) return Response::FromError(c.error());
+                   return Response::Ok(enterprise::CorrectionJson(*c));
+                 });
+               });
   }
   router.Add("POST", "/api/v1/admin/enterprises/import", Access::Admin(), [d](Request& req) {
     std::istringstream in(req.body);
@@ -444,7 +446,7 @@ void AddMatchRoutes(Router& router, const EnterpriseApiDeps& d, std::shared_ptr<
                                    rules::ReferenceNamer(d.reference));
     return JsonText(MarkSelfDeclared(text, *p));
   });
-  router.Add("GET", "/api/v1/items/{id}/selftest", kEnterprise, [d, catalogue](Request& req) {
+  router.Add("GET", "/api/v1/items/{id}/selftest", kEnterprise.On("item"), [d, catalogue](Request& req) {
     auto id = req.PathId("id");
     if (!id.ok()) return Response::FromError(id.error());
     auto uscc = OwnUscc(req);
@@ -462,43 +464,45 @@ void AddMatchRoutes(Router& router, const EnterpriseApiDeps& d, std::shared_ptr<
     return JsonText(MarkSelfDeclared(VerdictText(v, **snap, d.matches.schema(), p->facts, today, namer), *p));
   });
   // Anonymous 自测: what the item's rule needs, then a verdict on the typed values (nothing stored).
-  router.Add("GET", "/api/v1/items/{id}/selftest/fields", Access::Public(), [d, catalogue](Request& req) {
-    auto id = req.PathId("id");
-    if (!id.ok()) return Response::FromError(id.error());
-    auto snap = catalogue->Current();
-    if (!snap.ok()) return Response::FromError(snap.error());
-    auto found = Matchable(**snap, *id);
-    if (!found.ok()) return Response::FromError(found.error());
-    const auto& item = **found;
-    std::vector<std::string> attrs, tags;
-    if (item.rule) CollectInputs(*item.rule, attrs, tags);
-    json fields = json::array();
-    for (const auto& key : attrs) {
-      if (const rules::AttributeDef* a = d.matches.schema().Find(key))
-        fields.push_back(AttributeJson(*a, false));
-    }
-    return Response::Ok({{"item", {{"id", item.id}, {"name", item.name}}},
-                         {"has_rule", item.rule.has_value()},
-                         {"fields", fields},
-                         {"tags", tags}});
-  });
-  router.Add("POST", "/api/v1/items/{id}/selftest", Access::Public(), [d, catalogue](Request& req) {
-    auto id = req.PathId("id");
-    if (!id.ok()) return Response::FromError(id.error());
-    return WithBody(req, [&](const json& body) {
-      auto snap = catalogue->Current();
-      if (!snap.ok()) return Response::FromError(snap.error());
-      auto found = Matchable(**snap, *id);
-      if (!found.ok()) return Response::FromError(found.error());
-      auto facts = TypedFacts(body, d.matches.schema(), &d.reference);
-      if (!facts.ok()) return Response::FromError(facts.error());
-      match::ItemVerdict v =
-          match::SelfTest(**found, d.matches.schema(), *facts, core::ShanghaiDate(d.clock.Now()),
-                          rules::ReferenceNamer(d.reference));
-      return JsonText(VerdictText(v, **snap, d.matches.schema()));
-    });
-  });
-  router.Add("GET", "/api/v1/items/{id}/eligible-count", kStaff, [d](Request& req) {
+  router.Add("GET", "/api/v1/items/{id}/selftest/fields", Access::Public().On("item"),
+             [d, catalogue](Request& req) {
+               auto id = req.PathId("id");
+               if (!id.ok()) return Response::FromError(id.error());
+               auto snap = catalogue->Current();
+               if (!snap.ok()) return Response::FromError(snap.error());
+               auto found = Matchable(**snap, *id);
+               if (!found.ok()) return Response::FromError(found.error());
+               const auto& item = **found;
+               std::vector<std::string> attrs, tags;
+               if (item.rule) CollectInputs(*item.rule, attrs, tags);
+               json fields = json::array();
+               for (const auto& key : attrs) {
+                 if (const rules::AttributeDef* a = d.matches.schema().Find(key))
+                   fields.push_back(AttributeJson(*a, false));
+               }
+               return Response::Ok({{"item", {{"id", item.id}, {"name", item.name}}},
+                                    {"has_rule", item.rule.has_value()},
+                                    {"fields", fields},
+                                    {"tags", tags}});
+             });
+  router.Add("POST", "/api/v1/items/{id}/selftest", Access::Public().On("item"),
+             [d, catalogue](Request& req) {
+               auto id = req.PathId("id");
+               if (!id.ok()) return Response::FromError(id.error());
+               return WithBody(req, [&](const json& body) {
+                 auto snap = catalogue->Current();
+                 if (!snap.ok()) return Response::FromError(snap.error());
+                 auto found = Matchable(**snap, *id);
+                 if (!found.ok()) return Response::FromError(found.error());
+                 auto facts = TypedFacts(body, d.matches.schema(), &d.reference);
+                 if (!facts.ok()) return Response::FromError(facts.error());
+                 match::ItemVerdict v =
+                     match::SelfTest(**found, d.matches.schema(), *facts, core::ShanghaiDate(d.clock.Now()),
+                                     rules::ReferenceNamer(d.reference));
+                 return JsonText(VerdictText(v, **snap, d.matches.schema()));
+               });
+             });
+  router.Add("GET", "/api/v1/items/{id}/eligible-count", kStaff.On("item"), [d](Request& req) {
     auto id = req.PathId("id");
     if (!id.ok()) return Response::FromError(id.error());
     auto item = d.policies.GetItem(req.principal, *id);
@@ -521,6 +525,17 @@ void AddMatchRoutes(Router& router, const EnterpriseApiDeps& d, std::shared_ptr<
 
 void RegisterEnterpriseApi(Router& router, const EnterpriseApiDeps& deps) {
   auto catalogue = std::make_shared<Catalogue>(deps);
+  // A correction is the enterprise's that asked and the department's owning the data source.
+  router.SetOwnerCheck("correction",
+                       [&profiles = deps.profiles](const auth::Principal& p, int64_t id) -> core::Status {
+                         if (p.Is(auth::UserKind::kPlatformAdmin)) return core::Ok();
+                         auto visible = profiles.ListCorrections(p, "");
+                         if (!visible.ok()) return visible.error();
+                         for (const auto& c : *visible) {
+                           if (c.id == id) return core::Ok();
+                         }
+                         return core::NotFound("更正申请", "correction");
+                       });
   AddArchiveRoutes(router, deps);
   AddAttributeRoutes(router, deps);
   AddDataSourceRoutes(router, deps);

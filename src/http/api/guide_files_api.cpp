@@ -53,7 +53,7 @@ Response Download(files::GuideFiles& g, const std::string& path) {
 void RegisterGuideFilesApi(Router& router, files::GuideFiles& g) {
   for (const char* kind : {"templates", "samples"}) {
     std::string prefix = std::string("/files/") + kind + "/";
-    router.Add("GET", prefix + "{name}", Access::Public(),
+    router.Add("GET", prefix + "{name}", Access::Public().On("guide_file"),
                [&g, prefix](Request& req) { return Download(g, prefix + req.path_params["name"]); });
   }
   router.Add("POST", "/api/v1/files/guide",

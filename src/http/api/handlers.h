@@ -8,6 +8,7 @@
 #include "core/date.h"
 #include "core/error.h"
 #include "http/message.h"
+#include "http/router.h"
 
 namespace huiqi::http {
 
@@ -92,6 +93,17 @@ inline nlohmann::json OptInt(const std::optional<int64_t>& v) {
 }
 inline nlohmann::json OptText(const std::string& s) {
   return s.empty() ? nlohmann::json() : nlohmann::json(s);
+}
+
+//! The owner check (Router::SetOwnerCheck) made of a lookup that refuses strangers: Ok when
+//! `get(viewer, id)` finds the object for that viewer, else its error.
+template <typename Get>
+OwnerCheck VisibleTo(Get get) {
+  return [get](const auth::Principal& viewer, int64_t id) -> core::Status {
+    auto found = get(viewer, id);
+    if (!found.ok()) return found.error();
+    return core::Ok();
+  };
 }
 
 //! {"items": [to_json(x) for x in list]}.

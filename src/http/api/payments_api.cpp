@@ -255,15 +255,20 @@ const Access kDeptStaff = Access::DepartmentRoles(
     {auth::Role::kPolicyOfficer, auth::Role::kReviewer, auth::Role::kDepartmentAdmin});
 const Access kOfficers = Access::DepartmentRoles({auth::Role::kPolicyOfficer, auth::Role::kDepartmentAdmin});
 const Access kReviewers = Access::DepartmentRoles({auth::Role::kReviewer, auth::Role::kDepartmentAdmin});
+//! Only the paying department's own staff report its subsidy records (常州办法 第三十条): not
+//! the platform admin, who has no department to report for.
+const Access kOwnStaff = {true,
+                          {auth::UserKind::kDepartmentStaff},
+                          {auth::Role::kPolicyOfficer, auth::Role::kReviewer, auth::Role::kDepartmentAdmin}};
 const Access kFinance = Access::Kinds({auth::UserKind::kFinance});
 const Access kMoneyViewers = Access::Kinds(
     {auth::UserKind::kDepartmentStaff, auth::UserKind::kFinance, auth::UserKind::kPlatformAdmin});
 
 void AddListRoutes(Router& router, PaymentsService& svc) {
-  router.Add("GET", "/api/v1/dept/items/{id}/offer-preview", kDeptStaff, [&svc](Request& req) {
+  router.Add("GET", "/api/v1/dept/items/{id}/offer-preview", kDeptStaff.Owned("item"), [&svc](Request& req) {
     return WithId(req, [&](int64_t id) { return Answer(svc.PreviewList(req.User(), id), PreviewJson); });
   });
-  router.Add("POST", "/api/v1/dept/items/{id}/offer-lists", kOfficers, [&svc](Request& req) {
+  router.Add("POST", "/api/v1/dept/items/{id}/offer-lists", kOfficers.Owned("item"), [&svc](Request& req) {
     return WithId(req, [&](int64_t id) {
       return WithBody(req, [&](const json& body) {
         auto amount = OptIntIn(body, "default_amount_fen");
@@ -280,15 +285,16 @@ void AddListRoutes(Router& router, PaymentsService& svc) {
       });
     });
   });
-  router.Add("POST", "/api/v1/dept/items/{id}/offer-lists/upload", kOfficers, [&svc](Request& req) {
-    return WithId(req, [&](int64_t id) {
-      auto days_in = QueryInt(req, "confirm_days");
-      if (!days_in.ok()) return Response::FromError(days_in.error());
-      auto days = ConfirmDays(*days_in);
-      if (!days.ok()) return Response::FromError(days.error());
-      return ReportAnswer(svc.UploadList(req.User(), id, req.body, Flag(req, "skip_invalid"), *days));
-    });
-  });
+  router.Add(
+      "POST", "/api/v1/dept/items/{id}/offer-lists/upload", kOfficers.Owned("item"), [&svc](Request& req) {
+        return WithId(req, [&](int64_t id) {
+          auto days_in = QueryInt(req, "confirm_days");
+          if (!days_in.ok()) return Response::FromError(days_in.error());
+          auto days = ConfirmDays(*days_in);
+          if (!days.ok()) return Response::FromError(days.error());
+          return ReportAnswer(svc.UploadList(req.User(), id, req.body, Flag(req, "skip_invalid"), *days));
+        });
+      });
   router.Add("GET", "/api/v1/dept/offer-lists", kDeptStaff, [&svc](Request& req) {
     auto item = QueryId(req, "item_id");
     if (!item.ok()) return Response::FromError(item.error());
@@ -296,26 +302,30 @@ void AddListRoutes(Router& router, PaymentsService& svc) {
         req, [&](payments::Page p, int64_t* total) { return svc.Lists(req.User(), *item, p, total); },
         ListJson);
   });
-  router.Add("GET", "/api/v1/dept/offer-lists/{id}", kDeptStaff, [&svc](Request& req) {
+  router.Add("GET", "/api/v1/dept/offer-lists/{id}", kDeptStaff.Owned("offer_list"), [&svc](Request& req) {
     return WithId(req, [&](int64_t id) { return Answer(svc.GetList(req.User(), id), ListJson); });
   });
-  router.Add("GET", "/api/v1/dept/offer-lists/{id}/entries", kDeptStaff, [&svc](Request& req) {
-    return WithId(req, [&](int64_t id) {
-      return PageOf(
-          req, [&](payments::Page p, int64_t* total) { return svc.ListEntries(req.User(), id, p, total); },
-          ListEntryJson);
-    });
-  });
-  router.Add("POST", "/api/v1/dept/offer-lists/{id}/approve", kReviewers, [&svc](Request& req) {
-    return WithId(req, [&](int64_t id) { return Answer(svc.ApproveList(req.User(), id), ListJson); });
-  });
-  router.Add("POST", "/api/v1/dept/offer-lists/{id}/discard", kDeptStaff, [&svc](Request& req) {
-    return WithId(req, [&](int64_t id) {
-      return WithBody(req, [&](const json& body) {
-        return Answer(svc.DiscardList(req.User(), id, Str(body, "reason")), ListJson);
+  router.Add(
+      "GET", "/api/v1/dept/offer-lists/{id}/entries", kDeptStaff.Owned("offer_list"), [&svc](Request& req) {
+        return WithId(req, [&](int64_t id) {
+          return PageOf(
+              req,
+              [&](payments::Page p, int64_t* total) { return svc.ListEntries(req.User(), id, p, total); },
+              ListEntryJson);
+        });
       });
-    });
-  });
+  router.Add(
+      "POST", "/api/v1/dept/offer-lists/{id}/approve", kReviewers.Owned("offer_list"), [&svc](Request& req) {
+        return WithId(req, [&](int64_t id) { return Answer(svc.ApproveList(req.User(), id), ListJson); });
+      });
+  router.Add("POST", "/api/v1/dept/offer-lists/{id}/discard", kDeptStaff.Owned("offer_list"),
+             [&svc](Request& req) {
+               return WithId(req, [&](int64_t id) {
+                 return WithBody(req, [&](const json& body) {
+                   return Answer(svc.DiscardList(req.User(), id, Str(body, "reason")), ListJson);
+                 });
+               });
+             });
 }
 
 void AddDepartmentRoutes(Router& router, PaymentsService& svc) {
@@ -328,7 +338,7 @@ void AddDepartmentRoutes(Router& router, PaymentsService& svc) {
         [&](payments::Page p, int64_t* total) { return svc.Offers(req.User(), *list, status, p, total); },
         OfferJson);
   });
-  router.Add("POST", "/api/v1/dept/offers/{id}/answer", kDeptStaff, [&svc](Request& req) {
+  router.Add("POST", "/api/v1/dept/offers/{id}/answer", kDeptStaff.Owned("offer"), [&svc](Request& req) {
     return WithId(req, [&](int64_t id) {
       return WithBody(req, [&](const json& body) {
         auto amount = OptIntIn(body, "amount_fen");
@@ -341,7 +351,7 @@ void AddDepartmentRoutes(Router& router, PaymentsService& svc) {
     return PageOf(
         req, [&](payments::Page p, int64_t* total) { return svc.Claims(req.User(), p, total); }, ClaimJson);
   });
-  router.Add("POST", "/api/v1/dept/claims/{id}/answer", kDeptStaff, [&svc](Request& req) {
+  router.Add("POST", "/api/v1/dept/claims/{id}/answer", kDeptStaff.Owned("claim"), [&svc](Request& req) {
     return WithId(req, [&](int64_t id) {
       return WithBody(req, [&](const json& body) {
         return Answer(svc.AnswerClaim(req.User(), id, Str(body, "answer")), ClaimJson);
@@ -422,7 +432,7 @@ void AddFinanceRoutes(Router& router, PaymentsService& svc) {
     return PageOf(
         req, [&](payments::Page p, int64_t* total) { return svc.Batches(req.User(), p, total); }, BatchJson);
   });
-  router.Add("GET", "/api/v1/finance/batches/{id}", kFinance, [&svc](Request& req) {
+  router.Add("GET", "/api/v1/finance/batches/{id}", kFinance.On("batch"), [&svc](Request& req) {
     return WithId(req, [&](int64_t id) {
       auto b = svc.GetBatch(req.User(), id);
       if (!b.ok()) return Response::FromError(b.error());
@@ -442,7 +452,7 @@ void AddFinanceRoutes(Router& router, PaymentsService& svc) {
                            {"page_size", paging->page_size}});
     });
   });
-  router.Add("GET", "/api/v1/finance/batches/{id}/bank-file", kFinance, [&svc](Request& req) {
+  router.Add("GET", "/api/v1/finance/batches/{id}/bank-file", kFinance.On("batch"), [&svc](Request& req) {
     return WithId(req, [&](int64_t id) {
       auto b = svc.GetBatch(req.User(), id);
       if (!b.ok()) return Response::FromError(b.error());
@@ -457,19 +467,20 @@ void AddFinanceRoutes(Router& router, PaymentsService& svc) {
       return r;
     });
   });
-  router.Add("POST", "/api/v1/finance/batches/{id}/bank-result", kFinance, [&svc](Request& req) {
+  router.Add("POST", "/api/v1/finance/batches/{id}/bank-result", kFinance.On("batch"), [&svc](Request& req) {
     return WithId(req,
                   [&](int64_t id) { return ReportAnswer(svc.ImportBankResult(req.User(), id, req.body)); });
   });
-  router.Add("POST", "/api/v1/finance/payment-entries/{id}/reissue", kFinance, [&svc](Request& req) {
-    return WithId(req, [&](int64_t id) {
-      return WithBody(req, [&](const json& body) {
-        auto account = OptIntIn(body, "account_id");
-        if (!account.ok()) return Response::FromError(account.error());
-        return Answer(svc.Reissue(req.User(), id, *account), PaymentEntryJson);
-      });
-    });
-  });
+  router.Add("POST", "/api/v1/finance/payment-entries/{id}/reissue", kFinance.On("payment_entry"),
+             [&svc](Request& req) {
+               return WithId(req, [&](int64_t id) {
+                 return WithBody(req, [&](const json& body) {
+                   auto account = OptIntIn(body, "account_id");
+                   if (!account.ok()) return Response::FromError(account.error());
+                   return Answer(svc.Reissue(req.User(), id, *account), PaymentEntryJson);
+                 });
+               });
+             });
   router.Add("GET", "/api/v1/finance/reconcile",
              Access::Kinds({auth::UserKind::kFinance, auth::UserKind::kPlatformAdmin}), [&svc](Request&) {
                return Answer(svc.Reconcile(), [](const payments::Reconciliation& r) {
@@ -497,13 +508,13 @@ void AddEnterpriseRoutes(Router& router, PaymentsService& svc) {
     return PageOf(
         req, [&](payments::Page p, int64_t* total) { return svc.MyOffers(req.User(), p, total); }, OfferJson);
   });
-  router.Add("GET", "/api/v1/me/offers/{id}", kEnterprise, [&svc](Request& req) {
+  router.Add("GET", "/api/v1/me/offers/{id}", kEnterprise.Owned("offer"), [&svc](Request& req) {
     return WithId(req, [&](int64_t id) { return Answer(svc.GetOffer(req.User(), id), OfferJson); });
   });
-  router.Add("GET", "/api/v1/offers/{id}", Access::LoggedIn(), [&svc](Request& req) {
+  router.Add("GET", "/api/v1/offers/{id}", Access::LoggedIn().Owned("offer"), [&svc](Request& req) {
     return WithId(req, [&](int64_t id) { return Answer(svc.GetOffer(req.User(), id), OfferJson); });
   });
-  router.Add("POST", "/api/v1/me/offers/{id}/confirm", kEnterprise, [&svc](Request& req) {
+  router.Add("POST", "/api/v1/me/offers/{id}/confirm", kEnterprise.Owned("offer"), [&svc](Request& req) {
     return WithId(req, [&](int64_t id) {
       return WithBody(req, [&](const json& body) {
         auto account_id = OptIntIn(body, "account_id");
@@ -518,14 +529,14 @@ void AddEnterpriseRoutes(Router& router, PaymentsService& svc) {
       });
     });
   });
-  router.Add("POST", "/api/v1/me/offers/{id}/decline", kEnterprise, [&svc](Request& req) {
+  router.Add("POST", "/api/v1/me/offers/{id}/decline", kEnterprise.Owned("offer"), [&svc](Request& req) {
     return WithId(req, [&](int64_t id) {
       return WithBody(req, [&](const json& body) {
         return Answer(svc.Decline(req.User(), id, Str(body, "reason")), OfferJson);
       });
     });
   });
-  router.Add("POST", "/api/v1/me/offers/{id}/object", kEnterprise, [&svc](Request& req) {
+  router.Add("POST", "/api/v1/me/offers/{id}/object", kEnterprise.Owned("offer"), [&svc](Request& req) {
     return WithId(req, [&](int64_t id) {
       return WithBody(req, [&](const json& body) {
         return Answer(svc.Object(req.User(), id, Str(body, "text")), OfferJson);
@@ -549,7 +560,7 @@ void AddEnterpriseRoutes(Router& router, PaymentsService& svc) {
       return json{{"offers", offers}, {"entries", entries}};
     });
   });
-  router.Add("POST", "/api/v1/items/{id}/claims", kEnterprise, [&svc](Request& req) {
+  router.Add("POST", "/api/v1/items/{id}/claims", kEnterprise.On("item"), [&svc](Request& req) {
     return WithId(req, [&](int64_t id) {
       return WithBody(req, [&](const json& body) {
         return Answer(svc.FileClaim(req.User(), id, Str(body, "text")), ClaimJson, 201);
@@ -563,7 +574,7 @@ void AddEnterpriseRoutes(Router& router, PaymentsService& svc) {
 }
 
 void AddRecordRoutes(Router& router, PaymentsService& svc) {
-  router.Add("POST", "/api/v1/dept/subsidy-records/import", kDeptStaff, [&svc](Request& req) {
+  router.Add("POST", "/api/v1/dept/subsidy-records/import", kOwnStaff, [&svc](Request& req) {
     return ReportAnswer(svc.ImportRecords(req.User(), req.body, Flag(req, "skip_invalid")));
   });
   router.Add("GET", "/api/v1/subsidy-records", kMoneyViewers, [&svc](Request& req) {
@@ -582,6 +593,12 @@ void AddRecordRoutes(Router& router, PaymentsService& svc) {
 }  // namespace
 
 void RegisterPaymentsApi(Router& router, PaymentsService& service) {
+  router.SetOwnerCheck("offer", VisibleTo([&service](const auth::Principal& p, int64_t id) {
+                         return service.GetOffer(p, id);
+                       }));
+  router.SetOwnerCheck("offer_list", VisibleTo([&service](const auth::Principal& p, int64_t id) {
+                         return service.GetList(p, id);
+                       }));
   AddListRoutes(router, service);
   AddDepartmentRoutes(router, service);
   AddFinanceRoutes(router, service);

@@ -78,7 +78,7 @@ void AddPublicRoutes(Router& router, PolicyService& svc, const rules::Schema& sc
       return PageOf(items, page.total, *f);
     });
   });
-  router.Add("GET", "/api/v1/policies/{id}", Access::Public(), kCached, [&svc](Request& req) {
+  router.Add("GET", "/api/v1/policies/{id}", Access::Public().On("policy"), kCached, [&svc](Request& req) {
     return WithId(req, [&](int64_t id) {
       auto p = svc.GetPolicy(req.principal, id);
       if (!p.ok()) return Response::FromError(p.error());
@@ -94,15 +94,16 @@ void AddPublicRoutes(Router& router, PolicyService& svc, const rules::Schema& sc
       return Response::Ok(out);
     });
   });
-  router.Add("GET", "/api/v1/policies/{id}/versions", Access::Public(), kCached, [&svc](Request& req) {
-    return WithId(req, [&](int64_t id) {
-      return Answer(svc.Versions(req.principal, id), [](const std::vector<policy::PolicyVersion>& list) {
-        json items = json::array();
-        for (const auto& v : list) items.push_back(policy::VersionJson(v));
-        return json{{"items", items}};
+  router.Add(
+      "GET", "/api/v1/policies/{id}/versions", Access::Public().On("policy"), kCached, [&svc](Request& req) {
+        return WithId(req, [&](int64_t id) {
+          return Answer(svc.Versions(req.principal, id), [](const std::vector<policy::PolicyVersion>& list) {
+            json items = json::array();
+            for (const auto& v : list) items.push_back(policy::VersionJson(v));
+            return json{{"items", items}};
+          });
+        });
       });
-    });
-  });
   router.Add("GET", "/api/v1/items", Access::Public(), kCached, [&svc](Request& req) {
     auto f = FilterFrom(req);
     if (!f.ok()) return Response::FromError(f.error());
@@ -112,16 +113,17 @@ void AddPublicRoutes(Router& router, PolicyService& svc, const rules::Schema& sc
       return PageOf(items, page.total, *f);
     });
   });
-  router.Add("GET", "/api/v1/items/{id}", Access::Public(), kCached, [&svc, &schema, &ref](Request& req) {
-    return WithId(req, [&](int64_t id) {
-      return Answer(svc.GetItem(req.principal, id), [&](const policy::Item& it) {
-        json out = policy::ItemToJson(it);
-        out["rule_description"] = RuleDescriptionJson(it, schema, ref);
-        return out;
-      });
-    });
-  });
-  router.Add("GET", "/api/v1/items/{id}/rules", Access::Public(), kCached, [&svc](Request& req) {
+  router.Add("GET", "/api/v1/items/{id}", Access::Public().On("item"), kCached,
+             [&svc, &schema, &ref](Request& req) {
+               return WithId(req, [&](int64_t id) {
+                 return Answer(svc.GetItem(req.principal, id), [&](const policy::Item& it) {
+                   json out = policy::ItemToJson(it);
+                   out["rule_description"] = RuleDescriptionJson(it, schema, ref);
+                   return out;
+                 });
+               });
+             });
+  router.Add("GET", "/api/v1/items/{id}/rules", Access::Public().On("item"), kCached, [&svc](Request& req) {
     return WithId(req, [&](int64_t id) {
       return Answer(svc.RuleVersions(req.principal, id), [](const std::vector<policy::RuleVersion>& list) {
         json items = json::array();
@@ -181,7 +183,7 @@ void AddPolicyStaffRoutes(Router& router, PolicyService& svc) {
       return Answer(svc.CreatePolicy(req.User(), *in), policy::PolicyToJson, 201);
     });
   });
-  router.Add("PATCH", "/api/v1/policies/{id}", kEditors, kChanges, [&svc](Request& req) {
+  router.Add("PATCH", "/api/v1/policies/{id}", kEditors.Owned("policy"), kChanges, [&svc](Request& req) {
     return WithId(req, [&](int64_t id) {
       return WithBody(req, [&](const json& body) {
         auto in = policy::PolicyInputFromJson(body);
@@ -190,42 +192,48 @@ void AddPolicyStaffRoutes(Router& router, PolicyService& svc) {
       });
     });
   });
-  router.Add("POST", "/api/v1/policies/{id}/submit", kEditors, kChanges, [&svc](Request& req) {
-    return WithId(req,
-                  [&](int64_t id) { return Answer(svc.SubmitPolicy(req.User(), id), policy::PolicyToJson); });
-  });
-  router.Add("POST", "/api/v1/policies/{id}/reject", kApprovers, kChanges, [&svc](Request& req) {
-    return WithId(req, [&](int64_t id) {
-      return WithBody(req, [&](const json& body) {
-        return Answer(svc.RejectPolicy(req.User(), id, Reason(body)), policy::PolicyToJson);
+  router.Add(
+      "POST", "/api/v1/policies/{id}/submit", kEditors.Owned("policy"), kChanges, [&svc](Request& req) {
+        return WithId(
+            req, [&](int64_t id) { return Answer(svc.SubmitPolicy(req.User(), id), policy::PolicyToJson); });
       });
-    });
-  });
-  router.Add("POST", "/api/v1/policies/{id}/publish", kApprovers, kChanges, [&svc](Request& req) {
-    return WithId(
-        req, [&](int64_t id) { return Answer(svc.PublishPolicy(req.User(), id), policy::PolicyToJson); });
-  });
-  router.Add("POST", "/api/v1/policies/{id}/revise", kEditors, kChanges, [&svc](Request& req) {
-    return WithId(
-        req, [&](int64_t id) { return Answer(svc.RevisePolicy(req.User(), id), policy::PolicyToJson, 201); });
-  });
-  router.Add("POST", "/api/v1/policies/{id}/repeal", kApprovers, kChanges, [&svc](Request& req) {
-    return WithId(req, [&](int64_t id) {
-      return WithBody(req, [&](const json& body) {
-        core::Date on = svc.Today();
-        if (auto it = body.find("repealed_on"); it != body.end() && !it->is_null()) {
-          if (!it->is_string()) {
-            return Response::FromError(core::InvalidArgument("repealed_on", "invalid_date",
-                                                             "废止日期格式应为 YYYY-MM-DD", "bad date"));
-          }
-          auto d = core::Date::Parse(it->get<std::string>(), "repealed_on");
-          if (!d.ok()) return Response::FromError(d.error());
-          on = *d;
-        }
-        return Answer(svc.RepealPolicy(req.User(), id, on, Reason(body)), policy::PolicyToJson);
+  router.Add("POST", "/api/v1/policies/{id}/reject", kApprovers.Owned("policy"), kChanges,
+             [&svc](Request& req) {
+               return WithId(req, [&](int64_t id) {
+                 return WithBody(req, [&](const json& body) {
+                   return Answer(svc.RejectPolicy(req.User(), id, Reason(body)), policy::PolicyToJson);
+                 });
+               });
+             });
+  router.Add(
+      "POST", "/api/v1/policies/{id}/publish", kApprovers.Owned("policy"), kChanges, [&svc](Request& req) {
+        return WithId(
+            req, [&](int64_t id) { return Answer(svc.PublishPolicy(req.User(), id), policy::PolicyToJson); });
       });
-    });
-  });
+  router.Add("POST", "/api/v1/policies/{id}/revise", kEditors.Owned("policy"), kChanges,
+             [&svc](Request& req) {
+               return WithId(req, [&](int64_t id) {
+                 return Answer(svc.RevisePolicy(req.User(), id), policy::PolicyToJson, 201);
+               });
+             });
+  router.Add("POST", "/api/v1/policies/{id}/repeal", kApprovers.Owned("policy"), kChanges,
+             [&svc](Request& req) {
+               return WithId(req, [&](int64_t id) {
+                 return WithBody(req, [&](const json& body) {
+                   core::Date on = svc.Today();
+                   if (auto it = body.find("repealed_on"); it != body.end() && !it->is_null()) {
+                     if (!it->is_string()) {
+                       return Response::FromError(core::InvalidArgument(
+                           "repealed_on", "invalid_date", "废止日期格式应为 YYYY-MM-DD", "bad date"));
+                     }
+                     auto d = core::Date::Parse(it->get<std::string>(), "repealed_on");
+                     if (!d.ok()) return Response::FromError(d.error());
+                     on = *d;
+                   }
+                   return Answer(svc.RepealPolicy(req.User(), id, on, Reason(body)), policy::PolicyToJson);
+                 });
+               });
+             });
 }
 
 void AddItemStaffRoutes(Router& router, PolicyService& svc) {
@@ -239,7 +247,7 @@ void AddItemStaffRoutes(Router& router, PolicyService& svc) {
                     return PageJson(items, page.total, *paging);
                   });
   });
-  router.Add("POST", "/api/v1/policies/{id}/items", kEditors, kChanges, [&svc](Request& req) {
+  router.Add("POST", "/api/v1/policies/{id}/items", kEditors.Owned("policy"), kChanges, [&svc](Request& req) {
     return WithId(req, [&](int64_t id) {
       return WithBody(req, [&](const json& body) {
         auto in = policy::ItemInputFromJson(body);
@@ -250,7 +258,7 @@ void AddItemStaffRoutes(Router& router, PolicyService& svc) {
       });
     });
   });
-  router.Add("PATCH", "/api/v1/items/{id}", kEditors, kChanges, [&svc](Request& req) {
+  router.Add("PATCH", "/api/v1/items/{id}", kEditors.Owned("item"), kChanges, [&svc](Request& req) {
     return WithId(req, [&](int64_t id) {
       return WithBody(req, [&](const json& body) {
         auto in = policy::ItemInputFromJson(body);
@@ -259,11 +267,11 @@ void AddItemStaffRoutes(Router& router, PolicyService& svc) {
       });
     });
   });
-  router.Add("POST", "/api/v1/items/{id}/publish", kEditors, kChanges, [&svc](Request& req) {
+  router.Add("POST", "/api/v1/items/{id}/publish", kEditors.Owned("item"), kChanges, [&svc](Request& req) {
     return WithId(req,
                   [&](int64_t id) { return Answer(svc.PublishItem(req.User(), id), policy::ItemToJson); });
   });
-  router.Add("POST", "/api/v1/items/{id}/withdraw", kEditors, kChanges, [&svc](Request& req) {
+  router.Add("POST", "/api/v1/items/{id}/withdraw", kEditors.Owned("item"), kChanges, [&svc](Request& req) {
     return WithId(req,
                   [&](int64_t id) { return Answer(svc.WithdrawItem(req.User(), id), policy::ItemToJson); });
   });
@@ -279,9 +287,11 @@ void AddItemStaffRoutes(Router& router, PolicyService& svc) {
       return json{{"items", items}};
     });
   });
-  router.Add("GET", "/api/v1/dept/supervision", kStaff, [&svc](Request& req) {
-    return Answer(svc.SuperviseOwnDepartment(req.User()), policy::SupervisionJson);
-  });
+  // A department's own supervision view; the platform office has /admin/supervision.
+  router.Add("GET", "/api/v1/dept/supervision",
+             Access{true, {auth::UserKind::kDepartmentStaff}, kStaff.roles}, [&svc](Request& req) {
+               return Answer(svc.SuperviseOwnDepartment(req.User()), policy::SupervisionJson);
+             });
 }
 
 void AddAdminRoutes(Router& router, PolicyService& svc) {
@@ -329,6 +339,25 @@ json RuleDescriptionJson(const policy::Item& item, const rules::Schema& schema,
 
 void RegisterPolicyApi(Router& router, PolicyService& policies, const rules::Schema& schema,
                        const core::ReferenceData& reference) {
+  // A policy is its issuing departments' (the lead's lifecycle rules are the service's); an item
+  // its department's. Published ones are visible to all, so visibility alone is not ownership:
+  // what the caller can see but not change is 403, what it cannot see 404.
+  router.SetOwnerCheck("policy", [&policies](const auth::Principal& p, int64_t id) -> core::Status {
+    auto policy = policies.GetPolicy(&p, id);
+    if (!policy.ok()) return policy.error();
+    for (const auto& d : policy->departments) {
+      if (auth::RequireDepartment(p, d.id).ok()) return core::Ok();
+    }
+    return core::PermissionDenied("这不是本部门发布的政策，不能修改", "not a policy of your department");
+  });
+  router.SetOwnerCheck("item", [&policies](const auth::Principal& p, int64_t id) -> core::Status {
+    auto item = policies.GetItem(&p, id);
+    if (!item.ok()) return item.error();
+    if (!auth::RequireDepartment(p, item->department.id).ok()) {
+      return core::PermissionDenied("这不是本部门的事项，不能修改", "not an item of your department");
+    }
+    return core::Ok();
+  });
   AddPublicRoutes(router, policies, schema, reference);
   AddPolicyStaffRoutes(router, policies);
   AddItemStaffRoutes(router, policies);

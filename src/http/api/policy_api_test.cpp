@@ -229,8 +229,9 @@ TEST_P(PolicyApiTest, PublishItemMatchAndRefuseOtherDepartments) {
   // Issue 10 finding 5: 科技局's reviewer accepted a 税务 figure, and saw every correction.
   LoginAs("kjj_reviewer");
   EXPECT_EQ(Body(Call("GET", "/api/v1/corrections"))["items"].size(), 0u);
+  // Not even its existence: another department's correction is not found (the router's owner check).
   EXPECT_EQ(Call("POST", "/api/v1/corrections/" + std::to_string(corr_id) + "/accept", json::object()).status,
-            403);
+            404);
   LoginAs("swu_reviewer");
   EXPECT_EQ(Body(Call("GET", "/api/v1/corrections"))["items"].size(), 1u);
   ASSERT_EQ(Call("POST", "/api/v1/corrections/" + std::to_string(corr_id) + "/accept", json::object()).status,

@@ -174,13 +174,14 @@ void AddRecipientRoutes(Router& router, PushService& svc, const push::PushOption
       return Answer(svc.Subscribe(req.User(), Str(body, "kind"), Str(body, "value")), SubscriptionJson, 201);
     });
   });
-  router.Add("DELETE", "/api/v1/me/subscriptions/{id}", kRecipients, [&svc](Request& req) {
-    return WithId(req, [&](int64_t id) {
-      auto st = svc.Unsubscribe(req.User(), id);
-      if (!st.ok()) return Response::FromError(st.error());
-      return Response::Ok({{"ok", true}});
-    });
-  });
+  router.Add("DELETE", "/api/v1/me/subscriptions/{id}", kRecipients.Owned("subscription"),
+             [&svc](Request& req) {
+               return WithId(req, [&](int64_t id) {
+                 auto st = svc.Unsubscribe(req.User(), id);
+                 if (!st.ok()) return Response::FromError(st.error());
+                 return Response::Ok({{"ok", true}});
+               });
+             });
   router.Add("GET", "/api/v1/me/pushes", kRecipients, [&svc](Request& req) {
     auto paging = ParsePaging(req);
     if (!paging.ok()) return Response::FromError(paging.error());
@@ -191,7 +192,7 @@ void AddRecipientRoutes(Router& router, PushService& svc, const push::PushOption
     for (const auto& p : *list) items.push_back(PushJson(p, svc.UnsubscribeToken(p.recipient, "all")));
     return Response::Ok(PageJson(items, total, *paging));
   });
-  router.Add("POST", "/api/v1/me/pushes/{id}/irrelevant", kRecipients, [&svc](Request& req) {
+  router.Add("POST", "/api/v1/me/pushes/{id}/irrelevant", kRecipients.Owned("push"), [&svc](Request& req) {
     return WithId(req, [&](int64_t id) {
       return WithBody(req, [&](const json& body) {
         return Answer(svc.MarkIrrelevant(req.User(), id, Str(body, "reason")), [&](const push::Push& p) {
@@ -200,7 +201,7 @@ void AddRecipientRoutes(Router& router, PushService& svc, const push::PushOption
       });
     });
   });
-  router.Add("POST", "/api/v1/me/pushes/{id}/click", kRecipients, [&svc](Request& req) {
+  router.Add("POST", "/api/v1/me/pushes/{id}/click", kRecipients.Owned("push"), [&svc](Request& req) {
     return WithId(req, [&](int64_t id) {
       auto st = svc.MarkClicked(req.User(), id);
       if (!st.ok()) return Response::FromError(st.error());
@@ -260,22 +261,25 @@ void AddDepartmentRoutes(Router& router, PushService& svc) {
     for (const auto& c : *list) items.push_back(CampaignJson(c));
     return Response::Ok(PageJson(items, total, *paging));
   });
-  router.Add("GET", "/api/v1/dept/push-campaigns/{id}", kDeptStaff, [&svc](Request& req) {
+  router.Add("GET", "/api/v1/dept/push-campaigns/{id}", kDeptStaff.Owned("campaign"), [&svc](Request& req) {
     return WithId(req, [&](int64_t id) { return Answer(svc.Get(req.User(), id), CampaignJson); });
   });
-  router.Add("POST", "/api/v1/dept/push-campaigns/{id}/submit", kOfficers, [&svc](Request& req) {
-    return WithId(req, [&](int64_t id) { return Answer(svc.Submit(req.User(), id), CampaignJson); });
-  });
-  router.Add("POST", "/api/v1/dept/push-campaigns/{id}/approve", kReviewers, [&svc](Request& req) {
-    return WithId(req, [&](int64_t id) { return Answer(svc.Approve(req.User(), id), CampaignJson); });
-  });
-  router.Add("POST", "/api/v1/dept/push-campaigns/{id}/reject", kReviewers, [&svc](Request& req) {
-    return WithId(req, [&](int64_t id) {
-      return WithBody(req, [&](const json& body) {
-        return Answer(svc.Reject(req.User(), id, Str(body, "reason")), CampaignJson);
+  router.Add(
+      "POST", "/api/v1/dept/push-campaigns/{id}/submit", kOfficers.Owned("campaign"), [&svc](Request& req) {
+        return WithId(req, [&](int64_t id) { return Answer(svc.Submit(req.User(), id), CampaignJson); });
       });
-    });
-  });
+  router.Add(
+      "POST", "/api/v1/dept/push-campaigns/{id}/approve", kReviewers.Owned("campaign"), [&svc](Request& req) {
+        return WithId(req, [&](int64_t id) { return Answer(svc.Approve(req.User(), id), CampaignJson); });
+      });
+  router.Add("POST", "/api/v1/dept/push-campaigns/{id}/reject", kReviewers.Owned("campaign"),
+             [&svc](Request& req) {
+               return WithId(req, [&](int64_t id) {
+                 return WithBody(req, [&](const json& body) {
+                   return Answer(svc.Reject(req.User(), id, Str(body, "reason")), CampaignJson);
+                 });
+               });
+             });
   router.Add("GET", "/api/v1/dept/push-stats",
              Access::Kinds({auth::UserKind::kDepartmentStaff, auth::UserKind::kPlatformAdmin}),
              [&svc](Request& req) {
@@ -298,6 +302,8 @@ void AddDepartmentRoutes(Router& router, PushService& svc) {
 }  // namespace
 
 void RegisterPushApi(Router& router, PushService& service) {
+  router.SetOwnerCheck(
+      "campaign", VisibleTo([&service](const auth::Principal& p, int64_t id) { return service.Get(p, id); }));
   AddRecipientRoutes(router, service, service.options());
   AddDepartmentRoutes(router, service);
 }

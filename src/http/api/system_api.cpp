@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/uscc.h"
+#include "http/api/handlers.h"
 #include "store/migrations.h"
 
 namespace huiqi::http {
@@ -54,14 +55,14 @@ json CodeList(const core::CodeTable& table, const std::string& parent) {
 
 void RegisterCalendarRoutes(Router& router, SystemApiDeps deps) {
   auto& cal = deps.calendar;
-  router.Add("GET", "/api/v1/calendar/{year}", Access::Public(), [&cal](Request& req) {
+  router.Add("GET", "/api/v1/calendar/{year}", Access::Public().On("year"), [&cal](Request& req) {
     auto year = IntParam(req.path_params["year"], "year", 1900, 2200);
     if (!year.ok()) return Response::FromError(year.error());
     json days = json::array();
     for (const auto& d : cal.calendar().DaysOfYear(*year)) days.push_back(DayJson(cal.calendar(), d.date));
     return Response::Ok({{"year", *year}, {"covered", cal.calendar().Covers(*year)}, {"days", days}});
   });
-  router.Add("GET", "/api/v1/calendar/days/{date}", Access::Public(), [&cal](Request& req) {
+  router.Add("GET", "/api/v1/calendar/days/{date}", Access::Public().On("date"), [&cal](Request& req) {
     auto d = DateParam(req, "date", true);
     if (!d.ok()) return Response::FromError(d.error());
     return Response::Ok(DayJson(cal.calendar(), *d));
@@ -85,7 +86,7 @@ void RegisterCalendarRoutes(Router& router, SystemApiDeps deps) {
                          {"to", to->ToString()},
                          {"working_days", cal.calendar().WorkingDaysBetween(*from, *to)}});
   });
-  router.Add("PUT", "/api/v1/admin/calendar/days/{date}", Access::Admin(), [&cal](Request& req) {
+  router.Add("PUT", "/api/v1/admin/calendar/days/{date}", Access::Admin().On("date"), [&cal](Request& req) {
     auto d = DateParam(req, "date", true);
     if (!d.ok()) return Response::FromError(d.error());
     auto body = req.JsonBody();
@@ -101,20 +102,22 @@ void RegisterCalendarRoutes(Router& router, SystemApiDeps deps) {
     if (!st.ok()) return Response::FromError(st.error());
     return Response::Ok(DayJson(cal.calendar(), *d));
   });
-  router.Add("DELETE", "/api/v1/admin/calendar/days/{date}", Access::Admin(), [&cal](Request& req) {
-    auto d = DateParam(req, "date", true);
-    if (!d.ok()) return Response::FromError(d.error());
-    auto st = cal.ClearDay(req.User(), *d);
-    if (!st.ok()) return Response::FromError(st.error());
-    return Response::Ok(DayJson(cal.calendar(), *d));
-  });
-  router.Add("POST", "/api/v1/admin/calendar/years/{year}/complete", Access::Admin(), [&cal](Request& req) {
-    auto year = IntParam(req.path_params["year"], "year", 2000, 2100);
-    if (!year.ok()) return Response::FromError(year.error());
-    auto st = cal.MarkYearComplete(req.User(), *year);
-    if (!st.ok()) return Response::FromError(st.error());
-    return Response::Ok({{"year", *year}, {"covered", true}});
-  });
+  router.Add("DELETE", "/api/v1/admin/calendar/days/{date}", Access::Admin().On("date"),
+             [&cal](Request& req) {
+               auto d = DateParam(req, "date", true);
+               if (!d.ok()) return Response::FromError(d.error());
+               auto st = cal.ClearDay(req.User(), *d);
+               if (!st.ok()) return Response::FromError(st.error());
+               return Response::Ok(DayJson(cal.calendar(), *d));
+             });
+  router.Add("POST", "/api/v1/admin/calendar/years/{year}/complete", Access::Admin().On("year"),
+             [&cal](Request& req) {
+               auto year = IntParam(req.path_params["year"], "year", 2000, 2100);
+               if (!year.ok()) return Response::FromError(year.error());
+               auto st = cal.MarkYearComplete(req.User(), *year);
+               if (!st.ok()) return Response::FromError(st.error());
+               return Response::Ok({{"year", *year}, {"covered", true}});
+             });
 }
 
 }  // namespace
@@ -155,6 +158,27 @@ void RegisterSystemApi(Router& router, SystemApiDeps deps) {
     auto st = core::ValidateUscc(it->get<std::string>());
     if (st.ok()) return Response::Ok({{"valid", true}});
     return Response::Ok({{"valid", false}, {"code", st.error().code}, {"reason", st.error().message}});
+  });
+}
+
+void RegisterRouteTableApi(Router& router) {
+  router.Add("GET", "/api/v1/admin/routes", Access::Admin(), [&router](Request&) {
+    nlohmann::json items = nlohmann::json::array();
+    for (const auto& r : router.Routes()) {
+      nlohmann::json kinds = nlohmann::json::array(), roles = nlohmann::json::array();
+      for (auto k : r.access.kinds) kinds.push_back(auth::UserKindCode(k));
+      for (auto role : r.access.roles) roles.push_back(auth::RoleCode(role));
+      items.push_back({{"method", r.method},
+                       {"pattern", r.pattern},
+                       {"login_required", r.access.login_required},
+                       {"kinds", kinds},
+                       {"roles", roles},
+                       {"object", OptText(r.access.object)},
+                       {"owned", r.access.owned},
+                       {"owner_checked", r.owner_checked},
+                       {"cached", r.caching == Caching::kPublished}});
+    }
+    return Response::Json(200, {{"items", items}, {"total", items.size()}});
   });
 }
 

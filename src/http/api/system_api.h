@@ -29,4 +29,10 @@ struct SystemApiDeps {
 //! POST /api/v1/uscc/check                         {uscc} → {valid, reason}
 void RegisterSystemApi(Router& router, SystemApiDeps deps);
 
+//! GET  /api/v1/admin/routes                       admin: every registered route with its access
+//!                                                 rule and what its path names (the route × role
+//!                                                 matrix, tests/matrix, reads it). Register last:
+//!                                                 it lists what the router holds when called.
+void RegisterRouteTableApi(Router& router);
+
 }  // namespace huiqi::http

@@ -256,7 +256,7 @@ void AddFileRoutes(Router& router, WorkflowApiDeps d) {
                    },
                    201);
              });
-  router.Add("GET", "/api/v1/files/{id}", Access::LoggedIn(), [d](Request& req) {
+  router.Add("GET", "/api/v1/files/{id}", Access::LoggedIn().Owned("file"), [d](Request& req) {
     return WithId(req, [&](int64_t id) {
       auto f = d.files.Get(id);
       if (!f.ok()) return Response::FromError(f.error());
@@ -277,10 +277,10 @@ void AddFileRoutes(Router& router, WorkflowApiDeps d) {
 }
 
 void AddDefinitionRoutes(Router& router, WorkflowApiDeps d) {
-  router.Add("GET", "/api/v1/items/{id}/form", Access::Public(), [d](Request& req) {
+  router.Add("GET", "/api/v1/items/{id}/form", Access::Public().On("item"), [d](Request& req) {
     return WithId(req, [&](int64_t id) { return Answer(d.workflow.Form(id), FormJson); });
   });
-  router.Add("PUT", "/api/v1/items/{id}/form", kEditors, [d](Request& req) {
+  router.Add("PUT", "/api/v1/items/{id}/form", kEditors.Owned("item"), [d](Request& req) {
     return WithId(req, [&](int64_t id) {
       return WithBody(req, [&](const json& body) {
         auto fields = workflow::FieldsFromJson(body.value("fields", json::array()));
@@ -289,10 +289,10 @@ void AddDefinitionRoutes(Router& router, WorkflowApiDeps d) {
       });
     });
   });
-  router.Add("GET", "/api/v1/items/{id}/flow", Access::Public(), [d](Request& req) {
+  router.Add("GET", "/api/v1/items/{id}/flow", Access::Public().On("item"), [d](Request& req) {
     return WithId(req, [&](int64_t id) { return Answer(d.workflow.Flow(id), FlowJson); });
   });
-  router.Add("PUT", "/api/v1/items/{id}/flow", kEditors, [d](Request& req) {
+  router.Add("PUT", "/api/v1/items/{id}/flow", kEditors.Owned("item"), [d](Request& req) {
     return WithId(req, [&](int64_t id) {
       return WithBody(req, [&](const json& body) {
         auto stages = workflow::StagesFromJson(body.value("stages", json::array()));
@@ -333,7 +333,7 @@ void AddApplicantRoutes(Router& router, WorkflowApiDeps d) {
     for (const auto& a : *list) items.push_back(ApplicationJson(a));
     return Response::Ok(PageJson(items, total, *paging));
   });
-  router.Add("GET", "/api/v1/applications/{id}", Access::LoggedIn(), [d](Request& req) {
+  router.Add("GET", "/api/v1/applications/{id}", Access::LoggedIn().Owned("application"), [d](Request& req) {
     return WithId(req, [&](int64_t id) { return Answer(d.workflow.Get(req.User(), id), ApplicationJson); });
   });
   auto with_submission = [d](auto call) {
@@ -347,22 +347,23 @@ void AddApplicantRoutes(Router& router, WorkflowApiDeps d) {
       });
     };
   };
-  router.Add("PATCH", "/api/v1/applications/{id}", Access::LoggedIn(),
+  router.Add("PATCH", "/api/v1/applications/{id}", Access::LoggedIn().Owned("application"),
              with_submission([](WorkflowApiDeps dd, const auth::Principal& p, int64_t id,
                                 const workflow::Submission& s) { return dd.workflow.SaveDraft(p, id, s); }));
-  router.Add("POST", "/api/v1/applications/{id}/submit", Access::LoggedIn(),
+  router.Add("POST", "/api/v1/applications/{id}/submit", Access::LoggedIn().Owned("application"),
              with_submission([](WorkflowApiDeps dd, const auth::Principal& p, int64_t id,
                                 const workflow::Submission& s) { return dd.workflow.Submit(p, id, s); }));
-  router.Add("POST", "/api/v1/applications/{id}/resubmit", Access::LoggedIn(),
+  router.Add("POST", "/api/v1/applications/{id}/resubmit", Access::LoggedIn().Owned("application"),
              with_submission([](WorkflowApiDeps dd, const auth::Principal& p, int64_t id,
                                 const workflow::Submission& s) { return dd.workflow.Resubmit(p, id, s); }));
-  router.Add("POST", "/api/v1/applications/{id}/withdraw", Access::LoggedIn(), [d](Request& req) {
-    return WithId(req, [&](int64_t id) {
-      return WithBody(req, [&](const json& body) {
-        return Answer(d.workflow.Withdraw(req.User(), id, Str(body, "reason")), ApplicationJson);
-      });
-    });
-  });
+  router.Add("POST", "/api/v1/applications/{id}/withdraw", Access::LoggedIn().Owned("application"),
+             [d](Request& req) {
+               return WithId(req, [&](int64_t id) {
+                 return WithBody(req, [&](const json& body) {
+                   return Answer(d.workflow.Withdraw(req.User(), id, Str(body, "reason")), ApplicationJson);
+                 });
+               });
+             });
 }
 
 void AddReviewRoutes(Router& router, WorkflowApiDeps d) {
@@ -397,14 +398,14 @@ void AddReviewRoutes(Router& router, WorkflowApiDeps d) {
     }
     return Response::Ok(PageJson(items, total, *paging));
   });
-  router.Add("POST", "/api/v1/applications/{id}/accept", kReviewers, [d](Request& req) {
+  router.Add("POST", "/api/v1/applications/{id}/accept", kReviewers.Owned("application"), [d](Request& req) {
     return WithId(req, [&](int64_t id) {
       return WithBody(req, [&](const json& body) {
         return Answer(d.workflow.Accept(req.User(), id, Str(body, "opinion")), ApplicationJson);
       });
     });
   });
-  router.Add("POST", "/api/v1/applications/{id}/return", kReviewers, [d](Request& req) {
+  router.Add("POST", "/api/v1/applications/{id}/return", kReviewers.Owned("application"), [d](Request& req) {
     return WithId(req, [&](int64_t id) {
       return WithBody(req, [&](const json& body) {
         std::vector<workflow::DeficiencyItem> items;
@@ -425,7 +426,7 @@ void AddReviewRoutes(Router& router, WorkflowApiDeps d) {
       });
     });
   });
-  router.Add("POST", "/api/v1/applications/{id}/decide", kReviewers, [d](Request& req) {
+  router.Add("POST", "/api/v1/applications/{id}/decide", kReviewers.Owned("application"), [d](Request& req) {
     return WithId(req, [&](int64_t id) {
       return WithBody(req, [&](const json& body) {
         if (!body.contains("approve") || !body["approve"].is_boolean()) {
@@ -444,7 +445,7 @@ void AddReviewRoutes(Router& router, WorkflowApiDeps d) {
       });
     });
   });
-  router.Add("POST", "/api/v1/stages/{id}/assign", kReviewers, [d](Request& req) {
+  router.Add("POST", "/api/v1/stages/{id}/assign", kReviewers.Owned("stage"), [d](Request& req) {
     return WithId(req, [&](int64_t id) {
       return WithBody(req, [&](const json& body) {
         auto user = IdIn(body, "user_id");
@@ -456,19 +457,22 @@ void AddReviewRoutes(Router& router, WorkflowApiDeps d) {
 }
 
 void AddOutcomeRoutes(Router& router, WorkflowApiDeps d) {
-  router.Add("POST", "/api/v1/applications/{id}/objections", Access::LoggedIn(), [d](Request& req) {
-    return WithId(req, [&](int64_t id) {
-      return WithBody(req, [&](const json& body) {
-        return Answer(
-            d.workflow.FileObjection(req.User(), id, Str(body, "text")),
-            [](const workflow::Objection& o) {
-              return json{{"id", o.id}, {"text", o.text}, {"filed_at", o.filed_at}};
-            },
-            201);
-      });
-    });
-  });
-  router.Add("POST", "/api/v1/objections/{id}/answer", kReviewers, [d](Request& req) {
+  // Anyone logged in may object while an application is in 公示 (结果公开, 江阴办法 第二十一条):
+  // not Owned — FileObjection refuses what is not in 公示 and visible.
+  router.Add("POST", "/api/v1/applications/{id}/objections", Access::LoggedIn().On("application"),
+             [d](Request& req) {
+               return WithId(req, [&](int64_t id) {
+                 return WithBody(req, [&](const json& body) {
+                   return Answer(
+                       d.workflow.FileObjection(req.User(), id, Str(body, "text")),
+                       [](const workflow::Objection& o) {
+                         return json{{"id", o.id}, {"text", o.text}, {"filed_at", o.filed_at}};
+                       },
+                       201);
+                 });
+               });
+             });
+  router.Add("POST", "/api/v1/objections/{id}/answer", kReviewers.Owned("objection"), [d](Request& req) {
     return WithId(req, [&](int64_t id) {
       return WithBody(req, [&](const json& body) {
         return Answer(d.workflow.AnswerObjection(req.User(), id, Str(body, "answer")),
@@ -514,7 +518,7 @@ void AddOutcomeRoutes(Router& router, WorkflowApiDeps d) {
     }
     return Response::Ok(PageJson(items, total, *paging));
   });
-  router.Add("GET", "/api/v1/opinions/{id}/verify", Access::Public(), [d](Request& req) {
+  router.Add("GET", "/api/v1/opinions/{id}/verify", Access::Public().On("opinion"), [d](Request& req) {
     return WithId(req, [&](int64_t id) { return Answer(d.workflow.VerifyOpinion(id), seal::ReportJson); });
   });
 }
@@ -553,13 +557,14 @@ void AddInboxRoutes(Router& router, WorkflowApiDeps d) {
       return json{{"unread", n}};
     });
   });
-  router.Add("POST", "/api/v1/me/notices/{id}/read", Access::LoggedIn(), [d, dept](Request& req) {
-    return WithId(req, [&](int64_t id) {
-      auto st = d.inbox.MarkRead(req.User().user_id, dept(req.User()), id);
-      if (!st.ok()) return Response::FromError(st.error());
-      return Response::Ok({{"read", true}});
-    });
-  });
+  router.Add("POST", "/api/v1/me/notices/{id}/read", Access::LoggedIn().Owned("notice"),
+             [d, dept](Request& req) {
+               return WithId(req, [&](int64_t id) {
+                 auto st = d.inbox.MarkRead(req.User().user_id, dept(req.User()), id);
+                 if (!st.ok()) return Response::FromError(st.error());
+                 return Response::Ok({{"read", true}});
+               });
+             });
   router.Add("POST", "/api/v1/me/notices/read-all", Access::LoggedIn(), [d, dept](Request& req) {
     return Answer(d.inbox.MarkAllRead(req.User().user_id, dept(req.User())), [](int64_t n) {
       return json{{"marked", n}};
@@ -583,7 +588,7 @@ void AddAdminRoutes(Router& router, WorkflowApiDeps d) {
       });
     });
   });
-  router.Add("POST", "/api/v1/admin/outbox/{id}/retry", Access::Admin(), [d](Request& req) {
+  router.Add("POST", "/api/v1/admin/outbox/{id}/retry", Access::Admin().On("outbox"), [d](Request& req) {
     return WithId(req, [&](int64_t id) {
       if (!d.deliverer) {
         return Response::FromError(
@@ -634,22 +639,33 @@ void AddAdminRoutes(Router& router, WorkflowApiDeps d) {
       return Answer(d.seals->IssueDepartmentSeal(actor, {dep->id, dep->code, dep->name, ""}), seal_json, 201);
     });
   });
-  router.Add("POST", "/api/v1/admin/seals/{id}/revoke", Access::Admin(), [d, seal_json](Request& req) {
-    return WithId(req, [&](int64_t id) {
-      return WithBody(req, [&](const json& body) {
-        if (!d.seals)
-          return Response::FromError(
-              core::MakeError(core::ErrorKind::kUnavailable, "no_seals", "未启用电子印章", ""));
-        return Answer(d.seals->Revoke({req.User().user_id, req.User().login}, id, Str(body, "reason")),
-                      seal_json);
+  router.Add(
+      "POST", "/api/v1/admin/seals/{id}/revoke", Access::Admin().On("seal"), [d, seal_json](Request& req) {
+        return WithId(req, [&](int64_t id) {
+          return WithBody(req, [&](const json& body) {
+            if (!d.seals)
+              return Response::FromError(
+                  core::MakeError(core::ErrorKind::kUnavailable, "no_seals", "未启用电子印章", ""));
+            return Answer(d.seals->Revoke({req.User().user_id, req.User().login}, id, Str(body, "reason")),
+                          seal_json);
+          });
+        });
       });
-    });
-  });
 }
 
 }  // namespace
 
 void RegisterWorkflowApi(Router& router, WorkflowApiDeps deps) {
+  // An application is the applicant's and the departments' holding its stages (and the admin's).
+  router.SetOwnerCheck("application", VisibleTo([&wf = deps.workflow](const auth::Principal& p, int64_t id) {
+                         return wf.Get(p, id);
+                       }));
+  router.SetOwnerCheck("stage", [&wf = deps.workflow](const auth::Principal& p, int64_t id) {
+    return wf.RequireStageOf(p, id);
+  });
+  router.SetOwnerCheck("objection", [&wf = deps.workflow](const auth::Principal& p, int64_t id) {
+    return wf.RequireObjectionOf(p, id);
+  });
   AddFileRoutes(router, deps);
   AddDefinitionRoutes(router, deps);
   AddApplicantRoutes(router, deps);
