@@ -74,11 +74,7 @@ std::string PercentText(int64_t ppm) {
   return s + "%";
 }
 
-}  // namespace
-
-core::Result<Amount> ParseAmount(const json& j, const Schema& schema, std::string_view field_sv) {
-  std::string field(field_sv);
-  if (!j.is_object()) return Bad(field, "金额公式应为对象", "amount must be an object");
+core::Result<Amount> ReadAmount(const json& j, const Schema& schema, const std::string& field) {
   std::string kind = j.value("kind", "");
   Amount a;
   if (kind == "fixed") {
@@ -127,6 +123,20 @@ core::Result<Amount> ParseAmount(const json& j, const Schema& schema, std::strin
   }
   return Bad(field + ".kind", "金额公式类型应为 fixed（定额）、rate（比例）或 tiers（分档）",
              "kind must be fixed, rate or tiers");
+}
+
+}  // namespace
+
+core::Result<Amount> ParseAmount(const json& j, const Schema& schema, std::string_view field_sv) {
+  std::string field(field_sv);
+  if (!j.is_object()) return Bad(field, "金额公式应为对象", "amount must be an object");
+  // j.value("kind", "") throws when "kind" is there but not a string ({"kind": [...]}, found by
+  // tests/fuzz json_body): the promise is a Result, so the shape errors become one here.
+  try {
+    return ReadAmount(j, schema, field);
+  } catch (const json::exception&) {
+    return Bad(field, "金额公式结构错误（字段类型不符）", "amount fields have the wrong JSON types");
+  }
 }
 
 core::Result<std::optional<Amount>> ParseAmountText(const std::string& text, const Schema& schema) {
