@@ -1,6 +1,11 @@
 #include "store/database.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <filesystem>
@@ -222,6 +227,66 @@ TEST(Database, AnUnreachableServerIsUnavailable) {
   auto db = Database::Open("postgresql://nobody@127.0.0.1:1/none", {.connect_timeout_s = 2});
   ASSERT_FALSE(db.ok());
   EXPECT_EQ(db.error().kind, core::ErrorKind::kUnavailable);
+}
+
+// Makes a file unwritable even for root (who ignores modes): FS_IMMUTABLE_FL where the process is
+// root, the mode 0444 otherwise. False when the file system cannot (then the test is skipped).
+bool SetWritable(const std::filesystem::path& p, bool writable) {
+  if (::geteuid() != 0) return ::chmod(p.c_str(), writable ? 0644 : 0444) == 0;
+  int fd = ::open(p.c_str(), O_RDONLY);
+  if (fd < 0) return false;
+  int flags = 0;
+  bool ok = ::ioctl(fd, FS_IOC_GETFLAGS, &flags) == 0;
+  flags = writable ? (flags & ~FS_IMMUTABLE_FL) : (flags | FS_IMMUTABLE_FL);
+  ok = ok && ::ioctl(fd, FS_IOC_SETFLAGS, &flags) == 0;
+  ::close(fd);
+  if (!ok || writable) return ok;
+  int probe = ::open(p.c_str(), O_RDWR);  // some file systems take the flag but do not enforce it
+  if (probe >= 0) {
+    ::close(probe);
+    SetWritable(p, true);
+    return false;
+  }
+  return true;
+}
+
+// Found by tests/crash_test.sh (the I/O-fault pass): a connection opened while the file could
+// not be written is read-only for good; it went back to the pool, so writes kept failing with a
+// 500 after the data directory was writable again, until a restart.
+TEST(Database, WritesWorkAgainOnceAReadOnlyFileIsWritableAgain) {
+  auto path = std::filesystem::temp_directory_path() / ("huiqi-ro-" + std::to_string(::getpid()) + ".db");
+  static constexpr Statement kCreate{"test.create", "CREATE TABLE t (v INTEGER)"};
+  static constexpr Statement kInsert{"test.insert", "INSERT INTO t (v) VALUES (1)"};
+  static constexpr Statement kCount{"test.count", "SELECT COUNT(*) AS n FROM t"};
+  auto first = Database::Open("sqlite:" + path.string()).value();  // keeps the -wal and -shm files
+  ASSERT_TRUE(first
+                  ->Write([](Session& s) -> Status {
+                    HQ_RETURN_IF_ERROR(s.Exec(kCreate));
+                    return core::Ok();
+                  })
+                  .ok());
+  if (!SetWritable(path, false)) GTEST_SKIP() << "cannot make " << path << " read-only here";
+  auto db = Database::Open("sqlite:" + path.string()).value();
+  EXPECT_TRUE(db->Read([](Session& s) -> Status {
+                  HQ_RETURN_IF_ERROR(s.Query(kCount));
+                  return core::Ok();
+                }).ok())
+      << "reads go on";
+  auto refused = db->Write([](Session& s) -> Status {
+    HQ_RETURN_IF_ERROR(s.Exec(kInsert));
+    return core::Ok();
+  });
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().kind, core::ErrorKind::kUnavailable) << "a 503, not a 500";
+  ASSERT_TRUE(SetWritable(path, true));
+  EXPECT_TRUE(db->Write([](Session& s) -> Status {
+                  HQ_RETURN_IF_ERROR(s.Exec(kInsert));
+                  return core::Ok();
+                }).ok())
+      << "without reopening";
+  db.reset();
+  first.reset();
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
 }
 
 TEST(Database, DisplayUrlHidesThePassword) {

@@ -46,6 +46,11 @@ Error TranslateSqlite(sqlite3* db, int rc, std::string_view statement) {
     case SQLITE_IOERR:
     case SQLITE_FULL:
       return err(ErrorKind::kUnavailable, "db_unavailable", "数据库不可用", "database unavailable");
+    // The file cannot be written now (a read-only or immutable data directory): the database is
+    // unavailable for writes, as when the disk is full — not an internal error.
+    case SQLITE_READONLY:
+      return err(ErrorKind::kUnavailable, "db_readonly", "数据库暂时只读，请稍后重试",
+                 "database is read-only");
     default:
       return err(ErrorKind::kInternal, "db_error", "数据库错误", "database error");
   }
@@ -60,6 +65,8 @@ class SqliteSession final : public Session {
   }
 
   Kind kind() const override { return Kind::kSqlite; }
+  //! True when SQLite fell back to opening the file read-only (it may not write it).
+  bool ReadOnly() const { return sqlite3_db_readonly(db_, "main") == 1; }
 
   Result<Rows> Query(const Statement& st, const Params& params) override {
     HQ_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Prepare(st, params));
@@ -244,7 +251,12 @@ class SqliteDatabase final : public Database {
       bool& healthy;
       ~Releaser() { pool.Release(std::move(s), healthy); }
     } releaser{pool_, session, healthy};
-    return RunInTransaction(*session, begin, fn, healthy);
+    Status st = RunInTransaction(*session, begin, fn, healthy);
+    // A connection opened while the file could not be written stays read-only for its life
+    // (SQLite falls back to O_RDONLY); it serves this transaction but is not pooled, so writes
+    // work again as soon as the data directory does, without a restart (tests/crash_test.sh).
+    if (session->ReadOnly()) healthy = false;
+    return st;
   }
 
  private:
