@@ -5,7 +5,7 @@ LISTEN ?= 127.0.0.1:8080
 JOBS   ?= $(shell nproc)
 HUIQI  := $(BUILD)/huiqi
 
-.PHONY: all deps configure build web run test bench bench-reads bench-payments bench-push tidy fuzz clean
+.PHONY: all deps configure build web run test soak bench bench-reads bench-payments bench-push tidy fuzz clean
 
 all: build
 
@@ -37,6 +37,13 @@ run: build web
 # Every test: unit, storage on SQLite and on a private PostgreSQL server, HTTP, CLI, browser.
 test: build web
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# The long crash test (docs/reliability.md "Crash safety (kill -9)"): HUIQI_CRASH_ROUNDS kill -9s
+# of the server mid-write on SQLite, then on PostgreSQL; `make test` runs 8 of each.
+HUIQI_CRASH_ROUNDS ?= 50
+soak: build
+	HUIQI_CRASH_ROUNDS=$(HUIQI_CRASH_ROUNDS) tests/crash_test.sh $(HUIQI) data
+	HUIQI_CRASH_ROUNDS=$(HUIQI_CRASH_ROUNDS) tests/with_postgres.sh tests/crash_test.sh $(HUIQI) data
 
 # Benchmarks on HUIQI_BENCH_N generated enterprises (default 1,000,000): bitmap, SQLite and a
 # private PostgreSQL server side by side. Results: docs/benchmarks.md.

@@ -16,6 +16,7 @@ tmp=$(mktemp -d /tmp/huiqi-crash-XXXXXX)
 export HUIQI_CRASH_DIR=$tmp
 keep=${HUIQI_CRASH_KEEP:-}
 cleanup() {
+  [[ -d "$tmp/io/state" ]] && chattr -R -i "$tmp/io/state" 2>/dev/null
   mountpoint -q "$tmp/io" 2>/dev/null && umount -l "$tmp/io"
   if [[ -n "$keep" ]]; then echo "crash: kept $tmp"; else rm -rf "$tmp"; fi
 }
@@ -41,13 +42,14 @@ fi
 # database server's). It needs a filesystem of its own to fill up and to make read-only.
 if [[ -z "${HUIQI_DB:-}" && $rc -eq 0 ]]; then
   mkdir -p "$tmp/io"
-  if mount -t tmpfs -o size=40m,mode=0755 tmpfs "$tmp/io" 2>"$tmp/mount.err"; then
+  if truncate -s 48M "$tmp/io.img" && mkfs.ext4 -q -F -m 0 "$tmp/io.img" 2>"$tmp/mount.err" &&
+     mount -o loop "$tmp/io.img" "$tmp/io" 2>>"$tmp/mount.err"; then
     export HUIQI_STATE_DIR=$tmp/io/state
     mkdir -p "$HUIQI_STATE_DIR"
     setup "sqlite:$HUIQI_STATE_DIR/h.db" "$HUIQI_STATE_DIR"
     HUIQI_DB="sqlite:$HUIQI_STATE_DIR/h.db" HUIQI_IO_MOUNT=$tmp/io node "$root/tests/crash/iofault.mjs" || rc=1
   else
-    echo "crash: I/O-fault pass skipped: cannot mount a tmpfs here ($(cat "$tmp/mount.err"))"
+    echo "crash: I/O-fault pass skipped: cannot loop-mount a small ext4 here ($(cat "$tmp/mount.err"))"
   fi
 fi
 exit $rc

@@ -154,33 +154,36 @@ const auditOf = (action, entity, idExpr) =>
   `NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.action = '${action}' AND a.entity = '${entity}' ` +
   `AND a.entity_id = CAST(${idExpr} AS TEXT))`;
 
+// Everything the acknowledged writes must have made, read in one query per table (psql starts
+// a connection per query).
 function checkAcknowledged(round) {
+  const map = (q) => new Map(sql(q).map(([k, ...v]) => [k, v]));
+  const corrections = map(`SELECT id, note FROM enterprise_corrections WHERE note LIKE 'crash-%'`);
+  const lists = map(`SELECT id, entry_count, status FROM offer_lists`);
+  const offersOf = map(`SELECT list_id, COUNT(*) FROM offers GROUP BY list_id`);
+  const accountRows = map(`SELECT id, masked FROM bank_accounts`);
+  const confirmed = map(`SELECT id, bank_account_id FROM offers WHERE status = 'confirmed'`);
+  const entries = map(`SELECT source_id, COUNT(*) FROM payment_entries WHERE source = 'offer' GROUP BY source_id`);
+  const records = map(`SELECT project, COUNT(*) FROM subsidy_records WHERE project LIKE 'crash-%' GROUP BY project`);
   let n = 0;
   for (const w of acked) {
     n++;
+    const id = String(w.id);
     const where = `round ${round}: acknowledged ${w.kind} ${w.id ?? w.project}`;
     if (w.kind === 'correction') {
-      if (one(`SELECT COUNT(*) FROM enterprise_corrections WHERE id = ${w.id} AND note = '${w.note}'`) !== 1)
-        fail(`${where} is missing`);
+      if (corrections.get(id)?.[0] !== w.note) fail(`${where} is missing`);
     } else if (w.kind === 'offer_list') {
-      if (one(`SELECT COUNT(*) FROM offer_lists WHERE id = ${w.id} AND entry_count = ${w.entries}`) !== 1)
-        fail(`${where} is missing or lost entries`);
+      if (Number(lists.get(id)?.[0]) !== w.entries) fail(`${where} is missing or lost entries`);
     } else if (w.kind === 'approve') {
-      if (one(`SELECT COUNT(*) FROM offer_lists WHERE id = ${w.id} AND status = 'sent'`) !== 1)
-        fail(`${where}: the list is not sent`);
-      if (one(`SELECT COUNT(*) FROM offers WHERE list_id = ${w.id}`) !== w.entries)
-        fail(`${where}: not ${w.entries} offers`);
+      if (lists.get(id)?.[1] !== 'sent') fail(`${where}: the list is not sent`);
+      if (Number(offersOf.get(id)?.[0]) !== w.entries) fail(`${where}: not ${w.entries} offers`);
     } else if (w.kind === 'bank_account') {
-      if (one(`SELECT COUNT(*) FROM bank_accounts WHERE id = ${w.id} AND masked = '${w.masked}'`) !== 1)
-        fail(`${where} is missing`);
+      if (accountRows.get(id)?.[0] !== w.masked) fail(`${where} is missing`);
     } else if (w.kind === 'confirm') {
-      if (one(`SELECT COUNT(*) FROM offers WHERE id = ${w.id} AND status = 'confirmed' AND bank_account_id = ${w.account}`) !== 1)
-        fail(`${where}: the offer is not confirmed with account ${w.account}`);
-      if (one(`SELECT COUNT(*) FROM payment_entries WHERE source = 'offer' AND source_id = ${w.id}`) !== 1)
-        fail(`${where}: no payment entry`);
+      if (confirmed.get(id)?.[0] !== String(w.account)) fail(`${where}: the offer is not confirmed with account ${w.account}`);
+      if (Number(entries.get(id)?.[0]) !== 1) fail(`${where}: no payment entry`);
     } else if (w.kind === 'records') {
-      if (one(`SELECT COUNT(*) FROM subsidy_records WHERE project = '${w.project}'`) !== w.rows)
-        fail(`${where}: not ${w.rows} subsidy records`);
+      if (Number(records.get(w.project)?.[0]) !== w.rows) fail(`${where}: not ${w.rows} subsidy records`);
     }
   }
   return n;

@@ -29,6 +29,8 @@ export class Server {
     this.proc = null;
     this.port = 0;
     this.exited = null;
+    // A run that throws must not leave its server behind.
+    process.on('exit', () => this.proc?.kill('SIGKILL'));
   }
   get base() {
     return `http://127.0.0.1:${this.port}`;
