@@ -4,8 +4,10 @@
 #include <openssl/hmac.h>
 #include <unistd.h>
 
+#include <fstream>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "notify/deliverer.h"
 
@@ -36,16 +38,37 @@ class FileSender final : public ChannelSender {
                        std::string(ChannelCode(m.channel)) + "\t" + to + "\t" + m.idempotency_key + "\t" +
                        text + "\n";
     std::lock_guard lock(mu_);
+    // The outbox delivers at least once: a row whose line was written but whose 'sent' mark was
+    // lost (the server killed in between) is claimed again when its lease ends. The file holds
+    // each idempotency key once, across restarts too (tests/crash_test.sh found the second line).
+    if (!loaded_) LoadKeys();
+    if (written_.count(m.idempotency_key)) return {Outcome::Kind::kSent, "already written to " + path_};
     int fd = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
     bool ok = fd >= 0 && ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
     if (fd >= 0) ::close(fd);
     if (!ok) return {Outcome::Kind::kRetry, "cannot append to " + path_};
+    written_.insert(m.idempotency_key);
     return {Outcome::Kind::kSent, "written to " + path_};
   }
 
  private:
+  //! The keys already in the file: its lines are "time\tchannel\tto\tkey\ttext".
+  void LoadKeys() {
+    loaded_ = true;
+    std::ifstream in(path_);
+    std::string line;
+    while (std::getline(in, line)) {
+      size_t a = line.find('\t'), b = a == std::string::npos ? a : line.find('\t', a + 1);
+      size_t c = b == std::string::npos ? b : line.find('\t', b + 1);
+      size_t d = c == std::string::npos ? c : line.find('\t', c + 1);
+      if (d != std::string::npos) written_.insert(line.substr(c + 1, d - c - 1));
+    }
+  }
+
   std::string path_;
   std::mutex mu_;
+  bool loaded_ = false;
+  std::set<std::string> written_;
 };
 
 size_t Collect(char* data, size_t size, size_t n, void* out) {

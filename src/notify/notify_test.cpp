@@ -13,6 +13,7 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <stdexcept>
 #include <thread>
 
 #include "notify/deliverer.h"
@@ -217,6 +218,37 @@ TEST_P(NotifyTest, TheFileChannelWritesTheRenderedTextWithTheNumberMasked) {
   EXPECT_NE(ss.str().find("138****0001"), std::string::npos);
   EXPECT_EQ(ss.str().find("13800000001"), std::string::npos);
   EXPECT_EQ(d.DeliverDue()->claimed, 0) << "a sent notice is not sent again";
+}
+
+// Found by tests/crash_test.sh: the server killed after the file channel wrote a message and
+// before the outbox row was marked sent; after the lease the row is sent again by the restarted
+// server, and the file held the message twice.
+TEST_P(NotifyTest, TheFileChannelWritesAMessageOnceWhenItsSendIsRepeatedAfterACrash) {
+  struct DiesAfterSending final : ChannelSender {
+    ChannelSender* inner = nullptr;
+    Outcome Send(const Message& m) override {
+      inner->Send(m);
+      throw std::runtime_error("killed before the row is settled");
+    }
+  };
+  auto path = testing::TempDir() + "/sms-crash.log";
+  auto before = FileChannel(path);
+  DiesAfterSending dying;
+  dying.inner = before.get();
+  SendTo(users_[0], {Sms()});
+  Deliverer first(*db_, clock_, keys_, {{Channel::kSms, &dying}});
+  EXPECT_THROW((void)first.DeliverDue(), std::runtime_error);
+  clock_.Advance(std::chrono::seconds(121));  // the lease of the dead worker ends
+  auto after = FileChannel(path);             // a new process: nothing remembered but the file
+  Deliverer second(*db_, clock_, keys_, {{Channel::kSms, after.get()}});
+  auto rep = second.DeliverDue();
+  ASSERT_TRUE(rep.ok()) << rep.error().ToString();
+  EXPECT_EQ(rep->sent, 1) << "the row is settled";
+  std::ifstream in(path);
+  std::string line;
+  int lines = 0;
+  while (std::getline(in, line)) ++lines;
+  EXPECT_EQ(lines, 1) << "one line for one message";
 }
 
 TEST_P(NotifyTest, FailuresRetryWithBackoffUnderOneIdempotencyKey) {
