@@ -262,6 +262,8 @@ async function drainOutbox() {
     await sleep(200);
   }
   if (left !== 0) fail(`outbox: ${left} rows still undelivered 20 s after the last restart`);
+  none('outbox rows with more than one successful attempt',
+       `SELECT outbox_id, COUNT(*) FROM outbox_attempts WHERE ok = 1 GROUP BY outbox_id HAVING COUNT(*) > 1`);
   const dead = sql(`SELECT id, last_error FROM outbox WHERE status = 'dead'`);
   if (dead.length) fail(`outbox: ${dead.length} dead rows (${dead[0].join(' ')})`);
   const log = existsSync(`${STATE}/sms-outbox.log`) ? readFileSync(`${STATE}/sms-outbox.log`, 'utf8') : '';
