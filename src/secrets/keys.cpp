@@ -9,7 +9,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -121,6 +123,7 @@ core::Result<KeyRing> KeyRing::LoadOrCreate(const std::filesystem::path& file) {
     std::string hex;
     if (!(ls >> k.id >> hex) || k.id.size() < 2 || k.id[0] != 'k')
       return BadKeyFile(file, "每行应为 k<N> <64 位十六进制>");
+    ls >> k.created_at;  // optional: written by AppendKey
     if (!FromHex(hex, k.bytes) || k.bytes.size() != kKeyLen)
       return BadKeyFile(file, k.id + " 不是 32 字节的十六进制");
     keys.push_back(std::move(k));
@@ -129,7 +132,80 @@ core::Result<KeyRing> KeyRing::LoadOrCreate(const std::filesystem::path& file) {
   return KeyRing(std::move(keys));
 }
 
-KeyRing KeyRing::Ephemeral() { return KeyRing({Key{"k1", RandomBytes(kKeyLen)}}); }
+namespace {
+
+core::Error KeyFileIo(const std::string& what, const std::filesystem::path& file) {
+  return core::MakeError(core::ErrorKind::kUnavailable, "key_file",
+                         "密钥文件" + what + "失败：" + file.string(),
+                         "key file " + what + " failed: " + file.string(), "key_file");
+}
+
+// The key's number: "k12" → 12; 0 for an id of another shape.
+int KeyNumber(std::string_view id) {
+  int n = 0;
+  for (char c : id.substr(1)) {
+    if (c < '0' || c > '9') return 0;
+    n = n * 10 + (c - '0');
+  }
+  return n;
+}
+
+bool WriteAll(int fd, std::string_view data) {
+  while (!data.empty()) {
+    ssize_t n = ::write(fd, data.data(), data.size());
+    if (n <= 0) return false;
+    data.remove_prefix(static_cast<size_t>(n));
+  }
+  return true;
+}
+
+}  // namespace
+
+core::Result<std::string> KeyRing::AppendKey(const std::filesystem::path& file, std::string_view created_at) {
+  HQ_ASSIGN_OR_RETURN(KeyRing ring, LoadOrCreate(file));
+  std::ifstream in(file, std::ios::binary);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (!in.eof() && in.fail()) return KeyFileIo("读取", file);
+  if (!text.empty() && text.back() != '\n') text += '\n';
+  int next = 0;
+  for (const auto& k : ring.keys_) next = std::max(next, KeyNumber(k.id));
+  std::string id = "k" + std::to_string(next + 1);
+  auto bytes = RandomBytes(kKeyLen);
+  text += id + " " + Hex(bytes.data(), bytes.size()) + " " + std::string(created_at) + "\n";
+  // O_EXCL on the temporary file: a second rotation running at once fails instead of writing a
+  // different key over this one. The rename is atomic: a crash leaves the old file or the new.
+  std::filesystem::path tmp = file;
+  tmp += ".tmp";
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
+  if (fd < 0) return KeyFileIo("写入（" + tmp.string() + " 已存在？）", file);
+  bool ok = WriteAll(fd, text) && ::fsync(fd) == 0;
+  ok = ::close(fd) == 0 && ok;
+  if (!ok || ::rename(tmp.c_str(), file.c_str()) != 0) {
+    ::unlink(tmp.c_str());
+    return KeyFileIo("写入", file);
+  }
+  std::filesystem::path dir = file.has_parent_path() ? file.parent_path() : std::filesystem::path(".");
+  if (int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY); dfd >= 0) {
+    ::fsync(dfd);  // the rename itself survives a crash
+    ::close(dfd);
+  }
+  return id;
+}
+
+std::vector<KeyRing::KeyInfo> KeyRing::Keys() const {
+  std::vector<KeyInfo> out;
+  for (const auto& k : keys_) out.push_back({k.id, k.created_at});
+  return out;
+}
+
+std::string_view KeyRing::SealedBy(std::string_view sealed) {
+  if (!IsSealed(sealed)) return {};
+  std::string_view rest = sealed.substr(5);
+  size_t colon = rest.find(':');
+  return colon == std::string_view::npos ? std::string_view{} : rest.substr(0, colon);
+}
+
+KeyRing KeyRing::Ephemeral() { return KeyRing({Key{"k1", RandomBytes(kKeyLen), ""}}); }
 
 const KeyRing::Key* KeyRing::Find(std::string_view id) const {
   for (const auto& k : keys_) {

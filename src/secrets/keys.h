@@ -1,11 +1,11 @@
 #pragma once
 // The platform's secret keys and what is done with them: sensitive fields sealed at rest with
-// AES-256-GCM (phone numbers now; bank accounts, ID numbers and seal keys later), keyed MACs
+// AES-256-GCM (phone numbers, bank accounts, notification addresses, webhook URLs), keyed MACs
 // (the audit checkpoint, identity tickets, lookups by a keyed hash) and keys derived for other
 // modules. Each purpose gets its own key, derived from the master key by HKDF-SHA256, so a key
 // leaked for one use opens nothing else.
 //
-// The key file holds one master key per line, "k<N> <64 hex digits>", the newest last; it is
+// The key file holds one master key per line, "k<N> <64 hex digits> [created at]", the newest last; it is
 // created with mode 0600 when missing. A sealed value names the key that sealed it
 // ("enc1:k1:<base64 of nonce | ciphertext | tag>"), so adding a key (rotation) leaves older
 // values readable until they are sealed again. Thread-safe: immutable after loading.
@@ -48,10 +48,24 @@ class KeyRing {
 
   size_t size() const { return keys_.size(); }
 
+  //! Rotation (`huiqi keys rotate`): appends a fresh random key "k<N+1>" and its creation time to
+  //! `file`, written whole to a temporary file, fsynced and renamed over it (mode 0600). The older
+  //! keys stay: values sealed under them still open. Returns the new key's id; kUnavailable when
+  //! the file cannot be read or written, or another rotation is writing it.
+  static core::Result<std::string> AppendKey(const std::filesystem::path& file, std::string_view created_at);
+  struct KeyInfo {
+    std::string id, created_at;  // created_at "" when the file did not record it (the first key)
+  };
+  //! The ring's keys, oldest first; never their bytes.
+  std::vector<KeyInfo> Keys() const;
+  //! The id of the key that sealed `sealed` ("k1"); "" when it is not a Seal() result.
+  static std::string_view SealedBy(std::string_view sealed);
+
  private:
   struct Key {
     std::string id;                    // "k1"
     std::vector<unsigned char> bytes;  // 32
+    std::string created_at;
   };
   struct Derived;  // (key id, purpose) → derived key, shared by copies of the ring
   explicit KeyRing(std::vector<Key> keys);

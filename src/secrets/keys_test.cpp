@@ -66,6 +66,53 @@ TEST(KeyRing, RotationKeepsOldValuesReadable) {
   EXPECT_EQ(ring->LookupHash("13812345678", "phone"), old_ring->LookupHash("13812345678", "phone"));
 }
 
+TEST(KeyRing, AppendKeyAddsANewestKeyAndKeepsTheOldOnes) {
+  auto file = std::filesystem::path(testing::TempDir()) / "append.key";
+  std::filesystem::remove(file);
+  auto first = KeyRing::LoadOrCreate(file);
+  ASSERT_TRUE(first.ok());
+  std::string old_value = first->Seal("6222020200112233445", "bank_account");
+  auto id = KeyRing::AppendKey(file, "2026-12-04T19:30:00+08:00");
+  ASSERT_TRUE(id.ok()) << id.error().ToString();
+  EXPECT_EQ(*id, "k2");
+  struct stat st {};
+  ASSERT_EQ(::stat(file.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600);
+  EXPECT_FALSE(std::filesystem::exists(file.string() + ".tmp"));
+  auto ring = KeyRing::LoadOrCreate(file);
+  ASSERT_TRUE(ring.ok());
+  ASSERT_EQ(ring->Keys().size(), 2u);
+  EXPECT_EQ(ring->Keys()[0].id, "k1");
+  EXPECT_EQ(ring->Keys()[0].created_at, "");
+  EXPECT_EQ(ring->Keys()[1].created_at, "2026-12-04T19:30:00+08:00");
+  EXPECT_EQ(*ring->Open(old_value, "bank_account"), "6222020200112233445");
+  std::string new_value = ring->Seal("6222020200112233445", "bank_account");
+  EXPECT_EQ(KeyRing::SealedBy(old_value), "k1");
+  EXPECT_EQ(KeyRing::SealedBy(new_value), "k2");
+  EXPECT_FALSE(first->Open(new_value, "bank_account").ok()) << "a ring loaded before the rotation";
+  EXPECT_EQ(ring->LookupHash("x", "phone"), first->LookupHash("x", "phone")) << "lookups stay stable";
+  ASSERT_TRUE(KeyRing::AppendKey(file, "later").ok());
+  EXPECT_EQ(KeyRing::LoadOrCreate(file)->Keys().back().id, "k3");
+}
+
+TEST(KeyRing, AppendKeyRefusesWhileAnotherRotationWrites) {
+  auto file = std::filesystem::path(testing::TempDir()) / "busy.key";
+  std::filesystem::remove(file);
+  ASSERT_TRUE(KeyRing::LoadOrCreate(file).ok());
+  std::ofstream(file.string() + ".tmp") << "partial";
+  auto id = KeyRing::AppendKey(file, "now");
+  ASSERT_FALSE(id.ok());
+  EXPECT_EQ(id.error().kind, core::ErrorKind::kUnavailable);
+  EXPECT_EQ(KeyRing::LoadOrCreate(file)->size(), 1u) << "the key file is unchanged";
+  std::filesystem::remove(file.string() + ".tmp");
+}
+
+TEST(KeyRing, SealedByNamesTheKeyOfASealedValueOnly) {
+  EXPECT_EQ(KeyRing::SealedBy("enc1:k12:AAAA"), "k12");
+  EXPECT_EQ(KeyRing::SealedBy("13812345678"), "");
+  EXPECT_EQ(KeyRing::SealedBy("enc1:broken"), "");
+}
+
 TEST(KeyRing, MalformedKeyFileIsAnErrorNamingTheField) {
   auto file = std::filesystem::path(testing::TempDir()) / "bad.key";
   std::ofstream(file) << "k1 nothex\n";
