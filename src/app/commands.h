@@ -43,6 +43,8 @@ void AddMatchEnterpriseCommand(CLI::App& match_cmd, CommonOptions& common);
 void AddSearchCommands(CLI::App& cli, CommonOptions& common);
 //! `huiqi backup` and `huiqi restore` (cmd_backup.cpp; docs/reliability.md "Backup and restore").
 void AddBackupCommands(CLI::App& cli, CommonOptions& common);
+//! `huiqi keys rotate` and `huiqi keys status` (cmd_keys.cpp; docs/reliability.md "Secrets at rest").
+void AddKeysCommands(CLI::App& cli, CommonOptions& common);
 
 //! The scheduled backups of `huiqi serve` ([backup] in the config file). Destroying it waits for a
 //! backup in progress; later ticks do nothing.

@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   AddAttributeCommands(cli, common);
   AddSearchCommands(cli, common);
   AddBackupCommands(cli, common);
+  AddKeysCommands(cli, common);
   AddConfigCommands(cli);
   try {
     cli.parse(argc, argv);
