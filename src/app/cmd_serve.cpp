@@ -468,6 +468,11 @@ void Serve(const ServeConfig& config) {
   so.io_threads = opts.io_threads;
   so.worker_threads = opts.worker_threads;
   so.body_limit = opts.body_limit;
+  so.header_limit = opts.header_limit;
+  so.header_timeout = std::chrono::seconds(opts.header_timeout_seconds);
+  so.idle_timeout = std::chrono::seconds(opts.idle_timeout_seconds);
+  so.read_timeout = std::chrono::seconds(opts.read_timeout_seconds);
+  so.max_connections = opts.max_connections;
   so.static_dir = opts.web_dir;
   so.trusted_proxies = opts.trusted_proxies;
   so.upload_prefix = "/api/v1/files";

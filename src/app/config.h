@@ -25,6 +25,13 @@ struct ServeOptions {
   int io_threads = 2;                     // --io-threads
   int worker_threads = 4;                 // --workers: database and search work
   size_t body_limit = 8u << 20;           // --body-limit bytes (uploads come later)
+  //! Slow clients ([server], http::ServerOptions): header size, the first request's header, a
+  //! kept-alive connection's wait for its next, a body after its header; open connections.
+  size_t header_limit = 16u << 10;
+  int header_timeout_seconds = 10;
+  int idle_timeout_seconds = 30;
+  int read_timeout_seconds = 30;
+  int max_connections = 1024;
   std::vector<std::string>
       trusted_proxies;          // --trusted-proxy IP or CIDR (repeatable): X-Forwarded-For from these
   bool secure_cookies = false;  // --secure-cookies: behind TLS, cookies get the Secure flag and HSTS is sent

@@ -62,6 +62,8 @@ struct Server::Impl {
   std::optional<tcp::acceptor> acceptor;
   std::vector<std::thread> threads;
   std::atomic<int> in_flight{0};
+  std::atomic<int> connections{0};  // open Connection objects (max_connections)
+  std::atomic<uint64_t> refused{0};
   std::atomic<bool> stopping{false};
   std::atomic<bool> started{false};
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
@@ -84,6 +86,7 @@ struct Server::Impl {
   std::atomic<uint64_t> request_counter{0};
 
   void Accept();
+  void RefuseBusy(tcp::socket socket);
 };
 
 namespace {
@@ -91,10 +94,15 @@ namespace {
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
   Connection(tcp::socket socket, Server::Impl& server) : stream_(std::move(socket)), server_(server) {
+    ++server_.connections;
     beast::error_code ec;
     auto ep = stream_.socket().remote_endpoint(ec);
     remote_ = ec ? "" : ep.address().to_string();
   }
+
+  ~Connection() { --server_.connections; }
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
 
   void Start() {
     asio::dispatch(stream_.get_executor(), beast::bind_front_handler(&Connection::Read, shared_from_this()));
@@ -106,7 +114,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void Read() {
     header_.emplace();
     detail::LimitHeaderPhase(*header_, server_.options);  // the right body limit is set in OnHeader
-    stream_.expires_after(server_.options.read_timeout);
+    // A new connection gets header_timeout for its first request; a kept-alive one idle_timeout
+    // to start and send its next.
+    stream_.expires_after(first_request_ ? server_.options.header_timeout : server_.options.idle_timeout);
+    first_request_ = false;
     bhttp::async_read_header(stream_, buffer_, *header_,
                              beast::bind_front_handler(&Connection::OnHeader, shared_from_this()));
   }
@@ -120,6 +131,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   void OnHeader(beast::error_code ec, std::size_t) {
     if (ec) return OnRead(ec, 0);
+    stream_.expires_after(server_.options.read_timeout);  // the body, from here
     uploading_ = IsUpload(header_->get());
     size_t limit = detail::BodyLimit(server_.options, uploading_);
     if (detail::DeclaresTooLarge(header_->content_length(), limit))
@@ -271,6 +283,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::optional<bhttp::request_parser<bhttp::file_body>> file_;
   std::string upload_path_;
   bool uploading_ = false;
+  bool first_request_ = true;
   Server::Impl& server_;
   std::string remote_, client_, method_, target_, request_id_;
   bool keep_alive_ = false;
@@ -281,11 +294,35 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
 }  // namespace
 
+//! Over max_connections: a short 503 in the error format, written at once (a fresh socket's send
+//! buffer takes it), and the connection closed.
+void Server::Impl::RefuseBusy(tcp::socket socket) {
+  static const std::string body =
+      R"({"error":{"code":"too_many_connections","field":null,"message":"服务器连接已满，请稍后重试",)"
+      R"("message_en":"too many connections"}})";
+  static const std::string reply =
+      "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json; charset=utf-8\r\n"
+      "Retry-After: 1\r\nConnection: close\r\nContent-Length: " +
+      std::to_string(body.size()) + "\r\n\r\n" + body;
+  beast::error_code ec;
+  socket.non_blocking(true, ec);
+  asio::write(socket, asio::buffer(reply), ec);
+  socket.shutdown(tcp::socket::shutdown_both, ec);
+  socket.close(ec);
+  uint64_t n = ++refused;
+  if (n == 1 || n % 1000 == 0) {
+    spdlog::warn("{} connections refused: {} open (max_connections {})", n, connections.load(),
+                 options.max_connections);
+  }
+}
+
 void Server::Impl::Accept() {
   acceptor->async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
     if (ec) {
       if (ec == asio::error::operation_aborted || stopping) return;
       spdlog::warn("accept failed: {}", ec.message());
+    } else if (connections.load() >= options.max_connections) {
+      RefuseBusy(std::move(socket));
     } else {
       std::make_shared<Connection>(std::move(socket), *this)->Start();
     }

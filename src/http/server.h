@@ -21,10 +21,18 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 8080;  // 0: pick a free port (tests)
   int io_threads = 2;
-  int worker_threads = 4;                   // handlers: database and search work
-  size_t body_limit = 8u << 20;             // bytes; larger bodies get 413
-  size_t header_limit = 16u << 10;          // bytes
-  std::chrono::seconds read_timeout{30};    // a request must arrive within this
+  int worker_threads = 4;           // handlers: database and search work
+  size_t body_limit = 8u << 20;     // bytes; larger bodies get 413
+  size_t header_limit = 16u << 10;  // bytes
+  //! Slow clients (issue 16 item 4): a new connection's request header must arrive within
+  //! header_timeout, a kept-alive connection's next one within idle_timeout, a body within
+  //! read_timeout of its header; each cut-off closes the connection. Beyond max_connections open
+  //! connections, a new one is answered 503 and closed, so idle or stalled clients cannot starve
+  //! the others of file descriptors.
+  std::chrono::seconds header_timeout{10};
+  std::chrono::seconds idle_timeout{30};
+  std::chrono::seconds read_timeout{30};
+  int max_connections = 1024;
   std::chrono::seconds shutdown_grace{10};  // in-flight requests may finish within this
   std::string static_dir;                   // the built web app (web/dist); empty: none
   //! Peers whose X-Forwarded-For is believed (IPs or CIDR blocks, e.g. "127.0.0.1", "10.0.0.0/8");

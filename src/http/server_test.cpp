@@ -192,5 +192,84 @@ TEST_F(ServerTest, StopLetsAnInFlightRequestFinish) {
   EXPECT_EQ(nlohmann::json::parse(r.body)["done"], true);
 }
 
+// Slow clients (issue 16 item 4): a stalled header is cut off at header_timeout while others are
+// served; beyond max_connections a new connection is told 503 at once.
+class SlowClientTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    router_.Add("GET", "/api/v1/ping", Access::Public(), [](Request&) {
+      return Response::Ok({{"pong", true}});
+    });
+    ServerOptions o;
+    o.port = 0;
+    o.header_timeout = std::chrono::seconds(1);
+    o.idle_timeout = std::chrono::seconds(1);
+    o.max_connections = 3;
+    server_ = std::make_unique<Server>(o, router_);
+    auto port = server_->Start();
+    ASSERT_TRUE(port.ok()) << port.error().ToString();
+    port_ = *port;
+  }
+  void TearDown() override { server_->Stop(); }
+  //! A raw connection that has sent `bytes`.
+  std::unique_ptr<tcp::socket> Open(const std::string& bytes) {
+    auto sock = std::make_unique<tcp::socket>(ioc_);
+    sock->connect(tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port_));
+    if (!bytes.empty()) boost::asio::write(*sock, boost::asio::buffer(bytes));
+    return sock;
+  }
+  //! Everything the server sends until it closes the connection (or `limit` passes).
+  static std::string ReadAll(tcp::socket& sock) {
+    std::string out;
+    char buf[4096];
+    boost::system::error_code ec;
+    for (;;) {
+      size_t n = sock.read_some(boost::asio::buffer(buf), ec);
+      if (ec) break;
+      out.append(buf, n);
+    }
+    return out;
+  }
+  boost::asio::io_context ioc_;
+  Router router_{nullptr};
+  std::unique_ptr<Server> server_;
+  uint16_t port_ = 0;
+};
+
+TEST_F(SlowClientTest, AStalledHeaderIsCutOffWhileOthersAreServed) {
+  auto slow = Open("GET /api/v1/ping HTTP/1.1\r\nHost: x\r\n");  // never ends its header
+  Reply other = Client(port_).Send(bhttp::verb::get, "/api/v1/ping");
+  EXPECT_EQ(other.status, 200);
+  auto started = std::chrono::steady_clock::now();
+  std::string got = ReadAll(*slow);  // returns when the server closes
+  auto waited = std::chrono::steady_clock::now() - started;
+  EXPECT_EQ(got, "") << "no answer to half a header, only the close";
+  EXPECT_LT(waited, std::chrono::seconds(5)) << "closed at header_timeout (1 s), not held open";
+}
+
+TEST_F(SlowClientTest, BeyondMaxConnectionsANewOneIsTold503AndTheOthersStillWork) {
+  std::vector<std::unique_ptr<tcp::socket>> idle;
+  for (int i = 0; i < 3; ++i) idle.push_back(Open(""));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // accepted and counted
+  auto extra = Open("GET /api/v1/ping HTTP/1.1\r\nHost: x\r\n\r\n");
+  std::string refused = ReadAll(*extra);
+  EXPECT_NE(refused.find("503"), std::string::npos) << refused;
+  EXPECT_NE(refused.find("too_many_connections"), std::string::npos) << refused;
+  // The idle ones are cut at their header_timeout; then there is room again.
+  for (auto& s : idle) ReadAll(*s);
+  idle.clear();
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  Reply after = Client(port_).Send(bhttp::verb::get, "/api/v1/ping");
+  EXPECT_EQ(after.status, 200);
+}
+
+TEST_F(SlowClientTest, AKeptAliveConnectionIsClosedAfterIdleTimeout) {
+  auto sock = Open("GET /api/v1/ping HTTP/1.1\r\nHost: x\r\n\r\n");
+  auto started = std::chrono::steady_clock::now();
+  std::string got = ReadAll(*sock);  // the answer, then the close after idle_timeout
+  EXPECT_NE(got.find("200 OK"), std::string::npos) << got;
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
+}
+
 }  // namespace
 }  // namespace huiqi::http
