@@ -83,7 +83,7 @@ FUZZ_BUILD   ?= build-fuzz
 FUZZ_SECONDS ?= 600
 FUZZ_JOBS    ?= 2
 fuzz:
-	@command -v clang++-14 >/dev/null || { echo "make fuzz needs clang-14 and libclang-rt-14-dev (apt-get install clang-14 libclang-rt-14-dev)"; exit 1; }
+	@scripts/install-deps --fuzz
 	@CC=clang-14 CXX=clang++-14 cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	  -DHUIQI_FUZZ=ON -DHUIQI_WERROR=OFF >/dev/null
 	@ninja -C $(FUZZ_BUILD) -j $(FUZZ_JOBS) fuzz_rule_parser fuzz_money_date fuzz_csv_import fuzz_json_body \
