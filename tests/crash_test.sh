@@ -51,5 +51,7 @@ if [[ -z "${HUIQI_DB:-}" && $rc -eq 0 ]]; then
   else
     echo "crash: I/O-fault pass skipped: cannot loop-mount a small ext4 here ($(cat "$tmp/mount.err"))"
   fi
+elif [[ -n "${HUIQI_DB:-}" ]]; then
+  echo "crash: the I/O-fault pass runs on SQLite only (PostgreSQL's data directory is its server's)"
 fi
 exit $rc
