@@ -5,7 +5,7 @@ LISTEN ?= 127.0.0.1:8080
 JOBS   ?= $(shell nproc)
 HUIQI  := $(BUILD)/huiqi
 
-.PHONY: all deps configure build web run test soak bench bench-reads bench-payments bench-push tidy fuzz clean
+.PHONY: all deps configure build web run test soak bench bench-reads bench-payments bench-push bench-soak tidy fuzz clean
 
 all: build
 
@@ -70,6 +70,13 @@ bench-payments: build
 # archive changes, digest, bytes per push. bench/push_flow.sh; docs/benchmarks.md "Pushes".
 bench-push: build
 	HUIQI_DATA_DIR=data bench/push_flow.sh $(HUIQI)
+
+# The 10-minute mixed load (public reads, search, logged-in matches, writes) on SQLite and then a
+# private PostgreSQL: per-class p50/p99 and 5xx, memory and descriptors every 10 s. bench/soak.sh;
+# docs/reliability.md "Slow clients and load".
+bench-soak: build
+	HUIQI_DATA_DIR=data bench/soak.sh $(HUIQI)
+	HUIQI_DATA_DIR=data tests/with_postgres.sh bench/soak.sh $(HUIQI)
 
 # clang-tidy (.clang-tidy) over the files changed since the upstream branch; HUIQI_TIDY=all for every
 # file (about 15 minutes on two cores). Not part of `make test` yet (docs/architecture.md).
