@@ -133,4 +133,4 @@ awk '{printf "  %s %s %s\n", $1, $2, $3}' "$tmp/samples" | tr '\n' ';' | sed 's/
 echo
 awk 'NR==1{next} $1>=60 && !w {w=$2; wf=$3} {last=$2; lf=$3; if ($2>max) max=$2} END {
   if (w) printf "after warm-up (60 s): RSS %d → %d KiB (%+.1f%%), peak %d KiB; fds %d → %d\n", w, last, (last-w)*100.0/w, max, wf, lf }' "$tmp/samples"
-grep -c '\[error\]\|\[critical\]' "$tmp/server.log" | sed 's/^/server log errors: /'
+{ grep -c '\[error\]\|\[critical\]' "$tmp/server.log" || true; } | sed 's/^/server log errors: /'
