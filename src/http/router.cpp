@@ -110,17 +110,6 @@ void Router::SetOwnerCheck(std::string kind, OwnerCheck check) {
   impl_->owner_checks[std::move(kind)] = std::move(check);
 }
 
-std::vector<std::string> Router::KindsWithoutOwnerCheck() const {
-  std::vector<std::string> out;
-  for (const auto& r : impl_->routes) {
-    if (r.access.owned && !impl_->owner_checks.count(r.access.object) &&
-        std::find(out.begin(), out.end(), r.access.object) == out.end()) {
-      out.push_back(r.access.object);
-    }
-  }
-  return out;
-}
-
 std::vector<RouteInfo> Router::Routes() const {
   std::vector<RouteInfo> out;
   out.reserve(impl_->routes.size());

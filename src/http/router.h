@@ -111,9 +111,6 @@ class Router {
   //! Owned(kind) after the role gate and before the handler, so a stranger is refused before the
   //! body is even read (whatever it holds) and the handler's own checks are a second line.
   void SetOwnerCheck(std::string kind, OwnerCheck check);
-  //! Kinds that routes declare Owned but that have no registered check (their handlers' service
-  //! calls check ownership themselves).
-  std::vector<std::string> KindsWithoutOwnerCheck() const;
 
   //! Every registered route, in registration order.
   std::vector<RouteInfo> Routes() const;
